@@ -1,0 +1,51 @@
+package io.tileinfer.raster;
+
+import java.util.Objects;
+
+/** A coordinate reference system as WKT, with its EPSG code when GDAL can identify one. */
+public record Crs(String wkt, Integer epsg) {
+
+    public Crs {
+        Objects.requireNonNull(wkt, "wkt");
+    }
+
+    /** "EPSG:32616", or the WKT's own name when there is no EPSG code. */
+    public String label() {
+        if (epsg != null) {
+            return "EPSG:" + epsg;
+        }
+        // The first quoted string of WKT (1 or 2) is the name of its root object.
+        int start = wkt.indexOf('"');
+        int end = start < 0 ? -1 : wkt.indexOf('"', start + 1);
+        return end < 0 ? wkt : wkt.substring(start + 1, end);
+    }
+
+    /** Whether GDAL (OSRIsSame) considers both to be the same CRS, whatever their WKT dialect. */
+    public boolean sameAs(Crs other) {
+        Gdal.init();
+        try (SpatialRef mine = SpatialRef.fromWkt(wkt, label());
+             SpatialRef theirs = SpatialRef.fromWkt(other.wkt, other.label())) {
+            return mine.isSame(theirs);
+        }
+    }
+
+    /**
+     * A CRS from "EPSG:32616", WKT or anything else OSRSetFromUserInput accepts.
+     *
+     * @throws RasterException (located at the text itself) when GDAL cannot make a CRS of it
+     */
+    public static Crs parse(String userText) {
+        Gdal.init();
+        try (SpatialRef srs = SpatialRef.fromUserInput(userText)) {
+            Integer epsg = srs.identifyEpsg();
+            return new Crs(srs.toWkt(userText), epsg);
+        }
+    }
+
+    /** The CRS of a dataset's WKT (GDALGetProjectionRef), identified. */
+    static Crs fromDatasetWkt(String wkt, String location) {
+        try (SpatialRef srs = SpatialRef.fromWkt(wkt, location)) {
+            return new Crs(wkt, srs.identifyEpsg());
+        }
+    }
+}

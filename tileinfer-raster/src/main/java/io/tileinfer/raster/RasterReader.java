@@ -1,0 +1,220 @@
+package io.tileinfer.raster;
+
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One open GDAL dataset. Not thread-safe: GDAL allows concurrent use of distinct dataset handles, so
+ * give each thread its own reader.
+ */
+public final class RasterReader implements AutoCloseable {
+
+    private static final int GDT_FLOAT32 = DataType.FLOAT32.gdalCode();
+    private static final long FLOAT_BYTES = Float.BYTES;
+
+    private final String location;
+    private final String gdalPath;
+    private final String driver;
+    private final int width;
+    private final int height;
+    private final int bandCount;
+    private MemorySegment dataset;
+    private RasterInfo info;
+    /** Reused native buffer for the float[] reads; shared because a reader may be handed to another thread. */
+    private Arena scratchArena;
+    private MemorySegment scratch;
+
+    private RasterReader(String location, String gdalPath, MemorySegment dataset) {
+        this.location = location;
+        this.gdalPath = gdalPath;
+        this.dataset = dataset;
+        this.driver = GdalBindings.driverShortName(dataset);
+        this.width = GdalBindings.rasterXSize(dataset);
+        this.height = GdalBindings.rasterYSize(dataset);
+        this.bandCount = GdalBindings.rasterCount(dataset);
+    }
+
+    /**
+     * Opens a local path, an http(s):// or s3:// URL, or a GDAL /vsi... path, read-only.
+     *
+     * @throws RasterException with GDAL's own explanation when GDAL cannot open it as a raster
+     */
+    public static RasterReader open(String location) {
+        Gdal.init();
+        String gdalPath = Gdal.vsiPath(location);
+        MemorySegment dataset;
+        String failure;
+        try (Arena arena = Arena.ofConfined()) {
+            GdalBindings.errorReset();
+            dataset = GdalBindings.openEx(arena.allocateFrom(gdalPath),
+                    GdalBindings.GDAL_OF_RASTER | GdalBindings.GDAL_OF_VERBOSE_ERROR);
+            failure = dataset.address() == 0 ? GdalBindings.lastErrorMessage() : null;
+        }
+        if (failure != null) {
+            throw new RasterException(location, "cannot open: " + failure);
+        }
+        return new RasterReader(location, gdalPath, dataset);
+    }
+
+    /** Size, bands, CRS, geotransform and metadata; computed on first call. */
+    public RasterInfo info() {
+        requireOpen();
+        if (info == null) {
+            info = describe();
+        }
+        return info;
+    }
+
+    private RasterInfo describe() {
+        List<BandInfo> bands = new ArrayList<>(bandCount);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment hasNoData = arena.allocate(JAVA_INT);
+            MemorySegment blockWidth = arena.allocate(JAVA_INT);
+            MemorySegment blockHeight = arena.allocate(JAVA_INT);
+            for (int index = 1; index <= bandCount; index++) {
+                MemorySegment band = GdalBindings.rasterBand(dataset, index);
+                DataType type;
+                try {
+                    type = DataType.fromGdal(GdalBindings.rasterDataType(band));
+                } catch (RasterException unsupported) {
+                    throw new RasterException(location, "band " + index + ": " + unsupported.getMessage(),
+                            unsupported);
+                }
+                hasNoData.set(JAVA_INT, 0, 0);
+                double nodata = GdalBindings.rasterNoDataValue(band, hasNoData);
+                GdalBindings.blockSize(band, blockWidth, blockHeight);
+                bands.add(new BandInfo(index, type, hasNoData.get(JAVA_INT, 0) != 0 ? nodata : null,
+                        GdalBindings.description(band),
+                        blockWidth.get(JAVA_INT, 0), blockHeight.get(JAVA_INT, 0)));
+            }
+            String wkt = GdalBindings.projectionRef(dataset);
+            Crs crs = wkt == null || wkt.isEmpty() ? null : Crs.fromDatasetWkt(wkt, location);
+            MemorySegment gt = arena.allocate(JAVA_DOUBLE, 6);
+            GeoTransform transform = GdalBindings.geoTransform(dataset, gt) == GdalBindings.CE_NONE
+                    ? GeoTransform.fromGdal(gt.toArray(JAVA_DOUBLE))
+                    : null;
+            return new RasterInfo(location, driver, width, height, bands, crs, transform,
+                    GdalBindings.metadata(dataset, null), GdalBindings.metadata(dataset, "IMAGE_STRUCTURE"));
+        }
+    }
+
+    /**
+     * Reads a window of the given bands (1-based) as float32, band-sequential:
+     * {@code dst[b * w * h + row * w + col]}.
+     *
+     * @throws RasterException when the window or a band is outside the raster, or GDAL cannot read the
+     *                         pixels (corrupt or truncated block, unsupported codec)
+     */
+    public void read(Window window, int[] bands, float[] dst) {
+        long values = checkRequest(window, bands, dst.length);
+        MemorySegment buffer = scratch(values * FLOAT_BYTES);
+        readInto(window, bands, buffer);
+        MemorySegment.copy(buffer, JAVA_FLOAT, 0, dst, 0, (int) values);
+    }
+
+    /**
+     * Like {@link #read(Window, int[], float[])}, with GDAL writing straight into a direct buffer in
+     * native byte order, from its position on; the buffer's position and limit are left unchanged.
+     */
+    public void read(Window window, int[] bands, FloatBuffer dst) {
+        if (!dst.isDirect() || dst.order() != ByteOrder.nativeOrder()) {
+            throw new IllegalArgumentException("the FloatBuffer must be direct and in native byte order "
+                    + "(use read(Window, int[], float[]) for heap arrays)");
+        }
+        checkRequest(window, bands, dst.remaining());
+        readInto(window, bands, MemorySegment.ofBuffer(dst));
+    }
+
+    private long checkRequest(Window window, int[] bands, long capacity) {
+        requireOpen();
+        if (window.isEmpty() || window.x() < 0 || window.y() < 0
+                || (long) window.x() + window.width() > width || (long) window.y() + window.height() > height) {
+            throw new RasterException(location, window + " is not inside the " + width + "x" + height + " raster");
+        }
+        if (bands.length == 0) {
+            throw new IllegalArgumentException("no band to read");
+        }
+        for (int band : bands) {
+            if (band < 1 || band > bandCount) {
+                throw new RasterException(location, "band " + band + " does not exist (the raster has "
+                        + bandCount + " bands)");
+            }
+        }
+        long values = window.pixels() * bands.length;
+        if (capacity < values) {
+            throw new IllegalArgumentException("the destination holds " + capacity + " floats, "
+                    + values + " are needed for " + bands.length + " bands of " + window);
+        }
+        return values;
+    }
+
+    private void readInto(Window window, int[] bands, MemorySegment buffer) {
+        int status;
+        String failure;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bandMap = arena.allocateFrom(JAVA_INT, bands);
+            // GDAL's error state is per thread: reset and read it in this thread, around the one call.
+            GdalBindings.errorReset();
+            status = GdalBindings.datasetRasterIo(dataset, GdalBindings.GF_READ, window, buffer, GDT_FLOAT32,
+                    bands.length, bandMap, FLOAT_BYTES, FLOAT_BYTES * window.width(),
+                    FLOAT_BYTES * window.pixels());
+            failure = status == GdalBindings.CE_NONE ? null : GdalBindings.lastErrorMessage();
+        }
+        if (failure != null) {
+            throw new RasterException(location, "cannot read bands " + Arrays.toString(bands) + " of " + window
+                    + ": " + failure);
+        }
+    }
+
+    private MemorySegment scratch(long bytes) {
+        if (scratch == null || scratch.byteSize() < bytes) {
+            if (scratchArena != null) {
+                scratchArena.close();
+            }
+            scratchArena = Arena.ofShared();
+            scratch = scratchArena.allocate(bytes, 64);
+        }
+        return scratch;
+    }
+
+    /**
+     * Cheap check that a TIFF is complete: every block (tile or strip) of the full-resolution image must end
+     * within the file. Reads only the TIFF's block index, no pixels. Does nothing for other formats.
+     *
+     * @throws RasterException naming the first block that runs past the end of the file
+     */
+    public void checkIntegrity() {
+        requireOpen();
+        if ("GTiff".equals(driver)) {
+            TiffBlockCheck.requireBlocksInsideFile(dataset, gdalPath, location, info());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (dataset != null) {
+            GdalBindings.close(dataset);
+            dataset = null;
+        }
+        if (scratchArena != null) {
+            scratchArena.close();
+            scratchArena = null;
+            scratch = null;
+        }
+    }
+
+    private void requireOpen() {
+        if (dataset == null) {
+            throw new IllegalStateException(location + ": the reader is closed");
+        }
+    }
+}

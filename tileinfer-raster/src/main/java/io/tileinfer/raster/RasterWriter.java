@@ -1,0 +1,273 @@
+package io.tileinfer.raster;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Builds a Cloud-Optimized GeoTIFF: windows are written into a scratch tiled GeoTIFF on disk, which
+ * {@link #finishCog(Path)} converts with GDAL's COG driver. Writes may come from several threads (they are
+ * serialised: a GDAL dataset handle must not be used concurrently).
+ */
+public final class RasterWriter implements AutoCloseable {
+
+    /**
+     * Uncompressed, so that a block written twice is rewritten in place rather than appended; band-interleaved,
+     * so that writing one band never reads back the others; sparse, so that unwritten blocks cost nothing and
+     * read as nodata.
+     */
+    private static final List<String> SCRATCH_OPTIONS = List.of("TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256",
+            "INTERLEAVE=BAND", "SPARSE_OK=TRUE", "BIGTIFF=IF_NEEDED");
+
+    private final Path scratchPath;
+    private final String location;
+    private final int width;
+    private final int height;
+    private final int bandCount;
+    private final DataType type;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment bandMap = arena.allocate(JAVA_INT);
+    private MemorySegment staging = MemorySegment.NULL;
+    private MemorySegment dataset;
+
+    private RasterWriter(Path scratchPath, MemorySegment dataset, int width, int height, int bandCount,
+                         DataType type) {
+        this.scratchPath = scratchPath;
+        this.location = scratchPath.toString();
+        this.dataset = dataset;
+        this.width = width;
+        this.height = height;
+        this.bandCount = bandCount;
+        this.type = type;
+    }
+
+    /**
+     * Creates the scratch GeoTIFF (replacing any file at that path).
+     *
+     * @param transform may be null for a raster without georeferencing
+     * @param crs       may be null for a raster without a CRS
+     * @param nodata    declared on every band when not null
+     */
+    public static RasterWriter create(Path scratch, int width, int height, int bandCount, DataType type,
+                                      GeoTransform transform, Crs crs, Double nodata) {
+        Gdal.init();
+        String location = scratch.toString();
+        if (width <= 0 || height <= 0 || bandCount <= 0) {
+            throw new RasterException(location, "cannot create a " + width + "x" + height + " raster of "
+                    + bandCount + " bands");
+        }
+        MemorySegment dataset;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment driver = driver("GTiff", location);
+            GdalBindings.errorReset();
+            dataset = GdalBindings.create(driver, arena.allocateFrom(location), width, height, bandCount,
+                    type.gdalCode(), GdalBindings.stringList(arena, SCRATCH_OPTIONS));
+            if (dataset.address() == 0) {
+                throw new RasterException(location, "cannot create the scratch GeoTIFF: "
+                        + GdalBindings.lastErrorMessage());
+            }
+        }
+        RasterWriter writer = new RasterWriter(scratch, dataset, width, height, bandCount, type);
+        try {
+            writer.georeference(transform, crs, nodata);
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        return writer;
+    }
+
+    private void georeference(GeoTransform transform, Crs crs, Double nodata) {
+        try (Arena arena = Arena.ofConfined()) {
+            if (transform != null) {
+                MemorySegment gt = arena.allocateFrom(JAVA_DOUBLE, transform.toGdal());
+                GdalBindings.errorReset();
+                check(GdalBindings.setGeoTransform(dataset, gt), "cannot set the geotransform");
+            }
+            if (crs != null) {
+                GdalBindings.errorReset();
+                check(GdalBindings.setProjection(dataset, arena.allocateFrom(crs.wkt())), "cannot set the CRS");
+            }
+            if (nodata != null) {
+                for (int band = 1; band <= bandCount; band++) {
+                    GdalBindings.errorReset();
+                    check(GdalBindings.setRasterNoDataValue(GdalBindings.rasterBand(dataset, band), nodata),
+                            "cannot set nodata on band " + band);
+                }
+            }
+        }
+    }
+
+    /** Band description (e.g. a class name), kept in the COG. */
+    public synchronized void setBandDescription(int band, String description) {
+        requireOpen();
+        checkBand(band);
+        try (Arena arena = Arena.ofConfined()) {
+            GdalBindings.setDescription(GdalBindings.rasterBand(dataset, band), arena.allocateFrom(description));
+        }
+    }
+
+    /** A default-domain metadata item, kept in the COG. */
+    public synchronized void setMetadata(String key, String value) {
+        requireOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            GdalBindings.errorReset();
+            check(GdalBindings.setMetadataItem(dataset, arena.allocateFrom(key), arena.allocateFrom(value),
+                    MemorySegment.NULL), "cannot set metadata " + key);
+        }
+    }
+
+    /** Writes one band of a window of a BYTE raster; {@code data} is row-major, {@code w.width()} per row. */
+    public synchronized void write(Window w, int band, byte[] data) {
+        checkWrite(w, band, data.length, DataType.BYTE);
+        MemorySegment buffer = staging(data.length);
+        MemorySegment.copy(data, 0, buffer, JAVA_BYTE, 0, data.length);
+        writeStaged(w, band, DataType.BYTE);
+    }
+
+    /** Writes one band of a window of a FLOAT32 raster; {@code data} is row-major, {@code w.width()} per row. */
+    public synchronized void write(Window w, int band, float[] data) {
+        checkWrite(w, band, data.length, DataType.FLOAT32);
+        MemorySegment buffer = staging((long) data.length * Float.BYTES);
+        MemorySegment.copy(data, 0, buffer, JAVA_FLOAT, 0, data.length);
+        writeStaged(w, band, DataType.FLOAT32);
+    }
+
+    private void checkWrite(Window w, int band, int length, DataType bufferType) {
+        requireOpen();
+        if (type != bufferType) {
+            throw new IllegalArgumentException(location + ": " + bufferType + " data given for a " + type + " raster");
+        }
+        checkBand(band);
+        if (w.isEmpty() || w.x() < 0 || w.y() < 0
+                || (long) w.x() + w.width() > width || (long) w.y() + w.height() > height) {
+            throw new RasterException(location, w + " is not inside the " + width + "x" + height + " raster");
+        }
+        if (length != w.pixels()) {
+            throw new IllegalArgumentException(location + ": " + length + " values given for the "
+                    + w.pixels() + " pixels of " + w);
+        }
+    }
+
+    private void writeStaged(Window w, int band, DataType bufferType) {
+        bandMap.set(JAVA_INT, 0, band);
+        long pixelBytes = bufferType.bytes();
+        GdalBindings.errorReset();
+        int status = GdalBindings.datasetRasterIo(dataset, GdalBindings.GF_WRITE, w, staging,
+                bufferType.gdalCode(), 1, bandMap, pixelBytes, pixelBytes * w.width(), pixelBytes * w.pixels());
+        check(status, "cannot write band " + band + " of " + w);
+    }
+
+    private MemorySegment staging(long bytes) {
+        if (staging.byteSize() < bytes) {
+            staging = arena.allocate(bytes, 64); // grows rarely: windows usually share one size
+        }
+        return staging;
+    }
+
+    /**
+     * Flushes the scratch file, converts it with GDAL's COG driver (DEFLATE with predictor, 256 px blocks,
+     * overviews, one thread so that the same pixels always give the same bytes) to {@code target + ".tmp"},
+     * moves that atomically to {@code target} and deletes the scratch file.
+     */
+    public synchronized void finishCog(Path target) {
+        requireOpen();
+        String targetLocation = target.toString();
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        GdalBindings.errorReset();
+        GdalBindings.flushCache(dataset);
+        if (GdalBindings.lastErrorType() >= GdalBindings.CE_FAILURE) {
+            throw new RasterException(location, "cannot flush the scratch GeoTIFF: " + GdalBindings.lastErrorMessage());
+        }
+        List<String> options = List.of("COMPRESS=DEFLATE", "PREDICTOR=YES", "BLOCKSIZE=256", "OVERVIEWS=AUTO",
+                // Categories (BYTE) must not be blended into values that are no class; scores may be averaged.
+                "RESAMPLING=" + (type == DataType.BYTE ? "NEAREST" : "AVERAGE"),
+                "NUM_THREADS=1", "BIGTIFF=IF_SAFER");
+        String failure = null;
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment driver = driver("COG", targetLocation);
+            GdalBindings.errorReset();
+            MemorySegment cog = GdalBindings.createCopy(driver, call.allocateFrom(temporary.toString()), dataset,
+                    true, GdalBindings.stringList(call, options));
+            if (cog.address() == 0) {
+                failure = GdalBindings.lastErrorMessage();
+            } else {
+                GdalBindings.close(cog); // writes the remaining blocks: its errors count too
+                if (GdalBindings.lastErrorType() >= GdalBindings.CE_FAILURE) {
+                    failure = GdalBindings.lastErrorMessage();
+                }
+            }
+        }
+        if (failure != null) {
+            RasterException error = new RasterException(targetLocation, "cannot write the COG: " + failure);
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                error.addSuppressed(e);
+            }
+            throw error;
+        }
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RasterException(targetLocation, "cannot move " + temporary.getFileName() + " into place: " + e,
+                    e);
+        }
+        close();
+    }
+
+    /** Closes the scratch dataset and deletes the scratch file (after {@link #finishCog}, or abandoning it). */
+    @Override
+    public synchronized void close() {
+        if (dataset == null) {
+            return;
+        }
+        GdalBindings.close(dataset);
+        dataset = null;
+        arena.close();
+        try {
+            Files.deleteIfExists(scratchPath);
+        } catch (IOException e) {
+            throw new RasterException(location, "cannot delete the scratch GeoTIFF: " + e, e);
+        }
+    }
+
+    private static MemorySegment driver(String name, String location) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment driver = GdalBindings.driverByName(arena.allocateFrom(name));
+            if (driver.address() == 0) {
+                throw new RasterException(location, "this GDAL (" + Gdal.version() + ") has no " + name
+                        + " driver; tileinfer needs GDAL 3.1 or later with GeoTIFF support");
+            }
+            return driver;
+        }
+    }
+
+    private void check(int status, String what) {
+        if (status != GdalBindings.CE_NONE) {
+            throw new RasterException(location, what + ": " + GdalBindings.lastErrorMessage());
+        }
+    }
+
+    private void checkBand(int band) {
+        if (band < 1 || band > bandCount) {
+            throw new RasterException(location, "band " + band + " does not exist (the raster has "
+                    + bandCount + " bands)");
+        }
+    }
+
+    private void requireOpen() {
+        if (dataset == null) {
+            throw new IllegalStateException(location + ": the writer is closed or finished");
+        }
+    }
+}
