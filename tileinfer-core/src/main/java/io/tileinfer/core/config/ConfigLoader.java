@@ -1,0 +1,173 @@
+package io.tileinfer.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.tileinfer.core.Hashing.sha256;
+
+/** Reads {@code pipeline.yaml} into a {@link PipelineConfig}; every mistake is a {@link ConfigException}. */
+public final class ConfigLoader {
+    /** Checks that a user may switch off, e.g. to salvage the readable part of a damaged file. */
+    public static final Set<String> SKIPPABLE_CHECKS = Set.of("integrity", "acquisition-time");
+
+    private static final Set<String> TOP_KEYS = Set.of("model", "registry", "output", "store", "tiling", "workers",
+            "retries", "crs", "outputs", "checks", "scenes");
+    private static final Set<String> SCENE_KEYS = Set.of("id", "file", "band_names", "bands", "stac", "nodata",
+            "acquired");
+
+    private ConfigLoader() {
+    }
+
+    public static PipelineConfig load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such configuration file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        JsonNode tree;
+        try {
+            tree = new ObjectMapper(new YAMLFactory()).readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new ConfigException(file + ": the file is empty, expected a pipeline configuration");
+        }
+        return parse(file, bytes, new ConfigNode(file, "", tree));
+    }
+
+    private static PipelineConfig parse(Path file, byte[] bytes, ConfigNode root) {
+        root.onlyKeys(TOP_KEYS);
+        Path base = file.toAbsolutePath().getParent();
+
+        String storeUrl = null;
+        if (root.has("store")) {
+            ConfigNode store = root.get("store");
+            store.onlyKeys(Set.of("url"));
+            storeUrl = store.string("url", null);
+            if (storeUrl != null && !storeUrl.startsWith("jdbc:")) {
+                throw store.error("url", "found \"" + storeUrl + "\"", "a JDBC URL such as jdbc:sqlite:results.db");
+            }
+        }
+
+        Integer tileSize = null;
+        Integer halo = null;
+        int batch = 8;
+        if (root.has("tiling")) {
+            ConfigNode tiling = root.get("tiling");
+            tiling.onlyKeys(Set.of("size", "halo", "batch"));
+            tileSize = tiling.optionalInteger("size", 16, 8192);
+            halo = tiling.optionalInteger("halo", 0, 4096);
+            batch = tiling.integer("batch", 8, 1, 1024);
+            if (tileSize != null && halo != null && 2 * halo >= tileSize) {
+                throw tiling.error("halo", "is " + halo + " with a tile size of " + tileSize,
+                        "less than half the tile size");
+            }
+        }
+
+        boolean probabilities = true;
+        if (root.has("outputs")) {
+            ConfigNode outputs = root.get("outputs");
+            outputs.onlyKeys(Set.of("probabilities"));
+            probabilities = outputs.bool("probabilities", true);
+        }
+
+        Set<String> skipChecks = new HashSet<>();
+        if (root.has("checks")) {
+            ConfigNode checks = root.get("checks");
+            checks.onlyKeys(Set.of("skip"));
+            for (String check : checks.strings("skip")) {
+                if (!SKIPPABLE_CHECKS.contains(check)) {
+                    throw checks.error("skip", "names \"" + check + "\"", "one of " + SKIPPABLE_CHECKS);
+                }
+                skipChecks.add(check);
+            }
+        }
+
+        List<SceneSpec> scenes = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (ConfigNode scene : root.list("scenes")) {
+            SceneSpec spec = scene(base, scene);
+            if (!ids.add(spec.id())) {
+                throw scene.invalid("the scene id \"" + spec.id() + "\" is used twice, expected unique ids");
+            }
+            scenes.add(spec);
+        }
+        if (scenes.isEmpty()) {
+            throw root.error("scenes", "is an empty list", "at least one scene");
+        }
+
+        return new PipelineConfig(
+                file.toAbsolutePath(),
+                sha256(bytes),
+                root.string("model", "production"),
+                base.resolve(root.string("registry", "models")).normalize(),
+                base.resolve(root.string("output", "runs")).normalize(),
+                storeUrl,
+                tileSize,
+                halo,
+                batch,
+                root.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
+                root.integer("retries", 2, 0, 100),
+                root.string("crs", null),
+                probabilities,
+                Set.copyOf(skipChecks),
+                List.copyOf(scenes));
+    }
+
+    private static SceneSpec scene(Path base, ConfigNode node) {
+        node.onlyKeys(SCENE_KEYS);
+        int forms = (node.has("file") ? 1 : 0) + (node.has("bands") ? 1 : 0) + (node.has("stac") ? 1 : 0);
+        if (forms != 1) {
+            throw node.invalid("found " + forms + " of file/bands/stac, expected exactly one");
+        }
+        String file = node.has("file") ? Locations.resolve(base, node.string("file")) : null;
+        String stac = node.has("stac") ? Locations.resolve(base, node.string("stac")) : null;
+        Map<String, String> bandFiles = null;
+        if (node.has("bands")) {
+            bandFiles = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, String> band : node.stringMap("bands").entrySet()) {
+                bandFiles.put(band.getKey(), Locations.resolve(base, band.getValue()));
+            }
+            if (bandFiles.isEmpty()) {
+                throw node.error("bands", "is empty", "band names mapped to single-band files");
+            }
+        }
+        List<String> bandNames = node.has("band_names") ? node.strings("band_names") : null;
+        if (bandNames != null && file == null) {
+            throw node.error("band_names", "is set without file", "band_names only with file");
+        }
+        String id = node.string("id", null);
+        if (id == null) {
+            if (stac == null) {
+                throw node.error("id", "is missing", "a scene id (only STAC scenes take theirs from the item)");
+            }
+            String name = stac.substring(stac.lastIndexOf('/') + 1);
+            id = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        }
+        if (!id.matches("[A-Za-z0-9._-]+")) {
+            throw node.error("id", "is \"" + id + "\"", "letters, digits, '.', '_' or '-' (it names files)");
+        }
+        return new SceneSpec(id, file, bandNames, bandFiles, stac, node.optionalNumber("nodata"),
+                node.string("acquired", null));
+    }
+}

@@ -1,0 +1,139 @@
+package io.tileinfer.core.run;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tileinfer.core.config.PipelineConfig;
+import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.core.scene.ValidationIssue;
+import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.ResultStore;
+import io.tileinfer.core.store.RunRecord;
+import io.tileinfer.core.store.TileResult;
+import io.tileinfer.model.ModelOptions;
+import io.tileinfer.model.ModelRegistry;
+import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.TileModel;
+import io.tileinfer.raster.Gdal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The local batch runner: every scene of the configuration through the model on a pool of worker threads,
+ * with rows in the result store and a manifest per run. Run again with the same configuration, it resumes.
+ */
+public final class BatchRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
+    private final PipelineConfig config;
+    private final MeterRegistry meters;
+    private final RunListener listener;
+
+    public BatchRunner(PipelineConfig config, MeterRegistry meters, RunListener listener) {
+        this.config = config;
+        this.meters = meters;
+        this.listener = listener;
+    }
+
+    public RunSummary run() throws IOException {
+        Gdal.init();
+        ModelVersion version = ModelRegistry.open(config.registry()).resolve(config.model());
+        RunSettings settings = RunSettings.of(config, version);
+        String runId = settings.runId();
+        Path runDir = config.outputDir().resolve(runId);
+        Files.createDirectories(runDir);
+        MDC.put("run_id", runId);
+        Instant started = Instant.now();
+        LOG.info("run {} with model {} ({} workers) -> {}", runId, version.id(), config.workers(), runDir);
+        try (TileModel model = TileModel.load(version, new ModelOptions(1, "cpu"));
+             ResultStore store = JdbcResultStore.open(config.effectiveStoreUrl())) {
+            store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
+                    null, "running", null));
+            RunMetrics metrics = new RunMetrics(meters, version.id());
+            ExecutorService workers = Executors.newFixedThreadPool(config.workers(), workerThreads());
+            List<Manifest.SceneEntry> scenes = new ArrayList<>();
+            try {
+                RunContext ctx = new RunContext(runId, runDir, config, model, store, metrics, listener,
+                        settings.expectations(), settings.tileSize(), settings.halo(), workers);
+                for (SceneSpec spec : config.scenes()) {
+                    scenes.add(new SceneJob(ctx, spec).run());
+                }
+            } finally {
+                workers.shutdownNow();
+            }
+            Manifest manifest = manifest(runId, started, version, store, metrics, scenes);
+            Path manifestFile = runDir.resolve("manifest.json");
+            manifest.write(manifestFile);
+            store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
+                    manifest.finishedAt(), manifest.status(), manifestFile.toString()));
+            LOG.info("run {} {}: {} tiles done, {} skipped, {} failed", runId, manifest.status(),
+                    manifest.counts().done(), manifest.counts().skipped(), manifest.counts().failed());
+            return new RunSummary(runId, runDir, manifestFile, manifest.counts());
+        } finally {
+            MDC.remove("run_id");
+        }
+    }
+
+    private Manifest manifest(String runId, Instant started, ModelVersion version, ResultStore store,
+                              RunMetrics metrics, List<Manifest.SceneEntry> scenes) throws IOException {
+        List<TileResult> rows = store.tiles(runId);
+        Map<String, Long> failures = new TreeMap<>();
+        long done = 0;
+        long skipped = 0;
+        long failed = 0;
+        for (TileResult row : rows) {
+            switch (row.status()) {
+                case DONE -> done++;
+                case SKIPPED -> skipped++;
+                case FAILED -> {
+                    failed++;
+                    failures.merge(row.cause(), 1L, Long::sum);
+                }
+            }
+        }
+        long scenesFailed = 0;
+        for (Manifest.SceneEntry scene : scenes) {
+            if ("FAILED".equals(scene.status())) {
+                scenesFailed++;
+                for (ValidationIssue issue : scene.issues()) {
+                    failures.merge("validation:" + issue.check(), 1L, Long::sum);
+                }
+            }
+        }
+        Manifest.Counts counts = new Manifest.Counts(rows.size(), done, skipped, failed, scenes.size(),
+                scenesFailed);
+        List<Manifest.FileEntry> outputs = scenes.stream().filter(s -> s.output() != null)
+                .map(Manifest.SceneEntry::output).toList();
+        String status = failed == 0 && scenesFailed == 0 ? "succeeded" : "finished_with_failures";
+        String text = Files.readString(config.file(), StandardCharsets.UTF_8);
+        return new Manifest(runId, status, started, Instant.now(),
+                new Manifest.Software(Version.tileinfer(), Version.commit(), Gdal.version(),
+                        Runtime.version().toString()),
+                new Manifest.Config(config.file().toString(), config.sha256(), text),
+                new Manifest.Model(version.id(), version.card().name(), version.onnxSha256(),
+                        config.model().equals(version.id()) ? null : config.model()),
+                counts, failures, metrics.stageSummary(), scenes, outputs);
+    }
+
+    private static ThreadFactory workerThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "tileinfer-worker-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+}

@@ -1,0 +1,61 @@
+package io.tileinfer.core.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.tileinfer.core.scene.ValidationIssue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What a run did and from what: the provenance record written as {@code manifest.json} in the run directory. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(String runId, String status, Instant startedAt, Instant finishedAt, Software software,
+                       Config config, Model model, Counts counts, Map<String, Long> failuresByCause,
+                       Map<String, Map<String, Number>> stageTimings, List<SceneEntry> scenes,
+                       List<FileEntry> outputs) {
+
+    public record Software(String tileinfer, String codeVersion, String gdal, String java) {
+    }
+
+    public record Config(String path, String sha256, String text) {
+    }
+
+    public record Model(String version, String name, String onnxSha256, String alias) {
+    }
+
+    public record Counts(long tiles, long done, long skipped, long failed, long scenes, long scenesFailed) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SceneEntry(String id, String status, List<ValidationIssue> issues, Instant acquired, Integer width,
+                             Integer height, String crs, Counts tiles, List<FileEntry> inputs, FileEntry output) {
+    }
+
+    public record FileEntry(String path, String sha256) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Written to a temporary file and renamed, so a reader never sees half a manifest. */
+    public void write(Path file) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        JSON.writeValue(temp.toFile(), this);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public static Manifest read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), Manifest.class);
+    }
+}

@@ -1,0 +1,53 @@
+package io.tileinfer.core.run;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The batch's meters, in whatever Micrometer registry the caller gives (Prometheus for a scraped process, a
+ * simple registry for the CLI): per-stage timers and failure counters by cause.
+ */
+public final class RunMetrics {
+    public static final List<String> STAGES = List.of("read", "preprocess", "infer", "write", "assemble");
+    private final MeterRegistry registry;
+    private final String modelVersion;
+    private final Map<String, Timer> stages = new LinkedHashMap<>();
+
+    public RunMetrics(MeterRegistry registry, String modelVersion) {
+        this.registry = registry;
+        this.modelVersion = modelVersion;
+        for (String stage : STAGES) {
+            stages.put(stage, Timer.builder("tileinfer.batch.stage").description("Time spent per pipeline stage")
+                    .tag("stage", stage).tag("model_version", modelVersion).register(registry));
+        }
+    }
+
+    public void record(String stage, long nanos) {
+        stages.get(stage).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void tile(String status) {
+        Counter.builder("tileinfer.batch.tiles").tag("status", status).tag("model_version", modelVersion)
+                .register(registry).increment();
+    }
+
+    public void failure(String cause) {
+        Counter.builder("tileinfer.batch.failures").description("Failed tiles and scenes by cause")
+                .tag("cause", cause).tag("model_version", modelVersion).register(registry).increment();
+    }
+
+    /** Total milliseconds and count per stage, as this process measured them. */
+    public Map<String, Map<String, Number>> stageSummary() {
+        Map<String, Map<String, Number>> summary = new LinkedHashMap<>();
+        stages.forEach((stage, timer) -> summary.put(stage, Map.of(
+                "total_ms", Math.round(timer.totalTime(TimeUnit.MILLISECONDS) * 10) / 10.0,
+                "count", timer.count())));
+        return summary;
+    }
+}

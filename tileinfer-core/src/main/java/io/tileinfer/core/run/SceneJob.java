@@ -1,0 +1,227 @@
+package io.tileinfer.core.run;
+
+import io.tileinfer.core.Hashing;
+import io.tileinfer.core.config.Locations;
+import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.core.output.PredictionAssembler;
+import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.scene.Scene;
+import io.tileinfer.core.scene.SceneInspector;
+import io.tileinfer.core.scene.ValidationIssue;
+import io.tileinfer.core.store.SceneResult;
+import io.tileinfer.core.store.SceneStatus;
+import io.tileinfer.core.store.TileStatus;
+import io.tileinfer.core.tile.Tile;
+import io.tileinfer.core.tile.TileGrid;
+import io.tileinfer.core.tile.TileReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+/** One scene of a run: validate, tile, run the batches on the workers, stitch the prediction raster. */
+final class SceneJob {
+    private static final Logger LOG = LoggerFactory.getLogger(SceneJob.class);
+    private final RunContext ctx;
+    private final SceneSpec spec;
+
+    SceneJob(RunContext ctx, SceneSpec spec) {
+        this.ctx = ctx;
+        this.spec = spec;
+    }
+
+    Manifest.SceneEntry run() throws IOException {
+        MDC.put("run_id", ctx.runId());
+        MDC.put("scene_id", spec.id());
+        try {
+            SceneInspector.Inspection inspection = SceneInspector.inspect(spec, ctx.expectations());
+            if (!inspection.valid()) {
+                return rejected(inspection.issues());
+            }
+            return process(inspection.scene());
+        } finally {
+            MDC.remove("scene_id");
+        }
+    }
+
+    private Manifest.SceneEntry rejected(List<ValidationIssue> issues) {
+        for (ValidationIssue issue : issues) {
+            LOG.error("scene {} failed validation: {}", spec.id(), issue.message());
+            ctx.metrics().failure("validation:" + issue.check());
+        }
+        List<String> messages = issues.stream().map(ValidationIssue::message).toList();
+        ctx.store().saveScene(new SceneResult(ctx.runId(), spec.id(), SceneStatus.FAILED,
+                String.join("\n", messages), 0, null, null));
+        return new Manifest.SceneEntry(spec.id(), SceneStatus.FAILED.name(), issues, null, null, null, null,
+                null, null, null);
+    }
+
+    private Manifest.SceneEntry process(Scene scene) throws IOException {
+        List<Manifest.FileEntry> inputs = inputHashes(scene);
+        List<Tile> tiles = new TileGrid(scene.width(), scene.height(), ctx.tileSize(), ctx.halo()).tiles(scene.id());
+        Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
+        int finishedBefore = (int) tiles.stream().filter(t -> finished(before, t)).count();
+        ctx.listener().sceneStarted(scene.id(), tiles.size(), finishedBefore);
+
+        Path output = ctx.prediction(scene.id());
+        if (finishedBefore == tiles.size() && alreadyAssembled(scene.id(), output)) {
+            ctx.listener().sceneFinished(scene.id());
+            return entry(scene, SceneStatus.DONE, counts(tiles, before), inputs, output, Hashing.sha256(output));
+        }
+        PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
+        runBatches(scene, tiles, before, chunks);
+
+        Map<String, TileStatus> after = ctx.store().tileStatuses(ctx.runId(), scene.id());
+        Manifest.Counts counts = counts(tiles, after);
+        ctx.listener().sceneFinished(scene.id());
+        if (counts.done() == 0 && counts.failed() == 0) {
+            ValidationIssue empty = new ValidationIssue(spec.describe(), "nodata", "only nodata pixels",
+                    "a scene with valid pixels");
+            return rejected(List.of(empty));
+        }
+        if (counts.done() + counts.skipped() == 0) {
+            String error = "all " + counts.failed() + " tiles failed";
+            ctx.store().saveScene(new SceneResult(ctx.runId(), scene.id(), SceneStatus.FAILED, error, tiles.size(),
+                    null, null));
+            LOG.error("scene {} FAILED: {}", scene.id(), error);
+            return new Manifest.SceneEntry(scene.id(), SceneStatus.FAILED.name(), List.of(), scene.acquired(),
+                    scene.width(), scene.height(), scene.crs().label(), counts, inputs, null);
+        }
+        long start = System.nanoTime();
+        Set<String> predicted = after.entrySet().stream().filter(e -> e.getValue() == TileStatus.DONE)
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        PredictionAssembler.assemble(scene, tiles, predicted, chunks, outputBands(), outputMetadata(scene), output);
+        ctx.metrics().record("assemble", System.nanoTime() - start);
+        String sha = Hashing.sha256(output);
+        SceneStatus status = counts.failed() == 0 ? SceneStatus.DONE : SceneStatus.PARTIAL;
+        ctx.store().saveScene(new SceneResult(ctx.runId(), scene.id(), status, null, tiles.size(),
+                output.toString(), sha));
+        if (status == SceneStatus.DONE) {
+            chunks.deleteAll(); // every pixel is in the raster now; failed tiles keep theirs for a resume
+        }
+        LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
+                counts.skipped(), counts.failed(), output);
+        return entry(scene, status, counts, inputs, output, sha);
+    }
+
+    private Manifest.SceneEntry entry(Scene scene, SceneStatus status, Manifest.Counts counts,
+                                      List<Manifest.FileEntry> inputs, Path output, String sha) {
+        return new Manifest.SceneEntry(scene.id(), status.name(), List.of(), scene.acquired(), scene.width(),
+                scene.height(), scene.crs().label(), counts, inputs,
+                new Manifest.FileEntry(ctx.runDir().relativize(output).toString(), sha));
+    }
+
+    /** A finished scene of an earlier attempt whose raster is still as recorded: nothing to redo. */
+    private boolean alreadyAssembled(String sceneId, Path output) throws IOException {
+        for (SceneResult recorded : ctx.store().scenes(ctx.runId())) {
+            if (recorded.sceneId().equals(sceneId) && recorded.status() == SceneStatus.DONE
+                    && java.nio.file.Files.isRegularFile(output)
+                    && Hashing.sha256(output).equals(recorded.outputSha256())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runBatches(Scene scene, List<Tile> tiles, Map<String, TileStatus> before, PredictionChunks chunks) {
+        ConcurrentLinkedQueue<TileReader> idle = new ConcurrentLinkedQueue<>();
+        List<TileReader> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Future<?>> futures = new ArrayList<>();
+        int batchSize = ctx.config().batchSize();
+        try {
+            for (int from = 0; from < tiles.size(); from += batchSize) {
+                List<Tile> batch = tiles.subList(from, Math.min(from + batchSize, tiles.size())).stream()
+                        .filter(t -> !finished(before, t)).toList();
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                futures.add(ctx.workers().submit(new BatchTask(ctx, scene, batch, () -> {
+                    TileReader reader = idle.poll();
+                    if (reader == null) {
+                        reader = new TileReader(scene, ctx.tileSize());
+                        all.add(reader);
+                    }
+                    return reader;
+                }, idle::add, chunks)));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            futures.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            all.forEach(TileReader::close);
+        }
+    }
+
+    private static boolean finished(Map<String, TileStatus> statuses, Tile tile) {
+        TileStatus status = statuses.get(tile.id());
+        return status != null && status.finished();
+    }
+
+    private static Manifest.Counts counts(List<Tile> tiles, Map<String, TileStatus> statuses) {
+        long done = 0;
+        long skipped = 0;
+        long failed = 0;
+        for (Tile tile : tiles) {
+            TileStatus status = statuses.get(tile.id());
+            if (status == TileStatus.DONE) {
+                done++;
+            } else if (status == TileStatus.SKIPPED) {
+                skipped++;
+            } else {
+                failed++;
+            }
+        }
+        return new Manifest.Counts(tiles.size(), done, skipped, failed, 1, 0);
+    }
+
+    private List<Manifest.FileEntry> inputHashes(Scene scene) throws IOException {
+        List<Manifest.FileEntry> inputs = new ArrayList<>();
+        for (String location : scene.locations()) {
+            // Hashing a remote object would download it whole: remote inputs are recorded without a hash.
+            String sha = Locations.isLocal(location) ? Hashing.sha256(Path.of(location)) : null;
+            inputs.add(new Manifest.FileEntry(location, sha));
+        }
+        return inputs;
+    }
+
+    private List<String> outputBands() {
+        List<String> names = new ArrayList<>(List.of("class"));
+        if (ctx.config().probabilities()) {
+            ctx.model().card().classes().forEach(c -> names.add("p_" + c.name() + " (percent)"));
+        }
+        return names;
+    }
+
+    private Map<String, String> outputMetadata(Scene scene) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("TILEINFER_MODEL_VERSION", ctx.model().version());
+        metadata.put("TILEINFER_RUN_ID", ctx.runId());
+        metadata.put("TILEINFER_CONFIG_SHA256", ctx.config().sha256());
+        metadata.put("TILEINFER_SCENE_ID", scene.id());
+        metadata.put("TILEINFER_CLASSES", ctx.model().card().classes().stream()
+                .map(c -> c.value() + "=" + c.name()).collect(Collectors.joining(",")));
+        if (scene.acquired() != null) {
+            metadata.put("ACQUISITION_DATETIME", scene.acquired().toString());
+        }
+        return metadata;
+    }
+
+}

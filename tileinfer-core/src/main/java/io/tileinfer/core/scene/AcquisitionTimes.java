@@ -1,0 +1,65 @@
+package io.tileinfer.core.scene;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses acquisition times from the places satellite products keep them. */
+final class AcquisitionTimes {
+    private static final DateTimeFormatter TIFF = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
+    private static final Pattern MTL_DATE = Pattern.compile("^\\s*DATE_ACQUIRED\\s*=\\s*\"?([0-9-]+)\"?\\s*$",
+            Pattern.MULTILINE);
+    private static final Pattern MTL_TIME = Pattern.compile("^\\s*SCENE_CENTER_TIME\\s*=\\s*\"?([0-9:.]+)Z?\"?\\s*$",
+            Pattern.MULTILINE);
+
+    private AcquisitionTimes() {
+    }
+
+    /** TIFFTAG_DATETIME ("YYYY:MM:DD HH:MM:SS"); the TIFF standard has no time zone, so UTC is assumed. */
+    static Instant fromTiff(String value) {
+        return LocalDateTime.parse(value.trim(), TIFF).toInstant(ZoneOffset.UTC);
+    }
+
+    /** An ISO-8601 date-time (STAC's {@code datetime}, or the configuration's {@code acquired}). */
+    static Instant fromIso(String value) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
+        }
+    }
+
+    /** A Landsat metadata file ({@code *MTL.txt}) beside a local band file: DATE_ACQUIRED + SCENE_CENTER_TIME. */
+    static Optional<Instant> fromLandsatMtl(String bandLocation) {
+        Path dir = Path.of(bandLocation).toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (DirectoryStream<Path> mtls = Files.newDirectoryStream(dir, "*MTL.txt")) {
+            for (Path mtl : mtls) {
+                String text = Files.readString(mtl);
+                Matcher date = MTL_DATE.matcher(text);
+                if (date.find()) {
+                    Matcher time = MTL_TIME.matcher(text);
+                    LocalTime clock = time.find() ? LocalTime.parse(time.group(1)) : LocalTime.MIDNIGHT;
+                    return Optional.of(LocalDate.parse(date.group(1)).atTime(clock).toInstant(ZoneOffset.UTC));
+                }
+            }
+        } catch (IOException | DateTimeParseException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+}

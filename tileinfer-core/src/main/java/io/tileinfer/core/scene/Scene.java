@@ -1,0 +1,23 @@
+package io.tileinfer.core.scene;
+
+import io.tileinfer.raster.Crs;
+import io.tileinfer.raster.GeoTransform;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A validated scene: its bands (in the model's input order) share one pixel grid and one CRS.
+ * {@code acquired} is null only when the acquisition-time check was switched off.
+ */
+public record Scene(String id, int width, int height, GeoTransform transform, Crs crs, Instant acquired,
+                    List<SceneBand> bands) {
+
+    public List<String> locations() {
+        return bands.stream().map(SceneBand::location).distinct().toList();
+    }
+
+    public List<String> bandNames() {
+        return bands.stream().map(SceneBand::name).toList();
+    }
+}

@@ -1,0 +1,7 @@
+package io.tileinfer.core.scene;
+
+import io.tileinfer.raster.DataType;
+
+/** One band of a scene: band {@code index} (1-based) of the file at {@code location}. */
+public record SceneBand(String name, String location, int index, DataType dataType, Double nodata) {
+}

@@ -1,0 +1,287 @@
+package io.tileinfer.core.scene;
+
+import io.tileinfer.core.config.Locations;
+import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.raster.BandInfo;
+import io.tileinfer.raster.Crs;
+import io.tileinfer.raster.Gdal;
+import io.tileinfer.raster.GeoTransform;
+import io.tileinfer.raster.RasterException;
+import io.tileinfer.raster.RasterInfo;
+import io.tileinfer.raster.RasterReader;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Opens a declared scene's files and checks them: readable and intact, georeferenced, one CRS and one pixel
+ * grid across bands, the bands and data type the model expects, an acquisition time. Reads metadata only.
+ */
+public final class SceneInspector {
+
+    /** The verdict on one scene: a {@link Scene} when there are no issues. */
+    public record Inspection(String sceneId, String source, Scene scene, List<ValidationIssue> issues) {
+        public boolean valid() {
+            return issues.isEmpty();
+        }
+    }
+
+    /** A band the scene declares, before the files are matched against the model. */
+    private record DeclaredBand(String name, List<String> aliases, String location, int index) {
+    }
+
+    private final SceneSpec spec;
+    private final Expectations expect;
+    private final List<ValidationIssue> issues = new ArrayList<>();
+    private final Map<String, RasterInfo> infos = new LinkedHashMap<>();
+
+    private SceneInspector(SceneSpec spec, Expectations expect) {
+        this.spec = spec;
+        this.expect = expect;
+    }
+
+    public static Inspection inspect(SceneSpec spec, Expectations expect) {
+        return new SceneInspector(spec, expect).run();
+    }
+
+    private Inspection run() {
+        Gdal.init();
+        StacItem item = null;
+        if (spec.stacItem() != null) {
+            try {
+                item = StacItem.read(spec.stacItem());
+            } catch (IOException | RuntimeException e) {
+                return fail(spec.stacItem(), "readable", "an unreadable item (" + e.getMessage() + ")",
+                        "a STAC Item in JSON");
+            }
+            if (item.assets().isEmpty()) {
+                return fail(spec.stacItem(), "bands", "no GeoTIFF assets", "per-band GeoTIFF assets");
+            }
+        }
+        List<DeclaredBand> declared = declaredBands(item);
+        for (String location : declared.stream().map(DeclaredBand::location).distinct().toList()) {
+            open(location);
+        }
+        if (!issues.isEmpty()) {
+            return done(null);
+        }
+        List<DeclaredBand> expanded = expandFileBands(declared);
+        List<DeclaredBand> selected = selectModelBands(expanded);
+        checkGeoreferencing(selected);
+        List<SceneBand> bands = describe(selected);
+        Instant acquired = acquisitionTime(item, selected);
+        if (!issues.isEmpty()) {
+            return done(null);
+        }
+        RasterInfo first = infos.get(selected.getFirst().location());
+        return done(new Scene(spec.id(), first.width(), first.height(), first.transform(), first.crs(), acquired,
+                bands));
+    }
+
+    private List<DeclaredBand> declaredBands(StacItem item) {
+        List<DeclaredBand> bands = new ArrayList<>();
+        if (spec.file() != null) {
+            bands.add(new DeclaredBand(null, List.of(), spec.file(), 0)); // expanded once the file is open
+        } else if (spec.bandFiles() != null) {
+            spec.bandFiles().forEach((name, location) -> bands.add(new DeclaredBand(name, List.of(name), location, 1)));
+        } else {
+            item.assets().values().forEach(asset ->
+                    bands.add(new DeclaredBand(asset.key(), asset.aliases(), asset.href(), 1)));
+        }
+        return bands;
+    }
+
+    private void open(String location) {
+        try (RasterReader reader = RasterReader.open(Gdal.vsiPath(location))) {
+            infos.put(location, reader.info());
+            if (expect.checks("integrity")) {
+                reader.checkIntegrity();
+            }
+        } catch (RasterException e) {
+            boolean opened = infos.containsKey(location);
+            issues.add(new ValidationIssue(location, opened ? "integrity" : "readable", detail(e, location),
+                    opened ? "an intact file" : "a readable GeoTIFF"));
+        }
+    }
+
+    /** A multi-band file becomes one declared band per file band; single-band sources must be single-band. */
+    private List<DeclaredBand> expandFileBands(List<DeclaredBand> declared) {
+        List<DeclaredBand> bands = new ArrayList<>();
+        for (DeclaredBand band : declared) {
+            RasterInfo info = infos.get(band.location());
+            if (band.index() == 0) {
+                List<String> names = spec.bandNames();
+                if (names != null && names.size() != info.bandCount()) {
+                    issues.add(new ValidationIssue(band.location(), "band-count",
+                            info.bandCount() + " bands", names.size() + " bands as band_names lists " + names));
+                }
+                for (int i = 1; i <= info.bandCount(); i++) {
+                    String name = names != null && i <= names.size() ? names.get(i - 1) : null;
+                    bands.add(new DeclaredBand(name, name == null ? List.of() : List.of(name), band.location(), i));
+                }
+            } else {
+                if (info.bandCount() != 1) {
+                    issues.add(new ValidationIssue(band.location(), "band-count", info.bandCount() + " bands",
+                            "a single-band file for band " + band.name()));
+                }
+                bands.add(band);
+            }
+        }
+        return bands;
+    }
+
+    /** The model's bands, in the model's order; unnamed file bands match the model by position. */
+    private List<DeclaredBand> selectModelBands(List<DeclaredBand> bands) {
+        List<String> wanted = expect.modelBands();
+        boolean positional = bands.stream().allMatch(b -> b.name() == null);
+        if (wanted == null) {
+            return bands;
+        }
+        if (positional) {
+            if (bands.size() != wanted.size()) {
+                issues.add(new ValidationIssue(bands.getFirst().location(), "band-count", bands.size() + " bands",
+                        wanted.size() + " bands " + wanted + " as the model card lists"));
+                return bands;
+            }
+            List<DeclaredBand> named = new ArrayList<>();
+            for (int i = 0; i < bands.size(); i++) {
+                DeclaredBand b = bands.get(i);
+                named.add(new DeclaredBand(wanted.get(i), List.of(wanted.get(i)), b.location(), b.index()));
+            }
+            return named;
+        }
+        List<DeclaredBand> selected = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String name : wanted) {
+            Optional<DeclaredBand> match = bands.stream().filter(b -> b.aliases().contains(name)).findFirst();
+            match.ifPresentOrElse(b -> selected.add(new DeclaredBand(name, b.aliases(), b.location(), b.index())),
+                    () -> missing.add(name));
+        }
+        if (!missing.isEmpty()) {
+            issues.add(new ValidationIssue(spec.describe(), "bands",
+                    "bands " + bands.stream().map(DeclaredBand::name).toList(),
+                    "the model's bands " + wanted + " (missing " + missing + ")"));
+            return bands;
+        }
+        return selected;
+    }
+
+    private void checkGeoreferencing(List<DeclaredBand> bands) {
+        String firstLocation = null;
+        for (String location : bands.stream().map(DeclaredBand::location).distinct().toList()) {
+            RasterInfo info = infos.get(location);
+            if (info.crs() == null || info.transform() == null) {
+                issues.add(new ValidationIssue(location, "crs",
+                        info.crs() == null ? "no coordinate reference system" : "no geotransform",
+                        "a georeferenced raster (CRS and geotransform)"));
+                continue;
+            }
+            if (expect.crs() != null && !info.crs().sameAs(expect.crs())) {
+                issues.add(new ValidationIssue(location, "crs-config", info.crs().label(),
+                        expect.crs().label() + " as configured"));
+            }
+            if (firstLocation == null) {
+                firstLocation = location;
+                continue;
+            }
+            RasterInfo first = infos.get(firstLocation);
+            if (!info.crs().sameAs(first.crs())) {
+                issues.add(new ValidationIssue(location, "crs-consistency", info.crs().label(),
+                        first.crs().label() + " like " + firstLocation));
+            } else if (!sameGrid(info, first)) {
+                issues.add(new ValidationIssue(location, "grid", grid(info), grid(first) + " like " + firstLocation));
+            }
+        }
+        if (firstLocation != null && infos.get(firstLocation).width() * (long) infos.get(firstLocation).height() == 0) {
+            issues.add(new ValidationIssue(firstLocation, "empty", "0 pixels", "a raster with pixels"));
+        }
+    }
+
+    private List<SceneBand> describe(List<DeclaredBand> bands) {
+        List<SceneBand> described = new ArrayList<>();
+        for (DeclaredBand band : bands) {
+            RasterInfo info = infos.get(band.location());
+            if (band.index() > info.bandCount()) {
+                continue; // already reported as a band-count issue
+            }
+            BandInfo file = info.bands().get(band.index() - 1);
+            String name = band.name() != null ? band.name() : String.valueOf(band.index());
+            if (expect.modelDataType() != null && !file.dataType().stacName().equals(expect.modelDataType())) {
+                issues.add(new ValidationIssue(band.location(), "data-type",
+                        file.dataType().stacName() + " in band " + band.index(),
+                        expect.modelDataType() + " as the model card says"));
+            }
+            Double nodata = spec.nodata() != null ? spec.nodata() : file.nodata();
+            described.add(new SceneBand(name, band.location(), band.index(), file.dataType(), nodata));
+        }
+        return described;
+    }
+
+    private Instant acquisitionTime(StacItem item, List<DeclaredBand> bands) {
+        String firstLocation = bands.getFirst().location();
+        try {
+            if (spec.acquired() != null) {
+                return AcquisitionTimes.fromIso(spec.acquired());
+            }
+            if (item != null && item.datetime() != null) {
+                return AcquisitionTimes.fromIso(item.datetime());
+            }
+            Optional<String> tiff = infos.get(firstLocation).tiffDateTime();
+            if (tiff.isPresent()) {
+                return AcquisitionTimes.fromTiff(tiff.get());
+            }
+        } catch (DateTimeParseException e) {
+            issues.add(new ValidationIssue(firstLocation, "acquisition-time", "\"" + e.getParsedString() + "\"",
+                    "an ISO-8601 date-time, or TIFFTAG_DATETIME as YYYY:MM:DD HH:MM:SS"));
+            return null;
+        }
+        Optional<Instant> mtl = Locations.isLocal(firstLocation)
+                ? AcquisitionTimes.fromLandsatMtl(firstLocation) : Optional.empty();
+        if (mtl.isEmpty() && expect.checks("acquisition-time")) {
+            issues.add(new ValidationIssue(firstLocation, "acquisition-time",
+                    "none (no TIFFTAG_DATETIME, STAC datetime or Landsat MTL.txt beside the file)",
+                    "an acquisition time (or `acquired:` in the scene's configuration)"));
+        }
+        return mtl.orElse(null);
+    }
+
+    private Inspection fail(String file, String check, String found, String expected) {
+        issues.add(new ValidationIssue(file, check, found, expected));
+        return done(null);
+    }
+
+    private Inspection done(Scene scene) {
+        return new Inspection(spec.id(), spec.describe(), scene, List.copyOf(issues));
+    }
+
+    private static boolean sameGrid(RasterInfo a, RasterInfo b) {
+        return a.width() == b.width() && a.height() == b.height() && a.transform().equals(b.transform());
+    }
+
+    private static String grid(RasterInfo info) {
+        GeoTransform t = info.transform();
+        return info.width() + "x" + info.height() + " pixels of " + fmt(t.pixelWidth()) + "x" + fmt(-t.pixelHeight())
+                + " at origin (" + fmt(t.originX()) + ", " + fmt(t.originY()) + ")";
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /** GDAL's message without the location that {@link ValidationIssue} already names. */
+    private static String detail(RasterException e, String location) {
+        String message = e.getMessage();
+        for (String prefix : List.of(location + ": ", Gdal.vsiPath(location) + ": ")) {
+            if (message.startsWith(prefix)) {
+                message = message.substring(prefix.length());
+            }
+        }
+        return message;
+    }
+}

@@ -1,0 +1,249 @@
+package io.tileinfer.core.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tileinfer.raster.Window;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded result store: SQLite through JDBC, one file. The SQL is the standard upsert
+ * ({@code INSERT ... ON CONFLICT ... DO UPDATE}) so that rows are keyed, never duplicated.
+ */
+public final class JdbcResultStore implements ResultStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] SCHEMA = {
+            """
+            CREATE TABLE IF NOT EXISTS runs (
+              run_id TEXT PRIMARY KEY, config_path TEXT NOT NULL, config_sha256 TEXT NOT NULL,
+              model_version TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
+              manifest TEXT)""",
+            """
+            CREATE TABLE IF NOT EXISTS scenes (
+              run_id TEXT NOT NULL, scene_id TEXT NOT NULL, status TEXT NOT NULL, error TEXT,
+              tiles INTEGER NOT NULL, output TEXT, output_sha256 TEXT, PRIMARY KEY (run_id, scene_id))""",
+            """
+            CREATE TABLE IF NOT EXISTS tile_results (
+              run_id TEXT NOT NULL, tile_id TEXT NOT NULL, scene_id TEXT NOT NULL, tile_index INTEGER NOT NULL,
+              x INTEGER NOT NULL, y INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+              min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL,
+              status TEXT NOT NULL, error TEXT, cause TEXT, attempts INTEGER NOT NULL, class_fractions TEXT,
+              latency_ms REAL NOT NULL, input_sha256 TEXT, model_version TEXT NOT NULL, recorded_at TEXT NOT NULL,
+              PRIMARY KEY (run_id, tile_id))""",
+            "CREATE INDEX IF NOT EXISTS tile_results_scene ON tile_results (run_id, scene_id)"
+    };
+
+    private final String url;
+    private final Connection connection;
+
+    private JdbcResultStore(String url, Connection connection) {
+        this.url = url;
+        this.connection = connection;
+    }
+
+    /** Opens (and creates) the SQLite store at a {@code jdbc:sqlite:PATH} URL. */
+    public static JdbcResultStore open(String url) {
+        if (!url.startsWith("jdbc:sqlite:")) {
+            throw new StoreException(url + ": unsupported store, expected jdbc:sqlite:PATH", null);
+        }
+        try {
+            Path file = Path.of(url.substring("jdbc:sqlite:".length()));
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Connection connection = DriverManager.getConnection(url);
+            try (Statement statement = connection.createStatement()) {
+                // WAL: readers (the API, a second process) do not block the writer; a crash loses no commit.
+                statement.execute("PRAGMA journal_mode=WAL");
+                statement.execute("PRAGMA busy_timeout=30000");
+                for (String ddl : SCHEMA) {
+                    statement.execute(ddl);
+                }
+            }
+            return new JdbcResultStore(url, connection);
+        } catch (SQLException | java.io.IOException e) {
+            throw new StoreException(url + ": cannot open the result store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void saveRun(RunRecord run) {
+        String sql = """
+                INSERT INTO runs (run_id, config_path, config_sha256, model_version, started_at, finished_at, status,
+                                  manifest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status,
+                  manifest = excluded.manifest""";
+        execute("save run " + run.runId(), sql, run.runId(), run.configPath(), run.configSha256(),
+                run.modelVersion(), run.startedAt().toString(),
+                run.finishedAt() == null ? null : run.finishedAt().toString(), run.status(), run.manifest());
+    }
+
+    @Override
+    public synchronized void saveScene(SceneResult scene) {
+        String sql = """
+                INSERT INTO scenes (run_id, scene_id, status, error, tiles, output, output_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run_id, scene_id) DO UPDATE SET status = excluded.status, error = excluded.error,
+                  tiles = excluded.tiles, output = excluded.output, output_sha256 = excluded.output_sha256""";
+        execute("save scene " + scene.sceneId(), sql, scene.runId(), scene.sceneId(), scene.status().name(),
+                scene.error(), scene.tiles(), scene.output(), scene.outputSha256());
+    }
+
+    @Override
+    public synchronized void saveTiles(List<TileResult> tiles) {
+        String sql = """
+                INSERT INTO tile_results (run_id, tile_id, scene_id, tile_index, x, y, width, height,
+                  min_x, min_y, max_x, max_y, status, error, cause, attempts, class_fractions, latency_ms,
+                  input_sha256, model_version, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run_id, tile_id) DO UPDATE SET status = excluded.status, error = excluded.error,
+                  cause = excluded.cause, attempts = excluded.attempts, class_fractions = excluded.class_fractions,
+                  latency_ms = excluded.latency_ms, input_sha256 = excluded.input_sha256,
+                  model_version = excluded.model_version, recorded_at = excluded.recorded_at""";
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                String now = Instant.now().toString();
+                for (TileResult t : tiles) {
+                    Window w = t.window();
+                    bind(insert, t.runId(), t.tileId(), t.sceneId(), t.tileIndex(), w.x(), w.y(), w.width(),
+                            w.height(), t.bounds()[0], t.bounds()[1], t.bounds()[2], t.bounds()[3],
+                            t.status().name(), t.error(), t.cause(), t.attempts(), toJson(t.classFractions()),
+                            t.latencyMs(), t.inputSha256(), t.modelVersion(), now);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(url + ": cannot save " + tiles.size() + " tile rows: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, TileStatus> tileStatuses(String runId, String sceneId) {
+        Map<String, TileStatus> statuses = new HashMap<>();
+        query("read tile statuses", "SELECT tile_id, status FROM tile_results WHERE run_id = ? AND scene_id = ?",
+                rs -> statuses.put(rs.getString(1), TileStatus.valueOf(rs.getString(2))), runId, sceneId);
+        return statuses;
+    }
+
+    @Override
+    public synchronized List<TileResult> tiles(String runId) {
+        List<TileResult> tiles = new ArrayList<>();
+        query("read tiles", """
+                SELECT run_id, scene_id, tile_id, tile_index, x, y, width, height, min_x, min_y, max_x, max_y,
+                       status, error, cause, attempts, class_fractions, latency_ms, input_sha256, model_version
+                FROM tile_results WHERE run_id = ? ORDER BY scene_id, tile_index""", rs -> tiles.add(new TileResult(
+                rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                new Window(rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8)),
+                new double[]{rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)},
+                TileStatus.valueOf(rs.getString(13)), rs.getString(14), rs.getString(15), rs.getInt(16),
+                fromJson(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))), runId);
+        return tiles;
+    }
+
+    @Override
+    public synchronized List<SceneResult> scenes(String runId) {
+        List<SceneResult> scenes = new ArrayList<>();
+        query("read scenes", """
+                SELECT run_id, scene_id, status, error, tiles, output, output_sha256
+                FROM scenes WHERE run_id = ? ORDER BY scene_id""", rs -> scenes.add(new SceneResult(
+                rs.getString(1), rs.getString(2), SceneStatus.valueOf(rs.getString(3)), rs.getString(4),
+                rs.getInt(5), rs.getString(6), rs.getString(7))), runId);
+        return scenes;
+    }
+
+    @Override
+    public synchronized List<RunRecord> runs() {
+        List<RunRecord> runs = new ArrayList<>();
+        query("read runs", """
+                SELECT run_id, config_path, config_sha256, model_version, started_at, finished_at, status, manifest
+                FROM runs ORDER BY started_at DESC""", rs -> runs.add(new RunRecord(rs.getString(1),
+                rs.getString(2), rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)),
+                rs.getString(6) == null ? null : Instant.parse(rs.getString(6)), rs.getString(7),
+                rs.getString(8))));
+        return runs;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException(url + ": cannot close: " + e.getMessage(), e);
+        }
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private void query(String what, String sql, RowReader reader, Object... parameters) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    reader.read(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(url + ": cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void execute(String what, String sql, Object... parameters) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(url + ": cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+    }
+
+    private static String toJson(Map<String, Double> fractions) {
+        try {
+            return JSON.writeValueAsString(fractions);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Double> fromJson(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Double>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt class_fractions: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.tileinfer.core.store;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where runs, scenes and tile rows are kept. Writes are idempotent upserts keyed by run and tile (or scene), so
+ * a resumed or retried run never duplicates a row.
+ */
+public interface ResultStore extends AutoCloseable {
+
+    void saveRun(RunRecord run);
+
+    void saveScene(SceneResult scene);
+
+    /** All rows of one batch in one transaction: a crash keeps all of them or none. */
+    void saveTiles(List<TileResult> tiles);
+
+    /** The status of every tile of the scene that has a row in this run, by tile id. */
+    Map<String, TileStatus> tileStatuses(String runId, String sceneId);
+
+    List<TileResult> tiles(String runId);
+
+    List<SceneResult> scenes(String runId);
+
+    List<RunRecord> runs();
+
+    @Override
+    void close();
+}

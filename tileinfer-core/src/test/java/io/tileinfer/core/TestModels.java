@@ -1,0 +1,32 @@
+package io.tileinfer.core;
+
+import io.tileinfer.model.BandSpec;
+import io.tileinfer.model.ClassSpec;
+import io.tileinfer.model.ModelCard;
+import io.tileinfer.model.ModelRegistry;
+import io.tileinfer.model.ModelVersion;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A registry with a small per-pixel "bright pixel" model over Landsat 8 B2..B5, promoted to production. */
+public final class TestModels {
+    private TestModels() {
+    }
+
+    public static ModelVersion brightness(Path registryDir) {
+        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 2e-5, -0.1), new BandSpec("B3", "green", 2e-5, -0.1),
+                new BandSpec("B4", "red", 2e-5, -0.1), new BandSpec("B5", "nir08", 2e-5, -0.1));
+        ModelCard card = new ModelCard("bright-test", null, List.of("semantic-segmentation"), "onnxruntime",
+                "1.29.0", bands, "uint16", List.of(-1L, 4L, -1L, -1L),
+                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 8,
+                List.of(), 1, Map.of(), Map.of(), Map.of());
+        // cloud when the mean reflectance of the four bands exceeds 0.2
+        byte[] onnx = PerPixelOnnx.build(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}}, new float[]{0, -2});
+        ModelRegistry registry = ModelRegistry.open(registryDir);
+        ModelVersion version = registry.register(onnx, card);
+        registry.promote(version.id(), "production");
+        return version;
+    }
+}

@@ -1,0 +1,107 @@
+package io.tileinfer.core.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void readsTheSampleConfiguration() {
+        Path sample = Path.of(System.getProperty("tileinfer.repoRoot", "..")).resolve("configs/pipeline.yaml");
+        PipelineConfig config = ConfigLoader.load(sample);
+        assertEquals("production", config.model());
+        assertEquals(1, config.scenes().size());
+        SceneSpec scene = config.scenes().getFirst();
+        assertEquals(10, scene.bandFiles().size());
+        assertTrue(Path.of(scene.bandFiles().get("B1")).isAbsolute());
+        assertEquals(64, config.sha256().length());
+        assertEquals(256, config.tileSize());
+    }
+
+    @Test
+    void resolvesRelativePathsAgainstTheFileAndKeepsUrls() throws IOException {
+        PipelineConfig config = ConfigLoader.load(write("""
+                scenes:
+                  - id: a
+                    file: data/a.tif
+                  - id: b
+                    file: https://example.org/b.tif
+                  - stac: items/c.json
+                """));
+        assertEquals(dir.resolve("data/a.tif").toString(), config.scenes().get(0).file());
+        assertEquals("https://example.org/b.tif", config.scenes().get(1).file());
+        assertEquals("c", config.scenes().get(2).id());
+        assertEquals(dir.resolve("models"), config.registry());
+        assertNull(config.tileSize());
+        assertEquals("jdbc:sqlite:" + dir.resolve("runs/results.db"), config.effectiveStoreUrl());
+    }
+
+    @Test
+    void namesTheFileTheFieldAndWhatWasExpected() throws IOException {
+        Path file = write("""
+                workers: many
+                scenes:
+                  - {id: a, file: a.tif}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(file + ": workers: found \"many\", expected a whole number from 1 to 256", e.getMessage());
+    }
+
+    @Test
+    void rejectsUnknownKeysSoTyposDoNotPassSilently() throws IOException {
+        Path file = write("""
+                scenes:
+                  - {id: a, flie: a.tif}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": scenes[0].flie: unknown key"), e.getMessage());
+    }
+
+    @Test
+    void rejectsAHaloThatLeavesNoCore() throws IOException {
+        Path file = write("""
+                tiling: {size: 64, halo: 32}
+                scenes: [{id: a, file: a.tif}]
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(e.getMessage().contains("tiling.halo: is 32 with a tile size of 64, expected less than half"),
+                e.getMessage());
+    }
+
+    @Test
+    void rejectsDuplicateSceneIdsAndAmbiguousScenes() throws IOException {
+        Path dup = write("scenes: [{id: a, file: a.tif}, {id: a, file: b.tif}]");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(dup)).getMessage()
+                .contains("scenes[1]: the scene id \"a\" is used twice"));
+        Path both = write("scenes: [{id: a, file: a.tif, stac: b.json}]");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(both)).getMessage()
+                .contains("scenes[0]: found 2 of file/bands/stac, expected exactly one"));
+    }
+
+    @Test
+    void reportsBrokenYamlAndMissingFiles() throws IOException {
+        Path broken = write("scenes: [unclosed");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(broken)).getMessage()
+                .startsWith(broken + ": not valid YAML"));
+        Path missing = dir.resolve("nope.yaml");
+        assertEquals(missing + ": no such configuration file",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(missing)).getMessage());
+    }
+}

@@ -1,0 +1,200 @@
+package io.tileinfer.core.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tileinfer.core.Hashing;
+import io.tileinfer.core.SharedData;
+import io.tileinfer.core.TestModels;
+import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.TileResult;
+import io.tileinfer.core.store.TileStatus;
+import io.tileinfer.model.ModelVersion;
+import io.tileinfer.raster.RasterInfo;
+import io.tileinfer.raster.RasterReader;
+import io.tileinfer.raster.Window;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchRunnerTest {
+    @TempDir
+    static Path shared;
+    static Path registry;
+    static ModelVersion model;
+
+    @BeforeAll
+    static void registerModel() {
+        registry = shared.resolve("models");
+        model = TestModels.brightness(registry);
+    }
+
+    static String yaml(String tiling, String scenes) {
+        return """
+                model: production
+                registry: %s
+                output: runs
+                tiling: %s
+                retries: 1
+                scenes:
+                %s
+                """.formatted(registry, tiling, scenes);
+    }
+
+    static String cog() {
+        return "  - {id: l8, file: %s}".formatted(SharedData.variant("l8_rgbn_cog.tif"));
+    }
+
+    @Test
+    void writesAGeoreferencedPredictionRowsAndAManifest(@TempDir Path dir) throws Exception {
+        RunSummary summary = Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
+        assertTrue(summary.complete());
+        Path prediction = summary.runDir().resolve("predictions/l8.tif");
+
+        JsonNode info = new ObjectMapper().readTree(new ProcessBuilder("gdalinfo", "-json", prediction.toString())
+                .redirectErrorStream(true).start().getInputStream());
+        assertEquals(List.of(627, 603), List.of(info.at("/size/0").asInt(), info.at("/size/1").asInt()));
+        assertEquals("COG", info.at("/metadata/IMAGE_STRUCTURE/LAYOUT").asText());
+        try (RasterReader input = RasterReader.open(SharedData.variant("l8_rgbn_cog.tif"));
+             RasterReader output = RasterReader.open(prediction.toString())) {
+            RasterInfo in = input.info();
+            RasterInfo out = output.info();
+            assertEquals(in.transform(), out.transform());
+            assertTrue(out.crs().sameAs(in.crs()));
+            assertEquals(3, out.bandCount());
+            assertEquals(255.0, out.bands().getFirst().nodata());
+            assertEquals(model.id(), out.metadata().get("TILEINFER_MODEL_VERSION"));
+        }
+
+        int tiles = 14 * 13; // ceil(627/48) x ceil(603/48)
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            List<TileResult> rows = store.tiles(summary.runId());
+            assertEquals(tiles, rows.size());
+            assertTrue(rows.stream().allMatch(r -> r.status() == TileStatus.DONE && r.modelVersion().equals(model.id())
+                    && r.inputSha256().length() == 64 && r.classFractions().size() == 2));
+        }
+        Manifest manifest = Manifest.read(summary.manifest());
+        assertEquals(tiles, manifest.counts().done());
+        assertEquals(model.onnxSha256(), manifest.model().onnxSha256());
+        assertEquals("production", manifest.model().alias());
+        assertEquals(Hashing.sha256(prediction), manifest.outputs().getFirst().sha256());
+        assertEquals(Hashing.sha256(Path.of(SharedData.variant("l8_rgbn_cog.tif"))),
+                manifest.scenes().getFirst().inputs().getFirst().sha256());
+        assertEquals(Hashing.sha256(dir.resolve("pipeline.yaml")), manifest.config().sha256());
+        assertTrue(manifest.stageTimings().containsKey("infer"));
+    }
+
+    @Test
+    void theStitchedOutputEqualsAWholeScenePrediction(@TempDir Path dir) throws Exception {
+        Path tiled = Runs.run(Runs.config(dir.resolve("tiled"), yaml("{size: 64, halo: 8}", cog())), 2)
+                .runDir().resolve("predictions/l8.tif");
+        Path whole = Runs.run(Runs.config(dir.resolve("whole"), yaml("{size: 640, halo: 0}", cog())), 1)
+                .runDir().resolve("predictions/l8.tif");
+        Window all = new Window(0, 0, 627, 603);
+        float[] a = new float[3 * 627 * 603];
+        float[] b = new float[3 * 627 * 603];
+        try (RasterReader ra = RasterReader.open(tiled.toString()); RasterReader rb = RasterReader.open(whole.toString())) {
+            ra.read(all, new int[]{1, 2, 3}, a);
+            rb.read(all, new int[]{1, 2, 3}, b);
+        }
+        assertArrayEquals(b, a);
+        long clouds = 0;
+        for (int i = 0; i < 627 * 603; i++) {
+            clouds += a[i] == 1 ? 1 : 0;
+        }
+        assertTrue(clouds > 0 && clouds < 627 * 603, "the test model should find some, not all, bright pixels");
+    }
+
+    @Test
+    void outputsAndRowsDoNotDependOnTheNumberOfWorkers(@TempDir Path dir) throws Exception {
+        String config = yaml("{size: 64, halo: 8, batch: 3}", cog());
+        RunSummary one = Runs.run(Runs.config(dir.resolve("one"), config), 1);
+        RunSummary four = Runs.run(Runs.config(dir.resolve("four"), config), 4);
+        assertEquals(one.runId(), four.runId());
+        assertEquals(Hashing.sha256(one.runDir().resolve("predictions/l8.tif")),
+                Hashing.sha256(four.runDir().resolve("predictions/l8.tif")));
+        assertEquals(comparableRows(dir.resolve("one"), one.runId()), comparableRows(dir.resolve("four"), four.runId()));
+    }
+
+    /** Rows without what legitimately varies: latency and the time recorded. */
+    static List<String> comparableRows(Path dir, String runId) {
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            return store.tiles(runId).stream().map(r -> String.join("|", r.sceneId(), r.tileId(),
+                    String.valueOf(r.tileIndex()), r.window().toString(), java.util.Arrays.toString(r.bounds()),
+                    r.status().name(), String.valueOf(r.error()), String.valueOf(r.cause()),
+                    String.valueOf(r.attempts()), r.classFractions().toString(), String.valueOf(r.inputSha256()),
+                    r.modelVersion())).toList();
+        }
+    }
+
+    @Test
+    void aFailingTileIsRetriedAndRecordedAndTheRestGoesOn(@TempDir Path dir) throws Exception {
+        // The tiled DEFLATE variant cut at 3/4 of its bytes: its last blocks are missing, the others readable.
+        Path source = Path.of(SharedData.variant("l8_rgbn_tiled256_deflate_pred2.tif"));
+        Path cut = dir.resolve("l8_rgbn_cut.tif");
+        byte[] bytes = Files.readAllBytes(source);
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length * 3 / 4));
+        String scenes = cog() + """
+
+                  - {id: truncated, file: %s}
+                  - {id: not-a-tiff, file: %s}
+                """.formatted(cut, SharedData.variant("not_a_tiff.tif"));
+        String config = yaml("{size: 256, halo: 0}", scenes) + "checks: {skip: [integrity]}\n";
+        RunSummary summary = Runs.run(Runs.config(dir, config), 2);
+        assertEquals(false, summary.complete());
+        Manifest manifest = Manifest.read(summary.manifest());
+        assertEquals("finished_with_failures", manifest.status());
+        assertEquals("DONE", manifest.scenes().get(0).status());
+        Manifest.SceneEntry truncated = manifest.scenes().get(1);
+        assertEquals("PARTIAL", truncated.status());
+        assertTrue(truncated.tiles().failed() > 0, "the missing blocks fail");
+        assertTrue(truncated.tiles().done() > 0, "nothing else does");
+        Manifest.SceneEntry broken = manifest.scenes().get(2);
+        assertEquals("FAILED", broken.status());
+        assertEquals("readable", broken.issues().getFirst().check());
+        assertTrue(broken.issues().getFirst().file().endsWith("not_a_tiff.tif"));
+        assertEquals(1L, manifest.failuresByCause().get("validation:readable"));
+        assertEquals(truncated.tiles().failed(), manifest.failuresByCause().get("read"));
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            TileResult failed = store.tiles(summary.runId()).stream().filter(r -> r.status() == TileStatus.FAILED)
+                    .findFirst().orElseThrow();
+            assertEquals("read", failed.cause());
+            assertEquals(2, failed.attempts(), "one retry was configured");
+            assertTrue(failed.error().contains("l8_rgbn_cut.tif"), failed.error());
+        }
+        assertTrue(Files.exists(summary.runDir().resolve("predictions/truncated.tif")),
+                "a partial scene still gets its raster, with nodata where tiles failed");
+    }
+
+    @Test
+    void tilesThatAreAllNodataAreSkipped(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("left-half-empty.tif");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", """
+                import sys
+                from osgeo import gdal
+                src = gdal.Open(sys.argv[1])
+                dst = gdal.GetDriverByName('GTiff').CreateCopy(sys.argv[2], src)
+                for b in range(1, 5):
+                    band = dst.GetRasterBand(b)
+                    band.WriteArray(band.ReadAsArray() * 0, 0, 0)
+                    band.SetNoDataValue(0)
+                dst = None
+                """.replace("band.ReadAsArray() * 0, 0, 0", "band.ReadAsArray(0, 0, 300, 603) * 0, 0, 0"),
+                SharedData.variant("l8_rgbn_cog.tif"), input.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        RunSummary summary = Runs.run(Runs.config(dir, yaml("{size: 128, halo: 0}",
+                "  - {id: half, file: %s}".formatted(input))), 2);
+        Manifest manifest = Manifest.read(summary.manifest());
+        assertEquals(5 * 5, manifest.counts().tiles());
+        assertEquals(2 * 5, manifest.counts().skipped(), "columns 0..255 are entirely nodata");
+        assertTrue(summary.complete());
+    }
+}

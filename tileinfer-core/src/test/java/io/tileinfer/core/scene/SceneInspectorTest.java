@@ -1,0 +1,193 @@
+package io.tileinfer.core.scene;
+
+import io.tileinfer.core.SharedData;
+import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.raster.Crs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.tileinfer.core.SharedData.landsat;
+import static io.tileinfer.core.SharedData.variant;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SceneInspectorTest {
+    private static final List<String> RGBN = List.of("B2", "B3", "B4", "B5");
+
+    private static SceneInspector.Inspection file(String name, Expectations expect) {
+        return SceneInspector.inspect(new SceneSpec("s", variant(name), null, null, null, null, null), expect);
+    }
+
+    private static ValidationIssue only(SceneInspector.Inspection inspection) {
+        assertEquals(1, inspection.issues().size(), inspection.issues().toString());
+        return inspection.issues().getFirst();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"l8_rgbn_strip_pixel.tif", "l8_rgbn_strip_band.tif", "l8_rgbn_tiled256_deflate_pred2.tif",
+            "l8_rgbn_tiled512_lzw.tif", "l8_rgbn_tiled_zstd.tif", "l8_rgbn_cog.tif", "l8_rgbn_bigtiff.tif",
+            "l8_rgbn_nodata0.tif"})
+    void readableVariantsPassWithTheModelsExpectations(String name) {
+        SceneInspector.Inspection inspection = file(name,
+                new Expectations(RGBN, "uint16", Crs.parse("EPSG:32616"), Set.of()));
+        assertTrue(inspection.valid(), inspection.issues().toString());
+        Scene scene = inspection.scene();
+        assertEquals(627, scene.width());
+        assertEquals(603, scene.height());
+        assertEquals(RGBN, scene.bandNames());
+        assertEquals(Instant.parse("2015-08-04T16:19:21Z"), scene.acquired());
+        assertEquals("EPSG:32616", scene.crs().label());
+    }
+
+    @Test
+    void nodataIsTakenFromTheFile() {
+        Scene scene = file("l8_rgbn_nodata0.tif", Expectations.none()).scene();
+        assertEquals(0.0, scene.bands().getFirst().nodata());
+    }
+
+    @Test
+    void notATiffIsUnreadable() {
+        ValidationIssue issue = only(file("not_a_tiff.tif", Expectations.none()));
+        assertEquals(variant("not_a_tiff.tif"), issue.file());
+        assertEquals("readable", issue.check());
+        assertTrue(issue.found().contains("not recognized as a supported file format"), issue.found());
+    }
+
+    @Test
+    void aTruncatedFileFailsTheIntegrityCheck() {
+        ValidationIssue issue = only(file("l8_rgbn_truncated.tif", Expectations.none()));
+        assertEquals("integrity", issue.check());
+        assertTrue(issue.found().contains("truncated"), issue.found());
+    }
+
+    @Test
+    void aFileWithoutCrsIsRejected() {
+        // A plain TIFF: no georeferencing and no TIFF tags at all, so no acquisition time either.
+        ValidationIssue issue = file("l8_rgbn_no_crs.tif", Expectations.none()).issues().getFirst();
+        assertEquals("crs", issue.check());
+        assertEquals("no coordinate reference system", issue.found());
+    }
+
+    @Test
+    void aMissingAcquisitionTimeIsRejectedUnlessConfigured() {
+        ValidationIssue issue = only(file("l8_rgbn_no_datetime.tif", Expectations.none()));
+        assertEquals("acquisition-time", issue.check());
+        SceneSpec withTime = new SceneSpec("s", variant("l8_rgbn_no_datetime.tif"), null, null, null, null,
+                "2015-08-04T16:19:21Z");
+        assertTrue(SceneInspector.inspect(withTime, Expectations.none()).valid());
+    }
+
+    @Test
+    void aCrsOtherThanTheConfiguredOneIsRejected() {
+        ValidationIssue issue = only(file("l8_rgbn_epsg4326.tif",
+                new Expectations(null, null, Crs.parse("EPSG:32616"), Set.of())));
+        assertEquals("crs-config", issue.check());
+        assertEquals("EPSG:4326", issue.found());
+        assertEquals("EPSG:32616 as configured", issue.expected());
+    }
+
+    @Test
+    void bandCountAndDataTypeMustMatchTheModel() {
+        ValidationIssue count = only(file("l8_rgb_3band.tif", new Expectations(RGBN, "uint16", null, Set.of())));
+        assertEquals("band-count", count.check());
+        assertEquals("3 bands", count.found());
+        List<ValidationIssue> types = file("l8_rgbn_float32.tif", new Expectations(RGBN, "uint16", null, Set.of()))
+                .issues();
+        assertEquals(4, types.size());
+        assertEquals("data-type", types.getFirst().check());
+        assertEquals("float32 in band 1", types.getFirst().found());
+    }
+
+    @Test
+    void bandsOfDifferentCrsInOneStackAreRejected() {
+        Map<String, String> bands = new LinkedHashMap<>();
+        bands.put("B2", landsat("B2"));
+        bands.put("B3", variant("l8_rgbn_epsg4326.tif"));
+        ValidationIssue issue = SceneInspector.inspect(new SceneSpec("s", null, null, bands, null, null,
+                "2015-08-04T00:00:00Z"), Expectations.none()).issues().stream()
+                .filter(i -> i.check().equals("crs-consistency")).findFirst().orElseThrow();
+        assertEquals("EPSG:4326", issue.found());
+    }
+
+    @Test
+    void sentinel2BandsOfDifferentResolutionsDoNotShareAGrid() {
+        Map<String, String> bands = new LinkedHashMap<>();
+        bands.put("B05", SharedData.SENTINEL.resolve("B05.tif").toString());
+        bands.put("B01", SharedData.SENTINEL.resolve("B01.tif").toString());
+        List<ValidationIssue> issues = SceneInspector.inspect(new SceneSpec("s2", null, null, bands, null, null,
+                "2016-01-12T00:00:00Z"), Expectations.none()).issues();
+        ValidationIssue grid = only(new SceneInspector.Inspection("s2", "", null, issues));
+        assertEquals("grid", grid.check());
+        assertEquals("322x324 pixels of 60x60 at origin (435720, 4179480)", grid.found());
+        assertTrue(grid.expected().startsWith("967x973 pixels of 20x20 at origin (435720, 4179460)"));
+    }
+
+    @Test
+    void landsatBandsTakeTheirTimeFromTheMtlFileAndMatchTheModelByName() {
+        Map<String, String> bands = new LinkedHashMap<>();
+        for (String band : List.of("B5", "B4", "B3", "B2", "BQA")) {
+            bands.put(band, landsat(band));
+        }
+        SceneInspector.Inspection inspection = SceneInspector.inspect(
+                new SceneSpec("l8", null, null, bands, null, null, null),
+                new Expectations(RGBN, "uint16", null, Set.of()));
+        assertTrue(inspection.valid(), inspection.issues().toString());
+        assertEquals(RGBN, inspection.scene().bandNames());
+        assertEquals(landsat("B2"), inspection.scene().bands().getFirst().location());
+        assertEquals(Instant.parse("2015-08-04T16:19:21.7917421Z"), inspection.scene().acquired());
+    }
+
+    @Test
+    void missingModelBandsAreNamed() {
+        Map<String, String> bands = Map.of("B2", landsat("B2"));
+        ValidationIssue issue = only(SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null, null),
+                new Expectations(RGBN, "uint16", null, Set.of())));
+        assertEquals("bands", issue.check());
+        assertTrue(issue.expected().contains("missing [B3, B4, B5]"), issue.expected());
+    }
+
+    @Test
+    void aStacItemGivesBandsByEoNameAndItsDatetime(@TempDir Path dir) throws IOException {
+        Path item = dir.resolve("item.json");
+        Files.writeString(item, """
+                {"type": "Feature", "stac_version": "1.0.0", "id": "LC08-sample",
+                 "properties": {"datetime": "2015-08-04T16:19:21Z"},
+                 "assets": {
+                   "blue": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B2"}]},
+                   "green": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B3"}]},
+                   "red": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B4"}]},
+                   "nir08": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B5"}]},
+                   "thumbnail": {"href": "thumb.png", "type": "image/png"}
+                 }}
+                """.formatted(landsat("B2"), landsat("B3"), landsat("B4"), landsat("B5")));
+        SceneInspector.Inspection inspection = SceneInspector.inspect(
+                new SceneSpec("stac", null, null, null, item.toString(), null, null),
+                new Expectations(RGBN, "uint16", null, Set.of()));
+        assertTrue(inspection.valid(), inspection.issues().toString());
+        assertNotNull(inspection.scene());
+        assertEquals(landsat("B5"), inspection.scene().bands().get(3).location());
+        assertEquals(Instant.parse("2015-08-04T16:19:21Z"), inspection.scene().acquired());
+    }
+
+    @Test
+    void aBrokenStacItemIsReported(@TempDir Path dir) throws IOException {
+        Path item = dir.resolve("item.json");
+        Files.writeString(item, "{\"type\": \"FeatureCollection\"}");
+        ValidationIssue issue = only(SceneInspector.inspect(new SceneSpec("x", null, null, null, item.toString(),
+                null, null), Expectations.none()));
+        assertEquals("readable", issue.check());
+        assertTrue(issue.found().contains("not a STAC Item"), issue.found());
+    }
+}

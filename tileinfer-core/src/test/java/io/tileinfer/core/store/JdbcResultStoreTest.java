@@ -1,0 +1,54 @@
+package io.tileinfer.core.store;
+
+import io.tileinfer.raster.Window;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class JdbcResultStoreTest {
+    @TempDir
+    Path dir;
+
+    private static TileResult row(String id, int index, TileStatus status, int attempts) {
+        return new TileResult("run", "scene", id, index, new Window(index * 10, 0, 10, 10),
+                new double[]{0, 1, 2, 3}, status, status == TileStatus.FAILED ? "boom" : null,
+                status == TileStatus.FAILED ? "read" : null, attempts,
+                status == TileStatus.DONE ? Map.of("cloud", 0.25) : Map.of(), 1.5, "abc", "m-1");
+    }
+
+    @Test
+    void upsertsNeverDuplicateARowAndSurviveReopening() {
+        String url = "jdbc:sqlite:" + dir.resolve("results.db");
+        try (JdbcResultStore store = JdbcResultStore.open(url)) {
+            store.saveRun(new RunRecord("run", "c.yaml", "sha", "m-1", Instant.EPOCH, null, "running", null));
+            store.saveTiles(List.of(row("a", 0, TileStatus.DONE, 1), row("b", 1, TileStatus.FAILED, 3)));
+            store.saveTiles(List.of(row("b", 1, TileStatus.DONE, 1)));
+        }
+        try (JdbcResultStore store = JdbcResultStore.open(url)) {
+            List<TileResult> tiles = store.tiles("run");
+            assertEquals(2, tiles.size());
+            assertEquals(TileStatus.DONE, tiles.get(1).status());
+            assertEquals(Map.of("cloud", 0.25), tiles.get(0).classFractions());
+            assertEquals(Map.of("a", TileStatus.DONE, "b", TileStatus.DONE), store.tileStatuses("run", "scene"));
+            assertEquals("running", store.runs().getFirst().status());
+        }
+    }
+
+    @Test
+    void aFailingBatchCommitsNothing() {
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("r.db"))) {
+            TileResult broken = new TileResult("run", "scene", "c", 2, new Window(0, 0, 1, 1), new double[4],
+                    TileStatus.DONE, null, null, 1, Map.of(), 1, "x", null); // model_version is NOT NULL
+            assertThrows(StoreException.class, () -> store.saveTiles(List.of(row("a", 0, TileStatus.DONE, 1),
+                    broken)));
+            assertEquals(0, store.tiles("run").size());
+        }
+    }
+}
