@@ -1,0 +1,61 @@
+package io.tileinfer.cli;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tileinfer.core.config.ConfigLoader;
+import io.tileinfer.core.config.PipelineConfig;
+import io.tileinfer.core.run.BatchRunner;
+import io.tileinfer.core.run.LogProgress;
+import io.tileinfer.core.run.Manifest;
+import io.tileinfer.core.run.RunListener;
+import io.tileinfer.core.run.RunSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code tileinfer batch}: the main job. */
+@Command(name = "batch", mixinStandardHelpOptions = true,
+        description = "Run the model over every scene of a configuration; run it again to resume.")
+final class BatchCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, description = "The pipeline configuration (YAML).")
+    Path config;
+
+    @Option(names = "--workers", description = "Worker threads (default: the configuration's, or one per core).")
+    Integer workers;
+
+    @Option(names = "--model", description = "Model version or alias, instead of the configuration's.")
+    String model;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineConfig pipeline = ConfigLoader.load(config);
+        if (workers != null) {
+            pipeline = pipeline.withWorkers(workers);
+        }
+        if (model != null) {
+            pipeline = pipeline.withModel(model);
+        }
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        RunListener progress = terminal ? new TerminalProgress() : new LogProgress(Duration.ofSeconds(10));
+        RunSummary summary = new BatchRunner(pipeline, new SimpleMeterRegistry(), progress).run();
+        Manifest manifest = Manifest.read(summary.manifest());
+        Manifest.Counts counts = summary.counts();
+        System.out.printf("run %s %s: %d tiles done, %d skipped as nodata, %d failed; %d of %d scenes failed%n",
+                summary.runId(), manifest.status(), counts.done(), counts.skipped(), counts.failed(),
+                counts.scenesFailed(), counts.scenes());
+        for (Manifest.SceneEntry scene : manifest.scenes()) {
+            if (scene.output() != null) {
+                System.out.printf("  %s: %s%n", scene.id(), summary.runDir().resolve(scene.output().path()));
+            } else {
+                System.out.printf("  %s: FAILED%s%n", scene.id(), scene.tiles() == null ? ""
+                        : " (all " + scene.tiles().failed() + " tiles failed; see the manifest's rows)");
+                scene.issues().forEach(issue -> System.out.printf("    %s%n", issue));
+            }
+        }
+        System.out.printf("manifest: %s%n", summary.manifest());
+        return summary.complete() ? ExitCodes.OK : ExitCodes.FAILURES;
+    }
+}

@@ -1,0 +1,250 @@
+package io.tileinfer.cli;
+
+import io.tileinfer.model.BandSpec;
+import io.tileinfer.model.ClassSpec;
+import io.tileinfer.model.ModelCard;
+import io.tileinfer.model.ModelException;
+import io.tileinfer.model.ModelRegistry;
+import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.TrainingFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code tileinfer models}: list, show, promote, import and verify the versions of a model registry. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = "Manage the model registry: list, show, promote, import and verify model versions.",
+        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.ShowCommand.class,
+                ModelsCommand.PromoteCommand.class, ModelsCommand.ImportCommand.class,
+                ModelsCommand.VerifyCommand.class})
+final class ModelsCommand implements Callable<Integer> {
+
+    @Option(names = "--registry", defaultValue = "models", scope = ScopeType.INHERIT,
+            description = "The model registry (default: ${DEFAULT-VALUE}).")
+    Path registry;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: list, show, promote, import or verify");
+    }
+
+    /** Runs a subcommand's work; registry problems become one line on stderr and a non-zero exit. */
+    private int run(CommandSpec command, Callable<Integer> work) throws Exception {
+        try {
+            return work.call();
+        } catch (ModelException | UncheckedIOException e) {
+            command.commandLine().getErr().println("tileinfer: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        } finally {
+            command.commandLine().getOut().flush();
+        }
+    }
+
+    private ModelRegistry registry() {
+        return ModelRegistry.open(registry);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the versions and their aliases.")
+    static final class ListCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.run(spec, () -> {
+                PrintWriter out = spec.commandLine().getOut();
+                ModelRegistry models = parent.registry();
+                List<ModelVersion> versions = models.list();
+                if (versions.isEmpty()) {
+                    out.println("no model versions in " + models.root());
+                    return ExitCodes.OK;
+                }
+                Map<String, String> aliases = models.aliases();
+                out.printf("%-28s %-22s %-8s %-6s %s%n", "VERSION", "ALIASES", "F1", "BANDS", "CLASSES");
+                for (ModelVersion version : versions) {
+                    out.printf("%-28s %-22s %-8s %-6d %s%n", version.id(), aliasesOf(aliases, version.id()),
+                            heldOutF1(version.card()), version.card().bands().size(),
+                            String.join(", ", version.card().classes().stream().map(ClassSpec::name).toList()));
+                }
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a version's model card.")
+    static final class ShowCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "VERSION", description = "Version id or alias.")
+        String version;
+        @Option(names = "--json", description = "Print the card as stored (STAC MLM JSON).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.run(spec, () -> {
+                PrintWriter out = spec.commandLine().getOut();
+                ModelRegistry models = parent.registry();
+                ModelVersion resolved = models.resolve(version);
+                if (json) {
+                    out.print(Files.readString(resolved.onnxPath().resolveSibling("card.json")));
+                    return ExitCodes.OK;
+                }
+                printCard(out, resolved, aliasesOf(models.aliases(), resolved.id()));
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = "Point an alias (e.g. production) at a version; the switch is atomic.")
+    static final class PromoteCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "VERSION", description = "Version id, or an alias to copy (staging).")
+        String version;
+        @Option(names = "--alias", required = true, paramLabel = "NAME", description = "The alias to set.")
+        String alias;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.run(spec, () -> {
+                ModelRegistry models = parent.registry();
+                String previous = models.aliases().get(alias);
+                models.promote(version, alias);
+                String now = models.aliases().get(alias);
+                spec.commandLine().getOut().printf("%s -> %s%s%n", alias, now,
+                        previous == null || previous.equals(now) ? "" : " (was " + previous + ")");
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Check an ONNX model made elsewhere against its card, then register it.")
+    static final class ImportCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "MODEL.onnx", description = "The ONNX model: one input [N, C, H, W] float32, one "
+                + "output [N, K, H, W] of class probabilities.")
+        Path onnx;
+        @Option(names = "--card", required = true, paramLabel = "CARD.json", description = "Its model card.")
+        Path card;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.run(spec, () -> {
+                ModelVersion version = parent.registry().importModel(onnx, card);
+                spec.commandLine().getOut().printf("imported %s as %s%n", onnx, version.id());
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check every version's files against their SHA-256 and every alias's target.")
+    static final class VerifyCommand implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.run(spec, () -> {
+                ModelRegistry models = parent.registry();
+                List<String> problems = models.verify();
+                PrintWriter out = spec.commandLine().getOut();
+                if (problems.isEmpty()) {
+                    out.printf("%s: %d version(s), %d alias(es), all files match%n", models.root(),
+                            models.list().size(),
+                            models.aliases().size());
+                    return ExitCodes.OK;
+                }
+                problems.forEach(problem -> out.println("PROBLEM " + problem));
+                out.printf("%s: %d problem(s)%n", models.root(), problems.size());
+                return ExitCodes.INVALID;
+            });
+        }
+    }
+
+    private static String aliasesOf(Map<String, String> aliases, String id) {
+        List<String> names = aliases.entrySet().stream().filter(entry -> entry.getValue().equals(id))
+                .map(Map.Entry::getKey).toList();
+        return names.isEmpty() ? "-" : String.join(", ", names);
+    }
+
+    private static String heldOutF1(ModelCard card) {
+        return card.metrics().get("model") instanceof Map<?, ?> model && model.get("f1") instanceof Double f1
+                ? String.format("%.4f", f1) : "-";
+    }
+
+    private static void printCard(PrintWriter out, ModelVersion version, String aliases) {
+        ModelCard card = version.card();
+        out.printf("version     %s%n", version.id());
+        out.printf("aliases     %s%n", aliases);
+        out.printf("model       %s (%s %s), tasks %s%n", version.onnxPath(), card.framework(),
+                card.frameworkVersion(), String.join(", ", card.tasks()));
+        out.printf("sha256      %s%n", version.onnxSha256());
+        if (card.hyperParameters().get("architecture") instanceof String architecture) {
+            out.printf("architecture %s%n", architecture);
+        }
+        out.printf("input       %s raw values, shape %s, tile %d px, halo %d px%n", card.inputDataType(),
+                card.inputShape(), card.tileSize(), card.halo());
+        for (BandSpec band : card.bands()) {
+            out.printf("  band      %-6s %-8s raw * %s + %s%n", band.name(),
+                    band.commonName() == null ? "" : band.commonName(), band.scale(), band.offset());
+        }
+        for (ClassSpec spec : card.classes()) {
+            out.printf("  class     %d %s %s%n", spec.value(), spec.name(), spec.color());
+        }
+        printTree(out, "metrics", card.metrics(), "");
+        printTree(out, "parameters", card.hyperParameters(), "");
+        out.printf("seed        %d%n", card.seed());
+        for (TrainingFile file : card.trainingData()) {
+            out.printf("  trained on %s  sha256 %s%n", file.path(), file.sha256());
+        }
+        out.printf("libraries   %s%n", card.libraryVersions());
+    }
+
+    private static void printTree(PrintWriter out, String title, Map<String, Object> values, String indent) {
+        if (values.isEmpty()) {
+            return;
+        }
+        out.printf("%s%s%n", indent, title);
+        values.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> nested) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> child = (Map<String, Object>) nested;
+                printTree(out, key, child, indent + "  ");
+            } else if (!"architecture".equals(key)) {
+                out.printf("%s  %-24s %s%n", indent, key, value instanceof Double d ? String.format("%.4g", d)
+                        : value);
+            }
+        });
+    }
+}

@@ -1,0 +1,115 @@
+package io.tileinfer.cli;
+
+import io.tileinfer.core.config.ConfigLoader;
+import io.tileinfer.core.config.PipelineConfig;
+import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.core.run.RunSettings;
+import io.tileinfer.core.scene.Scene;
+import io.tileinfer.core.scene.SceneInspector;
+import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.TileStatus;
+import io.tileinfer.core.tile.Tile;
+import io.tileinfer.core.tile.TileGrid;
+import io.tileinfer.core.tile.TileReader;
+import io.tileinfer.model.ModelRegistry;
+import io.tileinfer.model.ModelVersion;
+import io.tileinfer.raster.Window;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code tileinfer plan}: what a run would do, without doing it. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Print what `batch` would do: scenes, tiles, bytes to read, tiles skipped as nodata and "
+                + "tiles already finished by an earlier attempt. Runs no model and writes nothing.")
+final class PlanCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, description = "The pipeline configuration (YAML).")
+    Path config;
+
+    @Option(names = "--no-scan", description = "Do not read the tiles to count those that are all nodata.")
+    boolean noScan;
+
+    @Override
+    public Integer call() {
+        PipelineConfig pipeline = ConfigLoader.load(config);
+        ModelVersion model = ModelRegistry.open(pipeline.registry()).resolve(pipeline.model());
+        RunSettings settings = RunSettings.of(pipeline, model);
+        System.out.printf("run %s: model %s (%s), tiles of %d px with a %d px halo, batches of %d, %d workers%n",
+                settings.runId(), model.id(), pipeline.model(), settings.tileSize(), settings.halo(),
+                pipeline.batchSize(), pipeline.workers());
+        System.out.printf("outputs: %s%n", pipeline.outputDir().resolve(settings.runId()));
+        Map<String, Map<String, TileStatus>> finished = finishedTiles(pipeline, settings);
+        long totalTiles = 0;
+        long totalBytes = 0;
+        int failing = 0;
+        for (SceneSpec spec : pipeline.scenes()) {
+            SceneInspector.Inspection inspection = SceneInspector.inspect(spec, settings.expectations());
+            if (!inspection.valid()) {
+                failing++;
+                System.out.printf("scene %s: fails validation and would be recorded as failed%n", spec.id());
+                inspection.issues().forEach(issue -> System.out.printf("  %s%n", issue.message()));
+                continue;
+            }
+            Scene scene = inspection.scene();
+            TileGrid grid = new TileGrid(scene.width(), scene.height(), settings.tileSize(), settings.halo());
+            List<Tile> tiles = grid.tiles(scene.id());
+            Map<String, TileStatus> earlier = finished.getOrDefault(scene.id(), Map.of());
+            long done = tiles.stream().filter(t -> earlier.containsKey(t.id()) && earlier.get(t.id()).finished())
+                    .count();
+            long bytes = bytesToRead(scene, tiles);
+            System.out.printf("scene %s: %dx%d pixels, %d bands (%s), %s%n", scene.id(), scene.width(),
+                    scene.height(), scene.bands().size(), scene.bands().getFirst().dataType().stacName(),
+                    scene.crs().label());
+            System.out.printf("  tiles: %d (%d x %d), %d to compute, %d finished earlier%n", tiles.size(),
+                    grid.columns(), grid.rows(), tiles.size() - done, done);
+            System.out.printf("  bytes to read: %s (decoded)%n", megabytes(bytes));
+            if (!noScan) {
+                System.out.printf("  tiles skipped as nodata: %d%n", emptyTiles(scene, tiles, settings.tileSize()));
+            }
+            totalTiles += tiles.size() - done;
+            totalBytes += bytes;
+        }
+        System.out.printf("total: %d tiles to compute, %s to read, %d of %d scenes fail validation%n", totalTiles,
+                megabytes(totalBytes), failing, pipeline.scenes().size());
+        return ExitCodes.OK;
+    }
+
+    /** Decoded bytes of every tile's window (halo included) that lies inside the scene. */
+    private static long bytesToRead(Scene scene, List<Tile> tiles) {
+        long bytesPerPixel = scene.bands().stream().mapToLong(b -> b.dataType().bytes()).sum();
+        Window all = new Window(0, 0, scene.width(), scene.height());
+        return tiles.stream().mapToLong(t -> t.input().intersect(all).pixels()).sum() * bytesPerPixel;
+    }
+
+    private static long emptyTiles(Scene scene, List<Tile> tiles, int size) {
+        try (TileReader reader = new TileReader(scene, size)) {
+            return tiles.stream().filter(t -> reader.read(t).empty()).count();
+        }
+    }
+
+    /** Rows of an earlier attempt of this run, read only if the embedded store already exists. */
+    private static Map<String, Map<String, TileStatus>> finishedTiles(PipelineConfig pipeline, RunSettings settings) {
+        String url = pipeline.effectiveStoreUrl();
+        if (url.startsWith("jdbc:sqlite:") && !Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
+            return Map.of();
+        }
+        Map<String, Map<String, TileStatus>> statuses = new java.util.HashMap<>();
+        try (JdbcResultStore store = JdbcResultStore.open(url)) {
+            for (SceneSpec spec : pipeline.scenes()) {
+                statuses.put(spec.id(), store.tileStatuses(settings.runId(), spec.id()));
+            }
+        }
+        return statuses;
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format("%.1f MB", bytes / 1e6);
+    }
+
+}

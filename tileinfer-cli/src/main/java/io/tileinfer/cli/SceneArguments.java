@@ -1,0 +1,71 @@
+package io.tileinfer.cli;
+
+import io.tileinfer.core.config.Locations;
+import io.tileinfer.core.config.SceneSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Scenes named on the command line: a GeoTIFF, a STAC Item ({@code .json}), or a directory whose GeoTIFFs are
+ * single bands named by their file names (B1.tif, B2.tif, ... in natural order).
+ */
+final class SceneArguments {
+    private static final Pattern NUMBERED = Pattern.compile("(\\D*)(\\d+)(.*)");
+
+    private SceneArguments() {
+    }
+
+    static SceneSpec spec(String argument) throws IOException {
+        String location = Locations.resolve(Path.of(""), argument);
+        String name = location.replaceAll("/+$", "");
+        name = name.substring(name.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        if (Locations.isLocal(location) && Files.isDirectory(Path.of(location))) {
+            Map<String, String> bands = new LinkedHashMap<>();
+            try (Stream<Path> files = Files.list(Path.of(location))) {
+                files.filter(f -> f.getFileName().toString().matches("(?i).*\\.tiff?$"))
+                        .sorted(Comparator.comparing(SceneArguments::bandName, SceneArguments::natural))
+                        .forEach(f -> bands.put(bandName(f), f.toString()));
+            }
+            if (bands.isEmpty()) {
+                throw new IllegalArgumentException(location + ": no GeoTIFF files in this directory");
+            }
+            return new SceneSpec(name, null, null, bands, null, null, null);
+        }
+        if (location.toLowerCase().endsWith(".json")) {
+            return new SceneSpec(name.replaceFirst("\\.json$", ""), null, null, null, location, null, null);
+        }
+        return new SceneSpec(name, location, null, null, null, null, null);
+    }
+
+    private static String bandName(Path file) {
+        return file.getFileName().toString().replaceFirst("(?i)\\.tiff?$", "");
+    }
+
+    /** B2 before B10. */
+    private static int natural(String a, String b) {
+        Matcher ma = NUMBERED.matcher(a);
+        Matcher mb = NUMBERED.matcher(b);
+        if (ma.matches() && mb.matches() && ma.group(1).equals(mb.group(1))) {
+            int byNumber = Long.compare(Long.parseLong(ma.group(2)), Long.parseLong(mb.group(2)));
+            return byNumber != 0 ? byNumber : ma.group(3).compareTo(mb.group(3));
+        }
+        return a.compareTo(b);
+    }
+
+    static List<SceneSpec> specs(List<String> arguments) throws IOException {
+        List<SceneSpec> specs = new java.util.ArrayList<>();
+        for (String argument : arguments) {
+            specs.add(spec(argument));
+        }
+        return specs;
+    }
+}

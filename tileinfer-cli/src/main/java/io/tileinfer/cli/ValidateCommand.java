@@ -1,0 +1,105 @@
+package io.tileinfer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.core.scene.Expectations;
+import io.tileinfer.core.scene.Scene;
+import io.tileinfer.core.scene.SceneInspector;
+import io.tileinfer.core.scene.SceneInspector.Inspection;
+import io.tileinfer.model.ModelCard;
+import io.tileinfer.model.ModelRegistry;
+import io.tileinfer.raster.Crs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code tileinfer validate}: the validation report of scenes, without running a model. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check scenes (GeoTIFFs, STAC Items, or directories of single-band GeoTIFFs) and report "
+                + "every problem with the file, the check, what was found and what was expected.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "SCENE", description = "GeoTIFF/COG, STAC Item JSON or directory.")
+    List<String> scenes;
+
+    @Option(names = "--model", description = "Also check the bands and data type that this model (version or "
+            + "alias) expects.")
+    String model;
+
+    @Option(names = "--registry", defaultValue = "models", description = "The model registry (default: ${DEFAULT-VALUE}).")
+    Path registry;
+
+    @Option(names = "--crs", description = "Require this CRS, e.g. EPSG:32616.")
+    String crs;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Expectations expect = expectations();
+        List<Inspection> inspections = new ArrayList<>();
+        for (SceneSpec spec : SceneArguments.specs(scenes)) {
+            inspections.add(SceneInspector.inspect(spec, expect));
+        }
+        if (json) {
+            printJson(inspections);
+        } else {
+            inspections.forEach(ValidateCommand::printText);
+        }
+        return inspections.stream().allMatch(Inspection::valid) ? ExitCodes.OK : ExitCodes.INVALID;
+    }
+
+    private Expectations expectations() {
+        Crs required = crs == null ? null : Crs.parse(crs);
+        if (model == null) {
+            return new Expectations(null, null, required, Set.of());
+        }
+        ModelCard card = ModelRegistry.open(registry).resolve(model).card();
+        return new Expectations(card.bandNames(), card.inputDataType(), required, Set.of());
+    }
+
+    private static void printText(Inspection inspection) {
+        if (inspection.valid()) {
+            Scene s = inspection.scene();
+            System.out.printf("OK    %s: %dx%d pixels, %d bands (%s), %s, acquired %s%n", inspection.source(),
+                    s.width(), s.height(), s.bands().size(), s.bands().getFirst().dataType().stacName(),
+                    s.crs().label(), s.acquired());
+        } else {
+            System.out.printf("FAIL  %s%n", inspection.source());
+            inspection.issues().forEach(issue -> System.out.printf("      %s%n", issue.message()));
+        }
+    }
+
+    private static void printJson(List<Inspection> inspections) throws Exception {
+        List<Map<String, Object>> report = new ArrayList<>();
+        for (Inspection inspection : inspections) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("scene", inspection.sceneId());
+            entry.put("source", inspection.source());
+            entry.put("valid", inspection.valid());
+            entry.put("issues", inspection.issues());
+            Scene s = inspection.scene();
+            if (s != null) {
+                entry.put("width", s.width());
+                entry.put("height", s.height());
+                entry.put("bands", s.bandNames());
+                entry.put("crs", s.crs().label());
+                entry.put("acquired", String.valueOf(s.acquired()));
+            }
+            report.add(entry);
+        }
+        System.out.println(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+    }
+}

@@ -1,0 +1,59 @@
+package io.tileinfer.cli;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `tileinfer validate` on every file of shared/data/geotiff-variants gives the expected verdict. */
+class ValidateCommandTest {
+    static final Path DATA = Path.of(System.getProperty("tileinfer.sharedData"));
+    static final Path VARIANTS = DATA.resolve("geotiff-variants");
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "l8_rgbn_strip_pixel.tif, OK,",
+            "l8_rgbn_strip_band.tif, OK,",
+            "l8_rgbn_tiled256_deflate_pred2.tif, OK,",
+            "l8_rgbn_tiled512_lzw.tif, OK,",
+            "l8_rgbn_tiled_zstd.tif, OK,",
+            "l8_rgbn_cog.tif, OK,",
+            "l8_rgbn_bigtiff.tif, OK,",
+            "l8_rgbn_float32.tif, OK,",
+            "l8_rgbn_nodata0.tif, OK,",
+            "l8_rgb_3band.tif, OK,",
+            "l8_rgbn_epsg4326.tif, FAIL, 'crs-config: found EPSG:4326, expected EPSG:32616 as configured'",
+            "l8_rgbn_no_datetime.tif, FAIL, 'acquisition-time: found none'",
+            "l8_rgbn_no_crs.tif, FAIL, 'crs: found no coordinate reference system'",
+            "l8_rgbn_truncated.tif, FAIL, 'integrity: found block (0,0) of band 1 ends at byte 415108 but the file has 400000 bytes: the file is truncated'",
+            "not_a_tiff.tif, FAIL, 'readable: found'",
+    })
+    void verdicts(String file, String verdict, String detail) {
+        CommandOutput result = CommandOutput.run("validate", "--crs", "EPSG:32616", VARIANTS.resolve(file).toString());
+        assertTrue(result.out().startsWith(verdict + " "), result.out());
+        assertEquals(verdict.equals("OK") ? ExitCodes.OK : ExitCodes.INVALID, result.exitCode());
+        if (detail != null) {
+            assertTrue(result.out().contains(VARIANTS.resolve(file) + ": " + detail), result.out());
+        }
+        assertTrue(result.err().isEmpty(), "no stack trace: " + result.err());
+    }
+
+    @Test
+    void aDirectoryOfSentinel2BandsFailsOnTheGridMismatch() {
+        CommandOutput result = CommandOutput.run("validate", DATA.resolve("sentinel2-T18SVG-20160112").toString());
+        assertEquals(ExitCodes.INVALID, result.exitCode());
+        assertTrue(result.out().contains("B01.tif: grid: found 322x324 pixels of 60x60 at origin (435720, 4179480), "
+                + "expected 967x973 pixels of 20x20 at origin (435720, 4179460)"), result.out());
+    }
+
+    @Test
+    void jsonReportNamesEveryField() {
+        CommandOutput result = CommandOutput.run("validate", "--json", VARIANTS.resolve("l8_rgbn_no_crs.tif").toString());
+        assertTrue(result.out().contains("\"check\" : \"crs\""), result.out());
+        assertTrue(result.out().contains("\"expected\" : \"a georeferenced raster (CRS and geotransform)\""));
+    }
+}

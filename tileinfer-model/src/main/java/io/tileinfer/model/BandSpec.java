@@ -1,0 +1,22 @@
+package io.tileinfer.model;
+
+import java.util.Objects;
+
+/**
+ * One input band of a model: its name in the source imagery, its common name (e.g. "red", "nir08"; may be
+ * null) and the linear scaling that turns raw raster values into model input: {@code raw * scale + offset}.
+ */
+public record BandSpec(String name, String commonName, double scale, double offset) {
+
+    public BandSpec {
+        Objects.requireNonNull(name, "band name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a band name must not be blank");
+        }
+        if (!Double.isFinite(scale) || scale == 0 || !Double.isFinite(offset)) {
+            throw new IllegalArgumentException("band " + name + ": scale must be finite and non-zero and offset "
+                    + "finite, found scale " + scale + ", offset " + offset);
+        }
+        offset = offset == 0 ? 0 : offset; // -0.0 (e.g. from -minimum / range) would make equal specs unequal
+    }
+}

@@ -1,0 +1,369 @@
+package io.tileinfer.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tileinfer.raster.DataType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON form of a {@link ModelCard}: the {@code properties} object of a STAC Item using the Machine Learning
+ * Model extension (mlm:name, mlm:tasks, mlm:input, mlm:output with classification:classes), STAC 1.1 band
+ * objects ({@code bands}, giving each band's common name and raw data type) and tileinfer:-prefixed fields for
+ * what MLM has no field for.
+ *
+ * <p>A band's scaling {@code raw * scale + offset} is written as an MLM "processing" value-scaling object with a
+ * gdal-calc expression, since MLM's own "scale" and "offset" types are one operation each. Reading also accepts
+ * the other linear MLM types (scale, offset, z-score, min-max, null) so that cards written for models trained
+ * elsewhere can be imported.
+ */
+final class CardJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> INPUT_DIMS = List.of("batch", "channel", "height", "width");
+    private static final List<String> OUTPUT_DIMS = List.of("batch", "class", "height", "width");
+    private static final String ARCHITECTURE = "architecture";
+    private static final String LINEAR_FORMAT = "gdal-calc";
+    private static final Pattern LINEAR_EXPRESSION =
+            Pattern.compile("\\s*A\\s*\\*\\s*(\\S+)\\s*\\+\\s*(\\S+)\\s*");
+
+    private CardJson() {
+    }
+
+    static byte[] toBytes(ModelCard card) {
+        try {
+            return (MAPPER.writeValueAsString(toTree(card)) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a card tree is always serialisable", e);
+        }
+    }
+
+    private static ObjectNode toTree(ModelCard card) {
+        ObjectNode root = NODES.objectNode();
+        root.put("mlm:name", card.name());
+        boolean hasArchitecture = card.hyperParameters().get(ARCHITECTURE) instanceof String;
+        if (hasArchitecture) {
+            root.put("mlm:architecture", (String) card.hyperParameters().get(ARCHITECTURE));
+        }
+        root.set("mlm:tasks", strings(card.tasks()));
+        root.put("mlm:framework", card.framework());
+        root.put("mlm:framework_version", card.frameworkVersion());
+
+        ArrayNode bands = root.putArray("bands");
+        for (BandSpec band : card.bands()) {
+            ObjectNode node = bands.addObject().put("name", band.name());
+            if (band.commonName() != null) {
+                node.put("eo:common_name", band.commonName());
+            }
+            node.put("data_type", card.inputDataType());
+        }
+
+        ObjectNode input = root.putArray("mlm:input").addObject();
+        input.put("name", "input");
+        input.set("bands", strings(card.bandNames()));
+        ObjectNode inputStructure = input.putObject("input");
+        inputStructure.set("shape", longs(card.inputShape()));
+        inputStructure.set("dim_order", strings(INPUT_DIMS));
+        inputStructure.put("data_type", "float32");
+        ArrayNode scaling = input.putArray("value_scaling");
+        for (BandSpec band : card.bands()) {
+            scaling.addObject().put("type", "processing").put("format", LINEAR_FORMAT)
+                    .put("expression", "A * " + band.scale() + " + " + band.offset());
+        }
+
+        ObjectNode output = root.putArray("mlm:output").addObject();
+        output.put("name", "probabilities");
+        output.set("tasks", strings(card.tasks()));
+        ObjectNode result = output.putObject("result");
+        List<Long> outputShape = List.of(-1L, (long) card.classCount(), card.inputShape().get(2),
+                card.inputShape().get(3));
+        result.set("shape", longs(outputShape));
+        result.set("dim_order", strings(OUTPUT_DIMS));
+        result.put("data_type", "float32");
+        ArrayNode classes = output.putArray("classification:classes");
+        for (ClassSpec spec : card.classes()) {
+            classes.addObject().put("value", spec.value()).put("name", spec.name())
+                    .put("color_hint", spec.color().substring(1));
+        }
+
+        root.put("tileinfer:version", card.version());
+        root.put("tileinfer:tile_size", card.tileSize());
+        root.put("tileinfer:halo", card.halo());
+        ArrayNode training = root.putArray("tileinfer:training_data");
+        card.trainingData().forEach(file -> training.addObject().put("path", file.path()).put("sha256", file.sha256()));
+        root.put("tileinfer:seed", card.seed());
+        Map<String, Object> hyperParameters = new LinkedHashMap<>(card.hyperParameters());
+        if (hasArchitecture) {
+            hyperParameters.remove(ARCHITECTURE);
+        }
+        root.set("tileinfer:hyper_parameters", JsonValues.toJson(hyperParameters));
+        root.set("tileinfer:metrics", JsonValues.toJson(card.metrics()));
+        ObjectNode libraries = root.putObject("tileinfer:library_versions");
+        card.libraryVersions().forEach(libraries::put);
+        return root;
+    }
+
+    static ModelCard parse(byte[] bytes, String source) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new ModelException(source + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        Field root = new Field(tree, "", source);
+        if (!tree.isObject()) {
+            throw root.error("a JSON object (a model card)");
+        }
+        try {
+            return fromTree(root);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ModelCard fromTree(Field root) {
+        Field input = root.get("mlm:input").single();
+        Field output = root.get("mlm:output").single();
+
+        Map<String, Field> bandObjects = new LinkedHashMap<>();
+        for (Field band : root.get("bands").elements()) {
+            bandObjects.put(band.get("name").text(), band);
+        }
+        List<Field> inputBands = input.get("bands").elements();
+        List<double[]> scaling = scaling(input, inputBands.size());
+        List<BandSpec> bands = new ArrayList<>();
+        String dataType = null;
+        for (int i = 0; i < inputBands.size(); i++) {
+            Field ref = inputBands.get(i);
+            String name = ref.json.isObject() ? ref.get("name").text() : ref.text();
+            Field band = bandObjects.get(name);
+            if (band == null) {
+                throw ref.error("a band listed under \"bands\" (known: " + bandObjects.keySet() + ")");
+            }
+            String bandType = band.get("data_type").text();
+            if (Arrays.stream(DataType.values()).noneMatch(type -> type.stacName().equals(bandType))) {
+                throw band.get("data_type").error("a STAC data type such as uint16 or float32");
+            }
+            if (dataType != null && !dataType.equals(bandType)) {
+                throw band.get("data_type").error("the same raw data type for every band (" + dataType + ")");
+            }
+            dataType = bandType;
+            Field commonName = band.optional("eo:common_name");
+            bands.add(new BandSpec(name, commonName == null ? null : commonName.text(), scaling.get(i)[0],
+                    scaling.get(i)[1]));
+        }
+
+        Field inputStructure = input.get("input");
+        requireEquals(inputStructure.get("dim_order"), INPUT_DIMS);
+        requireEquals(inputStructure.get("data_type"), "float32");
+        List<Long> shape = new ArrayList<>();
+        inputStructure.get("shape").elements().forEach(dim -> shape.add(dim.longValue()));
+
+        List<ClassSpec> classes = new ArrayList<>();
+        for (Field spec : output.get("classification:classes").elements()) {
+            classes.add(new ClassSpec((int) spec.get("value").longValue(), spec.get("name").text(),
+                    "#" + spec.get("color_hint").text()));
+        }
+
+        List<TrainingFile> trainingData = new ArrayList<>();
+        Field training = root.optional("tileinfer:training_data");
+        if (training != null) {
+            for (Field file : training.elements()) {
+                trainingData.add(new TrainingFile(file.get("path").text(), file.get("sha256").text()));
+            }
+        }
+        Map<String, Object> hyperParameters = objectOrEmpty(root.optional("tileinfer:hyper_parameters"));
+        Field architecture = root.optional("mlm:architecture");
+        if (architecture != null) {
+            hyperParameters.put(ARCHITECTURE, architecture.text());
+        }
+        Map<String, String> libraries = new LinkedHashMap<>();
+        objectOrEmpty(root.optional("tileinfer:library_versions"))
+                .forEach((key, value) -> libraries.put(key, String.valueOf(value)));
+        Field versionField = root.optional("tileinfer:version");
+        String version = versionField == null || versionField.json.isNull() ? null : versionField.text();
+        Field halo = root.optional("tileinfer:halo");
+        Field seed = root.optional("tileinfer:seed");
+
+        return new ModelCard(root.get("mlm:name").text(), version,
+                root.get("mlm:tasks").elements().stream().map(Field::text).toList(),
+                root.get("mlm:framework").text(), root.get("mlm:framework_version").text(), bands, dataType, shape,
+                classes, (int) root.get("tileinfer:tile_size").longValue(),
+                halo == null ? 0 : (int) halo.longValue(), trainingData, seed == null ? 0 : seed.longValue(),
+                hyperParameters, objectOrEmpty(root.optional("tileinfer:metrics")), libraries);
+    }
+
+    /** Each band's {scale, offset}; one value-scaling object may stand for all bands (MLM's broadcast rule). */
+    private static List<double[]> scaling(Field input, int bandCount) {
+        Field valueScaling = input.optional("value_scaling");
+        if (valueScaling == null) {
+            return Collections.nCopies(bandCount, new double[]{1, 0});
+        }
+        List<Field> objects = valueScaling.elements();
+        if (objects.size() != bandCount && objects.size() != 1) {
+            throw valueScaling.error("one value-scaling object per band (" + bandCount + ") or a single one");
+        }
+        List<double[]> result = new ArrayList<>();
+        for (int i = 0; i < bandCount; i++) {
+            result.add(linearScaling(objects.get(objects.size() == 1 ? 0 : i)));
+        }
+        return result;
+    }
+
+    private static double[] linearScaling(Field object) {
+        if (object.json.isNull()) {
+            return new double[]{1, 0};
+        }
+        Field type = object.get("type");
+        if (type.json.isNull()) {
+            return new double[]{1, 0};
+        }
+        return switch (type.text()) {
+            case "scale" -> new double[]{1 / object.get("value").doubleValue(), 0};
+            case "offset" -> new double[]{1, -object.get("value").doubleValue()};
+            case "z-score" -> {
+                double mean = object.get("mean").doubleValue();
+                double stddev = object.get("stddev").doubleValue();
+                yield new double[]{1 / stddev, -mean / stddev};
+            }
+            case "min-max" -> {
+                double minimum = object.get("minimum").doubleValue();
+                double range = object.get("maximum").doubleValue() - minimum;
+                yield new double[]{1 / range, -minimum / range};
+            }
+            case "processing" -> {
+                requireEquals(object.get("format"), LINEAR_FORMAT);
+                Matcher matcher = LINEAR_EXPRESSION.matcher(object.get("expression").text());
+                if (!matcher.matches()) {
+                    throw object.get("expression").error("a linear expression \"A * SCALE + OFFSET\"");
+                }
+                try {
+                    yield new double[]{Double.parseDouble(matcher.group(1)), Double.parseDouble(matcher.group(2))};
+                } catch (NumberFormatException e) {
+                    throw object.get("expression").error("numbers in \"A * SCALE + OFFSET\"");
+                }
+            }
+            default -> throw type.error("a linear value scaling: scale, offset, z-score, min-max, null or "
+                    + "processing (gdal-calc \"A * SCALE + OFFSET\")");
+        };
+    }
+
+    private static Map<String, Object> objectOrEmpty(Field field) {
+        if (field == null) {
+            return new LinkedHashMap<>();
+        }
+        if (!field.json.isObject()) {
+            throw field.error("a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) JsonValues.fromJson(field.json);
+        return map;
+    }
+
+    private static void requireEquals(Field field, Object expected) {
+        Object found = expected instanceof List ? field.elements().stream().map(Field::text).toList() : field.text();
+        if (!expected.equals(found)) {
+            throw field.error(String.valueOf(expected));
+        }
+    }
+
+    private static ArrayNode strings(List<String> values) {
+        ArrayNode array = NODES.arrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+
+    private static ArrayNode longs(List<Long> values) {
+        ArrayNode array = NODES.arrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+
+    /** A JSON node and where it is, for messages like "card.json: mlm:input[0].bands[2]: expected ...". */
+    private record Field(JsonNode json, String path, String source) {
+
+        Field get(String name) {
+            Field field = optional(name);
+            if (field == null) {
+                throw new ModelException(source + ": " + child(name) + ": missing");
+            }
+            return field;
+        }
+
+        Field optional(String name) {
+            if (!json.isObject()) {
+                throw error("a JSON object with \"" + name + "\"");
+            }
+            JsonNode value = json.get(name);
+            return value == null ? null : new Field(value, child(name), source);
+        }
+
+        List<Field> elements() {
+            if (!json.isArray()) {
+                throw error("a JSON array");
+            }
+            List<Field> items = new ArrayList<>();
+            for (int i = 0; i < json.size(); i++) {
+                items.add(new Field(json.get(i), path + "[" + i + "]", source));
+            }
+            return items;
+        }
+
+        Field single() {
+            List<Field> items = elements();
+            if (items.size() != 1) {
+                throw error("exactly one element (tileinfer runs single-input, single-output models)");
+            }
+            return items.getFirst();
+        }
+
+        String text() {
+            if (!json.isTextual()) {
+                throw error("a string");
+            }
+            return json.textValue();
+        }
+
+        long longValue() {
+            if (!json.isIntegralNumber() || !json.canConvertToLong()) {
+                throw error("an integer");
+            }
+            return json.longValue();
+        }
+
+        double doubleValue() {
+            if (!json.isNumber()) {
+                throw error("a number");
+            }
+            return json.doubleValue();
+        }
+
+        ModelException error(String expected) {
+            String found = json.isMissingNode() ? "nothing" : json.toString();
+            if (found.length() > 80) {
+                found = found.substring(0, 77) + "...";
+            }
+            return new ModelException(source + ": " + (path.isEmpty() ? "the document" : path) + ": expected "
+                    + expected + ", found " + found);
+        }
+
+        private String child(String name) {
+            return path.isEmpty() ? name : path + "." + name;
+        }
+    }
+}

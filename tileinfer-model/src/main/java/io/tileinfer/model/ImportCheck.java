@@ -1,0 +1,75 @@
+package io.tileinfer.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Checks that a model made elsewhere fits its card before it enters the registry: ORT can load it, its signature
+ * fits (see {@link OnnxSignature}), and one forward pass over a tile gives [1, K, H, W] probabilities that are
+ * finite and sum to 1 over the classes of each pixel (a model ending in logits is refused: append a Softmax).
+ */
+final class ImportCheck {
+
+    private static final double SUM_TOLERANCE = 1e-3;
+
+    private ImportCheck() {
+    }
+
+    static void requireCompatible(byte[] onnx, ModelCard card, String source) {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = TileModel.openSession(environment, onnx, ModelOptions.defaults(), source)) {
+            OnnxSignature signature = OnnxSignature.check(session, card, source);
+            int side = card.tileSize() + 2 * card.halo();
+            long[] inputShape = {1, card.bands().size(), side, side};
+            try (OnnxTensor input = OnnxTensor.createTensor(environment, syntheticInput(inputShape), inputShape);
+                 OrtSession.Result result = session.run(Map.of(signature.inputName(), input))) {
+                OnnxTensor output = (OnnxTensor) result.get(0);
+                long[] expected = {1, card.classCount(), side, side};
+                long[] found = output.getInfo().getShape();
+                if (!Arrays.equals(found, expected)) {
+                    throw new ModelException(source + ": for an input of shape " + Arrays.toString(inputShape)
+                            + " output '" + signature.outputName() + "' has shape " + Arrays.toString(found)
+                            + ", expected " + Arrays.toString(expected) + " (one probability per class and pixel)");
+                }
+                requireProbabilities(output.getFloatBuffer(), card.classCount(), side * side, source);
+            }
+        } catch (OrtException e) {
+            throw new ModelException(source + ": the test inference failed in ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deterministic values in [0, 1): the check must not depend on a random draw. */
+    private static FloatBuffer syntheticInput(long[] shape) {
+        int size = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        FloatBuffer values = FloatBuffer.allocate(size);
+        for (int i = 0; i < size; i++) {
+            values.put(i, (i * 0.618034f) % 1f);
+        }
+        return values;
+    }
+
+    private static void requireProbabilities(FloatBuffer output, int classes, int pixels, String source) {
+        for (int pixel = 0; pixel < pixels; pixel++) {
+            double sum = 0;
+            for (int k = 0; k < classes; k++) {
+                float value = output.get(k * pixels + pixel);
+                if (!Float.isFinite(value) || value < 0 || value > 1) {
+                    throw new ModelException(source + ": the test inference gave " + value + " for class " + k
+                            + " at pixel " + pixel + ", expected a probability in [0, 1] (does the model end "
+                            + "with a Softmax over the class axis?)");
+                }
+                sum += value;
+            }
+            if (Math.abs(sum - 1) > SUM_TOLERANCE) {
+                throw new ModelException(source + ": the test inference's class probabilities sum to " + sum
+                        + " at pixel " + pixel + ", expected 1 (does the model end with a Softmax over axis 1?)");
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.tileinfer.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything needed to run a model and to judge it: inputs (bands, their scaling, the raw raster type),
+ * outputs (classes), tiling, provenance (training data, seed, hyper-parameters, library versions) and
+ * measured metrics. {@code version} is null until the model is registered.
+ *
+ * <p>Stored as JSON compatible with the STAC Machine Learning Model extension (see {@link CardJson}).
+ * {@code hyperParameters} and {@code metrics} hold JSON values (strings, booleans, numbers, lists, maps);
+ * they are normalised on construction (integers to Long, other numbers to Double, maps sorted by key) so
+ * that a card read back from JSON equals the card written. The hyper-parameter "architecture", when present,
+ * is written as {@code mlm:architecture}.
+ */
+public record ModelCard(String name, String version, List<String> tasks, String framework,
+                        String frameworkVersion, List<BandSpec> bands, String inputDataType, List<Long> inputShape,
+                        List<ClassSpec> classes, int tileSize, int halo, List<TrainingFile> trainingData, long seed,
+                        Map<String, Object> hyperParameters, Map<String, Object> metrics,
+                        Map<String, String> libraryVersions) {
+
+    public ModelCard {
+        Objects.requireNonNull(name, "name");
+        if (!ModelRegistry.isValidName(name)) {
+            throw new IllegalArgumentException("model name must be letters, digits, '.', '_' or '-' and start "
+                    + "with a letter or digit, found \"" + name + "\"");
+        }
+        tasks = List.copyOf(tasks);
+        Objects.requireNonNull(framework, "framework");
+        Objects.requireNonNull(frameworkVersion, "frameworkVersion");
+        bands = List.copyOf(bands);
+        Objects.requireNonNull(inputDataType, "inputDataType");
+        inputShape = List.copyOf(inputShape);
+        classes = List.copyOf(classes);
+        trainingData = List.copyOf(trainingData);
+        hyperParameters = JsonValues.normalizeObject(hyperParameters, "hyperParameters");
+        metrics = JsonValues.normalizeObject(metrics, "metrics");
+        libraryVersions = JsonValues.sortedStrings(libraryVersions);
+        if (bands.isEmpty() || classes.isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one band and one class");
+        }
+        requireUnique(bands.stream().map(BandSpec::name).toList(), "band name");
+        requireUnique(classes.stream().map(ClassSpec::name).toList(), "class name");
+        requireUnique(classes.stream().map(c -> String.valueOf(c.value())).toList(), "class value");
+        if (inputShape.size() != 4 || inputShape.get(1) != bands.size()) {
+            throw new IllegalArgumentException("input shape must be [batch, channel, height, width] with "
+                    + bands.size() + " channels (one per band), found " + inputShape);
+        }
+        if (tileSize < 1 || halo < 0) {
+            throw new IllegalArgumentException("tile size must be positive and halo not negative, found tile size "
+                    + tileSize + ", halo " + halo);
+        }
+    }
+
+    public List<String> bandNames() {
+        return bands.stream().map(BandSpec::name).toList();
+    }
+
+    public int classCount() {
+        return classes.size();
+    }
+
+    /** The same card with another version (the registry sets it; null for the content hashed into the id). */
+    public ModelCard withVersion(String newVersion) {
+        return new ModelCard(name, newVersion, tasks, framework, frameworkVersion, bands, inputDataType, inputShape,
+                classes, tileSize, halo, trainingData, seed, hyperParameters, metrics, libraryVersions);
+    }
+
+    /** @throws ModelException naming the file and the field when the file is not a valid card */
+    public static ModelCard read(Path json) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(json);
+        } catch (IOException e) {
+            throw ModelException.cannotRead(json, "the model card", e);
+        }
+        return CardJson.parse(bytes, json.toString());
+    }
+
+    public void write(Path json) {
+        try {
+            Files.write(json, CardJson.toBytes(this));
+        } catch (IOException e) {
+            throw new ModelException(json + ": cannot write the model card: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireUnique(List<String> values, String what) {
+        Set<String> seen = new HashSet<>();
+        for (String value : values) {
+            if (!seen.add(value)) {
+                throw new IllegalArgumentException("duplicate " + what + " " + value);
+            }
+        }
+    }
+}

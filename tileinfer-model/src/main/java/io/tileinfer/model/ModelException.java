@@ -1,0 +1,25 @@
+package io.tileinfer.model;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * A model or registry problem a user can act on (unknown version, tampered file, a model that does not match
+ * its card). The message says what was found and what was expected.
+ */
+public final class ModelException extends RuntimeException {
+
+    public ModelException(String message) {
+        super(message);
+    }
+
+    public ModelException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    static ModelException cannotRead(Path file, String what, IOException e) {
+        return new ModelException(file + ": cannot read " + what + ": "
+                + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()), e);
+    }
+}

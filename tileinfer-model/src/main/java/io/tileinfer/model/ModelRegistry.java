@@ -1,0 +1,330 @@
+package io.tileinfer.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A model registry kept as a directory tree, the embedded default:
+ * <pre>
+ * ROOT/versions/ID/model.onnx
+ * ROOT/versions/ID/card.json     the card, with "tileinfer:version": ID
+ * ROOT/versions/ID/SHA256SUMS    SHA-256 of both files (sha256sum -c format)
+ * ROOT/aliases.json              {"production": ID, ...}
+ * </pre>
+ * A version id is the card's name plus the first 12 hex digits of the SHA-256 of the ONNX bytes followed by the
+ * canonical card JSON without its version: the same content always gets the same id, and versions never change.
+ * Versions appear atomically (written in a temporary directory, then renamed) and aliases switch atomically.
+ */
+public final class ModelRegistry {
+
+    static final String MODEL_FILE = "model.onnx";
+    static final String CARD_FILE = "card.json";
+    static final String SUMS_FILE = "SHA256SUMS";
+    private static final int ID_HASH_DIGITS = 12;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path root;
+    private final Path versions;
+    private final Path aliasesFile;
+
+    private ModelRegistry(Path root) {
+        this.root = root;
+        this.versions = root.resolve("versions");
+        this.aliasesFile = root.resolve("aliases.json");
+    }
+
+    /** Opens the registry at {@code root}; the directory is created by the first registration. */
+    public static ModelRegistry open(Path root) {
+        Path absolute = root.toAbsolutePath().normalize();
+        if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+            throw new ModelException(absolute + ": not a directory, expected a model registry");
+        }
+        return new ModelRegistry(absolute);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Model names, version ids and aliases: safe as a single path segment. */
+    static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    /** The id {@link #register} gives this content; the card's own version is ignored. */
+    public static String versionId(byte[] onnx, ModelCard card) {
+        return card.name() + "-" + Sha256.hex(onnx, CardJson.toBytes(card.withVersion(null)))
+                .substring(0, ID_HASH_DIGITS);
+    }
+
+    /** Registers a model; registering identical content again returns the existing version. */
+    public ModelVersion register(byte[] onnx, ModelCard card) {
+        String id = versionId(onnx, card);
+        String onnxSha256 = Sha256.hex(onnx);
+        Path target = versions.resolve(id);
+        if (Files.isDirectory(target)) {
+            return requireSameModel(load(id), onnxSha256);
+        }
+        byte[] cardBytes = CardJson.toBytes(card.withVersion(id));
+        Path staging = null;
+        try {
+            Files.createDirectories(versions);
+            staging = Files.createTempDirectory(versions, ".register-" + id + "-");
+            Files.write(staging.resolve(MODEL_FILE), onnx);
+            Files.write(staging.resolve(CARD_FILE), cardBytes);
+            Files.writeString(staging.resolve(SUMS_FILE), onnxSha256 + "  " + MODEL_FILE + "\n"
+                    + Sha256.hex(cardBytes) + "  " + CARD_FILE + "\n");
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            staging = null;
+        } catch (IOException e) {
+            // Another process may have registered the same content in the meantime: that is success.
+            if (!Files.isDirectory(target)) {
+                throw new ModelException(root + ": cannot register " + id + ": " + e.getMessage(), e);
+            }
+        } finally {
+            deleteQuietly(staging);
+        }
+        return requireSameModel(load(id), onnxSha256);
+    }
+
+    /**
+     * Checks an ONNX model made elsewhere (e.g. exported from PyTorch) against its card, then registers it.
+     *
+     * @throws ModelException with the precise reason when the file is not ONNX or does not fit the card
+     */
+    public ModelVersion importModel(Path onnx, Path cardJson) {
+        ModelCard card = ModelCard.read(cardJson).withVersion(null);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(onnx);
+        } catch (IOException e) {
+            throw ModelException.cannotRead(onnx, "the model", e);
+        }
+        ImportCheck.requireCompatible(bytes, card, onnx.toString());
+        return register(bytes, card);
+    }
+
+    /** A version by id, or the version an alias points to. */
+    public ModelVersion resolve(String versionOrAlias) {
+        if (isValidName(versionOrAlias) && Files.isDirectory(versions.resolve(versionOrAlias))) {
+            return load(versionOrAlias);
+        }
+        Map<String, String> aliases = aliases();
+        String id = aliases.get(versionOrAlias);
+        if (id != null) {
+            if (!Files.isDirectory(versions.resolve(id))) {
+                throw new ModelException(root + ": alias " + versionOrAlias + " points to " + id
+                        + ", which is not in the registry (run tileinfer models verify)");
+            }
+            return load(id);
+        }
+        List<String> ids = versionIds();
+        if (ids.isEmpty() && aliases.isEmpty()) {
+            throw new ModelException(root + ": unknown model version or alias '" + versionOrAlias
+                    + "': the registry is empty (train a model with tileinfer train or import one)");
+        }
+        throw new ModelException(root + ": unknown model version or alias '" + versionOrAlias + "'; versions: "
+                + (ids.isEmpty() ? "none" : String.join(", ", ids)) + "; aliases: "
+                + (aliases.isEmpty() ? "none" : aliases.toString()));
+    }
+
+    /** Points {@code alias} at a version (given by id or by another alias); the switch is atomic. */
+    public void promote(String versionOrAlias, String alias) {
+        if (!isValidName(alias)) {
+            throw new ModelException("alias must be letters, digits, '.', '_' or '-' and start with a letter or "
+                    + "digit, found \"" + alias + "\"");
+        }
+        if (Files.isDirectory(versions.resolve(alias))) {
+            throw new ModelException(root + ": " + alias + " is a version id and cannot be used as an alias");
+        }
+        String id = resolve(versionOrAlias).id();
+        // One writer at a time, across threads and processes, so that concurrent promotions don't lose updates.
+        synchronized (ModelRegistry.class) {
+            try (FileChannel lockFile = FileChannel.open(root.resolve(".aliases.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+                 FileLock ignored = lockFile.lock()) {
+                Map<String, String> aliases = new TreeMap<>(aliases());
+                aliases.put(alias, id);
+                Path temp = Files.createTempFile(root, ".aliases-", ".json");
+                try {
+                    JSON.writeValue(temp.toFile(), aliases);
+                    Files.move(temp, aliasesFile, StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            } catch (IOException e) {
+                throw new ModelException(aliasesFile + ": cannot update: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Every readable version, by id; a version that cannot be read is left out (verify reports it). */
+    public List<ModelVersion> list() {
+        List<ModelVersion> result = new ArrayList<>();
+        for (String id : versionIds()) {
+            try {
+                result.add(load(id));
+            } catch (ModelException unreadable) {
+                // verify() names the problem; listing the healthy versions is still useful.
+            }
+        }
+        return result;
+    }
+
+    /** Alias name to version id, sorted by alias. */
+    public Map<String, String> aliases() {
+        if (!Files.exists(aliasesFile)) {
+            return Map.of();
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(Files.readAllBytes(aliasesFile));
+        } catch (IOException e) {
+            throw new ModelException(aliasesFile + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ModelException(aliasesFile + ": expected an object of alias names to version ids");
+        }
+        Map<String, String> aliases = new TreeMap<>();
+        tree.properties().forEach(entry -> aliases.put(entry.getKey(), entry.getValue().asText()));
+        return aliases;
+    }
+
+    /** Problems found in the registry, one line each: missing or changed files, dangling aliases. */
+    public List<String> verify() {
+        List<String> problems = new ArrayList<>();
+        for (String id : versionIds()) {
+            problems.addAll(verifyVersion(id));
+        }
+        try {
+            aliases().forEach((alias, id) -> {
+                if (!Files.isDirectory(versions.resolve(id))) {
+                    problems.add("alias " + alias + " points to " + id + ", which is not in the registry");
+                }
+            });
+        } catch (ModelException e) {
+            problems.add(e.getMessage());
+        }
+        return problems;
+    }
+
+    private List<String> verifyVersion(String id) {
+        Path dir = versions.resolve(id);
+        List<String> problems = new ArrayList<>();
+        Map<String, String> sums;
+        try {
+            sums = readSums(dir);
+        } catch (ModelException e) {
+            return List.of(e.getMessage());
+        }
+        for (String file : List.of(MODEL_FILE, CARD_FILE)) {
+            Path path = dir.resolve(file);
+            if (!Files.isRegularFile(path)) {
+                problems.add(id + ": " + file + " is missing");
+            } else if (!sums.containsKey(file)) {
+                problems.add(id + ": " + SUMS_FILE + " has no line for " + file);
+            } else {
+                String actual = Sha256.ofFile(path);
+                if (!actual.equals(sums.get(file))) {
+                    problems.add(id + ": " + file + " has SHA-256 " + actual + ", registered as " + sums.get(file)
+                            + " (the file changed after registration)");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        try {
+            ModelCard card = ModelCard.read(dir.resolve(CARD_FILE));
+            if (!id.equals(card.version())) {
+                problems.add(id + ": " + CARD_FILE + " says version " + card.version());
+            }
+            String expected = versionId(Files.readAllBytes(dir.resolve(MODEL_FILE)), card);
+            if (!id.equals(expected)) {
+                problems.add(id + ": the content hashes to " + expected + ", not to its id");
+            }
+        } catch (ModelException | IOException e) {
+            problems.add(id + ": " + e.getMessage());
+        }
+        return problems;
+    }
+
+    private ModelVersion load(String id) {
+        Path dir = versions.resolve(id);
+        Map<String, String> sums = readSums(dir);
+        String onnxSha256 = sums.get(MODEL_FILE);
+        if (onnxSha256 == null) {
+            throw new ModelException(dir.resolve(SUMS_FILE) + ": no line for " + MODEL_FILE);
+        }
+        return new ModelVersion(id, dir.resolve(MODEL_FILE), ModelCard.read(dir.resolve(CARD_FILE)), onnxSha256);
+    }
+
+    private ModelVersion requireSameModel(ModelVersion existing, String onnxSha256) {
+        if (!existing.onnxSha256().equals(onnxSha256)) {
+            throw new ModelException(root + ": version " + existing.id() + " exists with another model "
+                    + "(SHA-256 " + existing.onnxSha256() + "); run tileinfer models verify");
+        }
+        return existing;
+    }
+
+    private static Map<String, String> readSums(Path dir) {
+        Path file = dir.resolve(SUMS_FILE);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ModelException(dir.getFileName() + ": " + SUMS_FILE + " is missing or unreadable", e);
+        }
+        Map<String, String> sums = new LinkedHashMap<>();
+        for (String line : lines) {
+            String[] parts = line.split(" [ *]", 2);
+            if (parts.length == 2) {
+                sums.put(parts[1], parts[0]);
+            }
+        }
+        return sums;
+    }
+
+    private List<String> versionIds() {
+        if (!Files.isDirectory(versions)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(versions)) {
+            return entries.filter(Files::isDirectory).map(path -> path.getFileName().toString())
+                    .filter(ModelRegistry::isValidName).sorted().toList();
+        } catch (IOException e) {
+            throw new ModelException(versions + ": cannot list: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // A leftover ".register-*" directory is harmless: ids never start with '.'.
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.tileinfer.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelCardTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripsThroughJson() {
+        ModelCard card = new ModelCard("l8-cloudmask", "l8-cloudmask-0123456789ab", List.of("semantic-segmentation"),
+                "onnxruntime", "1.29.0",
+                List.of(new BandSpec("B1", "coastal", 2.0E-5, -0.1), new BandSpec("B10", "lwir11", 3.342E-4, 0.1),
+                        new BandSpec("X", null, 1 / 3.0, Math.PI)),
+                "uint16", List.of(-1L, 3L, -1L, -1L),
+                List.of(new ClassSpec(0, "clear", "#1f77b4"), new ClassSpec(1, "cloud", "#FFFFFF")), 256, 0,
+                List.of(new TrainingFile("B1.tif", "00".repeat(32))), 42,
+                Map.of("architecture", "quadratic logistic regression", "epochs", 10, "learningRate", 0.5,
+                        "features", List.of("a", "b"), "nested", Map.of("z", 1L, "a", 2.5, "flag", true)),
+                Map.of("model", Map.of("f1", 0.91, "iou", 0.83), "heldOutPixels", 123_456L),
+                Map.of("tribuo", "4.3.2", "onnxruntime", "1.29.0"));
+
+        Path file = dir.resolve("card.json");
+        card.write(file);
+
+        assertEquals(card, ModelCard.read(file));
+        assertEquals(card.withVersion(null), readBack(card.withVersion(null)));
+    }
+
+    @Test
+    void writesTheStacMlmFields() throws Exception {
+        Path file = dir.resolve("card.json");
+        Cards.twoBandTwoClass().write(file);
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+
+        assertEquals("tiny", json.get("mlm:name").asText());
+        assertEquals("1x1 conv + softmax", json.get("mlm:architecture").asText());
+        assertEquals("semantic-segmentation", json.get("mlm:tasks").get(0).asText());
+        assertEquals("onnxruntime", json.get("mlm:framework").asText());
+        JsonNode input = json.get("mlm:input").get(0);
+        assertEquals("[\"B4\",\"B5\"]", input.get("bands").toString());
+        assertEquals("[-1,2,-1,-1]", input.get("input").get("shape").toString());
+        assertEquals("[\"batch\",\"channel\",\"height\",\"width\"]", input.get("input").get("dim_order").toString());
+        assertEquals("float32", input.get("input").get("data_type").asText());
+        assertEquals("A * 0.5 + 1.0", input.get("value_scaling").get(0).get("expression").asText());
+        JsonNode output = json.get("mlm:output").get(0);
+        assertEquals("[-1,2,-1,-1]", output.get("result").get("shape").toString());
+        assertEquals("ffffff", output.get("classification:classes").get(1).get("color_hint").asText());
+        assertEquals("red", json.get("bands").get(0).get("eo:common_name").asText());
+        assertEquals("uint16", json.get("bands").get(0).get("data_type").asText());
+        assertEquals(16, json.get("tileinfer:tile_size").asInt());
+        assertTrue(json.get("tileinfer:version").isNull());
+        assertFalse(json.get("tileinfer:hyper_parameters").has("architecture"));
+    }
+
+    @Test
+    void readsTheOtherLinearMlmScalings() throws Exception {
+        Path file = dir.resolve("card.json");
+        Cards.twoBandTwoClass().write(file);
+        String json = Files.readString(file)
+                .replace("{\n      \"type\" : \"processing\",\n      \"format\" : \"gdal-calc\",\n"
+                        + "      \"expression\" : \"A * 0.5 + 1.0\"\n    }",
+                        "{\"type\": \"z-score\", \"mean\": 100, \"stddev\": 50}")
+                .replace("{\n      \"type\" : \"processing\",\n      \"format\" : \"gdal-calc\",\n"
+                        + "      \"expression\" : \"A * 1.0 + 0.0\"\n    }",
+                        "{\"type\": \"min-max\", \"minimum\": 0, \"maximum\": 10000}");
+        Files.writeString(file, json);
+
+        List<BandSpec> bands = ModelCard.read(file).bands();
+
+        assertEquals(new BandSpec("B4", "red", 1 / 50.0, -2), bands.get(0));
+        assertEquals(new BandSpec("B5", "nir08", 1 / 10000.0, 0), bands.get(1));
+    }
+
+    @Test
+    void namesTheFieldThatIsWrong() throws Exception {
+        Path file = dir.resolve("card.json");
+        Cards.twoBandTwoClass().write(file);
+        Files.writeString(file, Files.readString(file).replace("\"channel\"", "\"band\""));
+
+        ModelException error = assertThrows(ModelException.class, () -> ModelCard.read(file));
+
+        assertEquals(file + ": mlm:input[0].input.dim_order: expected [batch, channel, height, width], found "
+                + "[\"batch\",\"band\",\"height\",\"width\"]", error.getMessage());
+    }
+
+    @Test
+    void refusesAShapeThatDisagreesWithTheBands() {
+        ModelCard card = Cards.twoBandTwoClass();
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> new ModelCard(
+                card.name(), null, card.tasks(), card.framework(), card.frameworkVersion(), card.bands(),
+                card.inputDataType(), List.of(-1L, 3L, -1L, -1L), card.classes(), card.tileSize(), card.halo(),
+                card.trainingData(), card.seed(), card.hyperParameters(), card.metrics(), card.libraryVersions()));
+        assertTrue(error.getMessage().contains("with 2 channels"), error.getMessage());
+    }
+
+    @Test
+    void unregisteredCardHasNoVersion() {
+        assertNull(readBack(Cards.twoBandTwoClass()).version());
+    }
+
+    private ModelCard readBack(ModelCard card) {
+        Path file = dir.resolve("other.json");
+        card.write(file);
+        return ModelCard.read(file);
+    }
+}

@@ -1,0 +1,159 @@
+package io.tileinfer.model;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelRegistryTest {
+
+    private static final byte[] MODEL = TinyOnnx.softmaxClassifier(new float[][]{{1, -1}, {0, 2}},
+            new float[]{0, 0.5f});
+
+    @TempDir
+    Path root;
+
+    @Test
+    void registersResolvesAndPromotes() throws Exception {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelCard card = Cards.twoBandTwoClass();
+
+        ModelVersion version = registry.register(MODEL, card);
+
+        assertTrue(version.id().matches("tiny-[0-9a-f]{12}"), version.id());
+        assertEquals(ModelRegistry.versionId(MODEL, card), version.id());
+        assertEquals(card.withVersion(version.id()), version.card());
+        assertEquals(Sha256.hex(MODEL), version.onnxSha256());
+        assertArrayEquals(MODEL, Files.readAllBytes(root.resolve("versions").resolve(version.id())
+                .resolve("model.onnx")));
+        assertEquals(version, registry.resolve(version.id()));
+
+        // identical content: the same, untouched version
+        assertEquals(version, registry.register(MODEL, card.withVersion("ignored")));
+        // other content: a new version
+        ModelVersion other = registry.register(MODEL, Cards.withMetrics(card, Map.of("f1", 0.5)));
+        assertNotEquals(version.id(), other.id());
+        assertEquals(List.of(version, other).stream().map(ModelVersion::id).sorted().toList(),
+                registry.list().stream().map(ModelVersion::id).toList());
+
+        registry.promote(version.id(), "staging");
+        registry.promote("staging", "production");
+        registry.promote(other.id(), "staging");
+        assertEquals(Map.of("staging", other.id(), "production", version.id()), registry.aliases());
+        assertEquals(version, registry.resolve("production"));
+        assertEquals(List.of(), registry.verify());
+        try (TileModel model = TileModel.load(registry.resolve("production"), ModelOptions.defaults())) {
+            assertEquals(version.id(), model.version());
+        }
+    }
+
+    @Test
+    void unknownNamesListWhatExists() {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelException empty = assertThrows(ModelException.class, () -> registry.resolve("production"));
+        assertTrue(empty.getMessage().contains("the registry is empty"), empty.getMessage());
+
+        ModelVersion version = registry.register(MODEL, Cards.twoBandTwoClass());
+        registry.promote(version.id(), "staging");
+
+        ModelException unknown = assertThrows(ModelException.class, () -> registry.resolve("production"));
+        assertEquals(root + ": unknown model version or alias 'production'; versions: " + version.id()
+                + "; aliases: {staging=" + version.id() + "}", unknown.getMessage());
+        assertThrows(ModelException.class, () -> registry.resolve("../versions"));
+        assertThrows(ModelException.class, () -> registry.promote(version.id(), "no/slashes"));
+        assertThrows(ModelException.class, () -> registry.promote(version.id(), version.id()));
+    }
+
+    @Test
+    void verifyReportsTamperedAndMissingFiles() throws Exception {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelVersion tampered = registry.register(MODEL, Cards.twoBandTwoClass());
+        ModelVersion cardless = registry.register(MODEL, Cards.withMetrics(Cards.twoBandTwoClass(), Map.of()));
+        registry.promote(tampered.id(), "production");
+
+        byte[] changed = MODEL.clone();
+        changed[changed.length - 1] ^= 1;
+        Files.write(tampered.onnxPath(), changed);
+        Files.delete(cardless.onnxPath().resolveSibling("card.json"));
+
+        List<String> problems = registry.verify();
+
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.contains(cardless.id() + ": card.json is missing"), problems.toString());
+        assertTrue(problems.contains(tampered.id() + ": model.onnx has SHA-256 " + Sha256.hex(changed)
+                + ", registered as " + Sha256.hex(MODEL) + " (the file changed after registration)"),
+                problems.toString());
+        ModelException refused = assertThrows(ModelException.class,
+                () -> TileModel.load(registry.resolve("production"), ModelOptions.defaults()));
+        assertTrue(refused.getMessage().contains("the file changed after registration"), refused.getMessage());
+    }
+
+    @Test
+    void importsAModelThatFitsItsCard() {
+        Path onnx = write("model.onnx", MODEL);
+        Path card = root.resolve("card.json");
+        Cards.twoBandTwoClass().write(card);
+
+        ModelVersion version = ModelRegistry.open(root.resolve("registry")).importModel(onnx, card);
+
+        assertEquals(ModelRegistry.versionId(MODEL, Cards.twoBandTwoClass()), version.id());
+    }
+
+    @Test
+    void importRefusesAFileThatIsNotOnnx() {
+        Path onnx = write("model.onnx", "tampered: not a protobuf".getBytes());
+        Path card = root.resolve("card.json");
+        Cards.twoBandTwoClass().write(card);
+
+        ModelException error = assertThrows(ModelException.class,
+                () -> ModelRegistry.open(root.resolve("registry")).importModel(onnx, card));
+
+        assertTrue(error.getMessage().startsWith(onnx + ": ONNX Runtime cannot load the model: "), error.getMessage());
+        assertTrue(error.getMessage().contains("ORT_INVALID_PROTOBUF"), error.getMessage());
+        assertTrue(ModelRegistry.open(root.resolve("registry")).list().isEmpty());
+    }
+
+    @Test
+    void importRefusesAChannelCountThatDiffersFromTheCard() {
+        Path onnx = write("model.onnx", TinyOnnx.softmaxClassifier(new float[][]{{1, 0, 0}, {0, 1, 0}},
+                new float[]{0, 0}));
+        Path card = root.resolve("card.json");
+        Cards.twoBandTwoClass().write(card);
+
+        ModelException error = assertThrows(ModelException.class,
+                () -> ModelRegistry.open(root.resolve("registry")).importModel(onnx, card));
+
+        assertEquals(onnx + ": input 'input' [-1, 3, -1, -1] has 3 channels, expected 2 (the card's bands [B4, B5])",
+                error.getMessage());
+    }
+
+    @Test
+    void importRefusesLogits() {
+        Path onnx = write("model.onnx", TinyOnnx.logits(new float[][]{{1, -1}, {0, 2}}, new float[]{0, 0.5f}));
+        Path card = root.resolve("card.json");
+        Cards.twoBandTwoClass().write(card);
+
+        ModelException error = assertThrows(ModelException.class,
+                () -> ModelRegistry.open(root.resolve("registry")).importModel(onnx, card));
+
+        assertTrue(error.getMessage().contains("expected a probability in [0, 1]")
+                || error.getMessage().contains("expected 1 (does the model end with a Softmax"), error.getMessage());
+    }
+
+    private Path write(String name, byte[] bytes) {
+        try {
+            return Files.write(root.resolve(name), bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.tileinfer.model;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+
+/** Builds small per-pixel ONNX models for tests: input [N, C, H, W] -> 1x1 Conv -> (Softmax on axis 1). */
+final class TinyOnnx {
+
+    private TinyOnnx() {
+    }
+
+    /** Class probabilities: softmax(weights[k] . x + bias[k]) per pixel. */
+    static byte[] softmaxClassifier(float[][] weights, float[] bias) {
+        return build(weights, bias, true);
+    }
+
+    /** The same without the Softmax: raw logits, which tileinfer refuses to import. */
+    static byte[] logits(float[][] weights, float[] bias) {
+        return build(weights, bias, false);
+    }
+
+    private static byte[] build(float[][] weights, float[] bias, boolean softmax) {
+        int classes = weights.length;
+        int channels = weights[0].length;
+        TensorProto.Builder kernel = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(classes).addDims(channels).addDims(1).addDims(1);
+        for (float[] row : weights) {
+            for (float w : row) {
+                kernel.addFloatData(w);
+            }
+        }
+        TensorProto.Builder biasTensor = TensorProto.newBuilder().setName("B")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(classes);
+        for (float b : bias) {
+            biasTensor.addFloatData(b);
+        }
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("tiny")
+                .addInput(tensor("input", channels)).addInitializer(kernel).addInitializer(biasTensor)
+                .addNode(NodeProto.newBuilder().setOpType("Conv").setName("conv").addInput("input").addInput("W")
+                        .addInput("B").addOutput(softmax ? "logits" : "probabilities"));
+        if (softmax) {
+            graph.addNode(NodeProto.newBuilder().setOpType("Softmax").setName("softmax").addInput("logits")
+                    .addOutput("probabilities").addAttribute(AttributeProto.newBuilder().setName("axis")
+                            .setType(AttributeProto.AttributeType.INT).setI(1)));
+        }
+        graph.addOutput(tensor("probabilities", classes));
+        return ModelProto.newBuilder().setIrVersion(7).setProducerName("tileinfer-test")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(graph).build().toByteArray();
+    }
+
+    private static ValueInfoProto tensor(String name, int channels) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(channels))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("H"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("W"));
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
+                .build();
+    }
+}

@@ -1,0 +1,33 @@
+package io.tileinfer.train;
+
+import io.tileinfer.model.BandSpec;
+
+import java.util.Map;
+
+/**
+ * Landsat 8 OLI/TIRS bands: common names (STAC eo) and the MTL.txt rescaling of Level-1 digital numbers.
+ * Reflective bands become top-of-atmosphere reflectance (REFLECTANCE_MULT/ADD, without the sun-angle
+ * correction, which is constant over a scene), thermal bands radiance (RADIANCE_MULT/ADD): both linear, so the
+ * card can state them as scale and offset.
+ */
+final class Landsat8Bands {
+
+    private static final Map<String, String> COMMON_NAMES = Map.ofEntries(
+            Map.entry("B1", "coastal"), Map.entry("B2", "blue"), Map.entry("B3", "green"), Map.entry("B4", "red"),
+            Map.entry("B5", "nir08"), Map.entry("B6", "swir16"), Map.entry("B7", "swir22"), Map.entry("B8", "pan"),
+            Map.entry("B9", "cirrus"), Map.entry("B10", "lwir11"), Map.entry("B11", "lwir12"));
+
+    private Landsat8Bands() {
+    }
+
+    static BandSpec spec(String band, MtlMetadata mtl) {
+        String commonName = COMMON_NAMES.get(band);
+        if (commonName == null) {
+            throw new TrainingException("band " + band + " is not a Landsat 8 band (expected one of B1 to B11)");
+        }
+        int number = Integer.parseInt(band.substring(1));
+        String kind = number >= 10 ? "RADIANCE" : "REFLECTANCE";
+        return new BandSpec(band, commonName, mtl.number(kind + "_MULT_BAND_" + number),
+                mtl.number(kind + "_ADD_BAND_" + number));
+    }
+}

@@ -1,0 +1,152 @@
+package io.tileinfer.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A training configuration (configs/train.yaml). Paths are relative to the configuration file.
+ *
+ * @param sceneDirectory   the Landsat 8 scene: one GeoTIFF per band, the BQA band and MTL.txt
+ * @param heldOutFraction  share of the {@code blockSize} x {@code blockSize} blocks held out for evaluation
+ * @param trainingPixels   how many labelled pixels of the training blocks to train on (seeded sample)
+ */
+public record TrainConfig(String modelName, int tileSize, Path sceneDirectory, String metadataFile,
+                          String labelsFile, List<String> bands, int blockSize, double heldOutFraction, long seed,
+                          int trainingPixels, FeatureSet features, int epochs, double learningRate) {
+
+    public TrainConfig {
+        bands = List.copyOf(bands);
+    }
+
+    public static TrainConfig load(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw TrainingException.cannotRead(file, "the training configuration", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new TrainingException(file + ": expected a training configuration (model, scene, split, "
+                    + "training)");
+        }
+        Section top = new Section(file, "", root);
+        top.onlyKeys("model", "scene", "split", "training");
+        Section model = top.section("model", "name", "tile_size");
+        Section scene = top.section("scene", "directory", "metadata", "labels", "bands");
+        Section split = top.section("split", "block_size", "held_out_fraction");
+        Section training = top.section("training", "seed", "pixels", "features", "epochs", "learning_rate");
+        Path base = file.toAbsolutePath().getParent();
+        return new TrainConfig(model.text("name"), model.integer("tile_size", 16, 8192),
+                base.resolve(scene.text("directory")).normalize(), scene.text("metadata"), scene.text("labels"),
+                scene.texts("bands"), split.integer("block_size", 8, 4096),
+                split.number("held_out_fraction", 0.05, 0.5), training.integer("seed", 0, Integer.MAX_VALUE),
+                training.integer("pixels", 100, 10_000_000), training.choice("features", FeatureSet.class),
+                training.integer("epochs", 1, 1000), training.number("learning_rate", 1e-6, 100));
+    }
+
+    /** The same configuration reading the scene from another directory (tests read the shared data). */
+    public TrainConfig withSceneDirectory(Path directory) {
+        return new TrainConfig(modelName, tileSize, directory, metadataFile, labelsFile, bands, blockSize,
+                heldOutFraction, seed, trainingPixels, features, epochs, learningRate);
+    }
+
+    /** A YAML mapping and its place in the file, for errors like "train.yaml: training.epochs: ...". */
+    private record Section(Path file, String path, JsonNode node) {
+
+        Section section(String key, String... keys) {
+            JsonNode child = required(key);
+            if (!child.isObject()) {
+                throw error(key, "a mapping with " + String.join(", ", keys));
+            }
+            Section section = new Section(file, key, child);
+            section.onlyKeys(keys);
+            return section;
+        }
+
+        void onlyKeys(String... keys) {
+            Set<String> allowed = Set.of(keys);
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!allowed.contains(name)) {
+                    throw error(name, "one of " + String.join(", ", keys) + " (unknown key)");
+                }
+            }
+        }
+
+        String text(String key) {
+            JsonNode value = required(key);
+            if (!value.isTextual() || value.textValue().isBlank()) {
+                throw error(key, "a non-empty string, found " + value);
+            }
+            return value.textValue();
+        }
+
+        List<String> texts(String key) {
+            JsonNode value = required(key);
+            if (!value.isArray() || value.isEmpty()) {
+                throw error(key, "a non-empty list of names, found " + value);
+            }
+            List<String> texts = new ArrayList<>();
+            value.forEach(item -> {
+                if (!item.isTextual()) {
+                    throw error(key, "a list of names, found " + item);
+                }
+                texts.add(item.textValue());
+            });
+            return texts;
+        }
+
+        int integer(String key, int min, int max) {
+            JsonNode value = required(key);
+            if (!value.isIntegralNumber() || value.longValue() < min || value.longValue() > max) {
+                throw error(key, "an integer from " + min + " to " + max + ", found " + value);
+            }
+            return value.intValue();
+        }
+
+        double number(String key, double min, double max) {
+            JsonNode value = required(key);
+            if (!value.isNumber() || value.doubleValue() < min || value.doubleValue() > max) {
+                throw error(key, "a number from " + min + " to " + max + ", found " + value);
+            }
+            return value.doubleValue();
+        }
+
+        <E extends Enum<E>> E choice(String key, Class<E> type) {
+            String value = text(key);
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().toLowerCase(Locale.ROOT).equals(value)) {
+                    return constant;
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                names.add(constant.name().toLowerCase(Locale.ROOT));
+            }
+            throw error(key, "one of " + String.join(", ", names) + ", found " + value);
+        }
+
+        private JsonNode required(String key) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                throw error(key, "a value (missing)");
+            }
+            return value;
+        }
+
+        private TrainingException error(String key, String expected) {
+            return new TrainingException(file + ": " + (path.isEmpty() ? key : path + "." + key) + ": expected "
+                    + expected);
+        }
+    }
+}

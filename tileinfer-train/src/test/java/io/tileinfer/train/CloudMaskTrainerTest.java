@@ -1,0 +1,158 @@
+package io.tileinfer.train;
+
+import io.tileinfer.model.BandSpec;
+import io.tileinfer.model.InputScaling;
+import io.tileinfer.model.ModelCard;
+import io.tileinfer.model.ModelOptions;
+import io.tileinfer.model.ModelRegistry;
+import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.Sha256;
+import io.tileinfer.model.TileModel;
+import io.tileinfer.model.TrainingFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Trains the reference model on the real Landsat 8 scene once and checks what it produced. */
+class CloudMaskTrainerTest {
+
+    private static TrainConfig config;
+    private static TrainingResult result;
+    private static SceneData scene;
+
+    @BeforeAll
+    static void train() {
+        config = TestData.referenceConfig();
+        result = CloudMaskTrainer.train(config);
+        scene = SceneData.load(config.sceneDirectory(), config.bands(), config.labelsFile(), config.metadataFile());
+    }
+
+    @Test
+    void beatsTheBaselineOnHeldOutBlocks() {
+        Evaluation evaluation = result.evaluation();
+        CloudMetrics model = evaluation.model();
+        CloudMetrics baseline = evaluation.baseline();
+        System.out.printf("held-out blocks %d of %d (%d pixels, %.1f %% cloud)%n", evaluation.heldOutBlocks(),
+                evaluation.blocks(), evaluation.heldOutPixels(), 100 * evaluation.heldOutCloudFraction());
+        System.out.printf("model    precision %.4f recall %.4f F1 %.4f IoU %.4f%n", model.precision(),
+                model.recall(), model.f1(), model.iou());
+        System.out.printf("baseline precision %.4f recall %.4f F1 %.4f IoU %.4f  (%s)%n", baseline.precision(),
+                baseline.recall(), baseline.f1(), baseline.iou(), evaluation.baselineRule());
+
+        assertTrue(model.f1() >= 0.80, "held-out cloud F1 " + model.f1());
+        assertTrue(model.f1() >= baseline.f1() + 0.05, "model F1 " + model.f1() + " vs baseline " + baseline.f1());
+        assertTrue(model.iou() > baseline.iou(), "model IoU " + model.iou() + " vs baseline " + baseline.iou());
+        double heldOutShare = (double) evaluation.heldOutBlocks() / evaluation.blocks();
+        assertTrue(heldOutShare >= 0.2 && heldOutShare <= 0.3, "held-out share " + heldOutShare);
+    }
+
+    @Test
+    void cardDescribesTheModel() throws Exception {
+        ModelCard card = result.card();
+
+        assertEquals("l8-cloudmask", card.name());
+        assertEquals(List.of("semantic-segmentation"), card.tasks());
+        assertEquals("onnxruntime", card.framework());
+        assertEquals(List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B9", "B10", "B11"), card.bandNames());
+        assertEquals(new BandSpec("B1", "coastal", 2.0E-5, -0.1), card.bands().getFirst());
+        assertEquals(new BandSpec("B10", "lwir11", 3.342E-4, 0.1), card.bands().get(8));
+        assertEquals("uint16", card.inputDataType());
+        assertEquals(List.of(-1L, 10L, -1L, -1L), card.inputShape());
+        assertEquals(List.of("clear", "cloud"), card.classes().stream().map(c -> c.name()).toList());
+        assertEquals(256, card.tileSize());
+        assertEquals(0, card.halo());
+        assertEquals(42, card.seed());
+        assertEquals("4.3.2", card.libraryVersions().get("tribuo"));
+        assertEquals("quadratic", card.hyperParameters().get("features"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> model = (Map<String, Object>) card.metrics().get("model");
+        assertEquals(result.evaluation().model().f1(), model.get("f1"));
+        assertTrue(card.metrics().containsKey("baseline"));
+
+        Map<String, String> published = new HashMap<>();
+        for (String line : Files.readAllLines(TestData.sharedData().resolve("SHA256SUMS"))) {
+            published.put(line.substring(66), line.substring(0, 64));
+        }
+        assertEquals(12, card.trainingData().size()); // BQA, ten bands, MTL.txt
+        for (TrainingFile file : card.trainingData()) {
+            assertEquals(Sha256.ofFile(TestData.sharedData().resolve(file.path())), file.sha256(), file.path());
+            if (!file.path().endsWith("MTL.txt")) { // SHA256SUMS lists the rasters
+                assertEquals(published.get(file.path()), file.sha256(), file.path());
+            }
+        }
+    }
+
+    @Test
+    void onnxRuntimeAgreesWithTribuo() {
+        double maxDifference = maxDifferenceOrtVsTribuo(result, 1000);
+        System.out.printf("ONNX Runtime vs Tribuo on 1000 pixels: max |difference| %.2e%n", maxDifference);
+        assertTrue(maxDifference < 1e-5, "max difference " + maxDifference);
+    }
+
+    @Test
+    void linearFeaturesExportToo() {
+        TrainConfig linear = new TrainConfig(config.modelName(), config.tileSize(), config.sceneDirectory(),
+                config.metadataFile(), config.labelsFile(), config.bands(), config.blockSize(),
+                config.heldOutFraction(), config.seed(), 5000, FeatureSet.LINEAR, 2, config.learningRate());
+
+        TrainingResult linearResult = CloudMaskTrainer.train(linear);
+
+        assertTrue(maxDifferenceOrtVsTribuo(linearResult, 1000) < 1e-5);
+        assertEquals(10L, linearResult.card().hyperParameters().get("feature_count"));
+    }
+
+    /** The largest difference between ONNX Runtime's and Tribuo's probabilities, over pixels across the scene. */
+    private static double maxDifferenceOrtVsTribuo(TrainingResult trained, int count) {
+        int[] pixels = new int[count];
+        for (int i = 0; i < count; i++) {
+            pixels[i] = (int) ((long) i * scene.pixels() / count);
+        }
+        int bands = config.bands().size();
+        float[] raw = new float[bands * count];
+        for (int b = 0; b < bands; b++) {
+            for (int i = 0; i < count; i++) {
+                raw[b * count + i] = scene.raw()[b * scene.pixels() + pixels[i]];
+            }
+        }
+        float[] onnx;
+        try (TileModel model = TileModel.load(trained.onnx(), trained.card(), ModelOptions.defaults())) {
+            onnx = model.predict(raw, 1, 1, count);
+        }
+        InputScaling scaling = InputScaling.of(trained.card().bands());
+        double maxDifference = 0;
+        for (int i = 0; i < count; i++) {
+            float[] scaled = new float[bands];
+            for (int b = 0; b < bands; b++) {
+                scaled[b] = scaling.apply(b, raw[b * count + i]);
+            }
+            double[] tribuo = trained.classifier().probabilities(scaled);
+            for (int k = 0; k < tribuo.length; k++) {
+                maxDifference = Math.max(maxDifference, Math.abs(tribuo[k] - onnx[k * count + i]));
+            }
+        }
+        return maxDifference;
+    }
+
+    @Test
+    void trainingAgainGivesTheSameBytesAndVersion(@TempDir Path registryRoot) {
+        TrainingResult again = CloudMaskTrainer.train(config);
+
+        assertArrayEquals(result.onnx(), again.onnx());
+        assertEquals(result.card(), again.card());
+        ModelRegistry registry = ModelRegistry.open(registryRoot);
+        ModelVersion first = registry.register(result.onnx(), result.card());
+        ModelVersion second = registry.register(again.onnx(), again.card());
+        assertEquals(first.id(), second.id());
+        assertEquals(1, registry.list().size());
+    }
+}

@@ -1,0 +1,41 @@
+package io.tileinfer.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class TrainConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheRepositoryConfiguration() {
+        TrainConfig config = TrainConfig.load(TestData.trainYaml());
+
+        assertEquals("l8-cloudmask", config.modelName());
+        assertEquals(TestData.trainYaml().toAbsolutePath().getParent().resolve(
+                "../data/sample/landsat8-LC80200392015216").normalize(), config.sceneDirectory());
+        assertEquals(10, config.bands().size());
+        assertEquals(FeatureSet.QUADRATIC, config.features());
+        assertEquals(0.25, config.heldOutFraction());
+    }
+
+    @Test
+    void namesTheWrongField() throws Exception {
+        Path file = dir.resolve("train.yaml");
+        Files.writeString(file, Files.readString(TestData.trainYaml()).replace("epochs: 10", "epochs: 0"));
+        TrainingException error = assertThrows(TrainingException.class, () -> TrainConfig.load(file));
+        assertEquals(file + ": training.epochs: expected an integer from 1 to 1000, found 0", error.getMessage());
+
+        Files.writeString(file, Files.readString(TestData.trainYaml()).replace("features:", "feature:"));
+        error = assertThrows(TrainingException.class, () -> TrainConfig.load(file));
+        assertEquals(file + ": training.feature: expected one of seed, pixels, features, epochs, learning_rate "
+                + "(unknown key)", error.getMessage());
+    }
+}
