@@ -25,7 +25,7 @@ final class ImportCheck {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession session = TileModel.openSession(environment, onnx, ModelOptions.defaults(), source)) {
             OnnxSignature signature = OnnxSignature.check(session, card, source);
-            int side = card.tileSize() + 2 * card.halo();
+            int side = card.tileSize(); // the model input: the tile with its halo included
             long[] inputShape = {1, card.bands().size(), side, side};
             try (OnnxTensor input = OnnxTensor.createTensor(environment, syntheticInput(inputShape), inputShape);
                  OrtSession.Result result = session.run(Map.of(signature.inputName(), input))) {

@@ -53,9 +53,9 @@ public record ModelCard(String name, String version, List<String> tasks, String 
             throw new IllegalArgumentException("input shape must be [batch, channel, height, width] with "
                     + bands.size() + " channels (one per band), found " + inputShape);
         }
-        if (tileSize < 1 || halo < 0) {
-            throw new IllegalArgumentException("tile size must be positive and halo not negative, found tile size "
-                    + tileSize + ", halo " + halo);
+        if (tileSize < 1 || halo < 0 || 2 * halo >= tileSize) {
+            throw new IllegalArgumentException("tile size must be positive and the halo (cropped on both sides of "
+                    + "the tile) below half of it, found tile size " + tileSize + ", halo " + halo);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The tensor names of a model whose signature fits its card: one float32 input [N, C, H, W] with C = the card's
  * bands and one float32 output [N, K, H, W] with K = the card's classes. N must be dynamic (batches of any
- * size); H and W dynamic or the tile size plus both halos.
+ * size); H and W dynamic or the tile size (which includes the halo on both sides).
  */
 record OnnxSignature(String inputName, String outputName) {
 
@@ -32,12 +32,12 @@ record OnnxSignature(String inputName, String outputName) {
             throw new ModelException(inputLabel + " has " + describe(in[1]) + " channels, expected "
                     + card.bands().size() + " (the card's bands " + card.bandNames() + ")");
         }
-        long side = (long) card.tileSize() + 2L * card.halo();
+        long side = card.tileSize(); // what batch and the API feed: the tile, halo included
         for (int axis = 2; axis < 4; axis++) {
             if (in[axis] != DYNAMIC && in[axis] != side) {
                 throw new ModelException(inputLabel + " has a fixed " + (axis == 2 ? "height" : "width") + " of "
-                        + in[axis] + ", expected a dynamic size or " + side + " (the card's tile size "
-                        + card.tileSize() + " plus twice its halo " + card.halo() + ")");
+                        + in[axis] + ", expected a dynamic size or " + side + " (the card's tile size, halo "
+                        + "included)");
             }
         }
         if (out[1] != DYNAMIC && out[1] != card.classCount()) {

@@ -43,7 +43,7 @@ public final class CloudMaskTrainer {
         OLCUT_LOG.setLevel(Level.WARNING);
         SceneData scene = SceneData.load(config.sceneDirectory(), config.bands(), config.labelsFile(),
                 config.metadataFile());
-        MtlMetadata mtl = MtlMetadata.read(config.sceneDirectory().resolve(config.metadataFile()));
+        MtlMetadata mtl = MtlMetadata.read(config.metadataFile());
         List<BandSpec> bands = config.bands().stream().map(band -> Landsat8Bands.spec(band, mtl)).toList();
         InputScaling scaling = InputScaling.of(bands);
 

@@ -23,7 +23,7 @@ record SceneData(int width, int height, float[] raw, byte[] labels, List<Trainin
     }
 
     /** Reads {@code <band>.tif} for each band, the quality band and, for provenance, the metadata file. */
-    static SceneData load(Path directory, List<String> bands, String labelsFile, String metadataFile) {
+    static SceneData load(Path directory, List<String> bands, String labelsFile, Path metadataFile) {
         if (!Files.isDirectory(directory)) {
             throw new TrainingException(directory + ": no such scene directory (scripts/fetch-sample-data "
                     + "links the sample data to data/sample)");
@@ -43,7 +43,7 @@ record SceneData(int width, int height, float[] raw, byte[] labels, List<Trainin
             System.arraycopy(band.values(), 0, raw, b * pixels, pixels);
             files.add(trainingFile(directory, band.path()));
         }
-        files.add(trainingFile(directory, directory.resolve(metadataFile)));
+        files.add(new TrainingFile(metadataFile.getFileName().toString(), Sha256.ofFile(metadataFile)));
         byte[] labels = new byte[pixels];
         for (int i = 0; i < pixels; i++) {
             labels[i] = CloudLabels.fromQuality((int) quality.values()[i]);

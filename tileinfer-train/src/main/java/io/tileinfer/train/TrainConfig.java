@@ -16,11 +16,12 @@ import java.util.Set;
 /**
  * A training configuration (configs/train.yaml). Paths are relative to the configuration file.
  *
- * @param sceneDirectory   the Landsat 8 scene: one GeoTIFF per band, the BQA band and MTL.txt
+ * @param sceneDirectory   the Landsat 8 scene: one GeoTIFF per band and the BQA band
+ * @param metadataFile     the rescaling coefficients: the scene's MTL.txt or the lines of it that matter
  * @param heldOutFraction  share of the {@code blockSize} x {@code blockSize} blocks held out for evaluation
  * @param trainingPixels   how many labelled pixels of the training blocks to train on (seeded sample)
  */
-public record TrainConfig(String modelName, int tileSize, Path sceneDirectory, String metadataFile,
+public record TrainConfig(String modelName, int tileSize, Path sceneDirectory, Path metadataFile,
                           String labelsFile, List<String> bands, int blockSize, double heldOutFraction, long seed,
                           int trainingPixels, FeatureSet features, int epochs, double learningRate) {
 
@@ -47,7 +48,8 @@ public record TrainConfig(String modelName, int tileSize, Path sceneDirectory, S
         Section training = top.section("training", "seed", "pixels", "features", "epochs", "learning_rate");
         Path base = file.toAbsolutePath().getParent();
         return new TrainConfig(model.text("name"), model.integer("tile_size", 16, 8192),
-                base.resolve(scene.text("directory")).normalize(), scene.text("metadata"), scene.text("labels"),
+                base.resolve(scene.text("directory")).normalize(), base.resolve(scene.text("metadata")).normalize(),
+                scene.text("labels"),
                 scene.texts("bands"), split.integer("block_size", 8, 4096),
                 split.number("held_out_fraction", 0.05, 0.5), training.integer("seed", 0, Integer.MAX_VALUE),
                 training.integer("pixels", 100, 10_000_000), training.choice("features", FeatureSet.class),

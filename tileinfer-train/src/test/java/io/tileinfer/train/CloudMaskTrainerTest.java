@@ -83,13 +83,13 @@ class CloudMaskTrainerTest {
         for (String line : Files.readAllLines(TestData.sharedData().resolve("SHA256SUMS"))) {
             published.put(line.substring(66), line.substring(0, 64));
         }
-        assertEquals(12, card.trainingData().size()); // BQA, ten bands, MTL.txt
-        for (TrainingFile file : card.trainingData()) {
-            assertEquals(Sha256.ofFile(TestData.sharedData().resolve(file.path())), file.sha256(), file.path());
-            if (!file.path().endsWith("MTL.txt")) { // SHA256SUMS lists the rasters
-                assertEquals(published.get(file.path()), file.sha256(), file.path());
-            }
+        assertEquals(12, card.trainingData().size()); // BQA, ten bands, the rescaling coefficients
+        for (TrainingFile file : card.trainingData().subList(0, 11)) {
+            assertEquals(published.get(file.path()), file.sha256(), file.path());
         }
+        TrainingFile rescaling = card.trainingData().getLast();
+        assertEquals(config.metadataFile().getFileName().toString(), rescaling.path());
+        assertEquals(Sha256.ofFile(config.metadataFile()), rescaling.sha256());
     }
 
     @Test
