@@ -26,7 +26,9 @@ public final class RasterWriter implements AutoCloseable {
      * read as nodata.
      */
     private static final List<String> SCRATCH_OPTIONS = List.of("TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256",
-            "INTERLEAVE=BAND", "SPARSE_OK=TRUE", "BIGTIFF=IF_NEEDED");
+            "INTERLEAVE=BAND", "SPARSE_OK=TRUE", "BIGTIFF=IF_NEEDED",
+            // Bands are data (classes, probabilities), not colours: GDAL would call 3 bytes RGB.
+            "PHOTOMETRIC=MINISBLACK");
 
     private final Path scratchPath;
     private final String location;
