@@ -6,7 +6,8 @@ import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.run.RunSettings;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.scene.SceneInspector;
-import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.ResultStore;
+import io.tileinfer.core.store.ResultStores;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
@@ -93,14 +94,14 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    /** Rows of an earlier attempt of this run, read only if the embedded store already exists. */
+    /** Rows of an earlier attempt of this run; the embedded store is read only if it already exists. */
     private static Map<String, Map<String, TileStatus>> finishedTiles(PipelineConfig pipeline, RunSettings settings) {
         String url = pipeline.effectiveStoreUrl();
         if (url.startsWith("jdbc:sqlite:") && !Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
             return Map.of();
         }
         Map<String, Map<String, TileStatus>> statuses = new java.util.HashMap<>();
-        try (JdbcResultStore store = JdbcResultStore.open(url)) {
+        try (ResultStore store = ResultStores.open(url)) {
             for (SceneSpec spec : pipeline.scenes()) {
                 statuses.put(spec.id(), store.tileStatuses(settings.runId(), spec.id()));
             }

@@ -5,6 +5,7 @@ import io.tileinfer.model.ClassSpec;
 import io.tileinfer.model.ModelCard;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.TinyOnnx;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class TestModels {
                 List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 8,
                 List.of(), 1, Map.of(), Map.of(), Map.of());
         // cloud when the mean reflectance of the four bands exceeds 0.2
-        byte[] onnx = PerPixelOnnx.build(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}}, new float[]{0, -2});
+        byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}}, new float[]{0, -2});
         ModelRegistry registry = ModelRegistry.open(registryDir);
         ModelVersion version = registry.register(onnx, card);
         registry.promote(version.id(), "production");

@@ -10,19 +10,22 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
-/** Builds small per-pixel ONNX models for tests: input [N, C, H, W] -> 1x1 Conv -> (Softmax on axis 1). */
-final class TinyOnnx {
+/**
+ * Builds small per-pixel ONNX models for tests: input [N, C, H, W] -> 1x1 Conv -> (Softmax on axis 1).
+ * Published in this module's test-jar for the other modules' tests.
+ */
+public final class TinyOnnx {
 
     private TinyOnnx() {
     }
 
     /** Class probabilities: softmax(weights[k] . x + bias[k]) per pixel. */
-    static byte[] softmaxClassifier(float[][] weights, float[] bias) {
+    public static byte[] softmaxClassifier(float[][] weights, float[] bias) {
         return build(weights, bias, true);
     }
 
     /** The same without the Softmax: raw logits, which tileinfer refuses to import. */
-    static byte[] logits(float[][] weights, float[] bias) {
+    public static byte[] logits(float[][] weights, float[] bias) {
         return build(weights, bias, false);
     }
 

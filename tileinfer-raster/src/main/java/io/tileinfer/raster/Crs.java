@@ -1,9 +1,10 @@
 package io.tileinfer.raster;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /** A coordinate reference system as WKT, with its EPSG code when GDAL can identify one. */
-public record Crs(String wkt, Integer epsg) {
+public record Crs(String wkt, Integer epsg) implements Serializable {
 
     public Crs {
         Objects.requireNonNull(wkt, "wkt");

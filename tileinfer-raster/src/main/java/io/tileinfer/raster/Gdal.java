@@ -2,10 +2,13 @@ package io.tileinfer.raster;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Loads and configures libgdal once per process. Every public entry point of this package calls {@link #init()}. */
@@ -43,6 +46,11 @@ public final class Gdal {
         if (System.getenv("GDAL_CACHEMAX") == null) {
             setOption("GDAL_CACHEMAX", DEFAULT_CACHE_MAX_MB);
         }
+        remoteDefaults().forEach((key, value) -> {
+            if (System.getenv(key) == null) {
+                setOption(key, value);
+            }
+        });
         try {
             GdalBindings.useQuietErrorHandler();
         } catch (ExceptionInInitializerError e) {
@@ -54,6 +62,23 @@ public final class Gdal {
         }
         GdalBindings.allRegister();
         initialized = true;
+    }
+
+    /**
+     * Bounded waits and a few retries for remote reads, and the endpoint of the AWS SDKs' standard variables
+     * (AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL), which GDAL 3.6 does not read itself.
+     */
+    private static Map<String, String> remoteDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>(ObjectStoreOptions.DEFAULTS.gdalOptions());
+        String endpoint = System.getenv("AWS_ENDPOINT_URL_S3");
+        if (endpoint == null) {
+            endpoint = System.getenv("AWS_ENDPOINT_URL");
+        }
+        if (endpoint != null && !endpoint.isBlank()) {
+            defaults.putAll(new ObjectStoreOptions(URI.create(endpoint.strip()), null, null, null, null, null,
+                    null, null).gdalOptions());
+        }
+        return defaults;
     }
 
     /** For {@link GdalBindings}' static initialiser, which runs only after {@link #init()} loaded the library. */

@@ -111,6 +111,21 @@ final class GdalBindings {
     private static final MethodHandle CPL_GET_LAST_ERROR_MSG = function("CPLGetLastErrorMsg", ADDRESS);
     private static final MethodHandle VSI_STAT_EX_L = function("VSIStatExL", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
     private static final MethodHandle VSI_FREE = function("VSIFree", null, ADDRESS);
+    private static final MethodHandle VSI_FILE_FROM_MEM_BUFFER =
+            function("VSIFileFromMemBuffer", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle VSI_FCLOSE_L = function("VSIFCloseL", JAVA_INT, ADDRESS);
+    private static final MethodHandle VSI_UNLINK = function("VSIUnlink", JAVA_INT, ADDRESS);
+    private static final MethodHandle CPL_GET_LAST_ERROR_NO = function("CPLGetLastErrorNo", JAVA_INT);
+    private static final MethodHandle VSI_FOPEN_EX_L = function("VSIFOpenExL", ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+    private static final MethodHandle VSI_FREAD_L =
+            function("VSIFReadL", JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS);
+    private static final MethodHandle VSI_FWRITE_L =
+            function("VSIFWriteL", JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS);
+    private static final MethodHandle VSI_CURL_CLEAR_CACHE = function("VSICurlClearCache", null);
+    private static final MethodHandle CPL_SET_THREAD_LOCAL_CONFIG_OPTION =
+            function("CPLSetThreadLocalConfigOption", null, ADDRESS, ADDRESS);
+    private static final MethodHandle VSI_ERROR_RESET = function("VSIErrorReset", null);
+    private static final MethodHandle VSI_TO_CPL_ERROR = function("VSIToCPLError", JAVA_INT, JAVA_INT, JAVA_INT);
 
     private GdalBindings() {
     }
@@ -556,6 +571,110 @@ final class GdalBindings {
     static void vsiFree(MemorySegment pointer) {
         try {
             VSI_FREE.invokeExact(pointer);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /**
+     * Registers {@code bytes} as the /vsimem/ file {@code path} without copying or taking ownership: the memory
+     * must outlive the file, which {@link #vsiUnlink} removes. Returns the file handle GDAL opens on it (NULL on
+     * failure), to be closed with {@link #vsiFCloseL}.
+     */
+    static MemorySegment vsiFileFromMemBuffer(MemorySegment path, MemorySegment bytes) {
+        try {
+            return (MemorySegment) VSI_FILE_FROM_MEM_BUFFER.invokeExact(path, bytes, bytes.byteSize(), 0);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    static int vsiFCloseL(MemorySegment file) {
+        try {
+            return (int) VSI_FCLOSE_L.invokeExact(file);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** @return 0 on success, like unlink(2) */
+    static int vsiUnlink(MemorySegment path) {
+        try {
+            return (int) VSI_UNLINK.invokeExact(path);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** CPLGetLastErrorNo: the CPLE_* number of the calling thread's last error (0 for none). */
+    static int lastErrorNumber() {
+        try {
+            return (int) CPL_GET_LAST_ERROR_NO.invokeExact();
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** VSIFOpenExL with bSetError: a failure leaves its reason (HTTP status, curl error) as the last error. */
+    static MemorySegment vsiFOpenExL(MemorySegment path, MemorySegment mode) {
+        try {
+            return (MemorySegment) VSI_FOPEN_EX_L.invokeExact(path, mode, 1);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** @return the number of bytes read, fewer than asked at the end of the file or on an error */
+    static long vsiFReadL(MemorySegment buffer, long bytes, MemorySegment file) {
+        try {
+            return (long) VSI_FREAD_L.invokeExact(buffer, 1L, bytes, file);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** @return the number of bytes written, fewer than given on an error */
+    static long vsiFWriteL(MemorySegment buffer, long bytes, MemorySegment file) {
+        try {
+            return (long) VSI_FWRITE_L.invokeExact(buffer, 1L, bytes, file);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** Forgets what /vsicurl/ and /vsis3/ cached about remote files (sizes, existence, downloaded blocks). */
+    static void vsiCurlClearCache() {
+        try {
+            VSI_CURL_CLEAR_CACHE.invokeExact();
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** A configuration option for the calling thread only; a NULL value unsets it. */
+    static void setThreadLocalConfigOption(MemorySegment key, MemorySegment value) {
+        try {
+            CPL_SET_THREAD_LOCAL_CONFIG_OPTION.invokeExact(key, value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    static void vsiErrorReset() {
+        try {
+            VSI_ERROR_RESET.invokeExact();
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /**
+     * Re-raises the calling thread's last VSI error (which VSIFOpenExL records apart from CPLError) as a CPLError
+     * with the matching CPLE_* number, as GDALOpen does. Returns whether there was one.
+     */
+    static boolean vsiToCplError(int errorClass, int defaultErrorNumber) {
+        try {
+            return (int) VSI_TO_CPL_ERROR.invokeExact(errorClass, defaultErrorNumber) != 0;
         } catch (Throwable t) {
             throw unchecked(t);
         }

@@ -1,12 +1,14 @@
 package io.tileinfer.raster;
 
+import java.io.Serializable;
+
 /**
  * GDAL's affine pixel-to-CRS transform, in GDAL's order:
  * {@code X = originX + col * pixelWidth + row * rowRotation},
  * {@code Y = originY + col * columnRotation + row * pixelHeight}.
  */
 public record GeoTransform(double originX, double pixelWidth, double rowRotation,
-                           double originY, double columnRotation, double pixelHeight) {
+                           double originY, double columnRotation, double pixelHeight) implements Serializable {
 
     public static GeoTransform fromGdal(double[] gt) {
         if (gt.length != 6) {

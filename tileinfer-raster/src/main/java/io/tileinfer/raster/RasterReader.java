@@ -20,6 +20,7 @@ public final class RasterReader implements AutoCloseable {
 
     private static final int GDT_FLOAT32 = DataType.FLOAT32.gdalCode();
     private static final long FLOAT_BYTES = Float.BYTES;
+    private static final String READDIR_OPTION = "GDAL_DISABLE_READDIR_ON_OPEN";
 
     private final String location;
     private final String gdalPath;
@@ -52,15 +53,24 @@ public final class RasterReader implements AutoCloseable {
         Gdal.init();
         String gdalPath = Gdal.vsiPath(location);
         MemorySegment dataset;
-        String failure;
+        GdalError failure;
         try (Arena arena = Arena.ofConfined()) {
+            boolean listingOff = RemoteFailure.isRemote(gdalPath) && System.getenv(READDIR_OPTION) == null;
+            MemorySegment readdirOption = arena.allocateFrom(READDIR_OPTION);
+            if (listingOff) {
+                // A remote scene has no sidecar worth a LIST or HEAD request per open; local files keep theirs.
+                GdalBindings.setThreadLocalConfigOption(readdirOption, arena.allocateFrom("EMPTY_DIR"));
+            }
             GdalBindings.errorReset();
             dataset = GdalBindings.openEx(arena.allocateFrom(gdalPath),
                     GdalBindings.GDAL_OF_RASTER | GdalBindings.GDAL_OF_VERBOSE_ERROR);
-            failure = dataset.address() == 0 ? GdalBindings.lastErrorMessage() : null;
+            failure = dataset.address() == 0 ? GdalError.last() : null;
+            if (listingOff) {
+                GdalBindings.setThreadLocalConfigOption(readdirOption, MemorySegment.NULL);
+            }
         }
         if (failure != null) {
-            throw new RasterException(location, "cannot open: " + failure);
+            throw failure.exception(location, gdalPath, "cannot open");
         }
         return new RasterReader(location, gdalPath, dataset);
     }
@@ -159,7 +169,7 @@ public final class RasterReader implements AutoCloseable {
 
     private void readInto(Window window, int[] bands, MemorySegment buffer) {
         int status;
-        String failure;
+        GdalError failure;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bandMap = arena.allocateFrom(JAVA_INT, bands);
             // GDAL's error state is per thread: reset and read it in this thread, around the one call.
@@ -167,11 +177,11 @@ public final class RasterReader implements AutoCloseable {
             status = GdalBindings.datasetRasterIo(dataset, GdalBindings.GF_READ, window, buffer, GDT_FLOAT32,
                     bands.length, bandMap, FLOAT_BYTES, FLOAT_BYTES * window.width(),
                     FLOAT_BYTES * window.pixels());
-            failure = status == GdalBindings.CE_NONE ? null : GdalBindings.lastErrorMessage();
+            failure = status == GdalBindings.CE_NONE ? null : GdalError.last();
         }
         if (failure != null) {
-            throw new RasterException(location, "cannot read bands " + Arrays.toString(bands) + " of " + window
-                    + ": " + failure);
+            throw failure.exception(location, gdalPath, "cannot read bands " + Arrays.toString(bands) + " of "
+                    + window);
         }
     }
 

@@ -1,7 +1,12 @@
 package io.tileinfer.raster;
 
-/** A rectangle of pixels: {@code x} is the first column, {@code y} the first row. */
-public record Window(int x, int y, int width, int height) {
+import java.io.Serializable;
+
+/**
+ * A rectangle of pixels: {@code x} is the first column, {@code y} the first row. Serializable, like the other
+ * value records here, because tile descriptors travel to Spark executors.
+ */
+public record Window(int x, int y, int width, int height) implements Serializable {
 
     public Window {
         if (width < 0 || height < 0) {

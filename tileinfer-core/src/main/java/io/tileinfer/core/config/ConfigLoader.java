@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tileinfer.core.store.StoreUrls;
+import io.tileinfer.raster.ObjectStoreOptions;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,8 +27,10 @@ public final class ConfigLoader {
     /** Checks that a user may switch off, e.g. to salvage the readable part of a damaged file. */
     public static final Set<String> SKIPPABLE_CHECKS = Set.of("integrity", "acquisition-time");
 
-    private static final Set<String> TOP_KEYS = Set.of("model", "registry", "output", "store", "tiling", "workers",
-            "retries", "crs", "outputs", "checks", "scenes");
+    private static final Set<String> TOP_KEYS = Set.of("model", "registry", "output", "staging", "store",
+            "object_store", "tiling", "workers", "retries", "crs", "outputs", "checks", "scenes");
+    private static final Set<String> OBJECT_STORE_KEYS = Set.of("endpoint", "region", "path_style", "anonymous",
+            "timeout_seconds", "connect_timeout_seconds", "retries", "retry_delay_seconds");
     private static final Set<String> SCENE_KEYS = Set.of("id", "file", "band_names", "bands", "stac", "nodata",
             "acquired");
 
@@ -67,6 +73,29 @@ public final class ConfigLoader {
             if (storeUrl != null && !storeUrl.startsWith("jdbc:")) {
                 throw store.error("url", "found \"" + storeUrl + "\"", "a JDBC URL such as jdbc:sqlite:results.db");
             }
+            if (storeUrl != null && !StoreUrls.redact(storeUrl).equals(storeUrl)) {
+                // the manifest keeps the configuration's text, and uploads it with the outputs
+                throw store.error("url", "holds a password", "the password in PGPASSWORD or ~/.pgpass (the "
+                        + "manifest records this file's text)");
+            }
+        }
+
+        ObjectStoreOptions objectStore = root.has("object_store")
+                ? objectStore(root.get("object_store")) : ObjectStoreOptions.NONE;
+        String output = root.string("output", "runs");
+        String outputUrl = null;
+        Path outputDir;
+        if (Locations.isRemote(output)) {
+            if (!output.matches("s3://[^/]+(/.*)?")) {
+                throw root.error("output", "is \"" + output + "\"", "a directory or an s3://BUCKET/PREFIX URL");
+            }
+            outputUrl = output.replaceAll("/+$", "");
+            outputDir = base.resolve(root.string("staging", "staging")).normalize();
+        } else {
+            if (root.has("staging")) {
+                throw root.error("staging", "is set with a local output", "staging only with an s3:// output");
+            }
+            outputDir = base.resolve(output).normalize();
         }
 
         Integer tileSize = null;
@@ -121,8 +150,10 @@ public final class ConfigLoader {
                 sha256(bytes),
                 root.string("model", "production"),
                 base.resolve(root.string("registry", "models")).normalize(),
-                base.resolve(root.string("output", "runs")).normalize(),
+                outputDir,
+                outputUrl,
                 storeUrl,
+                objectStore,
                 tileSize,
                 halo,
                 batch,
@@ -132,6 +163,36 @@ public final class ConfigLoader {
                 probabilities,
                 Set.copyOf(skipChecks),
                 List.copyOf(scenes));
+    }
+
+    private static ObjectStoreOptions objectStore(ConfigNode node) {
+        node.onlyKeys(OBJECT_STORE_KEYS);
+        URI endpoint = node.has("endpoint") ? endpoint(node) : null;
+        Double retryDelay = node.optionalNumber("retry_delay_seconds");
+        if (retryDelay != null && (retryDelay < 0 || retryDelay > 600)) {
+            throw node.get("retry_delay_seconds").mismatch("seconds from 0 to 600");
+        }
+        return new ObjectStoreOptions(endpoint, node.string("region", null),
+                node.has("path_style") ? node.bool("path_style", true) : null,
+                node.has("anonymous") ? node.bool("anonymous", false) : null,
+                node.optionalInteger("timeout_seconds", 1, 3600),
+                node.optionalInteger("connect_timeout_seconds", 1, 600),
+                node.optionalInteger("retries", 0, 100),
+                retryDelay);
+    }
+
+    private static URI endpoint(ConfigNode node) {
+        String text = node.string("endpoint");
+        try {
+            URI uri = new URI(text);
+            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (URISyntaxException notAUri) {
+            // reported below, like any other unusable endpoint
+        }
+        throw node.error("endpoint", "is \"" + text + "\"", "an http:// or https:// URL such as "
+                + "http://127.0.0.1:9000");
     }
 
     private static SceneSpec scene(Path base, ConfigNode node) {

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
@@ -34,7 +35,8 @@ public final class PredictionChunks {
     public void write(TilePrediction prediction) throws IOException {
         Path target = file(prediction.tile());
         Files.createDirectories(target.getParent());
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        // A temporary file of this writer's own: two attempts of one Spark task may write the same tile at once.
+        Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         byte[][] bands = prediction.bands();
         try (OutputStream file = Files.newOutputStream(temp);
              DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(file,

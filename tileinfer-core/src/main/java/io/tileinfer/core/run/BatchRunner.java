@@ -4,14 +4,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.scene.ValidationIssue;
-import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.ResultStore;
+import io.tileinfer.core.store.ResultStores;
+import io.tileinfer.core.store.RunOutputs;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.TileResult;
-import io.tileinfer.model.ModelOptions;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
-import io.tileinfer.model.TileModel;
 import io.tileinfer.raster.Gdal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +25,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The local batch runner: every scene of the configuration through the model on a pool of worker threads,
- * with rows in the result store and a manifest per run. Run again with the same configuration, it resumes.
+ * The batch runner: every scene of the configuration through the model, with rows in the result store and a
+ * manifest per run. This process validates and plans the scenes, assembles their rasters and writes the manifest;
+ * the batches run on a pool of worker threads here ({@link #run()}) or on any other {@link BatchExecutor}, such as
+ * Spark's executors. Run again with the same configuration, it resumes.
  */
 public final class BatchRunner {
     private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
@@ -47,8 +44,15 @@ public final class BatchRunner {
         this.listener = listener;
     }
 
+    /** Runs the batches on {@code workers} threads of this process, sharing one model session. */
     public RunSummary run() throws IOException {
+        return run(LocalBatches::open);
+    }
+
+    /** Runs the batches on the executor that {@code executors} opens once the run's id, model and store are known. */
+    public RunSummary run(BatchExecutor.Factory executors) throws IOException {
         Gdal.init();
+        config.objectStore().apply();
         ModelVersion version = ModelRegistry.open(config.registry()).resolve(config.model());
         RunSettings settings = RunSettings.of(config, version);
         String runId = settings.runId();
@@ -56,28 +60,24 @@ public final class BatchRunner {
         Files.createDirectories(runDir);
         MDC.put("run_id", runId);
         Instant started = Instant.now();
-        LOG.info("run {} with model {} ({} workers) -> {}", runId, version.id(), config.workers(), runDir);
-        try (TileModel model = TileModel.load(version, new ModelOptions(1, "cpu"));
-             ResultStore store = JdbcResultStore.open(config.effectiveStoreUrl())) {
+        LOG.info("run {} with model {} -> {}", runId, version.id(), runDir);
+        try (ResultStore store = ResultStores.open(config.effectiveStoreUrl())) {
             store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
                     null, "running", null));
             RunMetrics metrics = new RunMetrics(meters, version.id());
-            ExecutorService workers = Executors.newFixedThreadPool(config.workers(), workerThreads());
+            RunContext ctx = new RunContext(runId, runDir, config, version, store, metrics, listener, settings);
             List<Manifest.SceneEntry> scenes = new ArrayList<>();
-            try {
-                RunContext ctx = new RunContext(runId, runDir, config, model, store, metrics, listener,
-                        settings.expectations(), settings.tileSize(), settings.halo(), workers);
+            try (BatchExecutor executor = executors.open(ctx)) {
                 for (SceneSpec spec : config.scenes()) {
-                    scenes.add(new SceneJob(ctx, spec).run());
+                    scenes.add(new SceneJob(ctx, spec).run(executor));
                 }
-            } finally {
-                workers.shutdownNow();
             }
             Manifest manifest = manifest(runId, started, version, store, metrics, scenes);
             Path manifestFile = runDir.resolve("manifest.json");
             manifest.write(manifestFile);
+            String manifestLocation = RunOutputs.publish(config, runDir);
             store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
-                    manifest.finishedAt(), manifest.status(), manifestFile.toString()));
+                    manifest.finishedAt(), manifest.status(), manifestLocation));
             LOG.info("run {} {}: {} tiles done, {} skipped, {} failed", runId, manifest.status(),
                     manifest.counts().done(), manifest.counts().skipped(), manifest.counts().failed());
             return new RunSummary(runId, runDir, manifestFile, manifest.counts());
@@ -126,14 +126,4 @@ public final class BatchRunner {
                         config.model().equals(version.id()) ? null : config.model()),
                 counts, failures, metrics.stageSummary(), scenes, outputs);
     }
-
-    private static ThreadFactory workerThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "tileinfer-worker-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
 }

@@ -18,34 +18,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * One batch of consecutive tiles: read, infer together, crop, keep each prediction, then commit all rows in
- * one transaction. Batches are fixed by the grid, not by timing, so results do not depend on the thread count.
- * A failing tile is retried, then recorded with its cause; it never stops the batch.
+ * one transaction. Batches are fixed by the grid, not by timing, so results do not depend on the thread count
+ * or on which Spark executor runs them. A failing tile is retried, then recorded with its cause; it never stops
+ * the batch.
  */
-final class BatchTask implements Runnable {
+public final class BatchTask implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchTask.class);
 
-    private final RunContext ctx;
+    private final BatchContext ctx;
     private final Scene scene;
     private final List<Tile> tiles;
-    private final Supplier<TileReader> readers;
-    private final java.util.function.Consumer<TileReader> release;
+    private final TileReader reader;
     private final PredictionChunks chunks;
     private final Postprocessor postprocessor;
 
-    BatchTask(RunContext ctx, Scene scene, List<Tile> tiles, Supplier<TileReader> readers,
-              java.util.function.Consumer<TileReader> release, PredictionChunks chunks) {
+    /** {@code reader} reads {@code scene} and is this task's alone while it runs. */
+    public BatchTask(BatchContext ctx, Scene scene, List<Tile> tiles, TileReader reader, PredictionChunks chunks) {
         this.ctx = ctx;
         this.scene = scene;
         this.tiles = tiles;
-        this.readers = readers;
-        this.release = release;
+        this.reader = reader;
         this.chunks = chunks;
-        this.postprocessor = new Postprocessor(ctx.model().classCount(), ctx.tileSize(),
-                ctx.config().probabilities());
+        this.postprocessor = new Postprocessor(ctx.model().classCount(), ctx.tileSize(), ctx.probabilities());
     }
 
     /** A tile read and waiting for inference, with what it cost so far. */
@@ -59,30 +56,46 @@ final class BatchTask implements Runnable {
         try {
             List<TileResult> results = new ArrayList<>();
             List<Pending> pending = new ArrayList<>();
-            TileReader reader = readers.get();
-            try {
-                for (Tile tile : tiles) {
-                    read(reader, tile, pending, results);
-                }
-            } finally {
-                release.accept(reader);
+            for (Tile tile : tiles) {
+                read(tile, pending, results);
             }
             if (!pending.isEmpty()) {
                 infer(pending, results);
             }
-            results.sort(java.util.Comparator.comparingInt(TileResult::tileIndex));
-            ctx.store().saveTiles(results);
-            results.forEach(r -> ctx.metrics().tile(r.status().name()));
-            ctx.listener().tilesFinished(tiles.size());
+            commit(ctx, results);
         } finally {
             MDC.clear();
         }
     }
 
-    private void read(TileReader reader, Tile tile, List<Pending> pending, List<TileResult> results) {
+    /**
+     * Records every tile of a batch as failed without running it: for a batch whose every attempt was lost with
+     * the process that ran it (a crash in native code, say), so that the rest of the run can finish. A resumed
+     * run tries such tiles again.
+     */
+    public static void recordFailed(BatchContext ctx, Scene scene, List<Tile> tiles, String cause, String message,
+                                    int attempts) {
+        List<TileResult> results = new ArrayList<>();
+        for (Tile tile : tiles) {
+            ctx.metrics().failure(cause);
+            results.add(row(ctx, scene, tile, TileStatus.FAILED, message, cause, attempts, Map.of(), 0, null));
+        }
+        LOG.error("{} tiles from {} recorded as failed ({}) after {} attempts: {}", tiles.size(),
+                tiles.getFirst().id(), cause, attempts, message);
+        commit(ctx, results);
+    }
+
+    private static void commit(BatchContext ctx, List<TileResult> results) {
+        results.sort(java.util.Comparator.comparingInt(TileResult::tileIndex));
+        ctx.store().saveTiles(results);
+        results.forEach(r -> ctx.metrics().tile(r.status().name()));
+        ctx.listener().tilesFinished(results.size());
+    }
+
+    private void read(Tile tile, List<Pending> pending, List<TileResult> results) {
         long start = System.nanoTime();
         RuntimeException last = null;
-        for (int attempt = 1; attempt <= ctx.config().retries() + 1; attempt++) {
+        for (int attempt = 1; attempt <= ctx.retries() + 1; attempt++) {
             try {
                 TileData data = reader.read(tile);
                 long nanos = System.nanoTime() - start;
@@ -99,7 +112,7 @@ final class BatchTask implements Runnable {
                 LOG.warn("tile {}: read attempt {} failed: {}", tile.id(), attempt, e.getMessage());
             }
         }
-        results.add(failed(tile, "read", last, ctx.config().retries() + 1, System.nanoTime() - start, null));
+        results.add(failed(tile, "read", last, ctx.retries() + 1, System.nanoTime() - start, null));
     }
 
     private void infer(List<Pending> pending, List<TileResult> results) {
@@ -117,7 +130,7 @@ final class BatchTask implements Runnable {
         RuntimeException last = null;
         int attempts = 0;
         long inferStart = System.nanoTime();
-        while (probabilities == null && attempts <= ctx.config().retries()) {
+        while (probabilities == null && attempts <= ctx.retries()) {
             attempts++;
             try {
                 probabilities = ctx.model().predict(input, pending.size(), ctx.tileSize(), ctx.tileSize());
@@ -173,6 +186,11 @@ final class BatchTask implements Runnable {
 
     private TileResult row(Tile tile, TileStatus status, String error, String cause, int attempts,
                            Map<String, Double> fractions, long nanos, String sha) {
+        return row(ctx, scene, tile, status, error, cause, attempts, fractions, nanos, sha);
+    }
+
+    private static TileResult row(BatchContext ctx, Scene scene, Tile tile, TileStatus status, String error,
+                                  String cause, int attempts, Map<String, Double> fractions, long nanos, String sha) {
         return new TileResult(ctx.runId(), scene.id(), tile.id(), tile.index(), tile.core(),
                 scene.transform().bounds(tile.core()), status, error, cause, attempts, fractions, nanos / 1e6, sha,
                 ctx.model().version());

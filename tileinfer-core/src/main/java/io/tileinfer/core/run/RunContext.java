@@ -1,23 +1,21 @@
 package io.tileinfer.core.run;
 
 import io.tileinfer.core.config.PipelineConfig;
-import io.tileinfer.core.scene.Expectations;
 import io.tileinfer.core.store.ResultStore;
-import io.tileinfer.model.TileModel;
+import io.tileinfer.model.ModelVersion;
 
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
 
-/** What every scene of a run shares. */
-record RunContext(String runId, Path runDir, PipelineConfig config, TileModel model, ResultStore store,
-                  RunMetrics metrics, RunListener listener, Expectations expectations, int tileSize, int halo,
-                  ExecutorService workers) {
+/** What every scene of a run shares in the process that drives it, whatever executes the batches. */
+public record RunContext(String runId, Path runDir, PipelineConfig config, ModelVersion model, ResultStore store,
+                         RunMetrics metrics, RunListener listener, RunSettings settings) {
 
-    Path chunkDir(String sceneId) {
+    /** Where each finished tile's cropped prediction waits for the scene's raster. */
+    public Path chunkDir(String sceneId) {
         return runDir.resolve("chunks").resolve(sceneId);
     }
 
-    Path prediction(String sceneId) {
+    public Path prediction(String sceneId) {
         return runDir.resolve("predictions").resolve(sceneId + ".tif");
     }
 }

@@ -13,7 +13,6 @@ import io.tileinfer.core.store.SceneStatus;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
-import io.tileinfer.core.tile.TileReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,12 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
-/** One scene of a run: validate, tile, run the batches on the workers, stitch the prediction raster. */
+/**
+ * One scene of a run, in the process that drives it: validate, tile, hand the pending batches to the executor,
+ * stitch the prediction raster from the chunks.
+ */
 final class SceneJob {
     private static final Logger LOG = LoggerFactory.getLogger(SceneJob.class);
     private final RunContext ctx;
@@ -41,15 +40,15 @@ final class SceneJob {
         this.spec = spec;
     }
 
-    Manifest.SceneEntry run() throws IOException {
+    Manifest.SceneEntry run(BatchExecutor executor) throws IOException {
         MDC.put("run_id", ctx.runId());
         MDC.put("scene_id", spec.id());
         try {
-            SceneInspector.Inspection inspection = SceneInspector.inspect(spec, ctx.expectations());
+            SceneInspector.Inspection inspection = SceneInspector.inspect(spec, ctx.settings().expectations());
             if (!inspection.valid()) {
                 return rejected(inspection.issues());
             }
-            return process(inspection.scene());
+            return process(inspection.scene(), executor);
         } finally {
             MDC.remove("scene_id");
         }
@@ -67,11 +66,12 @@ final class SceneJob {
                 null, null, null);
     }
 
-    private Manifest.SceneEntry process(Scene scene) throws IOException {
+    private Manifest.SceneEntry process(Scene scene, BatchExecutor executor) throws IOException {
         List<Manifest.FileEntry> inputs = inputHashes(scene);
-        List<Tile> tiles = new TileGrid(scene.width(), scene.height(), ctx.tileSize(), ctx.halo()).tiles(scene.id());
+        List<Tile> tiles = new TileGrid(scene.width(), scene.height(), ctx.settings().tileSize(),
+                ctx.settings().halo()).tiles(scene.id());
         Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
-        int finishedBefore = (int) tiles.stream().filter(t -> finished(before, t)).count();
+        int finishedBefore = (int) tiles.stream().filter(t -> ScenePlan.finished(before, t)).count();
         ctx.listener().sceneStarted(scene.id(), tiles.size(), finishedBefore);
 
         Path output = ctx.prediction(scene.id());
@@ -79,8 +79,7 @@ final class SceneJob {
             ctx.listener().sceneFinished(scene.id());
             return entry(scene, SceneStatus.DONE, counts(tiles, before), inputs, output, Hashing.sha256(output));
         }
-        PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
-        runBatches(scene, tiles, before, chunks);
+        executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), before)));
 
         Map<String, TileStatus> after = ctx.store().tileStatuses(ctx.runId(), scene.id());
         Manifest.Counts counts = counts(tiles, after);
@@ -101,6 +100,7 @@ final class SceneJob {
         long start = System.nanoTime();
         Set<String> predicted = after.entrySet().stream().filter(e -> e.getValue() == TileStatus.DONE)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
+        PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
         PredictionAssembler.assemble(scene, tiles, predicted, chunks, outputBands(), outputMetadata(scene), output);
         ctx.metrics().record("assemble", System.nanoTime() - start);
         String sha = Hashing.sha256(output);
@@ -132,47 +132,6 @@ final class SceneJob {
             }
         }
         return false;
-    }
-
-    private void runBatches(Scene scene, List<Tile> tiles, Map<String, TileStatus> before, PredictionChunks chunks) {
-        ConcurrentLinkedQueue<TileReader> idle = new ConcurrentLinkedQueue<>();
-        List<TileReader> all = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<Future<?>> futures = new ArrayList<>();
-        int batchSize = ctx.config().batchSize();
-        try {
-            for (int from = 0; from < tiles.size(); from += batchSize) {
-                List<Tile> batch = tiles.subList(from, Math.min(from + batchSize, tiles.size())).stream()
-                        .filter(t -> !finished(before, t)).toList();
-                if (batch.isEmpty()) {
-                    continue;
-                }
-                futures.add(ctx.workers().submit(new BatchTask(ctx, scene, batch, () -> {
-                    TileReader reader = idle.poll();
-                    if (reader == null) {
-                        reader = new TileReader(scene, ctx.tileSize());
-                        all.add(reader);
-                    }
-                    return reader;
-                }, idle::add, chunks)));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            futures.forEach(f -> f.cancel(true));
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            all.forEach(TileReader::close);
-        }
-    }
-
-    private static boolean finished(Map<String, TileStatus> statuses, Tile tile) {
-        TileStatus status = statuses.get(tile.id());
-        return status != null && status.finished();
     }
 
     private static Manifest.Counts counts(List<Tile> tiles, Map<String, TileStatus> statuses) {
@@ -212,7 +171,7 @@ final class SceneJob {
 
     private Map<String, String> outputMetadata(Scene scene) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("TILEINFER_MODEL_VERSION", ctx.model().version());
+        metadata.put("TILEINFER_MODEL_VERSION", ctx.model().id());
         metadata.put("TILEINFER_RUN_ID", ctx.runId());
         metadata.put("TILEINFER_CONFIG_SHA256", ctx.config().sha256());
         metadata.put("TILEINFER_SCENE_ID", scene.id());

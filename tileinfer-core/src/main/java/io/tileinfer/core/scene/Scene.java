@@ -3,6 +3,7 @@ package io.tileinfer.core.scene;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.GeoTransform;
 
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * {@code acquired} is null only when the acquisition-time check was switched off.
  */
 public record Scene(String id, int width, int height, GeoTransform transform, Crs crs, Instant acquired,
-                    List<SceneBand> bands) {
+                    List<SceneBand> bands) implements Serializable {
 
     public List<String> locations() {
         return bands.stream().map(SceneBand::location).distinct().toList();

@@ -3,16 +3,11 @@ package io.tileinfer.core.scene;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tileinfer.core.config.Locations;
+import io.tileinfer.raster.RemoteFiles;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -28,11 +23,14 @@ public record StacItem(String location, String id, String datetime, Map<String, 
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Reads an item from a local path or an http(s) URL; problems become {@link ValidationIssue}s upstream. */
+    /**
+     * Reads an item from a local path, an http(s):// or s3:// URL (through GDAL, with the raster reads' endpoint,
+     * credentials, timeouts and retries); problems become {@link ValidationIssue}s upstream.
+     */
     public static StacItem read(String location) throws IOException {
         JsonNode root;
-        if (location.startsWith("http://") || location.startsWith("https://")) {
-            root = JSON.readTree(fetch(location));
+        if (Locations.isRemote(location)) {
+            root = JSON.readTree(RemoteFiles.read(location));
         } else {
             root = JSON.readTree(Files.readAllBytes(Path.of(location)));
         }
@@ -65,24 +63,6 @@ public record StacItem(String location, String id, String datetime, Map<String, 
     private static void addText(List<String> into, JsonNode node) {
         if (node.isTextual() && !into.contains(node.asText())) {
             into.add(node.asText());
-        }
-    }
-
-    private static byte[] fetch(String url) throws IOException {
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build()) {
-            HttpResponse<InputStream> response = client.send(
-                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new IOException("HTTP " + response.statusCode());
-                }
-                return body.readAllBytes();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
     }
 }

@@ -1,0 +1,517 @@
+"""The steps of the tileinfer batch DAG as plain functions; ``tileinfer_batch.py`` wires them into Airflow tasks.
+
+Nothing here imports Airflow: a step either returns, raises :class:`PermanentError` (a retry cannot fix it:
+validation problems, a bad configuration, failures above the threshold) or raises :class:`TransientError`
+(a retry may fix it: the CLI crashed or was killed, a file system or network hiccup). The DAG maps the first
+to ``AirflowFailException`` (no retry) and the second to an ordinary failure (retried with back-off).
+
+State kept under ``state_dir`` (a directory shared by every worker):
+
+    configs/batch-<hash>.yaml   the run's configuration: the base configuration with the scenes replaced by the
+                                ones discovered. The same scenes always give the same file, byte for byte, and
+                                so the same tileinfer run id: a retried or re-run DAG run resumes that run.
+    done/<scene id>.json        written by publish: the scene is finished and is never picked up again.
+    rejected/<scene id>.json    written by validate when ``on_invalid`` is ``skip``: the scene failed
+                                validation and is left out until the marker is removed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shlex
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+log = logging.getLogger(__name__)
+
+# The CLI's documented exit codes (README: "Exit codes").
+EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG, EXIT_FAILURES, EXIT_INVALID = 0, 1, 2, 3, 4
+
+SCENE_ID = re.compile(r"[A-Za-z0-9._-]+")
+TIFF = re.compile(r"(?i).*\.tiff?$")
+MAIN_CLASS = "io.tileinfer.cli.Tileinfer"
+
+
+class PermanentError(Exception):
+    """A failure that a retry cannot fix."""
+
+
+class TransientError(Exception):
+    """A failure that a retry may fix."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A scene found by discovery: its id, what ``tileinfer validate`` is given, and its configuration entry."""
+
+    id: str
+    source: str
+    entry: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> "Scene":
+        return Scene(d["id"], d["source"], d["entry"])
+
+
+# --------------------------------------------------------------------------------------------------------- discovery
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def scene_id(name: str) -> str:
+    """A scene id the CLI accepts (letters, digits, '.', '_', '-'), made from a file or item name."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._") or "scene"
+    return cleaned
+
+
+def discover(source: str, state_dir: str | os.PathLike, limit: int = 0) -> list[Scene]:
+    """New scenes at ``source``: an inbox directory or a STAC catalog (a local file or an http(s) URL).
+
+    Scenes already published (``done/``) or rejected (``rejected/``) are left out; the result is sorted by id
+    so that the same inbox always gives the same run configuration. ``limit`` > 0 takes the first ``limit``.
+    """
+    if not source:
+        raise PermanentError("no scene source given: set the 'scenes' param (an inbox directory or a STAC catalog)")
+    if is_url(source) or source.lower().endswith(".json"):
+        found = stac_catalog_scenes(source)
+    else:
+        path = Path(source)
+        if not path.is_dir():
+            raise TransientError(f"{source}: the scene inbox does not exist or is not a directory")
+        found = inbox_scenes(path)
+    seen: dict[str, Scene] = {}
+    for scene in found:
+        if scene.id in seen:
+            raise PermanentError(f"{scene.source}: scene id {scene.id} is also used by {seen[scene.id].source}, "
+                                 "expected unique scene ids")
+        seen[scene.id] = scene
+    finished = marked(state_dir, "done") | marked(state_dir, "rejected")
+    new = sorted((s for s in seen.values() if s.id not in finished), key=lambda s: s.id)
+    if limit and limit > 0:
+        new = new[:limit]
+    return new
+
+
+def inbox_scenes(inbox: Path) -> list[Scene]:
+    """Each entry of the inbox is a scene: a directory of single-band GeoTIFFs named by band (``B4.tif``), a
+    multi-band GeoTIFF/COG, or a STAC Item (``.json``). Names starting with '.' or '_' are skipped, so that a
+    scene being copied in can be written under such a name and renamed when complete."""
+    scenes = []
+    for entry in sorted(inbox.iterdir()):
+        if entry.name.startswith((".", "_")):
+            continue
+        location = os.path.abspath(entry)
+        if entry.is_dir():
+            bands = {f.name.rsplit(".", 1)[0]: os.path.abspath(f)
+                     for f in sorted(entry.iterdir(), key=natural) if f.is_file() and TIFF.match(f.name)}
+            if not bands:
+                log.warning("%s: no GeoTIFF in this directory, not a scene (yet)", entry)
+                continue
+            sid = scene_id(entry.name)
+            scenes.append(Scene(sid, location, {"id": sid, "bands": bands}))
+        elif TIFF.match(entry.name):
+            sid = scene_id(entry.name.rsplit(".", 1)[0])
+            scenes.append(Scene(sid, location, {"id": sid, "file": location}))
+        elif entry.name.lower().endswith(".json"):
+            item = read_json(location)
+            if item.get("type") != "Feature":
+                log.warning("%s: not a STAC Item (type %r), skipped", entry, item.get("type"))
+                continue
+            sid = scene_id(str(item.get("id") or entry.name[:-5]))
+            scenes.append(Scene(sid, location, {"id": sid, "stac": location}))
+        else:
+            log.warning("%s: ignored: not a directory, GeoTIFF or STAC Item (or a dangling link)", entry)
+    return scenes
+
+
+def stac_catalog_scenes(location: str, max_depth: int = 8) -> list[Scene]:
+    """Every Item reachable from a STAC Catalog or Collection through ``child`` and ``item`` links."""
+    scenes: list[Scene] = []
+    visited: set[str] = set()
+
+    def walk(where: str, depth: int) -> None:
+        if where in visited:
+            return
+        visited.add(where)
+        doc = read_json(where)
+        kind = doc.get("type")
+        if kind == "Feature":
+            sid = scene_id(str(doc.get("id") or Path(urllib.parse.urlparse(where).path).stem))
+            scenes.append(Scene(sid, where, {"id": sid, "stac": where}))
+            return
+        if kind not in ("Catalog", "Collection"):
+            raise PermanentError(f"{where}: expected a STAC Catalog, Collection or Item, found type {kind!r}")
+        if depth >= max_depth:
+            raise PermanentError(f"{where}: STAC catalog nested deeper than {max_depth} levels")
+        for link in doc.get("links", []):
+            if link.get("rel") in ("child", "item") and link.get("href"):
+                walk(resolve_href(where, link["href"]), depth + 1)
+
+    walk(location if is_url(location) else str(Path(location).resolve()), 0)
+    return scenes
+
+
+def resolve_href(base: str, href: str) -> str:
+    if is_url(href) or href.startswith("/"):
+        return href
+    if is_url(base):
+        return urllib.parse.urljoin(base, href)
+    return str((Path(base).parent / href).resolve())
+
+
+def read_json(location: str, timeout: float = 30) -> dict[str, Any]:
+    try:
+        if is_url(location):
+            with urllib.request.urlopen(location, timeout=timeout) as response:
+                raw = response.read()
+        else:
+            raw = Path(location).read_bytes()
+    except urllib.error.HTTPError as e:
+        if 400 <= e.code < 500 and e.code not in (408, 429):
+            raise PermanentError(f"{location}: HTTP {e.code} {e.reason}") from e
+        raise TransientError(f"{location}: HTTP {e.code} {e.reason}") from e
+    except FileNotFoundError as e:
+        raise PermanentError(f"{location}: no such file") from e
+    except OSError as e:  # URLError, time-outs, I/O errors
+        raise TransientError(f"{location}: cannot read: {e}") from e
+    try:
+        doc = json.loads(raw)
+    except ValueError as e:
+        raise PermanentError(f"{location}: not valid JSON: {e}") from e
+    if not isinstance(doc, dict):
+        raise PermanentError(f"{location}: expected a JSON object")
+    return doc
+
+
+def natural(path: Path) -> list:
+    """B2 before B10, as the CLI orders a directory's bands."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+
+
+def marked(state_dir: str | os.PathLike, kind: str) -> set[str]:
+    folder = Path(state_dir) / kind
+    if not folder.is_dir():
+        return set()
+    return {f.name[:-5] for f in folder.iterdir() if f.name.endswith(".json")}
+
+
+# ------------------------------------------------------------------------------------------------ the tileinfer CLI
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr_tail: list[str]
+
+
+def run_cli(argv: list[str], *, cwd: str | None = None, timeout: float | None = None,
+            env: dict[str, str] | None = None) -> CliResult:
+    """Runs a command, logging stderr (the CLI's JSON log lines) and stdout as they come; stdout is also returned.
+
+    The command runs in its own process group, which is killed if this function is interrupted (the task was
+    stopped or timed out), so that no orphaned JVM keeps writing after Airflow gave up on the attempt.
+    """
+    log.info("running: %s", shlex.join(argv))
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, bufsize=1)
+    out: list[str] = []
+    tail: list[str] = []
+
+    def pump(stream, sink, keep):
+        for line in stream:
+            sink.append(line)
+            if keep is not None:
+                keep.append(line.rstrip("\n"))
+                del keep[:-40]
+            log.info("%s", line.rstrip("\n"))
+
+    threads = [threading.Thread(target=pump, args=(proc.stdout, out, None), daemon=True),
+               threading.Thread(target=pump, args=(proc.stderr, [], tail), daemon=True)]
+    for t in threads:
+        t.start()
+    try:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while proc.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TransientError(f"{argv[0]}: still running after {timeout:.0f} s, stopped")
+            time.sleep(0.2)
+    except BaseException:
+        kill_group(proc)
+        raise
+    for t in threads:
+        t.join(timeout=10)
+    return CliResult(proc.returncode, "".join(out), tail)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=20)
+    except ProcessLookupError:
+        pass
+
+
+def describe_exit(argv: list[str], result: CliResult) -> str:
+    code = result.returncode
+    what = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+    last = next((line for line in reversed(result.stderr_tail) if line.strip()), "")
+    return f"{shlex.join(argv[:3])} ... failed with {what}" + (f": {last}" if last else "")
+
+
+def tileinfer_argv(command: str) -> list[str]:
+    """The tileinfer command as an argv prefix: a path, or words such as ``java -jar tileinfer.jar``."""
+    argv = shlex.split(command)
+    if not argv:
+        raise PermanentError("the tileinfer command is empty")
+    return argv
+
+
+# ------------------------------------------------------------------------------------------------------ validation
+
+@dataclass
+class Validation:
+    valid: list[Scene]
+    invalid: list[tuple[Scene, list[str]]]
+
+
+def validate(tileinfer: str, scenes: list[Scene], *, registry: str, model: str, crs: str | None,
+             timeout: float | None = None) -> Validation:
+    """``tileinfer validate --json`` over every scene, against the model's bands and data type and the CRS."""
+    argv = tileinfer_argv(tileinfer) + ["validate", "--json", "--registry", registry, "--model", model]
+    if crs:
+        argv += ["--crs", crs]
+    argv += [s.source for s in scenes]
+    result = run_cli(argv, timeout=timeout)
+    if result.returncode == EXIT_CONFIG:
+        raise PermanentError(describe_exit(argv, result))
+    if result.returncode not in (EXIT_OK, EXIT_INVALID):
+        raise TransientError(describe_exit(argv, result))
+    try:
+        report = json.loads(result.stdout)
+    except ValueError as e:
+        raise TransientError(f"tileinfer validate --json printed no JSON report: {e}") from e
+    if len(report) != len(scenes):
+        raise PermanentError(f"tileinfer validate reported {len(report)} scenes for {len(scenes)} given")
+    outcome = Validation([], [])
+    for scene, entry in zip(scenes, report):
+        if entry.get("valid"):
+            outcome.valid.append(scene)
+        else:
+            issues = [issue_message(i) for i in entry.get("issues", [])] or ["invalid (no detail given)"]
+            outcome.invalid.append((scene, issues))
+    if result.returncode == EXIT_OK and outcome.invalid:
+        raise PermanentError("tileinfer validate exited 0 but reported invalid scenes")
+    return outcome
+
+
+def issue_message(issue: Any) -> str:
+    if isinstance(issue, dict):
+        if {"file", "check", "found", "expected"} <= issue.keys():
+            return f"{issue['file']}: {issue['check']}: found {issue['found']}, expected {issue['expected']}"
+        if "message" in issue:
+            return str(issue["message"])
+    return str(issue)
+
+
+# ------------------------------------------------------------------------------------------------- configurations
+
+def base_settings(config_path: str) -> dict[str, Any]:
+    """The base configuration with its paths made absolute (they are relative to the file that names them)."""
+    path = Path(config_path).resolve()
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise PermanentError(f"{config_path}: no such configuration file") from e
+    except yaml.YAMLError as e:
+        raise PermanentError(f"{config_path}: not valid YAML: {e}") from e
+    if not isinstance(doc, dict):
+        raise PermanentError(f"{config_path}: expected a mapping (a pipeline configuration)")
+    base = path.parent
+    settings = {k: v for k, v in doc.items() if k != "scenes"}
+    settings["registry"] = str((base / str(doc.get("registry", "models"))).resolve())
+    settings["output"] = str((base / str(doc.get("output", "runs"))).resolve())
+    store = doc.get("store")
+    if isinstance(store, dict) and isinstance(store.get("url"), str) and store["url"].startswith("jdbc:sqlite:"):
+        db = store["url"][len("jdbc:sqlite:"):]
+        if db and not db.startswith((":", "/", "file:")):
+            settings["store"] = {**store, "url": "jdbc:sqlite:" + str((base / db).resolve())}
+    return settings
+
+
+def write_run_config(config_path: str, scenes: list[Scene], model: str, state_dir: str | os.PathLike) -> str:
+    """Writes the run's configuration and returns its path.
+
+    The name and bytes follow only from the base configuration, the model and the scenes (no time stamp, no DAG
+    run id), so the same inputs always give the same file, hence the same tileinfer run id, hence resume.
+    """
+    if not scenes:
+        raise PermanentError("no scenes to run")
+    settings = base_settings(config_path)
+    settings["model"] = model
+    entries = [s.entry for s in sorted(scenes, key=lambda s: s.id)]
+    key = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()[:12]
+    text = ("# Written by the tileinfer_batch Airflow DAG from " + str(Path(config_path).resolve()) + ".\n"
+            "# Do not edit: the run id follows from these bytes (re-running the DAG run resumes this run).\n"
+            + yaml.safe_dump({**settings, "scenes": entries}, sort_keys=False, default_flow_style=False))
+    target = Path(state_dir) / "configs" / f"batch-{key}.yaml"
+    write_atomically(target, text)
+    return str(target)
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Writes ``text`` unless the file already holds it; readers never see half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix="." + target.name + ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------------------------------------------------- batch
+
+def batch_argv(*, runner: str, tileinfer: str, config: str, workers: int | None = None, jar: str | None = None,
+               spark_submit: str = "spark-submit", spark_master: str = "local[*]",
+               spark_args: Iterable[str] = ()) -> list[str]:
+    """The batch command line, run locally or as the driver of a Spark application."""
+    args = ["batch", "--config", config] + (["--workers", str(workers)] if workers else [])
+    if runner == "local":
+        return tileinfer_argv(tileinfer) + args
+    if runner == "spark-submit":
+        if not jar:
+            raise PermanentError("runner spark-submit needs the tileinfer jar (param 'jar' or TILEINFER_JAR)")
+        return ([spark_submit, "--master", spark_master, "--deploy-mode", "client",
+                 "--name", "tileinfer-" + Path(config).stem, "--class", MAIN_CLASS,
+                 "--driver-java-options", "--enable-native-access=ALL-UNNAMED", *spark_args, jar] + args)
+    raise PermanentError(f"unknown runner {runner!r}, expected local or spark-submit")
+
+
+def run_batch(argv: list[str], timeout: float | None = None) -> dict[str, Any]:
+    """Runs the batch; returns the manifest path and exit code. Exit 3 (finished with failures) is not an error
+    here: the manifest check decides against the thresholds."""
+    result = run_cli(argv, timeout=timeout)
+    if result.returncode == EXIT_CONFIG:
+        raise PermanentError(describe_exit(argv, result))
+    if result.returncode not in (EXIT_OK, EXIT_FAILURES):
+        raise TransientError(describe_exit(argv, result))
+    manifests = [line[len("manifest: "):].strip() for line in result.stdout.splitlines()
+                 if line.startswith("manifest: ")]
+    if not manifests:
+        raise TransientError("tileinfer batch finished but printed no 'manifest: PATH' line")
+    return {"manifest": manifests[-1], "exit_code": result.returncode}
+
+
+# ------------------------------------------------------------------------------------------------ manifest check
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_tile_fraction: float,
+                   max_failed_scenes: int) -> dict[str, Any]:
+    """Checks a run's manifest: every expected scene is there, failures are within the thresholds, and every
+    output exists with the SHA-256 the manifest records. Returns a summary; raises PermanentError otherwise."""
+    path = Path(manifest_path)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise PermanentError(f"{path}: the manifest does not exist") from e
+    except ValueError as e:
+        raise PermanentError(f"{path}: not valid JSON: {e}") from e
+    problems = []
+    counts = manifest.get("counts") or {}
+    scenes = manifest.get("scenes") or []
+    ids = sorted(s.get("id") for s in scenes)
+    if ids != sorted(expected_ids):
+        problems.append(f"scenes {ids} in the manifest, expected {sorted(expected_ids)}")
+    if counts.get("scenes") != len(scenes):
+        problems.append(f"counts.scenes is {counts.get('scenes')} for {len(scenes)} scene entries")
+    done, failed = int(counts.get("done", 0)), int(counts.get("failed", 0))
+    computed = done + failed
+    fraction = failed / computed if computed else 0.0
+    if fraction > max_failed_tile_fraction:
+        problems.append(f"{failed} of {computed} tiles failed ({fraction:.2%}), above the threshold of "
+                        f"{max_failed_tile_fraction:.2%}; failures by cause: {manifest.get('failures_by_cause')}")
+    scenes_failed = int(counts.get("scenes_failed", 0))
+    if scenes_failed > max_failed_scenes:
+        failed_ids = [s.get("id") for s in scenes if s.get("status") == "FAILED"]
+        problems.append(f"{scenes_failed} scenes failed ({', '.join(map(str, failed_ids))}), above the threshold "
+                        f"of {max_failed_scenes}")
+    run_dir = path.parent
+    outputs = {}
+    for scene in scenes:
+        output = scene.get("output")
+        if scene.get("status") == "FAILED":
+            continue
+        if not output:
+            problems.append(f"scene {scene.get('id')} is {scene.get('status')} but has no output")
+            continue
+        file = run_dir / output["path"]
+        if not file.is_file():
+            problems.append(f"{file}: output of scene {scene.get('id')} is missing")
+        elif sha256_file(file) != output.get("sha256"):
+            problems.append(f"{file}: SHA-256 differs from the manifest's {output.get('sha256')}")
+        else:
+            outputs[scene["id"]] = {"path": str(file), "sha256": output["sha256"], "status": scene.get("status")}
+    if problems:
+        raise PermanentError(f"{path}: " + "; ".join(problems))
+    return {"manifest": str(path), "run_id": manifest.get("run_id"), "status": manifest.get("status"),
+            "model": (manifest.get("model") or {}).get("version"), "counts": counts,
+            "failed_tile_fraction": fraction, "outputs": outputs}
+
+
+# -------------------------------------------------------------------------------------------------------- publish
+
+def publish(summary: dict[str, Any], scenes: list[Scene], state_dir: str | os.PathLike,
+            dag_run: str) -> list[str]:
+    """Marks every scene with an output as done (``done/<id>.json``: run, model, output and its SHA-256).
+    Scenes that failed are not marked and are picked up again by the next DAG run. Rewriting a marker with the
+    same content changes nothing, so re-running publish is harmless."""
+    by_id = {s.id: s for s in scenes}
+    published = []
+    for sid, output in sorted(summary["outputs"].items()):
+        scene = by_id.get(sid)
+        record = {"scene": sid, "source": scene.source if scene else None, "run_id": summary["run_id"],
+                  "model": summary["model"], "manifest": summary["manifest"], "output": output["path"],
+                  "sha256": output["sha256"], "status": output["status"], "dag_run": dag_run}
+        write_atomically(Path(state_dir) / "done" / f"{sid}.json", json.dumps(record, indent=2) + "\n")
+        published.append(sid)
+    return published
+
+
+def reject(scene: Scene, issues: list[str], state_dir: str | os.PathLike, dag_run: str) -> None:
+    record = {"scene": scene.id, "source": scene.source, "issues": issues, "dag_run": dag_run}
+    write_atomically(Path(state_dir) / "rejected" / f"{scene.id}.json", json.dumps(record, indent=2) + "\n")

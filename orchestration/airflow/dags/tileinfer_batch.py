@@ -1,0 +1,214 @@
+"""
+### tileinfer_batch: scheduled batch inference over new scenes
+
+`discover` → `validate` → `write_config` → `run_batch` → `check_manifest` → `publish`
+
+* **discover** lists the scene source (param `scenes`): an inbox directory (each entry a directory of
+  single-band GeoTIFFs, a GeoTIFF/COG, or a STAC Item `.json`; names starting with `.` or `_` are ignored)
+  or a STAC Catalog/Collection (file or http(s) URL). Scenes already published or rejected are left out; no new
+  scene skips the rest of the run.
+* **validate** runs `tileinfer validate --json` against the model and the configuration's CRS. Problems fail the
+  task at once, without retry (`on_invalid: fail`), or set those scenes aside in `rejected/` (`on_invalid: skip`).
+* **write_config** writes the run configuration: the base configuration (param `config`) with the scenes
+  replaced. Its bytes follow from the inputs only, so the tileinfer run id does too.
+* **run_batch** runs `tileinfer batch` locally or through `spark-submit` (param `runner`). Retried with
+  exponential back-off; a retry resumes the same run (finished tiles are never recomputed).
+* **check_manifest** reads the run's `manifest.json`: every scene present, failed tiles and scenes within the
+  thresholds, every output present with its recorded SHA-256. A failed check is not retried.
+* **publish** marks the scenes done (`<state_dir>/done/<scene>.json`: run, model, output, SHA-256) and
+  emits the `tileinfer-predictions` asset event.
+
+Defaults of the params come from the environment: `TILEINFER_CONFIG`, `TILEINFER_SCENES`, `TILEINFER_STATE_DIR`.
+What runs is set by the environment only, never by a param (whoever may trigger the DAG must not choose a command):
+`TILEINFER_CMD` (the tileinfer command), `TILEINFER_JAR`, `TILEINFER_SPARK_SUBMIT` and `TILEINFER_SPARK_ARGS` (for
+the spark-submit runner). `TILEINFER_SCHEDULE` (cron or preset, `none` for manual runs only) and
+`TILEINFER_RETRY_DELAY_SECONDS` (base of the back-off) are read when the DAG is parsed.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
+
+# The helpers live beside this file; Airflow does not always put the DAG folder (or bundle) on sys.path.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tileinfer_airflow import pipeline  # noqa: E402
+from tileinfer_airflow.pipeline import PermanentError, Scene, TransientError  # noqa: E402
+
+DAG_ID = "tileinfer_batch"
+
+# Defaults: the repository this file lives in (orchestration/airflow/dags/), unless the environment says otherwise
+# (in the Docker image the CLI is on the PATH and the data lives under /data, /models and /runs).
+_REPO = next((p for p in Path(__file__).resolve().parents
+              if (p / "tileinfer").is_file() and (p / "pom.xml").is_file()), Path("/nonexistent"))
+
+
+def _env(name: str, in_repo: str, otherwise: str) -> str:
+    return os.environ.get(name) or (in_repo if _REPO.is_dir() else otherwise)
+
+
+TILEINFER_CMD = _env("TILEINFER_CMD", str(_REPO / "tileinfer"), "tileinfer")
+CONFIG = _env("TILEINFER_CONFIG", str(_REPO / "configs" / "pipeline.yaml"), "/config/pipeline.yaml")
+SCENES = _env("TILEINFER_SCENES", str(_REPO / "data" / "inbox"), "/data/inbox")
+STATE_DIR = _env("TILEINFER_STATE_DIR", str(_REPO / "runs" / "airflow"), "/runs/airflow")
+JAR = _env("TILEINFER_JAR", str(_REPO / "tileinfer-cli" / "target" / "tileinfer.jar"), "/opt/tileinfer/tileinfer.jar")
+_schedule = os.environ.get("TILEINFER_SCHEDULE", "@hourly")
+SCHEDULE = None if _schedule.lower() in ("", "none") else _schedule
+RETRY_DELAY = timedelta(seconds=float(os.environ.get("TILEINFER_RETRY_DELAY_SECONDS", "60")))
+
+PREDICTIONS = Asset(name="tileinfer-predictions", uri="file:///tileinfer/predictions")
+
+DEFAULT_ARGS = {
+    "owner": "tileinfer",
+    "retries": 2,
+    "retry_delay": RETRY_DELAY,
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=30),
+}
+
+PARAMS = {
+    "config": Param(CONFIG, type="string", description="Base pipeline configuration (its scenes are replaced)."),
+    "model": Param(None, type=["null", "string"],
+                   description="Model version id or alias (default: the configuration's model, else production)."),
+    "scenes": Param(SCENES, type="string", description="Inbox directory, or STAC catalog (path or URL)."),
+    "state_dir": Param(STATE_DIR, type="string", description="Run configurations and done/rejected markers."),
+    "max_scenes": Param(0, type="integer", minimum=0, description="Scenes per run at most (0: all new ones)."),
+    "on_invalid": Param("fail", enum=["fail", "skip"],
+                        description="fail: the run fails on any invalid scene; skip: set them aside in rejected/."),
+    "runner": Param("local", enum=["local", "spark-submit"], description="How tileinfer batch is started."),
+    "workers": Param(None, type=["null", "integer"], minimum=1, description="Worker threads (batch --workers)."),
+    "spark_master": Param("local[*]", type="string", description="spark-submit --master (runner spark-submit)."),
+    "max_failed_tile_fraction": Param(0.01, type="number", minimum=0, maximum=1,
+                                      description="Failed tiles / computed tiles above this fail the run."),
+    "max_failed_scenes": Param(0, type="integer", minimum=0, description="Failed scenes above this fail the run."),
+}
+
+
+@contextmanager
+def _airflow_errors():
+    """PermanentError: fail now, no retry. TransientError: an ordinary failure, retried with back-off."""
+    try:
+        yield
+    except PermanentError as e:
+        raise AirflowFailException(str(e)) from e
+    except TransientError as e:
+        raise AirflowException(str(e)) from e
+
+
+def _params() -> dict:
+    return get_current_context()["params"]
+
+
+def _model(p: dict, settings: dict) -> str:
+    return p["model"] or str(settings.get("model") or "production")
+
+
+def _tileinfer() -> str:
+    """The tileinfer command, from the environment of the worker (read when the task runs)."""
+    return os.environ.get("TILEINFER_CMD") or TILEINFER_CMD
+
+
+@dag(
+    dag_id=DAG_ID,
+    schedule=SCHEDULE,
+    start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
+    catchup=False,
+    max_active_runs=1,  # two runs must not pick up the same new scenes
+    default_args=DEFAULT_ARGS,
+    params=PARAMS,
+    tags=["tileinfer", "batch"],
+    doc_md=__doc__,
+)
+def tileinfer_batch():
+    @task(retries=3)
+    def discover() -> list[dict]:
+        p = _params()
+        with _airflow_errors():
+            scenes = pipeline.discover(p["scenes"], p["state_dir"], p["max_scenes"])
+        if not scenes:
+            raise AirflowSkipException(f"no new scenes in {p['scenes']}")
+        print(f"{len(scenes)} new scenes: {', '.join(s.id for s in scenes)}")
+        return [s.to_dict() for s in scenes]
+
+    @task(retries=2)
+    def validate(found: list[dict]) -> list[dict]:
+        p = _params()
+        scenes = [Scene.from_dict(d) for d in found]
+        with _airflow_errors():
+            settings = pipeline.base_settings(p["config"])
+            outcome = pipeline.validate(_tileinfer(), scenes, registry=settings["registry"],
+                                        model=_model(p, settings), crs=settings.get("crs"))
+        if outcome.invalid:
+            report = "; ".join(f"{s.id}: {' | '.join(issues)}" for s, issues in outcome.invalid)
+            if p["on_invalid"] == "fail":
+                raise AirflowFailException(f"{len(outcome.invalid)} of {len(scenes)} scenes are invalid "
+                                           f"(a retry cannot fix this): {report}")
+            run_id = get_current_context()["run_id"]
+            for scene, issues in outcome.invalid:
+                pipeline.reject(scene, issues, p["state_dir"], run_id)
+            print(f"set aside in {p['state_dir']}/rejected: {report}")
+        if not outcome.valid:
+            raise AirflowSkipException("no valid scene to run")
+        return [s.to_dict() for s in outcome.valid]
+
+    @task(retries=1)
+    def write_config(valid: list[dict]) -> dict:
+        p = _params()
+        scenes = [Scene.from_dict(d) for d in valid]
+        with _airflow_errors():
+            model = _model(p, pipeline.base_settings(p["config"]))
+            path = pipeline.write_run_config(p["config"], scenes, model, p["state_dir"])
+        print(f"run configuration: {path}")
+        return {"config": path, "scene_ids": [s.id for s in scenes]}
+
+    @task(execution_timeout=timedelta(hours=12))  # retries: the DAG's default, with back-off
+    def run_batch(prepared: dict) -> dict:
+        p = _params()
+        with _airflow_errors():
+            argv = pipeline.batch_argv(
+                runner=p["runner"], tileinfer=_tileinfer(), config=prepared["config"], workers=p["workers"],
+                jar=os.environ.get("TILEINFER_JAR") or JAR,
+                spark_submit=os.environ.get("TILEINFER_SPARK_SUBMIT") or "spark-submit",
+                spark_master=p["spark_master"], spark_args=shlex.split(os.environ.get("TILEINFER_SPARK_ARGS", "")))
+            return pipeline.run_batch(argv)
+
+    @task(retries=0)
+    def check_manifest(prepared: dict, batch: dict) -> dict:
+        p = _params()
+        with _airflow_errors():
+            summary = pipeline.check_manifest(batch["manifest"], prepared["scene_ids"],
+                                              max_failed_tile_fraction=p["max_failed_tile_fraction"],
+                                              max_failed_scenes=p["max_failed_scenes"])
+        counts = summary["counts"]
+        print(f"run {summary['run_id']} {summary['status']}: {counts.get('done')} tiles done, "
+              f"{counts.get('skipped')} skipped, {counts.get('failed')} failed; "
+              f"{counts.get('scenes_failed')} of {counts.get('scenes')} scenes failed")
+        return summary
+
+    @task(retries=3, outlets=[PREDICTIONS])
+    def publish(valid: list[dict], summary: dict) -> list[str]:
+        context = get_current_context()
+        scenes = [Scene.from_dict(d) for d in valid]
+        published = pipeline.publish(summary, scenes, context["params"]["state_dir"], context["run_id"])
+        context["outlet_events"][PREDICTIONS].extra = {"run_id": summary["run_id"], "scenes": published,
+                                                       "manifest": summary["manifest"]}
+        print(f"published {len(published)} scenes: {', '.join(published)}")
+        return published
+
+    found = discover()
+    valid = validate(found)
+    prepared = write_config(valid)
+    batch = run_batch(prepared)
+    summary = check_manifest(prepared, batch)
+    publish(valid, summary)
+
+
+tileinfer_batch()

@@ -1,0 +1,79 @@
+"""The DAG folder as Airflow's own parser sees it: no import errors, the expected tasks, retries and params."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import timedelta
+
+import pytest
+from airflow.dag_processing.dagbag import DagBag
+
+from conftest import DAG_ID, DAGS, airflow_bin
+
+
+@pytest.fixture(scope="module")
+def dagbag() -> DagBag:
+    return DagBag(dag_folder=str(DAGS))
+
+
+def test_the_dag_folder_parses_without_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert list(dagbag.dags) == [DAG_ID]
+    # The helper package is excluded by .airflowignore: only the DAG file is parsed as one.
+    assert [stat.file for stat in dagbag.dagbag_stats] == ["tileinfer_batch.py"]
+
+
+def import_errors(env: dict, dags_folder) -> list:
+    """``airflow dags list-import-errors --local`` for a DAG folder (its JSON output is the last line)."""
+    out = subprocess.run([airflow_bin(), "dags", "list-import-errors", "--local", "-o", "json"],
+                         env={**env, "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder)}, capture_output=True,
+                         text=True).stdout.strip().splitlines()[-1]  # exit 1 when there are errors
+    return [] if out == "No data found" else json.loads(out)
+
+
+def test_the_airflow_cli_lists_no_import_errors(airflow, tmp_path):
+    assert import_errors(airflow.env, DAGS) == []
+    # ... and it would list one: the same folder with a DAG file that does not import.
+    shutil.copytree(DAGS, tmp_path / "dags", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "dags" / "broken_dag.py").write_text("from airflow.sdk import dag\nimport no_such_module\n")
+    errors = import_errors(airflow.env, tmp_path / "dags")
+    assert len(errors) == 1 and "no_such_module" in json.dumps(errors)
+
+
+def test_tasks_run_in_order(dagbag):
+    dag = dagbag.dags[DAG_ID]
+    upstream = {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks}
+    assert upstream == {
+        "discover": [],
+        "validate": ["discover"],
+        "write_config": ["validate"],
+        "run_batch": ["write_config"],
+        "check_manifest": ["run_batch", "write_config"],
+        "publish": ["check_manifest", "validate"],
+    }
+    assert dag.max_active_runs == 1
+    assert dag.catchup is False
+
+
+def test_retries_where_they_can_help_and_none_where_they_cannot(dagbag):
+    tasks = {t.task_id: t for t in dagbag.dags[DAG_ID].tasks}
+    for task_id in ("discover", "run_batch", "publish"):
+        assert tasks[task_id].retries >= 2, task_id
+        assert tasks[task_id].retry_exponential_backoff == 2.0, task_id
+        assert tasks[task_id].max_retry_delay == timedelta(minutes=30), task_id
+    # A failed manifest check is a fact about the run's outputs: running the check again changes nothing.
+    assert tasks["check_manifest"].retries == 0
+    # validate retries a crashed CLI, but raises AirflowFailException (no retry) on validation problems.
+    assert tasks["validate"].retries == 2
+    assert tasks["run_batch"].execution_timeout == timedelta(hours=12)
+
+
+def test_params(dagbag):
+    params = dagbag.dags[DAG_ID].params
+    assert set(params.keys()) == {"config", "model", "scenes", "state_dir", "runner", "on_invalid",
+                                  "max_failed_tile_fraction", "max_failed_scenes", "max_scenes", "workers",
+                                  "spark_master"}  # no param names a command: the environment does
+    assert params["model"] is None  # the base configuration's model
+    assert params["runner"] == "local"
+    assert params["on_invalid"] == "fail"

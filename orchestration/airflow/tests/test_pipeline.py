@@ -1,0 +1,162 @@
+"""The DAG's steps as plain functions, on files made here (no Airflow run)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import tileinfer_cmd
+from tileinfer_airflow import pipeline
+from tileinfer_airflow.pipeline import PermanentError, Scene, TransientError
+
+
+def write(path: Path, text: str = "x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_inbox_discovery_reads_each_form_and_skips_done_rejected_and_incoming(tmp_path):
+    inbox = tmp_path / "inbox"
+    for band in ("B10", "B2", "B1"):
+        write(inbox / "S1" / f"{band}.tif")
+    write(inbox / "S1" / "MTL.txt")
+    write(inbox / "cog one.tif")
+    write(inbox / "item.json", json.dumps({"type": "Feature", "id": "S2A_T18SVG", "assets": {}}))
+    write(inbox / "collection.json", json.dumps({"type": "Collection", "id": "c"}))
+    write(inbox / ".S3.tif")  # being copied in
+    write(inbox / "_S4" / "B1.tif")
+    (inbox / "empty").mkdir()
+    write(inbox / "notes.txt")
+
+    scenes = pipeline.discover(str(inbox), tmp_path / "state")
+    assert [s.id for s in scenes] == ["S1", "S2A_T18SVG", "cog_one"]
+    s1 = scenes[0]
+    assert list(s1.entry["bands"]) == ["B1", "B2", "B10"]
+    assert s1.entry["bands"]["B2"] == str(inbox / "S1" / "B2.tif")
+    assert scenes[1].entry == {"id": "S2A_T18SVG", "stac": str(inbox / "item.json")}
+    assert scenes[2].entry == {"id": "cog_one", "file": str(inbox / "cog one.tif")}
+
+    write(tmp_path / "state" / "done" / "S1.json", "{}")
+    write(tmp_path / "state" / "rejected" / "cog_one.json", "{}")
+    assert [s.id for s in pipeline.discover(str(inbox), tmp_path / "state")] == ["S2A_T18SVG"]
+    assert pipeline.discover(str(inbox), tmp_path / "other", limit=2)[-1].id == "S2A_T18SVG"
+
+
+def test_a_missing_inbox_is_worth_a_retry_and_duplicate_ids_are_not(tmp_path):
+    with pytest.raises(TransientError):
+        pipeline.discover(str(tmp_path / "not-mounted-yet"), tmp_path / "state")
+    write(tmp_path / "inbox" / "A.tif")
+    write(tmp_path / "inbox" / "A.tiff")
+    with pytest.raises(PermanentError, match="also used by"):
+        pipeline.discover(str(tmp_path / "inbox"), tmp_path / "state")
+
+
+def test_stac_catalog_discovery_follows_child_and_item_links(tmp_path):
+    item = {"type": "Feature", "id": "LC08 001", "assets": {}}
+    write(tmp_path / "cat" / "sub" / "items" / "a.json", json.dumps(item))
+    write(tmp_path / "cat" / "b.json", json.dumps({**item, "id": "b"}))
+    write(tmp_path / "cat" / "sub" / "collection.json", json.dumps(
+        {"type": "Collection", "links": [{"rel": "item", "href": "items/a.json"},
+                                         {"rel": "parent", "href": "../catalog.json"}]}))
+    write(tmp_path / "cat" / "catalog.json", json.dumps(
+        {"type": "Catalog", "links": [{"rel": "self", "href": "catalog.json"},
+                                      {"rel": "child", "href": "sub/collection.json"},
+                                      {"rel": "item", "href": "./b.json"}]}))
+    scenes = pipeline.discover(str(tmp_path / "cat" / "catalog.json"), tmp_path / "state")
+    assert [(s.id, s.source) for s in scenes] == [
+        ("LC08_001", str(tmp_path / "cat" / "sub" / "items" / "a.json")), ("b", str(tmp_path / "cat" / "b.json"))]
+    assert scenes[0].entry == {"id": "LC08_001", "stac": scenes[0].source}
+    with pytest.raises(PermanentError, match="no such file"):
+        pipeline.discover(str(tmp_path / "none.json"), tmp_path / "state")
+
+
+def test_the_run_configuration_is_the_same_file_for_the_same_scenes(tmp_path):
+    base = write(tmp_path / "configs" / "pipeline.yaml", yaml.safe_dump({
+        "model": "staging", "registry": "../models", "output": "../runs", "store": {"url": "jdbc:sqlite:r.db"},
+        "tiling": {"size": 256}, "crs": "EPSG:32616", "scenes": [{"id": "old", "file": "old.tif"}]}))
+    a = Scene("A", "/in/A", {"id": "A", "file": "/in/A.tif"})
+    b = Scene("B", "/in/B", {"id": "B", "file": "/in/B.tif"})
+    state = tmp_path / "state"
+    first = Path(pipeline.write_run_config(str(base), [b, a], "production", state))
+    stamp = first.stat().st_mtime_ns
+    again = Path(pipeline.write_run_config(str(base), [a, b], "production", state))
+    assert again == first and first.stat().st_mtime_ns == stamp  # not even rewritten
+    doc = yaml.safe_load(first.read_text())
+    assert doc["model"] == "production"
+    assert doc["registry"] == str(tmp_path / "models") and doc["output"] == str(tmp_path / "runs")
+    assert doc["store"] == {"url": "jdbc:sqlite:" + str(tmp_path / "configs" / "r.db")}
+    assert doc["tiling"] == {"size": 256} and doc["crs"] == "EPSG:32616"
+    assert [s["id"] for s in doc["scenes"]] == ["A", "B"]
+    other = pipeline.write_run_config(str(base), [a], "production", state)
+    assert other != str(first)
+
+
+def manifest(tmp_path: Path, counts: dict, scenes: list[dict]) -> Path:
+    run = tmp_path / "runs" / "r-1"
+    for scene in scenes:
+        if scene.get("output"):
+            write(run / scene["output"]["path"], "raster")
+            scene["output"]["sha256"] = scene["output"].get("sha256") or pipeline.sha256_file(
+                run / scene["output"]["path"])
+    return write(run / "manifest.json", json.dumps({
+        "run_id": "r-1", "status": "succeeded", "model": {"version": "m-1"}, "counts": counts, "scenes": scenes,
+        "failures_by_cause": {"inference": counts["failed"]}}))
+
+
+def test_manifest_check_passes_within_thresholds_and_fails_above(tmp_path):
+    counts = {"tiles": 100, "done": 97, "skipped": 2, "failed": 1, "scenes": 2, "scenes_failed": 1}
+    path = manifest(tmp_path, counts, [
+        {"id": "A", "status": "PARTIAL", "output": {"path": "predictions/A.tif"}},
+        {"id": "B", "status": "FAILED", "issues": []}])
+    summary = pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0.02, max_failed_scenes=1)
+    assert summary["outputs"]["A"]["status"] == "PARTIAL" and "B" not in summary["outputs"]
+    assert summary["failed_tile_fraction"] == pytest.approx(1 / 98)
+    with pytest.raises(PermanentError, match="1 of 98 tiles failed"):
+        pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0.005, max_failed_scenes=1)
+    with pytest.raises(PermanentError, match=r"1 scenes failed \(B\)"):
+        pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0.02, max_failed_scenes=0)
+    with pytest.raises(PermanentError, match="expected"):
+        pipeline.check_manifest(str(path), ["A", "B", "C"], max_failed_tile_fraction=1, max_failed_scenes=2)
+
+
+def test_manifest_check_catches_a_missing_or_changed_output(tmp_path):
+    counts = {"tiles": 4, "done": 4, "skipped": 0, "failed": 0, "scenes": 1, "scenes_failed": 0}
+    path = manifest(tmp_path, counts, [{"id": "A", "status": "DONE", "output": {"path": "predictions/A.tif"}}])
+    (path.parent / "predictions" / "A.tif").write_text("changed")
+    with pytest.raises(PermanentError, match="SHA-256 differs"):
+        pipeline.check_manifest(str(path), ["A"], max_failed_tile_fraction=0, max_failed_scenes=0)
+    (path.parent / "predictions" / "A.tif").unlink()
+    with pytest.raises(PermanentError, match="missing"):
+        pipeline.check_manifest(str(path), ["A"], max_failed_tile_fraction=0, max_failed_scenes=0)
+
+
+def test_publish_marks_scenes_with_outputs_done(tmp_path):
+    summary = {"run_id": "r-1", "model": "m-1", "manifest": "/runs/r-1/manifest.json",
+               "outputs": {"A": {"path": "/runs/r-1/predictions/A.tif", "sha256": "ab", "status": "DONE"}}}
+    scenes = [Scene("A", "/in/A", {}), Scene("B", "/in/B", {})]
+    assert pipeline.publish(summary, scenes, tmp_path, "manual__1") == ["A"]
+    record = json.loads((tmp_path / "done" / "A.json").read_text())
+    assert record["source"] == "/in/A" and record["sha256"] == "ab" and record["run_id"] == "r-1"
+    assert not (tmp_path / "done" / "B.json").exists()
+
+
+def test_batch_command_lines():
+    assert pipeline.batch_argv(runner="local", tileinfer="java -jar /opt/t.jar", config="/s/c.yaml", workers=4) == [
+        "java", "-jar", "/opt/t.jar", "batch", "--config", "/s/c.yaml", "--workers", "4"]
+    argv = pipeline.batch_argv(runner="spark-submit", tileinfer="tileinfer", config="/s/batch-1.yaml",
+                               jar="/opt/t.jar", spark_master="yarn", spark_args=["--conf", "a=b"])
+    assert argv == ["spark-submit", "--master", "yarn", "--deploy-mode", "client", "--name", "tileinfer-batch-1",
+                    "--class", "io.tileinfer.cli.Tileinfer", "--driver-java-options",
+                    "--enable-native-access=ALL-UNNAMED", "--conf", "a=b", "/opt/t.jar", "batch", "--config",
+                    "/s/batch-1.yaml"]
+    with pytest.raises(PermanentError):
+        pipeline.batch_argv(runner="k8s", tileinfer="tileinfer", config="c")
+
+
+def test_a_configuration_error_of_the_real_cli_is_not_retried(tmp_path):
+    argv = pipeline.batch_argv(runner="local", tileinfer=tileinfer_cmd(), config=str(tmp_path / "missing.yaml"))
+    with pytest.raises(PermanentError, match="exit code 2.*no such configuration file"):
+        pipeline.run_batch(argv)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Fuzzes the running API from its own /openapi.json with schemathesis: no response may be a 5xx, and every response
+# must match the document. Uses the jar that `./mvnw verify` built and a model trained into a temporary registry.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+. scripts/env.sh
+jar=tileinfer-cli/target/tileinfer.jar
+[ -f "$jar" ] || { echo "api-fuzz: $jar is missing (run ./mvnw verify first)" >&2; exit 2; }
+work=$(mktemp -d)
+server=
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# The reference model, trained on the shared Landsat 8 scene into a throw-away registry.
+sed -e "s#directory: .*#directory: $root/../shared/data/landsat8-LC80200392015216#" -e "s#metadata: \([^ ]*\)#metadata: $root/configs/\1#" configs/train.yaml > "$work/train.yaml"
+java --enable-native-access=ALL-UNNAMED -jar "$jar" train --config "$work/train.yaml" --registry "$work/models" \
+  --alias production > "$work/train.log" 2>&1 || { cat "$work/train.log" >&2; exit 1; }
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+echo "fuzz-key" > "$work/key"
+java --enable-native-access=ALL-UNNAMED -jar "$jar" serve --registry "$work/models" --model production \
+  --host 127.0.0.1 --port "$port" --api-key-file "$work/key" 2> "$work/server.log" &
+server=$!
+for _ in $(seq 60); do
+  curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null && break
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null || { tail -20 "$work/server.log" >&2; exit 1; }
+
+# Bounded: 30 examples per operation, 10 minutes at most. positive_data_acceptance is off: schema-valid random
+# bytes are rarely a GeoTIFF, and refusing them (400/422) is right.
+timeout 600 .venv/schemathesis/bin/schemathesis run "http://127.0.0.1:$port/openapi.json" \
+  --checks all --exclude-checks positive_data_acceptance --max-examples 30 -H "Authorization: Bearer fuzz-key" \
+  --workers 2
+kill -0 "$server" || { echo "api-fuzz: the server died during the run" >&2; tail -20 "$work/server.log" >&2; exit 1; }

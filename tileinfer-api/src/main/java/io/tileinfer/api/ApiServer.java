@@ -1,0 +1,161 @@
+package io.tileinfer.api;
+
+import io.helidon.http.Method;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The online inference API on Helidon SE: one model version, no state between requests, so that replicas behind a
+ * load balancer behave as one. {@link #shutdown()} (SIGTERM in {@code tileinfer serve}) drains: readiness turns
+ * false, requests in flight finish, then the server stops.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final ApiContext context;
+    private final WebServer server;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private ApiServer(ApiContext context, WebServer server) {
+        this.context = context;
+        this.server = server;
+    }
+
+    /**
+     * Loads the model from the registry and starts listening.
+     *
+     * @throws io.tileinfer.model.ModelException when the version or alias is unknown or the model cannot be loaded
+     */
+    public static ApiServer start(Path registry, String versionOrAlias, ApiSettings settings) {
+        ServedModel served = ServedModel.load(registry, versionOrAlias);
+        Admission admission = new Admission(settings.maxInFlight());
+        Readiness readiness = new Readiness();
+        ApiMetrics metrics = new ApiMetrics(served, admission, readiness);
+        ApiContext context = new ApiContext(served, settings,
+                settings.apiKey() == null ? null : new ApiKey(settings.apiKey()), admission, readiness, metrics,
+                new InferencePool(settings.workers()), new TileInference(served, metrics.inference()));
+        WebServer server = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .shutdownHook(false) // ours drains first, see shutdown()
+                .connectionOptions(options -> options.readTimeout(settings.requestTimeout()))
+                .routing(routing -> register(routing, routes(context), context))
+                .build()
+                .start();
+        readiness.set(true);
+        LOG.atInfo().addKeyValue("model_version", served.id()).addKeyValue("port", server.port())
+                .log("serving model {} version {} (asked for as {}) on http://{}:{}", served.name(), served.id(),
+                        served.requestedAs(), settings.host(), server.port());
+        return new ApiServer(context, server);
+    }
+
+    private static List<Route> routes(ApiContext context) {
+        OpenInference oip = new OpenInference(context);
+        byte[] openApi = OpenApiDocument.render(context.settings().apiKey() != null);
+        return List.of(
+                Route.get("/v2/health/live", oip::live),
+                Route.get("/v2/health/ready", oip::ready),
+                Route.get("/v2", oip::server),
+                Route.get("/v2/models/{name}", oip::metadata),
+                Route.get("/v2/models/{name}/versions/{version}", oip::metadata),
+                Route.get("/v2/models/{name}/ready", oip::modelReady),
+                Route.get("/v2/models/{name}/versions/{version}/ready", oip::modelReady),
+                Route.infer("/v2/models/{name}/infer", oip::infer),
+                Route.infer("/v2/models/{name}/versions/{version}/infer", oip::infer),
+                Route.infer("/v1/predict", new PredictEndpoint(context)),
+                Route.get("/metrics", call -> Reply.bytes(200, PROMETHEUS_TEXT,
+                        context.metrics().scrape().getBytes(StandardCharsets.UTF_8))),
+                Route.get("/openapi.json", call -> Reply.bytes(200, Reply.JSON, openApi)));
+    }
+
+    /** Each route, then 405 for the other methods on its path, then 404 for every other path. */
+    private static void register(HttpRouting.Builder routing, List<Route> routes, ApiContext context) {
+        Map<String, List<String>> methodsByPath = new LinkedHashMap<>();
+        for (Route route : routes) {
+            routing.route(route.method(), route.pattern(), new Exchange(route, context));
+            methodsByPath.computeIfAbsent(route.pattern(), p -> new ArrayList<>()).add(route.method().text());
+        }
+        methodsByPath.forEach((pattern, methods) -> routing.any(pattern, new Exchange(new Route(null, pattern, false,
+                call -> {
+                    throw new ApiException(405, "method_not_allowed", "this method is not allowed on " + pattern
+                            + ", expected " + String.join(" or ", methods), Map.of("Allow", String.join(", ", methods)));
+                }), context)));
+        routing.any(new Exchange(new Route(null, "unmatched", false, call -> {
+            throw ApiException.notFound("no such endpoint: see /openapi.json for the API");
+        }), context));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The served model version id. */
+    public String modelVersion() {
+        return context.served().id();
+    }
+
+    /**
+     * Drains and stops: readiness turns false at once, the server keeps answering for the shutdown delay (time for
+     * load balancers to notice), waits up to the shutdown timeout for requests in flight, then stops. Idempotent.
+     */
+    public void shutdown() {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitStopped();
+            return;
+        }
+        try {
+            context.readiness().set(false);
+            ApiSettings settings = context.settings();
+            LOG.info("shutting down: readiness is false; {} requests in flight",
+                    context.readiness().activeRequests());
+            Thread.sleep(settings.shutdownDelay().toMillis());
+            boolean idle = context.readiness().awaitIdle(settings.shutdownTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            server.stop();
+            if (idle) {
+                context.pool().close();
+                context.metrics().close();
+                context.served().close();
+                LOG.info("stopped after every request finished");
+            } else {
+                // Closing the model under a running inference would crash the process: leave it to the exit.
+                LOG.warn("stopped with {} requests still running after the {} shutdown timeout",
+                        context.readiness().activeRequests(), settings.shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Blocks until {@link #shutdown()} has finished. */
+    public void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+}

@@ -1,0 +1,111 @@
+package io.tileinfer.api;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * What every request goes through around its endpoint: a request id, the API key and in-flight limit for inference,
+ * errors turned into {@code {"error": ...}} replies, the X-Request-Id and X-Model-Version headers (and the same in
+ * JSON bodies), the metrics and one JSON access-log line.
+ */
+final class Exchange implements Handler {
+
+    private static final Logger ACCESS = LoggerFactory.getLogger("tileinfer.access");
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+    /** A caller's request id is kept when it is short and harmless in logs and headers. */
+    private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final Route route;
+    private final ApiContext context;
+
+    Exchange(Route route, ApiContext context) {
+        this.route = route;
+        this.context = context;
+    }
+
+    @Override
+    public void handle(ServerRequest request, ServerResponse response) {
+        long start = System.nanoTime();
+        context.readiness().requestStarted();
+        Call call = new Call(request, requestId(request), start + context.settings().requestTimeout().toNanos(),
+                context.settings().maxBodyBytes());
+        Reply reply;
+        boolean admitted = false;
+        try {
+            if (route.inference()) {
+                if (context.apiKey() != null) {
+                    context.apiKey().check(call.header("Authorization").orElse(null));
+                }
+                context.admission().enter();
+                admitted = true;
+            }
+            reply = route.endpoint().handle(call);
+        } catch (ApiException e) {
+            reply = Reply.error(e);
+            context.metrics().failure(route.pattern(), e.failureCause());
+        } catch (RuntimeException e) {
+            LOG.atError().addKeyValue("request_id", call.requestId()).setCause(e)
+                    .log("{} {} failed: {}", request.prologue().method().text(), route.pattern(), e.toString());
+            reply = Reply.error(new ApiException(500, "internal", "internal error (request " + call.requestId()
+                    + "): " + e.getMessage()));
+            context.metrics().failure(route.pattern(), "internal");
+        }
+        long bytesOut = 0;
+        try {
+            bytesOut = send(response, reply, call);
+        } finally {
+            if (admitted) {
+                context.admission().leave();
+            }
+            context.readiness().requestFinished();
+            long nanos = System.nanoTime() - start;
+            context.metrics().request(route.pattern(), request.prologue().method().text(), reply.status(), nanos);
+            ACCESS.atInfo().addKeyValue("request_id", call.requestId())
+                    .addKeyValue("method", request.prologue().method().text())
+                    .addKeyValue("path", request.path().rawPath())
+                    .addKeyValue("endpoint", route.pattern())
+                    .addKeyValue("status", reply.status())
+                    .addKeyValue("latency_ms", Math.round(nanos / 1e4) / 100.0)
+                    .addKeyValue("bytes_in", call.bodyBytes())
+                    .addKeyValue("bytes_out", bytesOut)
+                    .addKeyValue("input_sha256", call.inputSha256())
+                    .addKeyValue("model_version", context.served().id())
+                    .addKeyValue("remote", request.remotePeer().host())
+                    .log("{} {} {}", request.prologue().method().text(), request.path().rawPath(), reply.status());
+        }
+    }
+
+    private long send(ServerResponse response, Reply reply, Call call) {
+        response.status(reply.status());
+        response.header("X-Request-Id", call.requestId());
+        response.header("X-Model-Version", context.served().id());
+        reply.headers().forEach(response::header);
+        response.header("Content-Type", reply.contentType());
+        byte[] body = reply.bytes();
+        if (reply.json() != null) {
+            Map<String, Object> fields = new LinkedHashMap<>(reply.json());
+            fields.putIfAbsent("model_version", context.served().id());
+            fields.putIfAbsent("request_id", call.requestId());
+            body = Json.bytes(fields);
+        }
+        response.send(body);
+        return body.length;
+    }
+
+    private static String requestId(ServerRequest request) {
+        return request.headers().first(REQUEST_ID)
+                .filter(id -> CALLER_REQUEST_ID.matcher(id).matches())
+                .orElseGet(() -> UUID.randomUUID().toString());
+    }
+}

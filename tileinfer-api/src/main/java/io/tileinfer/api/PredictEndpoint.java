@@ -1,0 +1,95 @@
+package io.tileinfer.api;
+
+import io.tileinfer.core.output.TilePrediction;
+import io.tileinfer.core.scene.Scene;
+import io.tileinfer.raster.GeoTransform;
+import io.tileinfer.raster.Window;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/predict}: a GeoTIFF tile in, its class fractions out (JSON), with the class map on request
+ * ({@code ?pixels=true}), or the prediction as a GeoTIFF on the input's grid ({@code Accept: image/tiff}).
+ */
+final class PredictEndpoint implements Endpoint {
+
+    private final ApiContext context;
+    private final GeoTiffPredictor predictor;
+
+    PredictEndpoint(ApiContext context) {
+        this.context = context;
+        this.predictor = new GeoTiffPredictor(context);
+    }
+
+    @Override
+    public Reply handle(Call call) {
+        boolean geoTiff = wantsGeoTiff(call.header("Accept").orElse(""));
+        boolean pixels = booleanQuery(call, "pixels");
+        Upload upload = Upload.read(call);
+        GeoTiffPredictor.Outcome outcome = context.pool().run(() -> predictor.predict(upload, geoTiff),
+                call.deadlineNanos(), upload.fileName() + ": the prediction did not finish within the request timeout");
+        String inputSha256 = outcome.result().input().inputSha256();
+        call.inputSha256(inputSha256);
+        if (geoTiff) {
+            return Reply.bytes(200, Upload.TIFF, outcome.geoTiff()).withHeader("X-Input-Sha256", inputSha256);
+        }
+        return Reply.ok(summary(upload, outcome, pixels));
+    }
+
+    private Map<String, Object> summary(Upload upload, GeoTiffPredictor.Outcome outcome, boolean pixels) {
+        Scene scene = outcome.scene();
+        TilePrediction prediction = outcome.result().prediction();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model_name", context.served().name());
+        fields.put("model_version", context.served().id());
+        fields.put("input_sha256", outcome.result().input().inputSha256());
+        fields.put("file_sha256", upload.sha256());
+        fields.put("width", scene.width());
+        fields.put("height", scene.height());
+        fields.put("crs", scene.crs().label());
+        GeoTransform transform = scene.transform();
+        fields.put("bounds", transform.bounds(new Window(0, 0, scene.width(), scene.height())));
+        fields.put("valid_pixels", prediction.validPixels());
+        fields.put("class_fractions", outcome.result().classFractions(context.served().card().classes()));
+        if (pixels) {
+            fields.put("class_map", rows(prediction.bands()[0], scene.width(), scene.height()));
+        }
+        return fields;
+    }
+
+    private static int[][] rows(byte[] classMap, int width, int height) {
+        int[][] rows = new int[height][width];
+        for (int row = 0; row < height; row++) {
+            for (int col = 0; col < width; col++) {
+                rows[row][col] = Byte.toUnsignedInt(classMap[row * width + col]);
+            }
+        }
+        return rows;
+    }
+
+    /** GeoTIFF when the client accepts image/tiff and not JSON; JSON for JSON, anything, or no Accept header. */
+    static boolean wantsGeoTiff(String accept) {
+        String value = accept.toLowerCase(Locale.ROOT);
+        if (value.isBlank() || value.contains("application/json") || value.contains("*/*")
+                || value.contains("application/*")) {
+            return false;
+        }
+        if (value.contains(Upload.TIFF) || value.contains("image/*")) {
+            return true;
+        }
+        throw new ApiException(406, "not_acceptable", "Accept: " + accept + " cannot be served, expected "
+                + "application/json (class fractions) or image/tiff (the prediction as a GeoTIFF)");
+    }
+
+    private static boolean booleanQuery(Call call, String name) {
+        String value = call.query(name).orElse("false");
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest("query parameter " + name + ": found \"" + value
+                    + "\", expected true or false");
+        };
+    }
+}

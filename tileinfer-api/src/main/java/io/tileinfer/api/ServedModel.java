@@ -1,0 +1,72 @@
+package io.tileinfer.api;
+
+import io.tileinfer.model.ModelCard;
+import io.tileinfer.model.ModelOptions;
+import io.tileinfer.model.ModelRegistry;
+import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.TileModel;
+
+import java.nio.file.Path;
+
+/**
+ * The one model version a server serves, loaded from the registry as batch loads it. {@code requestedAs} is the
+ * version id or alias it was asked for (e.g. "production").
+ */
+record ServedModel(ModelVersion version, TileModel model, String requestedAs) implements AutoCloseable {
+
+    /**
+     * Every inference call is single-threaded, as in batch: requests run side by side on the workers, and the same
+     * tile gives the same bytes whatever the load.
+     */
+    static ServedModel load(Path registry, String versionOrAlias) {
+        ModelVersion version = ModelRegistry.open(registry).resolve(versionOrAlias);
+        return new ServedModel(version, loadWithRoomyStack(version), versionOrAlias);
+    }
+
+    /** Loading ONNX Runtime needs a larger stack than the JVM's default, like running it: see {@link InferencePool}. */
+    private static TileModel loadWithRoomyStack(ModelVersion version) {
+        TileModel[] loaded = new TileModel[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread loader = new Thread(null, () -> {
+            try {
+                loaded[0] = TileModel.load(version, new ModelOptions(1, ModelOptions.CPU));
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "tileinfer-model-loader", InferencePool.STACK_BYTES);
+        loader.start();
+        try {
+            loader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading " + version.id(), e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return loaded[0];
+    }
+
+    String name() {
+        return card().name();
+    }
+
+    String id() {
+        return version.id();
+    }
+
+    ModelCard card() {
+        return version.card();
+    }
+
+    /** The fixed input height and width of the model's tensors, or 0 when they are dynamic. */
+    int fixedSide() {
+        long side = card().inputShape().get(2);
+        return side > 0 ? (int) side : 0;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,175 @@
+package io.tileinfer.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tileinfer.raster.Window;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.tileinfer.api.PredictTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Open Inference Protocol v2 endpoints, with tensors read from the real Landsat 8 stack. */
+class OpenInferenceTest {
+
+    @TempDir
+    static Path dir;
+    static TestServer api;
+    static String name;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = TestServer.start(dir, settings -> settings);
+        name = api.model.card().name();
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    @Test
+    void healthServerAndModelMetadataFollowTheProtocol() throws Exception {
+        assertTrue(Http.json(api.http.get("/v2/health/live")).get("live").asBoolean());
+        assertTrue(Http.json(api.http.get("/v2/health/ready")).get("ready").asBoolean());
+        assertEquals("tileinfer", Http.json(api.http.get("/v2")).get("name").asText());
+
+        for (String path : List.of("/v2/models/" + name, "/v2/models/" + name + "/versions/" + api.model.id())) {
+            JsonNode metadata = Http.json(api.http.get(path));
+            assertEquals(name, metadata.get("name").asText());
+            assertEquals(api.model.id(), metadata.at("/versions/0").asText());
+            assertEquals("input", metadata.at("/inputs/0/name").asText());
+            assertEquals("UINT16", metadata.at("/inputs/0/datatype").asText());
+            assertEquals("[-1,4,-1,-1]", metadata.at("/inputs/0/shape").toString());
+            assertEquals("[-1,2,-1,-1]", metadata.at("/outputs/1/shape").toString());
+            assertEquals("B2", metadata.at("/parameters/bands/0/name").asText());
+            assertEquals("cloud", metadata.at("/parameters/classes/1/name").asText());
+            assertTrue(Http.json(api.http.get(path + "/ready")).get("ready").asBoolean());
+        }
+        assertError(404, "unknown model \"other\": this server serves \"" + name + "\"",
+                api.http.get("/v2/models/other"));
+        assertError(404, "unknown version \"v9\" of model \"" + name + "\"",
+                api.http.get("/v2/models/" + name + "/versions/v9/ready"));
+        assertError(404, "no such endpoint", api.http.get("/v3"));
+        HttpResponse<byte[]> wrongMethod = api.http.send(api.http.request("/v2/health/live")
+                .DELETE().build());
+        assertError(405, "this method is not allowed on /v2/health/live, expected GET", wrongMethod);
+        assertEquals("GET", wrongMethod.headers().firstValue("Allow").orElseThrow());
+    }
+
+    @Test
+    void inferGivesTheSameClassMapAndInputHashAsTheGeoTiffOfTheSameWindow() throws Exception {
+        Window window = new Window(300, 200, 64, 48); // not square: padded like batch's edge tiles
+        float[] values = Tiles.values(Tiles.COG, window);
+        Map<String, Object> request = inferRequest("req-1", values, 1, 48, 64);
+        HttpResponse<byte[]> response = api.http.postJson("/v2/models/" + name + "/infer", request);
+        assertEquals(200, response.statusCode(), new String(response.body()));
+        JsonNode body = Http.json(response);
+        assertEquals("req-1", body.get("id").asText());
+        assertEquals(api.model.id(), body.get("model_version").asText());
+        JsonNode classMap = body.at("/outputs/0");
+        assertEquals("class_map", classMap.get("name").asText());
+        assertEquals("[1,48,64]", classMap.get("shape").toString());
+        JsonNode probabilities = body.at("/outputs/1");
+        assertEquals("[1,2,48,64]", probabilities.get("shape").toString());
+        assertEquals(2 * 48 * 64, probabilities.get("data").size());
+
+        JsonNode geoTiff = Http.json(api.http.postTiff("/v1/predict?pixels=true", Tiles.cut(Tiles.COG, window, dir)));
+        assertEquals(geoTiff.get("input_sha256").asText(), body.at("/parameters/input_sha256/0").asText());
+        assertEquals(geoTiff.get("class_fractions"), body.at("/parameters/class_fractions/0"));
+        for (int p = 0; p < 48 * 64; p++) {
+            assertEquals(geoTiff.at("/class_map/" + p / 64 + "/" + p % 64).asInt(), classMap.get("data").get(p).asInt());
+            float clear = probabilities.get("data").get(p).floatValue();
+            float cloud = probabilities.get("data").get(48 * 64 + p).floatValue();
+            assertEquals(1.0f, clear + cloud, 1e-5f);
+            assertEquals(cloud > clear ? 1 : 0, classMap.get("data").get(p).asInt());
+        }
+    }
+
+    @Test
+    void aBatchOfTilesAndTheVersionedPathGiveEachTileItsOwnResult() throws Exception {
+        float[] first = Tiles.values(Tiles.COG, new Window(0, 0, 32, 32));
+        float[] second = Tiles.values(Tiles.COG, new Window(400, 400, 32, 32));
+        float[] both = new float[first.length * 2];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        Map<String, Object> request = inferRequest(null, both, 2, 32, 32);
+        request.put("outputs", List.of(Map.of("name", "class_map")));
+        JsonNode body = Http.json(api.http.postJson("/v2/models/" + name + "/versions/" + api.model.id()
+                + "/infer", request));
+        assertEquals(1, body.get("outputs").size());
+        assertEquals("[2,32,32]", body.at("/outputs/0/shape").toString());
+        assertEquals(body.get("request_id").asText(), body.get("id").asText());
+        JsonNode alone = Http.json(api.http.postJson("/v2/models/" + name + "/infer",
+                inferRequest(null, second, 1, 32, 32)));
+        assertEquals(alone.at("/parameters/input_sha256/0"), body.at("/parameters/input_sha256/1"));
+        for (int p = 0; p < 32 * 32; p++) {
+            assertEquals(alone.at("/outputs/0/data/" + p), body.at("/outputs/0/data/" + (32 * 32 + p)));
+        }
+    }
+
+    @Test
+    void refusesRequestsThatDoNotFitTheProtocolOrTheModel() throws Exception {
+        String infer = "/v2/models/" + name + "/infer";
+        assertError(400, "the body is not valid JSON", raw(infer, "{\"inputs\": [}"));
+        assertError(400, "inputs: missing", raw(infer, "{}"));
+        assertError(400, "inputs[0].data: found 3 values, expected 4 for the shape [1, 4, 1, 1]",
+                raw(infer, tensor("[1,4,1,1]", "UINT16", "[1,2,3]")));
+        assertError(400, "inputs[0].data: found 70000.0, expected values in [0, 65535] for UINT16",
+                raw(infer, tensor("[1,4,1,1]", "UINT16", "[1,2,3,70000]")));
+        assertError(400, "inputs[0].data: found a number with a fraction or exponent, expected integers for UINT16",
+                raw(infer, tensor("[1,4,1,1]", "UINT16", "[1,2,3,4.5]")));
+        assertError(400, "inputs[0].data[2]: found a string, expected a number",
+                raw(infer, tensor("[1,4,1,1]", "FP32", "[1,2,\"x\",4]")));
+        assertError(400, "inputs[0].datatype: found \"BYTES\"", raw(infer, tensor("[1,4,1,1]", "BYTES", "[1,2,3,4]")));
+        assertError(400, "outputs: the model has no output \"logits\"", raw(infer, "{\"inputs\": ["
+                + tensorObject("[1,4,1,1]", "FP32", "[1,2,3,4]") + "], \"outputs\": [{\"name\": \"logits\"}]}"));
+        assertError(422, "inputs[0].shape: found [1, 3, 1, 1], expected [N, 4, H, W]",
+                raw(infer, tensor("[1,3,1,1]", "FP32", "[1,2,3]")));
+        assertError(422, "inputs[0].shape: found [1, 4, 1, 2000], expected H and W of at most 1024 pixels",
+                raw(infer, tensor("[1,4,1,2000]", "UINT8", "[" + "0,".repeat(7999) + "0]")));
+        assertError(415, "Content-Type text/plain is not accepted here", api.http.send(api.http.request(infer)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build()));
+    }
+
+    private static HttpResponse<byte[]> raw(String path, String json) throws Exception {
+        return api.http.send(api.http.request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private static String tensor(String shape, String datatype, String data) {
+        return "{\"inputs\": [" + tensorObject(shape, datatype, data) + "]}";
+    }
+
+    private static String tensorObject(String shape, String datatype, String data) {
+        return "{\"name\": \"input\", \"shape\": " + shape + ", \"datatype\": \"" + datatype + "\", \"data\": "
+                + data + "}";
+    }
+
+    static Map<String, Object> inferRequest(String id, float[] values, int n, int height, int width) {
+        int[] integers = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            integers[i] = (int) values[i];
+        }
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("name", "input");
+        input.put("shape", List.of(n, 4, height, width));
+        input.put("datatype", "UINT16");
+        input.put("data", integers);
+        Map<String, Object> request = new LinkedHashMap<>();
+        if (id != null) {
+            request.put("id", id);
+        }
+        request.put("inputs", List.of(input));
+        return request;
+    }
+}

@@ -1,0 +1,244 @@
+package io.tileinfer.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tileinfer.core.SharedData;
+import io.tileinfer.core.config.ConfigLoader;
+import io.tileinfer.core.run.BatchRunner;
+import io.tileinfer.core.run.LogProgress;
+import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.TileResult;
+import io.tileinfer.raster.RasterInfo;
+import io.tileinfer.raster.RasterReader;
+import io.tileinfer.raster.Window;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code POST /v1/predict} with real Landsat 8 tiles, against a batch run of the same scene. */
+class PredictTest {
+
+    @TempDir
+    static Path dir;
+    static TestServer api;
+    static Path batchPrediction;
+    static List<TileResult> batchTiles;
+
+    @BeforeAll
+    static void startServerAndRunBatch() throws Exception {
+        api = TestServer.start(dir, settings -> settings.withCrs(io.tileinfer.raster.Crs.parse("EPSG:32616")));
+        // The batch job over the COG with 256 px tiles and no halo: each tile is what a client would upload.
+        Path config = dir.resolve("pipeline.yaml");
+        Files.writeString(config, """
+                model: production
+                registry: %s
+                output: runs
+                tiling: {size: 256, halo: 0, batch: 4}
+                scenes:
+                  - {id: l8, file: %s}
+                """.formatted(api.registry, Tiles.COG));
+        RunSummary summary = new BatchRunner(ConfigLoader.load(config), new SimpleMeterRegistry(),
+                new LogProgress(Duration.ofSeconds(30))).run();
+        assertTrue(summary.complete());
+        batchPrediction = summary.runDir().resolve("predictions/l8.tif");
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            batchTiles = store.tiles(summary.runId());
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    /** An interior tile, the right-edge tile (115 px wide) and the bottom-right corner tile (115 x 91). */
+    @ParameterizedTest
+    @CsvSource({"256, 256, 256, 256", "512, 0, 115, 256", "512, 512, 115, 91"})
+    void aWindowCutFromTheSceneGetsTheClassMapAndHashOfTheBatchRun(int x, int y, int width, int height)
+            throws Exception {
+        Window window = new Window(x, y, width, height);
+        Path tile = Tiles.cut(Tiles.COG, window, dir);
+
+        HttpResponse<byte[]> response = api.http.postTiff("/v1/predict?pixels=true", tile);
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        JsonNode body = Http.json(response);
+
+        int[] classMap = new int[width * height];
+        for (int row = 0; row < height; row++) {
+            for (int col = 0; col < width; col++) {
+                classMap[row * width + col] = body.at("/class_map/" + row + "/" + col).asInt();
+            }
+        }
+        assertArrayEquals(Tiles.band(batchPrediction, window, 1), classMap);
+
+        TileResult batchTile = batchTiles.stream().filter(t -> t.window().equals(window)).findFirst().orElseThrow();
+        assertEquals(batchTile.inputSha256(), body.get("input_sha256").asText());
+        batchTile.classFractions().forEach((name, fraction) ->
+                assertEquals(fraction, body.at("/class_fractions/" + name).asDouble(), 1e-12, name));
+        assertEquals(api.model.id(), body.get("model_version").asText());
+        assertEquals(api.model.id(), response.headers().firstValue("X-Model-Version").orElseThrow());
+        assertEquals(response.headers().firstValue("X-Request-Id").orElseThrow(), body.get("request_id").asText());
+        assertEquals(io.tileinfer.core.Hashing.sha256(tile), body.get("file_sha256").asText());
+        assertEquals("EPSG:32616", body.get("crs").asText());
+    }
+
+    @Test
+    void answersAGeoTiffOnTheInputsGridWithBatchsBandsWhenAskedForImageTiff() throws Exception {
+        Window window = new Window(256, 256, 256, 256);
+        Path tile = Tiles.cut(Tiles.COG, window, dir);
+        HttpResponse<byte[]> response = api.http.postTiff("/v1/predict", tile, "Accept", "image/tiff");
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals("image/tiff", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(api.model.id(), response.headers().firstValue("X-Model-Version").orElseThrow());
+
+        Path received = dir.resolve("received.tif");
+        Files.write(received, response.body());
+        try (RasterReader prediction = RasterReader.open(received.toString());
+             RasterReader input = RasterReader.open(tile.toString())) {
+            RasterInfo info = prediction.info();
+            assertEquals(input.info().transform(), info.transform());
+            assertTrue(info.crs().sameAs(input.info().crs()));
+            assertEquals(3, info.bandCount()); // class, p_clear, p_cloud
+            assertEquals(255.0, info.bands().getFirst().nodata());
+            assertEquals(api.model.id(), info.metadata().get("TILEINFER_MODEL_VERSION"));
+            assertEquals(response.headers().firstValue("X-Input-Sha256").orElseThrow(),
+                    info.metadata().get("TILEINFER_INPUT_SHA256"));
+        }
+        Window whole = new Window(0, 0, 256, 256);
+        for (int band = 1; band <= 3; band++) {
+            assertArrayEquals(Tiles.band(batchPrediction, window, band), Tiles.band(received, whole, band),
+                    "band " + band);
+        }
+    }
+
+    @Test
+    void takesTheTileAsTheFilePartOfAMultipartBodyToo() throws Exception {
+        Path tile = Tiles.cut(Tiles.COG, new Window(0, 0, 256, 256), dir);
+        String boundary = "tileinfer-test-boundary";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--"
+                + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"my tile.tif\"\r\n"
+                + "Content-Type: image/tiff\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> response = api.http.send(api.http.request("/v1/predict")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofFile(tile), HttpRequest.BodyPublishers.ofByteArray(tail)))
+                .build());
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        HttpResponse<byte[]> plain = api.http.postTiff("/v1/predict", tile);
+        assertEquals(Http.json(plain).get("input_sha256"), Http.json(response).get("input_sha256"));
+        assertEquals(Http.json(plain).get("class_fractions"), Http.json(response).get("class_fractions"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"l8_rgbn_strip_band.tif", "l8_rgbn_tiled_zstd.tif", "l8_rgbn_bigtiff.tif",
+            "l8_rgbn_no_datetime.tif", "l8_rgbn_nodata0.tif"})
+    void acceptsEveryLayoutOfAGoodTile(String variant) throws Exception {
+        HttpResponse<byte[]> response = api.http.postTiff("/v1/predict", SharedData.VARIANTS.resolve(variant));
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals(627 * 603, Http.json(response).get("valid_pixels").asLong() + (variant.contains("nodata0")
+                ? countZeroPixels() : 0));
+    }
+
+    /** Pixels where a band is 0, which the nodata = 0 variant declares as nodata. */
+    private static long countZeroPixels() {
+        float[] values = Tiles.values(Tiles.COG, new Window(0, 0, 627, 603));
+        int plane = 627 * 603;
+        long zero = 0;
+        for (int p = 0; p < plane; p++) {
+            for (int b = 0; b < 4; b++) {
+                if (values[b * plane + p] == 0) {
+                    zero++;
+                    break;
+                }
+            }
+        }
+        return zero;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "not_a_tiff.tif | 400 | not_a_tiff.tif: readable: found cannot open: ",
+            "l8_rgbn_truncated.tif | 400 | l8_rgbn_truncated.tif: integrity: found block (0,0) of band 1 ends at byte",
+            "l8_rgb_3band.tif | 422 | l8_rgb_3band.tif: band-count: found 3 bands, expected 4 bands [B2, B3, B4, B5]",
+            "l8_rgbn_float32.tif | 422 | l8_rgbn_float32.tif: data-type: found float32 in band 1, expected uint16",
+            "l8_rgbn_no_crs.tif | 422 | l8_rgbn_no_crs.tif: crs: found no coordinate reference system",
+            "l8_rgbn_epsg4326.tif | 422 | l8_rgbn_epsg4326.tif: crs-config: found EPSG:4326, expected EPSG:32616"})
+    void refusesTheBrokenFilesWithAPreciseMessage(String variant, int status, String message) throws Exception {
+        byte[] file = Files.readAllBytes(SharedData.VARIANTS.resolve(variant));
+        HttpResponse<byte[]> response = multipart(variant, file);
+        assertEquals(status, response.statusCode());
+        String error = Http.json(response).get("error").asText();
+        assertTrue(error.startsWith(message), error);
+        assertTrue(!error.contains("/vsimem/"), error);
+        assertEquals(api.model.id(), Http.json(response).get("model_version").asText());
+    }
+
+    @Test
+    void refusesWhatIsNoTileRequestWithTheRightStatus() throws Exception {
+        Path tile = SharedData.VARIANTS.resolve("l8_rgbn_cog.tif");
+        assertError(415, "Content-Type application/json: send the GeoTIFF tile as image/tiff",
+                api.http.postJson("/v1/predict", Map.of("a", 1)));
+        assertError(400, "tile.tif: the tile is empty (0 bytes)", api.http.send(api.http.request("/v1/predict")
+                .header("Content-Type", "image/tiff").POST(HttpRequest.BodyPublishers.noBody()).build()));
+        assertError(406, "Accept: text/html cannot be served",
+                api.http.postTiff("/v1/predict", tile, "Accept", "text/html"));
+        assertError(400, "query parameter pixels: found \"yes\", expected true or false",
+                api.http.postTiff("/v1/predict?pixels=yes", tile));
+    }
+
+    @Test
+    void enforcesTheBodyAndTileLimits(@TempDir Path own) throws Exception {
+        try (TestServer small = TestServer.start(own, s -> s.withLimits(3_000_000, 256, 4, 1,
+                Duration.ofSeconds(30)))) {
+            assertError(413, "the request body has 3216231 bytes, the limit is 3000000 bytes",
+                    small.http.postTiff("/v1/predict", Tiles.COG));
+            assertError(422, "l8_rgbn_cog.tif: size: found 627 x 603 pixels, expected at most 256 x 256",
+                    small.http.send(small.http.request("/v1/predict")
+                            .header("Content-Type", "multipart/form-data; boundary=b")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(multipartBody("l8_rgbn_cog.tif",
+                                    Files.readAllBytes(SharedData.VARIANTS.resolve("l8_rgbn_tiled_zstd.tif"))))).build()));
+        }
+    }
+
+    static void assertError(int status, String messageStart, HttpResponse<byte[]> response) throws Exception {
+        assertEquals(status, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+        String error = Http.json(response).get("error").asText();
+        assertTrue(error.startsWith(messageStart), error);
+    }
+
+    private static HttpResponse<byte[]> multipart(String fileName, byte[] file) throws Exception {
+        return api.http.send(api.http.request("/v1/predict").header("Content-Type", "multipart/form-data; boundary=b")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipartBody(fileName, file))).build());
+    }
+
+    static byte[] multipartBody(String fileName, byte[] file) {
+        byte[] head = ("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "\r\n--b--\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + file.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(file, 0, body, head.length, file.length);
+        System.arraycopy(tail, 0, body, head.length + file.length, tail.length);
+        return body;
+    }
+}

@@ -1,0 +1,62 @@
+package io.tileinfer.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An upload that sends its headers and first kilobyte, then holds back the rest until {@link #finish()}: a request
+ * kept in flight for as long as a test needs. A plain HTTP/1.1 socket, because java.net.http reads a streamed
+ * body ahead before it sends anything.
+ */
+final class SlowUpload implements AutoCloseable {
+
+    /** The status line's code and the body. */
+    record Response(int status, String body) {
+    }
+
+    private final Socket socket;
+    private final byte[] bytes;
+
+    SlowUpload(int port, String path, byte[] bytes) throws IOException {
+        this.socket = new Socket("127.0.0.1", port);
+        this.bytes = bytes;
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/tiff\r\nContent-Length: "
+                + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes, 0, 1024);
+        out.flush();
+    }
+
+    /** Sends the rest of the body (if the server still reads) and reads the response. */
+    Response finish() throws IOException {
+        try {
+            socket.getOutputStream().write(bytes, 1024, bytes.length - 1024);
+        } catch (IOException answeredEarly) {
+            // The server answered before reading everything (a timeout): its response is still there to read.
+        }
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int next = in.read();
+            if (next < 0) {
+                throw new IOException("the server closed the connection within the headers: " + head);
+            }
+            head.write(next);
+        }
+        String headers = head.toString(StandardCharsets.US_ASCII);
+        int length = headers.lines().filter(line -> line.toLowerCase().startsWith("content-length:"))
+                .mapToInt(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).strip())).findFirst()
+                .orElseThrow();
+        return new Response(Integer.parseInt(headers.substring(9, 12)),
+                new String(in.readNBytes(length), StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,80 @@
+package io.tileinfer.cli;
+
+import io.tileinfer.api.ApiServer;
+import io.tileinfer.api.ApiSettings;
+import io.tileinfer.raster.Crs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code tileinfer serve}: the online inference API for one model version. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a model over HTTP: Open Inference Protocol v2 and GeoTIFF tiles (POST /v1/predict). "
+                + "SIGTERM drains: readiness turns false, requests in flight finish, then it exits.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "production", description = "Model version or alias (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--registry", defaultValue = "models", description = "The model registry directory (default: ${DEFAULT-VALUE}).")
+    Path registry;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8000", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--max-body-mb", defaultValue = "16", description = "Largest request body in MiB (default: ${DEFAULT-VALUE}).")
+    int maxBodyMb;
+
+    @Option(names = "--max-tile-side", defaultValue = "1024", description = "Largest tile side in pixels; a request holds at most its square (default: ${DEFAULT-VALUE}).")
+    int maxTileSide;
+
+    @Option(names = "--max-in-flight", defaultValue = "32", description = "Inference requests in flight; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--workers", description = "Inference threads (default: one per core).")
+    Integer workers;
+
+    @Option(names = "--request-timeout", defaultValue = "30", description = "Seconds a request may take, body included (default: ${DEFAULT-VALUE}).")
+    int requestTimeoutSeconds;
+
+    @Option(names = "--crs", description = "Every GeoTIFF tile must be in this CRS, e.g. EPSG:32616.")
+    String crs;
+
+    @Option(names = "--api-key-file", description = "File holding the bearer token the inference endpoints require "
+            + "(or set TILEINFER_API_KEY); without either they are open.")
+    Path apiKeyFile;
+
+    @Option(names = "--shutdown-delay", defaultValue = "0", description = "Seconds readiness reports false before the server stops taking requests, on SIGTERM (default: ${DEFAULT-VALUE}).")
+    int shutdownDelaySeconds;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "30", description = "Seconds to wait for requests in flight on SIGTERM (default: ${DEFAULT-VALUE}).")
+    int shutdownTimeoutSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+        ApiSettings settings = new ApiSettings(host, port, (long) maxBodyMb << 20, maxTileSide, maxInFlight,
+                workers != null ? workers : Runtime.getRuntime().availableProcessors(),
+                Duration.ofSeconds(requestTimeoutSeconds), apiKey(), crs == null ? null : Crs.parse(crs),
+                Duration.ofSeconds(shutdownDelaySeconds), Duration.ofSeconds(shutdownTimeoutSeconds));
+        ApiServer server = ApiServer.start(registry, model, settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "tileinfer-serve-shutdown"));
+        server.awaitStopped();
+        return ExitCodes.OK;
+    }
+
+    private String apiKey() throws IOException {
+        if (apiKeyFile != null) {
+            return Files.readString(apiKeyFile).strip();
+        }
+        String fromEnvironment = System.getenv("TILEINFER_API_KEY");
+        return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment;
+    }
+}

@@ -1,0 +1,90 @@
+package io.tileinfer.core.run;
+
+import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.tile.Tile;
+import io.tileinfer.core.tile.TileReader;
+import io.tileinfer.model.ModelOptions;
+import io.tileinfer.model.TileModel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The local runner's executor: one model session shared by a pool of worker threads, each batch a task. */
+final class LocalBatches implements BatchExecutor {
+    private final RunContext run;
+    private final BatchContext ctx;
+    private final ExecutorService workers;
+
+    private LocalBatches(RunContext run, BatchContext ctx, ExecutorService workers) {
+        this.run = run;
+        this.ctx = ctx;
+        this.workers = workers;
+    }
+
+    static LocalBatches open(RunContext run) {
+        TileModel model = TileModel.load(run.model(), new ModelOptions(1, "cpu"));
+        BatchContext ctx = new BatchContext(run.runId(), model, run.store(), run.metrics(), run.listener(),
+                run.settings().tileSize(), run.config().retries(), run.config().probabilities());
+        return new LocalBatches(run, ctx, Executors.newFixedThreadPool(run.config().workers(), workerThreads()));
+    }
+
+    @Override
+    public void run(ScenePlan plan) {
+        // GDAL datasets belong to one thread at a time: a worker takes an idle reader or opens one.
+        ConcurrentLinkedQueue<TileReader> idle = new ConcurrentLinkedQueue<>();
+        List<TileReader> all = new CopyOnWriteArrayList<>();
+        PredictionChunks chunks = new PredictionChunks(run.chunkDir(plan.scene().id()));
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            for (List<Tile> batch : plan.batches()) {
+                futures.add(workers.submit(() -> {
+                    TileReader reader = idle.poll();
+                    if (reader == null) {
+                        reader = new TileReader(plan.scene(), ctx.tileSize());
+                        all.add(reader);
+                    }
+                    try {
+                        new BatchTask(ctx, plan.scene(), batch, reader, chunks).run();
+                    } finally {
+                        idle.add(reader);
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            futures.forEach(f -> f.cancel(true));
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            all.forEach(TileReader::close);
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        ctx.model().close();
+    }
+
+    private static ThreadFactory workerThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "tileinfer-worker-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,14 @@
+package io.tileinfer.core.store;
+
+/**
+ * Opens the result stores of one kind of URL. Implementations are found with {@link java.util.ServiceLoader}
+ * (listed in {@code META-INF/services/io.tileinfer.core.store.ResultStoreProvider}), so that a backend and its
+ * JDBC driver are on the class path only where they are used.
+ */
+public interface ResultStoreProvider {
+
+    /** The URL prefix this provider opens, e.g. {@code jdbc:sqlite:}. */
+    String urlPrefix();
+
+    ResultStore open(String url);
+}

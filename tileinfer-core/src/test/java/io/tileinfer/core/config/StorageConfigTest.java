@@ -1,0 +1,83 @@
+package io.tileinfer.core.config;
+
+import io.tileinfer.raster.ObjectStoreOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The storage keys: the store URL, object storage settings, and an s3:// output with its local staging. */
+class StorageConfigTest {
+    @TempDir
+    Path dir;
+
+    private PipelineConfig load(String yaml) throws IOException {
+        return ConfigLoader.load(Files.writeString(dir.resolve("pipeline.yaml"), yaml + """
+
+                scenes:
+                  - {id: a, file: s3://imagery/a.tif}
+                """));
+    }
+
+    private String error(String yaml) {
+        return assertThrows(ConfigException.class, () -> load(yaml)).getMessage();
+    }
+
+    @Test
+    void objectStorageSettingsAndAnS3Output() throws IOException {
+        PipelineConfig config = load("""
+                output: s3://results/tileinfer/
+                staging: work
+                store: {url: "jdbc:postgresql://db:5432/results?user=batch"}
+                object_store:
+                  endpoint: http://127.0.0.1:9000
+                  region: eu-central-1
+                  path_style: true
+                  timeout_seconds: 20
+                  retries: 5
+                  retry_delay_seconds: 0.5""");
+        assertEquals("s3://results/tileinfer", config.outputUrl());
+        assertEquals(dir.resolve("work"), config.outputDir());
+        assertEquals("jdbc:postgresql://db:5432/results?user=batch", config.effectiveStoreUrl());
+        assertEquals(new ObjectStoreOptions(URI.create("http://127.0.0.1:9000"), "eu-central-1", true, null, 20,
+                null, 5, 0.5), config.objectStore());
+        assertEquals("s3://imagery/a.tif", config.scenes().getFirst().file());
+    }
+
+    @Test
+    void aLocalOutputHasNoUrlAndNoStaging() throws IOException {
+        PipelineConfig config = load("output: out");
+        assertNull(config.outputUrl());
+        assertEquals(dir.resolve("out"), config.outputDir());
+        assertEquals(ObjectStoreOptions.NONE, config.objectStore());
+    }
+
+    @Test
+    void mistakesNameTheFieldAndWhatWasExpected() {
+        String file = dir.resolve("pipeline.yaml").toString();
+        assertEquals(file + ": object_store.endpoint: is \"127.0.0.1:9000\", expected an http:// or https:// URL "
+                + "such as http://127.0.0.1:9000", error("object_store: {endpoint: \"127.0.0.1:9000\"}"));
+        assertEquals(file + ": object_store.secret_key: unknown key; expected one of ",
+                error("object_store: {secret_key: x}").replaceAll("\\[.*", ""));
+        assertEquals(file + ": object_store.retries: found -1, expected a whole number from 0 to 100",
+                error("object_store: {retries: -1}"));
+        assertEquals(file + ": output: is \"https://example.org/out\", expected a directory or an "
+                + "s3://BUCKET/PREFIX URL", error("output: https://example.org/out"));
+        assertEquals(file + ": staging: is set with a local output, expected staging only with an s3:// output",
+                error("staging: work"));
+    }
+
+    @Test
+    void aPasswordInTheStoreUrlIsRefusedAndNotRepeated() {
+        String message = error("store: {url: \"jdbc:postgresql://db/results?user=batch&password=hunter2\"}");
+        assertEquals(dir.resolve("pipeline.yaml") + ": store.url: holds a password, expected the password in "
+                + "PGPASSWORD or ~/.pgpass (the manifest records this file's text)", message);
+    }
+}

@@ -1,0 +1,293 @@
+package io.tileinfer.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tileinfer.core.store.ResultStore;
+import io.tileinfer.core.store.RunRecord;
+import io.tileinfer.core.store.SceneResult;
+import io.tileinfer.core.store.SceneStatus;
+import io.tileinfer.core.store.StoreException;
+import io.tileinfer.core.store.TileResult;
+import io.tileinfer.core.store.TileStatus;
+import io.tileinfer.raster.Window;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shared result store: PostgreSQL through a connection pool, its schema kept by Flyway migrations. Many
+ * processes (batch workers, API replicas) may write the same run at once: every write is an upsert keyed by run and
+ * tile (or scene), a batch of tile rows commits in one transaction, and a transaction that loses a deadlock or a
+ * serialization conflict to another writer is run again.
+ */
+public final class PostgresResultStore implements ResultStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Attempts of a transaction that another writer's transaction aborted (deadlock, serialization failure). */
+    private static final int CONFLICT_ATTEMPTS = 5;
+    private static final String SAVE_TILE = """
+            INSERT INTO tile_results (run_id, tile_id, scene_id, tile_index, x, y, width, height,
+              min_x, min_y, max_x, max_y, status, error, cause, attempts, class_fractions, latency_ms,
+              input_sha256, model_version, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?, ?, now())
+            ON CONFLICT (run_id, tile_id) DO UPDATE SET status = excluded.status, error = excluded.error,
+              cause = excluded.cause, attempts = excluded.attempts, class_fractions = excluded.class_fractions,
+              latency_ms = excluded.latency_ms, input_sha256 = excluded.input_sha256,
+              model_version = excluded.model_version, recorded_at = excluded.recorded_at
+            -- a concurrent worker's failure never overwrites a tile another worker finished
+            WHERE tile_results.status = 'FAILED' OR excluded.status <> 'FAILED'""";
+
+    private final String displayUrl;
+    private final HikariDataSource pool;
+
+    private PostgresResultStore(String displayUrl, HikariDataSource pool) {
+        this.displayUrl = displayUrl;
+        this.pool = pool;
+    }
+
+    /**
+     * Connects to a {@code jdbc:postgresql://HOST:PORT/DB[?user=U&password=P]} URL (the password may come from
+     * PGPASSWORD instead) and migrates the schema to this version; migrations of concurrent processes are
+     * serialised by Flyway's lock.
+     */
+    public static PostgresResultStore open(String url) {
+        ConnectionSettings settings = ConnectionSettings.of(url, System.getenv());
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("tileinfer-results");
+        config.setJdbcUrl(settings.url());
+        if (settings.user() != null) {
+            config.setUsername(settings.user());
+        }
+        if (settings.password() != null) {
+            config.setPassword(settings.password());
+        }
+        config.addDataSourceProperty("ApplicationName", "tileinfer");
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(15_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException(settings.display() + ": cannot connect to PostgreSQL: " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres").load().migrate();
+        } catch (FlywayException e) {
+            pool.close();
+            throw new StoreException(settings.display() + ": cannot migrate the result tables: " + rootMessage(e), e);
+        }
+        return new PostgresResultStore(settings.display(), pool);
+    }
+
+    @Override
+    public void saveRun(RunRecord run) {
+        transaction("save run " + run.runId(), connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT INTO runs (run_id, config_path, config_sha256, model_version, started_at, finished_at,
+                                      status, manifest)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status,
+                      manifest = excluded.manifest""")) {
+                bind(statement, run.runId(), run.configPath(), run.configSha256(), run.modelVersion(),
+                        timestamp(run.startedAt()), timestamp(run.finishedAt()), run.status(), run.manifest());
+                statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void saveScene(SceneResult scene) {
+        transaction("save scene " + scene.sceneId(), connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT INTO scenes (run_id, scene_id, status, error, tiles, output, output_sha256)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, scene_id) DO UPDATE SET status = excluded.status, error = excluded.error,
+                      tiles = excluded.tiles, output = excluded.output, output_sha256 = excluded.output_sha256""")) {
+                bind(statement, scene.runId(), scene.sceneId(), scene.status().name(), scene.error(), scene.tiles(),
+                        scene.output(), scene.outputSha256());
+                statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void saveTiles(List<TileResult> tiles) {
+        // One lock order for every writer (by tile id), so that two batches sharing tiles wait, not deadlock.
+        List<TileResult> ordered = tiles.stream().sorted(Comparator.comparing(TileResult::runId)
+                .thenComparing(TileResult::tileId)).toList();
+        transaction("save " + tiles.size() + " tile rows", connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(SAVE_TILE)) {
+                for (TileResult t : ordered) {
+                    Window w = t.window();
+                    bind(insert, t.runId(), t.tileId(), t.sceneId(), t.tileIndex(), w.x(), w.y(), w.width(),
+                            w.height(), t.bounds()[0], t.bounds()[1], t.bounds()[2], t.bounds()[3],
+                            t.status().name(), t.error(), t.cause(), t.attempts(), toJson(t.classFractions()),
+                            t.latencyMs(), t.inputSha256(), t.modelVersion());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
+    }
+
+    @Override
+    public Map<String, TileStatus> tileStatuses(String runId, String sceneId) {
+        Map<String, TileStatus> statuses = new HashMap<>();
+        query("read tile statuses", "SELECT tile_id, status FROM tile_results WHERE run_id = ? AND scene_id = ?",
+                rs -> statuses.put(rs.getString(1), TileStatus.valueOf(rs.getString(2))), runId, sceneId);
+        return statuses;
+    }
+
+    @Override
+    public List<TileResult> tiles(String runId) {
+        List<TileResult> tiles = new ArrayList<>();
+        query("read tiles", """
+                SELECT run_id, scene_id, tile_id, tile_index, x, y, width, height, min_x, min_y, max_x, max_y,
+                       status, error, cause, attempts, class_fractions, latency_ms, input_sha256, model_version
+                FROM tile_results WHERE run_id = ? ORDER BY scene_id COLLATE "C", tile_index""",
+                rs -> tiles.add(new TileResult(
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        new Window(rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8)),
+                        new double[]{rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)},
+                        TileStatus.valueOf(rs.getString(13)), rs.getString(14), rs.getString(15), rs.getInt(16),
+                        fromJson(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))), runId);
+        return tiles;
+    }
+
+    @Override
+    public List<SceneResult> scenes(String runId) {
+        List<SceneResult> scenes = new ArrayList<>();
+        query("read scenes", """
+                SELECT run_id, scene_id, status, error, tiles, output, output_sha256
+                FROM scenes WHERE run_id = ? ORDER BY scene_id COLLATE "C"
+                """, rs -> scenes.add(new SceneResult(
+                rs.getString(1), rs.getString(2), SceneStatus.valueOf(rs.getString(3)), rs.getString(4),
+                rs.getInt(5), rs.getString(6), rs.getString(7))), runId);
+        return scenes;
+    }
+
+    @Override
+    public List<RunRecord> runs() {
+        List<RunRecord> runs = new ArrayList<>();
+        query("read runs", """
+                SELECT run_id, config_path, config_sha256, model_version, started_at, finished_at, status, manifest
+                FROM runs ORDER BY started_at DESC""", rs -> runs.add(new RunRecord(rs.getString(1),
+                rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
+                rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(), rs.getString(7),
+                rs.getString(8))));
+        return runs;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private interface Work {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction, again when another writer's transaction made it abort. */
+    private void transaction(String what, Work work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = pool.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    work.run(connection);
+                    connection.commit();
+                    return;
+                } catch (SQLException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!isConflict(e) || attempt == CONFLICT_ATTEMPTS) {
+                    throw new StoreException(displayUrl + ": cannot " + what + ": " + rootMessage(e), e);
+                }
+            }
+        }
+    }
+
+    /** SQLSTATE 40001 (serialization failure) and 40P01 (deadlock): the transaction may simply be run again. */
+    private static boolean isConflict(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if ("40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void query(String what, String sql, RowReader reader, Object... parameters) {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    reader.read(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(displayUrl + ": cannot " + what + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(e.getMessage());
+        return root == e || message.contains(String.valueOf(root.getMessage())) ? message
+                : message + " (" + root.getMessage() + ")";
+    }
+
+    private static String toJson(Map<String, Double> fractions) {
+        try {
+            return JSON.writeValueAsString(fractions);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Double> fromJson(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Double>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt class_fractions: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.tileinfer.postgres;
+
+import static io.tileinfer.postgres.Rows.tile;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tileinfer.core.store.ResultStore;
+import io.tileinfer.core.store.ResultStores;
+import io.tileinfer.core.store.RunRecord;
+import io.tileinfer.core.store.SceneResult;
+import io.tileinfer.core.store.SceneStatus;
+import io.tileinfer.core.store.StoreException;
+import io.tileinfer.core.store.TileResult;
+import io.tileinfer.core.store.TileStatus;
+import io.tileinfer.raster.Window;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PostgresResultStoreTest {
+    private final PostgresServer server = PostgresServer.shared();
+    private String url;
+
+    @BeforeEach
+    void freshDatabase() {
+        url = server.url(server.createDatabase());
+    }
+
+    @Test
+    void theStoreIsChosenByItsUrl() {
+        try (ResultStore store = ResultStores.open(url)) {
+            assertInstanceOf(PostgresResultStore.class, store);
+        }
+    }
+
+    @Test
+    void upsertsNeverDuplicateARowAndSurviveReopening() {
+        Instant started = Instant.parse("2026-01-02T03:04:05.123456Z");
+        try (ResultStore store = ResultStores.open(url)) {
+            store.saveRun(new RunRecord("run", "c.yaml", "sha", "m-1", started, null, "running", null));
+            store.saveTiles(List.of(tile("run", 0, TileStatus.DONE, 1), tile("run", 1, TileStatus.FAILED, 3)));
+            store.saveTiles(List.of(tile("run", 1, TileStatus.DONE, 1)));
+            store.saveScene(new SceneResult("run", "scene", SceneStatus.PARTIAL, null, 2, null, null));
+            store.saveScene(new SceneResult("run", "scene", SceneStatus.DONE, null, 2, "p.tif", "f00"));
+            store.saveRun(new RunRecord("run", "c.yaml", "sha", "m-1", started, started.plusSeconds(5),
+                    "succeeded", "manifest.json"));
+        }
+        try (ResultStore store = ResultStores.open(url)) {
+            List<TileResult> tiles = store.tiles("run");
+            assertEquals(2, tiles.size());
+            assertEquals(TileStatus.DONE, tiles.get(1).status());
+            assertEquals(1, tiles.get(1).attempts());
+            assertEquals(new Window(10, 0, 10, 10), tiles.get(1).window());
+            assertEquals(Map.of("cloud", 0.25), tiles.get(0).classFractions());
+            assertEquals(Map.of("scene/t0", TileStatus.DONE, "scene/t1", TileStatus.DONE),
+                    store.tileStatuses("run", "scene"));
+            assertEquals(List.of(new SceneResult("run", "scene", SceneStatus.DONE, null, 2, "p.tif", "f00")),
+                    store.scenes("run"));
+            RunRecord run = store.runs().getFirst();
+            assertEquals(started, run.startedAt());
+            assertEquals("succeeded", run.status());
+            assertEquals("manifest.json", run.manifest());
+        }
+    }
+
+    @Test
+    void classFractionsKeepTheModelsClassOrder() {
+        Map<String, Double> fractions = new LinkedHashMap<>();
+        fractions.put("water", 0.5);
+        fractions.put("cloud", 0.25);
+        fractions.put("clear", 0.25);
+        TileResult row = tile("run", 0, TileStatus.DONE, 1);
+        try (ResultStore store = ResultStores.open(url)) {
+            store.saveTiles(List.of(new TileResult(row.runId(), row.sceneId(), row.tileId(), 0, row.window(),
+                    row.bounds(), row.status(), null, null, 1, fractions, 1, "x", "m-1")));
+            assertEquals(List.of("water", "cloud", "clear"),
+                    new ArrayList<>(store.tiles("run").getFirst().classFractions().keySet()));
+        }
+    }
+
+    @Test
+    void aFailingBatchCommitsNothing() {
+        try (ResultStore store = ResultStores.open(url)) {
+            TileResult broken = new TileResult("run", "scene", "c", 2, new Window(0, 0, 1, 1), new double[4],
+                    TileStatus.DONE, null, null, 1, Map.of(), 1, "x", null); // model_version is NOT NULL
+            StoreException e = assertThrows(StoreException.class,
+                    () -> store.saveTiles(List.of(tile("run", 0, TileStatus.DONE, 1), broken)));
+            assertTrue(e.getMessage().contains("model_version"), e.getMessage());
+            assertEquals(0, store.tiles("run").size());
+        }
+    }
+
+    @Test
+    void aWorkersFailureNeverOverwritesATileAnotherWorkerFinished() {
+        try (ResultStore store = ResultStores.open(url)) {
+            store.saveTiles(List.of(tile("run", 0, TileStatus.DONE, 1)));
+            store.saveTiles(List.of(tile("run", 0, TileStatus.FAILED, 3), tile("run", 1, TileStatus.FAILED, 3)));
+            assertEquals(Map.of("scene/t0", TileStatus.DONE, "scene/t1", TileStatus.FAILED),
+                    store.tileStatuses("run", "scene"));
+        }
+    }
+
+    @Test
+    void processesOpeningAFreshDatabaseAtOnceMigrateItOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> opened = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int writer = i;
+                opened.add(pool.submit(() -> {
+                    try (ResultStore store = ResultStores.open(url)) {
+                        store.saveTiles(List.of(tile("run", writer, TileStatus.DONE, 1)));
+                    }
+                }));
+            }
+            for (Future<?> f : opened) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        try (Connection connection = DriverManager.getConnection(url);
+             ResultSet rs = connection.createStatement().executeQuery(
+                     "SELECT count(*) FROM flyway_schema_history WHERE success")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1), "one migration, applied once");
+        }
+        try (ResultStore store = ResultStores.open(url)) {
+            assertEquals(4, store.tiles("run").size());
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsReportedWithoutThePassword() {
+        String wrong = url.replace(PostgresServer.PASSWORD, "not-the-password");
+        StoreException e = assertThrows(StoreException.class, () -> ResultStores.open(wrong));
+        assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
+        assertFalse(e.getMessage().contains("not-the-password"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("jdbc:postgresql://127.0.0.1:" + server.port()), e.getMessage());
+    }
+
+    @Test
+    void anUnreachableServerIsReportedClearly() throws Exception {
+        int closed;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String unreachable = "jdbc:postgresql://127.0.0.1:" + closed + "/results?user=u&password=secret";
+        StoreException e = assertThrows(StoreException.class, () -> ResultStores.open(unreachable));
+        assertTrue(e.getMessage().contains("cannot connect to PostgreSQL"), e.getMessage());
+        assertTrue(e.getMessage().contains("Connection to 127.0.0.1:" + closed + " refused"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
+    void timestampsKeepMicroseconds() throws SQLException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        try (ResultStore store = ResultStores.open(url)) {
+            store.saveRun(new RunRecord("r", "c", "s", "m", now, null, "running", null));
+            assertEquals(now, store.runs().getFirst().startedAt());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.tileinfer.raster;
+
+import java.util.regex.Pattern;
+
+/** Why a remote file could not be reached, told apart from GDAL's error number and message. */
+public enum RemoteFailure {
+    UNREACHABLE("the endpoint cannot be reached or gave no answer",
+            "check the URL's host or object_store.endpoint"),
+    NOT_FOUND("no such object", "check the bucket and key, or the URL"),
+    ACCESS_DENIED("access denied", "check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+            + "AWS_PROFILE) and the bucket's policy"),
+    TIMEOUT("timed out", "raise object_store.timeout_seconds or object_store.retries if the store is slow");
+
+    // CPLErrorNum values of cpl_error.h (GDAL >= 2.1)
+    private static final int CPLE_AWS_BUCKET_NOT_FOUND = 12;
+    private static final int CPLE_AWS_OBJECT_NOT_FOUND = 13;
+    private static final int CPLE_AWS_ACCESS_DENIED = 14;
+    private static final int CPLE_AWS_INVALID_CREDENTIALS = 15;
+    private static final int CPLE_AWS_SIGNATURE_DOES_NOT_MATCH = 16;
+    private static final Pattern HTTP_STATUS = Pattern.compile("HTTP (?:response|error) code(?: on \\S+)? ?: (\\d{1,3})\\b");
+    /** GDAL's virtual file systems that go over the network. */
+    private static final Pattern REMOTE_PATH =
+            Pattern.compile("^/vsi(curl|s3|gs|az|adls|oss|swift|webhdfs)(_streaming)?/.*");
+
+    private final String summary;
+    private final String advice;
+
+    RemoteFailure(String summary, String advice) {
+        this.summary = summary;
+        this.advice = advice;
+    }
+
+    /** What the user reads: what happened, GDAL's own words, and what to check. */
+    public String describe(String gdalMessage) {
+        return summary + " (" + gdalMessage + "): " + advice;
+    }
+
+    static boolean isRemote(String gdalPath) {
+        return REMOTE_PATH.matcher(gdalPath).matches();
+    }
+
+    /** The failure an error stands for, or null when it is not one of these (a corrupt file, a bug). */
+    static RemoteFailure classify(int errorNumber, String message) {
+        switch (errorNumber) {
+            case CPLE_AWS_BUCKET_NOT_FOUND, CPLE_AWS_OBJECT_NOT_FOUND -> {
+                return NOT_FOUND;
+            }
+            case CPLE_AWS_ACCESS_DENIED, CPLE_AWS_INVALID_CREDENTIALS, CPLE_AWS_SIGNATURE_DOES_NOT_MATCH -> {
+                return ACCESS_DENIED;
+            }
+            default -> {
+            }
+        }
+        var status = HTTP_STATUS.matcher(message);
+        if (status.find()) {
+            switch (status.group(1)) {
+                case "404", "410" -> {
+                    return NOT_FOUND;
+                }
+                case "401", "403" -> {
+                    return ACCESS_DENIED;
+                }
+                case "0" -> { // no HTTP answer at all; curl's reason is not passed on in this message
+                    return UNREACHABLE;
+                }
+                default -> {
+                }
+            }
+        }
+        // S3's error codes, as GDAL quotes them from a response body (e.g. when an upload completes)
+        if (message.contains("NoSuchBucket") || message.contains("NoSuchKey")) {
+            return NOT_FOUND;
+        }
+        if (message.contains("AccessDenied") || message.contains("SignatureDoesNotMatch")
+                || message.contains("InvalidAccessKeyId")) {
+            return ACCESS_DENIED;
+        }
+        if (message.contains("timed out") || message.contains("Timeout was reached")) {
+            return TIMEOUT;
+        }
+        if (message.contains("Couldn't connect") || message.contains("Failed to connect")
+                || message.contains("Could not resolve") || message.contains("Connection refused")) {
+            return UNREACHABLE;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,166 @@
+package io.tileinfer.raster;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A plain HTTP file server on loopback that answers Range requests (206) as object stores and CDNs do, and counts
+ * the requests it answered and the body bytes it sent. Paths can be made to fail: a status for every request, or
+ * a status for the first few requests only (a transient 503), or no answer at all (a hung server).
+ */
+public final class RangeHttpServer implements AutoCloseable {
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+
+    private final Path root;
+    private final HttpServer server;
+    private final AtomicLong bodyBytes = new AtomicLong();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> hung = new ConcurrentHashMap<>();
+
+    private RangeHttpServer(Path root) throws IOException {
+        this.root = root;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread thread = new Thread(r, "range-http");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static RangeHttpServer serve(Path root) throws IOException {
+        return new RangeHttpServer(root);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + path;
+    }
+
+    public long bodyBytes() {
+        return bodyBytes.get();
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    public void resetCounts() {
+        bodyBytes.set(0);
+        requests.set(0);
+    }
+
+    /** Every request for {@code path} gets {@code status} and no body. */
+    public void failWith(String path, int status) {
+        statuses.put("/" + path, status);
+    }
+
+    /** The next {@code times} requests for {@code path} get a 503, the ones after it the file. */
+    public void failFirst(String path, int times) {
+        transientFailures.put("/" + path, new AtomicInteger(times));
+    }
+
+    /** Requests for {@code path} are accepted and never answered. */
+    public void hang(String path) {
+        hung.put("/" + path, true);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            requests.incrementAndGet();
+            String path = exchange.getRequestURI().getPath();
+            if (hung.containsKey(path)) {
+                sleepUntilClosed();
+                return;
+            }
+            Integer status = statuses.get(path);
+            AtomicInteger failures = transientFailures.get(path);
+            if (status == null && failures != null && failures.getAndDecrement() > 0) {
+                status = 503;
+            }
+            Path file = root.resolve(path.substring(1)).normalize();
+            if (status == null && (!file.startsWith(root) || !Files.isRegularFile(file))) {
+                status = 404;
+            }
+            if (status != null) {
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
+            serveFile(exchange, file);
+        }
+    }
+
+    private void serveFile(HttpExchange exchange, Path file) throws IOException {
+        long size = Files.size(file);
+        long start = 0;
+        long end = size - 1;
+        int status = 200;
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        Matcher m = range == null ? null : RANGE.matcher(range);
+        if (m != null && m.matches()) {
+            start = Long.parseLong(m.group(1));
+            end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+            if (start >= size) {
+                exchange.getResponseHeaders().set("Content-Range", "bytes */" + size);
+                exchange.sendResponseHeaders(416, -1);
+                return;
+            }
+            status = 206;
+            exchange.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        }
+        exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
+        long length = end - start + 1;
+        if ("HEAD".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, length);
+        try (var channel = Files.newByteChannel(file); OutputStream out = exchange.getResponseBody()) {
+            channel.position(start);
+            byte[] buffer = new byte[64 * 1024];
+            long left = length;
+            var wrapped = java.nio.ByteBuffer.wrap(buffer);
+            while (left > 0) {
+                wrapped.clear().limit((int) Math.min(buffer.length, left));
+                int n = channel.read(wrapped);
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                bodyBytes.addAndGet(n);
+                left -= n;
+            }
+        }
+    }
+
+    private static void sleepUntilClosed() {
+        try {
+            Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

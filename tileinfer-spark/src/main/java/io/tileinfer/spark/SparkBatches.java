@@ -1,0 +1,79 @@
+package io.tileinfer.spark;
+
+import io.tileinfer.core.run.BatchExecutor;
+import io.tileinfer.core.run.RunContext;
+import io.tileinfer.core.run.ScenePlan;
+import io.tileinfer.core.run.StageTotals;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs each scene's batches as one Spark job. Tasks carry tile descriptors (the scene's metadata and tile
+ * windows), never pixels: executors read their windows from the shared files, write prediction chunks to the
+ * shared run directory and rows to the result store. A partition is a run of consecutive batches, so an executor
+ * reads neighbouring windows of one scene through one reader.
+ */
+public final class SparkBatches implements BatchExecutor {
+    /** Batches per partition (task). Unset: about four tasks per task slot, enough to even out uneven tiles. */
+    public static final String BATCHES_PER_PARTITION = "spark.tileinfer.batchesPerPartition";
+    private static final int TASKS_PER_SLOT = 4;
+    private static final Pattern LOCAL_WITH_RETRIES = Pattern.compile("local\\[\\s*[0-9*]+\\s*,\\s*([0-9]+)\\s*]");
+
+    private final JavaSparkContext spark;
+    private final RunContext run;
+    private final TaskSettings settings;
+
+    private SparkBatches(JavaSparkContext spark, RunContext run) {
+        this.spark = spark;
+        this.run = run;
+        this.settings = TaskSettings.of(run, maxTaskFailures(spark.getConf()));
+    }
+
+    /** Runs the batches of every run on this Spark context; the caller owns the context. */
+    public static BatchExecutor.Factory on(JavaSparkContext spark) {
+        return run -> new SparkBatches(spark, run);
+    }
+
+    @Override
+    public void run(ScenePlan plan) {
+        if (plan.batches().isEmpty()) {
+            return;
+        }
+        String sceneId = plan.scene().id();
+        spark.setJobDescription("tileinfer " + run.runId() + ": " + plan.tileCount() + " tiles of " + sceneId);
+        StageTotals stages = spark.parallelize(plan.batches(), partitions(plan.batches().size()))
+                .mapPartitions(new ScenePartition(settings, plan.scene(), run.chunkDir(sceneId).toString()))
+                .fold(StageTotals.NONE, StageTotals::plus);
+        run.metrics().add(stages);
+        run.listener().tilesFinished(plan.tileCount());
+    }
+
+    private int partitions(int batches) {
+        int perPartition = spark.getConf().getInt(BATCHES_PER_PARTITION, 0);
+        if (perPartition > 0) {
+            return Math.ceilDiv(batches, perPartition);
+        }
+        return Math.min(batches, spark.defaultParallelism() * TASKS_PER_SLOT);
+    }
+
+    /** As Spark's scheduler counts them: local masters allow one attempt unless they say {@code local[N,F]}. */
+    static int maxTaskFailures(SparkConf conf) {
+        String master = conf.get("spark.master", "local");
+        Matcher local = LOCAL_WITH_RETRIES.matcher(master);
+        if (local.matches()) {
+            return Integer.parseInt(local.group(1));
+        }
+        if (master.equals("local") || master.startsWith("local[")) {
+            return 1;
+        }
+        return conf.getInt("spark.task.maxFailures", 4);
+    }
+
+    @Override
+    public void close() {
+        // the Spark context belongs to the caller
+    }
+}

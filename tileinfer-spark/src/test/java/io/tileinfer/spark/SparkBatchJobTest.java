@@ -1,0 +1,87 @@
+package io.tileinfer.spark;
+
+import io.tileinfer.core.TestModels;
+import io.tileinfer.core.run.Manifest;
+import io.tileinfer.core.run.RunSummary;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The job's entry point in Spark's local mode, against the local runner on the same configuration. */
+class SparkBatchJobTest {
+    @TempDir
+    static Path shared;
+    static Path registry;
+
+    @BeforeAll
+    static void registerModel() {
+        registry = shared.resolve("models");
+        TestModels.brightness(registry);
+    }
+
+    @Test
+    void theSparkRunWritesTheLocalRunsRasterRowsAndCounts(@TempDir Path dir) throws Exception {
+        String yaml = Fixtures.yaml(registry, "{size: 64, halo: 8, batch: 3}", "");
+        RunSummary local = Fixtures.runLocally(Fixtures.config(dir.resolve("local"), yaml));
+        Path sparkConfig = Fixtures.config(dir.resolve("spark"), yaml);
+
+        // spark-submit hands its settings to the application as spark.* system properties
+        Map<String, String> submitted = Map.of("spark.master", "local[2]", "spark.driver.host", "127.0.0.1",
+                "spark.driver.bindAddress", "127.0.0.1", "spark.ui.enabled", "false");
+        submitted.forEach(System::setProperty);
+        int exit;
+        try {
+            exit = SparkBatchJob.run(new String[]{"--config", sparkConfig.toString()});
+        } finally {
+            submitted.keySet().forEach(System::clearProperty);
+        }
+        assertEquals(0, exit);
+
+        Path runDir = dir.resolve("spark/runs").resolve(local.runId());
+        Manifest spark = Manifest.read(runDir.resolve("manifest.json"));
+        Manifest reference = Manifest.read(local.manifest());
+        assertEquals(local.runId(), spark.runId(), "the run id follows from the configuration and model only");
+        assertEquals(Fixtures.predictionSha256(local), spark.outputs().getFirst().sha256());
+        assertEquals(reference.outputs(), spark.outputs());
+        assertEquals(Fixtures.comparableRows(dir.resolve("local/pipeline.yaml"), local.runId()),
+                Fixtures.comparableRows(sparkConfig, local.runId()));
+        assertEquals(reference.counts(), spark.counts());
+        assertEquals(reference.scenes(), spark.scenes());
+        for (String stage : new String[]{"read", "infer", "write"}) {
+            assertEquals(reference.stageTimings().get(stage).get("count"), spark.stageTimings().get(stage).get("count"),
+                    "the executors' " + stage + " timings reach the driver's manifest");
+        }
+        assertFalse(Files.exists(runDir.resolve("chunks/l8")), "chunks go once the raster holds them");
+    }
+
+    @Test
+    void aBadCommandLineOrConfigurationExitsWith2(@TempDir Path dir) throws Exception {
+        assertEquals(2, SparkBatchJob.run(new String[]{"--model", "production"}));
+        assertEquals(2, SparkBatchJob.run(new String[]{"--config"}));
+        assertEquals(2, SparkBatchJob.run(new String[]{"--config", dir.resolve("missing.yaml").toString()}));
+        Path typo = Fixtures.config(dir, "modle: production\n");
+        assertEquals(2, SparkBatchJob.run(new String[]{"--config", typo.toString()}));
+    }
+
+    @Test
+    void taskAttemptsAreCountedAsSparksSchedulerCountsThem() {
+        assertEquals(1, SparkBatches.maxTaskFailures(new SparkConf().setMaster("local[2]")));
+        assertEquals(1, SparkBatches.maxTaskFailures(new SparkConf().setMaster("local")));
+        assertEquals(3, SparkBatches.maxTaskFailures(new SparkConf().setMaster("local[*, 3]")));
+        assertEquals(4, SparkBatches.maxTaskFailures(new SparkConf().setMaster("spark://127.0.0.1:7077")));
+        assertEquals(4, SparkBatches.maxTaskFailures(new SparkConf().setMaster("local-cluster[2,1,1024]")));
+        assertEquals(8, SparkBatches.maxTaskFailures(new SparkConf().setMaster("yarn")
+                .set("spark.task.maxFailures", "8")));
+        assertTrue(new TaskSettings("r", "m", "v", "s", null, 64, 1, true, 3).isLastOfSeveralAttempts(2));
+        assertFalse(new TaskSettings("r", "m", "v", "s", null, 64, 1, true, 1).isLastOfSeveralAttempts(0));
+    }
+}
