@@ -20,7 +20,7 @@
 
 Defaults of the params come from the environment: `TILEINFER_CONFIG`, `TILEINFER_SCENES`, `TILEINFER_STATE_DIR`.
 What runs is set by the environment only, never by a param (whoever may trigger the DAG must not choose a command):
-`TILEINFER_CMD` (the tileinfer command), `TILEINFER_JAR`, `TILEINFER_SPARK_SUBMIT` and `TILEINFER_SPARK_ARGS` (for
+`TILEINFER_CMD` (the tileinfer command), `TILEINFER_JAR` (the tileinfer-spark job jar), `TILEINFER_SPARK_SUBMIT` and `TILEINFER_SPARK_ARGS` (for
 the spark-submit runner). `TILEINFER_SCHEDULE` (cron or preset, `none` for manual runs only) and
 `TILEINFER_RETRY_DELAY_SECONDS` (base of the back-off) are read when the DAG is parsed.
 """
@@ -59,7 +59,8 @@ TILEINFER_CMD = _env("TILEINFER_CMD", str(_REPO / "tileinfer"), "tileinfer")
 CONFIG = _env("TILEINFER_CONFIG", str(_REPO / "configs" / "pipeline.yaml"), "/config/pipeline.yaml")
 SCENES = _env("TILEINFER_SCENES", str(_REPO / "data" / "inbox"), "/data/inbox")
 STATE_DIR = _env("TILEINFER_STATE_DIR", str(_REPO / "runs" / "airflow"), "/runs/airflow")
-JAR = _env("TILEINFER_JAR", str(_REPO / "tileinfer-cli" / "target" / "tileinfer.jar"), "/opt/tileinfer/tileinfer.jar")
+JAR = _env("TILEINFER_JAR", str(_REPO / "tileinfer-spark" / "target" / "tileinfer-spark-job.jar"),
+           "/opt/tileinfer/tileinfer-spark-job.jar")
 _schedule = os.environ.get("TILEINFER_SCHEDULE", "@hourly")
 SCHEDULE = None if _schedule.lower() in ("", "none") else _schedule
 RETRY_DELAY = timedelta(seconds=float(os.environ.get("TILEINFER_RETRY_DELAY_SECONDS", "60")))

@@ -149,9 +149,10 @@ def test_batch_command_lines():
     argv = pipeline.batch_argv(runner="spark-submit", tileinfer="tileinfer", config="/s/batch-1.yaml",
                                jar="/opt/t.jar", spark_master="yarn", spark_args=["--conf", "a=b"])
     assert argv == ["spark-submit", "--master", "yarn", "--deploy-mode", "client", "--name", "tileinfer-batch-1",
-                    "--class", "io.tileinfer.cli.Tileinfer", "--driver-java-options",
-                    "--enable-native-access=ALL-UNNAMED", "--conf", "a=b", "/opt/t.jar", "batch", "--config",
-                    "/s/batch-1.yaml"]
+                    "--class", "io.tileinfer.spark.SparkBatchJob",
+                    "--conf", "spark.driver.extraJavaOptions=--enable-native-access=ALL-UNNAMED",
+                    "--conf", "spark.executor.extraJavaOptions=--enable-native-access=ALL-UNNAMED",
+                    "--conf", "a=b", "/opt/t.jar", "--config", "/s/batch-1.yaml"]
     with pytest.raises(PermanentError):
         pipeline.batch_argv(runner="k8s", tileinfer="tileinfer", config="c")
 

@@ -43,7 +43,7 @@ EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG, EXIT_FAILURES, EXIT_INVALID = 0, 1, 2, 3, 4
 
 SCENE_ID = re.compile(r"[A-Za-z0-9._-]+")
 TIFF = re.compile(r"(?i).*\.tiff?$")
-MAIN_CLASS = "io.tileinfer.cli.Tileinfer"
+SPARK_JOB_CLASS = "io.tileinfer.spark.SparkBatchJob"  # in the tileinfer-spark job jar
 
 
 class PermanentError(Exception):
@@ -403,15 +403,18 @@ def batch_argv(*, runner: str, tileinfer: str, config: str, workers: int | None 
                spark_submit: str = "spark-submit", spark_master: str = "local[*]",
                spark_args: Iterable[str] = ()) -> list[str]:
     """The batch command line, run locally or as the driver of a Spark application."""
-    args = ["batch", "--config", config] + (["--workers", str(workers)] if workers else [])
     if runner == "local":
-        return tileinfer_argv(tileinfer) + args
+        return tileinfer_argv(tileinfer) + ["batch", "--config", config] + (
+            ["--workers", str(workers)] if workers else [])
     if runner == "spark-submit":
         if not jar:
-            raise PermanentError("runner spark-submit needs the tileinfer jar (param 'jar' or TILEINFER_JAR)")
-        return ([spark_submit, "--master", spark_master, "--deploy-mode", "client",
-                 "--name", "tileinfer-" + Path(config).stem, "--class", MAIN_CLASS,
-                 "--driver-java-options", "--enable-native-access=ALL-UNNAMED", *spark_args, jar] + args)
+            raise PermanentError("runner spark-submit needs the tileinfer-spark job jar (TILEINFER_JAR)")
+        # Spark's executors are the workers: their number and cores come from spark_args, not --workers.
+        return [spark_submit, "--master", spark_master, "--deploy-mode", "client",
+                "--name", "tileinfer-" + Path(config).stem, "--class", SPARK_JOB_CLASS,
+                "--conf", "spark.driver.extraJavaOptions=--enable-native-access=ALL-UNNAMED",
+                "--conf", "spark.executor.extraJavaOptions=--enable-native-access=ALL-UNNAMED",
+                *spark_args, jar, "--config", config]
     raise PermanentError(f"unknown runner {runner!r}, expected local or spark-submit")
 
 

@@ -1,10 +1,8 @@
 package io.tileinfer.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tileinfer.core.store.ClassFractionsJson;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SceneResult;
@@ -25,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +33,6 @@ import java.util.Map;
  * serialization conflict to another writer is run again.
  */
 public final class PostgresResultStore implements ResultStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Attempts of a transaction that another writer's transaction aborted (deadlock, serialization failure). */
     private static final int CONFLICT_ATTEMPTS = 5;
     private static final String SAVE_TILE = """
@@ -136,7 +132,7 @@ public final class PostgresResultStore implements ResultStore {
                     Window w = t.window();
                     bind(insert, t.runId(), t.tileId(), t.sceneId(), t.tileIndex(), w.x(), w.y(), w.width(),
                             w.height(), t.bounds()[0], t.bounds()[1], t.bounds()[2], t.bounds()[3],
-                            t.status().name(), t.error(), t.cause(), t.attempts(), toJson(t.classFractions()),
+                            t.status().name(), t.error(), t.cause(), t.attempts(), ClassFractionsJson.write(t.classFractions()),
                             t.latencyMs(), t.inputSha256(), t.modelVersion());
                     insert.addBatch();
                 }
@@ -165,7 +161,7 @@ public final class PostgresResultStore implements ResultStore {
                         new Window(rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8)),
                         new double[]{rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)},
                         TileStatus.valueOf(rs.getString(13)), rs.getString(14), rs.getString(15), rs.getInt(16),
-                        fromJson(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))), runId);
+                        ClassFractionsJson.read(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))), runId);
         return tiles;
     }
 
@@ -269,25 +265,5 @@ public final class PostgresResultStore implements ResultStore {
         String message = String.valueOf(e.getMessage());
         return root == e || message.contains(String.valueOf(root.getMessage())) ? message
                 : message + " (" + root.getMessage() + ")";
-    }
-
-    private static String toJson(Map<String, Double> fractions) {
-        try {
-            return JSON.writeValueAsString(fractions);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, Double> fromJson(String json) {
-        if (json == null) {
-            return Map.of();
-        }
-        try {
-            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Double>>() {
-            });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt class_fractions: " + json, e);
-        }
     }
 }

@@ -109,7 +109,9 @@ public final class BatchTask implements Runnable {
                 return;
             } catch (RuntimeException e) {
                 last = e;
-                LOG.warn("tile {}: read attempt {} failed: {}", tile.id(), attempt, e.getMessage());
+                try (MDC.MDCCloseable id = MDC.putCloseable("tile_id", tile.id())) {
+                    LOG.warn("tile {}: read attempt {} failed: {}", tile.id(), attempt, e.getMessage());
+                }
             }
         }
         results.add(failed(tile, "read", last, ctx.retries() + 1, System.nanoTime() - start, null));
@@ -180,7 +182,9 @@ public final class BatchTask implements Runnable {
     private TileResult failed(Tile tile, String cause, Exception error, int attempts, long nanos, String sha) {
         ctx.metrics().failure(cause);
         String message = error == null ? "unknown" : error.getMessage() == null ? error.toString() : error.getMessage();
-        LOG.error("tile {} failed ({}) after {} attempts: {}", tile.id(), cause, attempts, message);
+        try (MDC.MDCCloseable id = MDC.putCloseable("tile_id", tile.id())) {
+            LOG.error("tile {} failed ({}) after {} attempts: {}", tile.id(), cause, attempts, message);
+        }
         return row(tile, TileStatus.FAILED, message, cause, attempts, Map.of(), nanos, sha);
     }
 

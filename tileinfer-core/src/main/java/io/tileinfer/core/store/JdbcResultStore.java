@@ -1,8 +1,5 @@
 package io.tileinfer.core.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tileinfer.raster.Window;
 
 import java.nio.file.Files;
@@ -16,7 +13,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +21,6 @@ import java.util.Map;
  * ({@code INSERT ... ON CONFLICT ... DO UPDATE}) so that rows are keyed, never duplicated.
  */
 public final class JdbcResultStore implements ResultStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] SCHEMA = {
             """
             CREATE TABLE IF NOT EXISTS runs (
@@ -123,7 +118,7 @@ public final class JdbcResultStore implements ResultStore {
                     Window w = t.window();
                     bind(insert, t.runId(), t.tileId(), t.sceneId(), t.tileIndex(), w.x(), w.y(), w.width(),
                             w.height(), t.bounds()[0], t.bounds()[1], t.bounds()[2], t.bounds()[3],
-                            t.status().name(), t.error(), t.cause(), t.attempts(), toJson(t.classFractions()),
+                            t.status().name(), t.error(), t.cause(), t.attempts(), ClassFractionsJson.write(t.classFractions()),
                             t.latencyMs(), t.inputSha256(), t.modelVersion(), now);
                     insert.addBatch();
                 }
@@ -159,7 +154,7 @@ public final class JdbcResultStore implements ResultStore {
                 new Window(rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8)),
                 new double[]{rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)},
                 TileStatus.valueOf(rs.getString(13)), rs.getString(14), rs.getString(15), rs.getInt(16),
-                fromJson(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))), runId);
+                ClassFractionsJson.read(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))), runId);
         return tiles;
     }
 
@@ -224,26 +219,6 @@ public final class JdbcResultStore implements ResultStore {
     private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
-        }
-    }
-
-    private static String toJson(Map<String, Double> fractions) {
-        try {
-            return JSON.writeValueAsString(fractions);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, Double> fromJson(String json) {
-        if (json == null) {
-            return Map.of();
-        }
-        try {
-            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Double>>() {
-            });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt class_fractions: " + json, e);
         }
     }
 }
