@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `tileinfer validate` on every file of shared/data/geotiff-variants gives the expected verdict. */
 class ValidateCommandTest {
-    static final Path DATA = Path.of(System.getProperty("tileinfer.sharedData"));
+    static final Path DATA = Path.of(System.getProperty("tileinfer.sharedData")).toAbsolutePath().normalize();
     static final Path VARIANTS = DATA.resolve("geotiff-variants");
 
     @ParameterizedTest(name = "{0} -> {1}")
