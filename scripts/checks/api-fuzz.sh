@@ -32,5 +32,6 @@ curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null || { tail -20 "$wo
 # bytes are rarely a GeoTIFF, and refusing them (400/422) is right.
 timeout 600 .venv/schemathesis/bin/schemathesis run "http://127.0.0.1:$port/openapi.json" \
   --checks all --exclude-checks positive_data_acceptance --max-examples 30 -H "Authorization: Bearer fuzz-key" \
-  --workers 2
+  --workers 2 --seed 20261123 \
+  --phases examples,fuzzing,stateful  # coverage: schemathesis 4.30-4.32 fail inside their own generator (KeyError) on /infer's body
 kill -0 "$server" || { echo "api-fuzz: the server died during the run" >&2; tail -20 "$work/server.log" >&2; exit 1; }

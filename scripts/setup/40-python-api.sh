@@ -2,6 +2,6 @@
 api_fuzz_venv=.venv/schemathesis
 if [ ! -x "$api_fuzz_venv/bin/schemathesis" ]; then
   echo "setup: installing schemathesis into $api_fuzz_venv ..." >&2
-  python3 -m venv "$api_fuzz_venv" && "$api_fuzz_venv/bin/pip" install -q 'schemathesis>=4,<5' \
+  python3 -m venv "$api_fuzz_venv" && "$api_fuzz_venv/bin/pip" install -q 'schemathesis==4.32.5' \
     || { echo "setup: cannot install schemathesis (python3-venv and PyPI are needed)" >&2; exit 2; }
 fi

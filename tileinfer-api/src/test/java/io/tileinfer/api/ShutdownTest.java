@@ -19,13 +19,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** SIGTERM on a real server process: readiness turns false, the request in flight finishes, then it exits. */
 class ShutdownTest {
 
+    /**
+     * The JVM's status after a SIGTERM it handled (shutdown hooks ran): 128 + 15, the shell's convention for "ended by
+     * SIGTERM", which Kubernetes and systemd treat as a normal stop. A crash would be 134 (SIGABRT) or 139 (SIGSEGV).
+     */
+    private static final int EXIT_ON_SIGTERM = 143;
+
     @Test
-    @Disabled("the served process dies with SIGSEGV in libonnxruntime.so on its first inference (on the inference "
-            + "worker, after GDAL decoded the tile); in-process servers do not: cause not found yet")
+    @Disabled("the served subprocess still dies (exit 134, SIGSEGV in libonnxruntime.so+0xeb23a3, SEGV_MAPERR on a "
+            + "wild pointer 0x7fff..., not near any thread's stack) in OrtSession.run on its first inference, on "
+            + "the tileinfer-inference-1 worker with 16367 KB of its 16 MB stack free: -Xss16m does not help, nor "
+            + "does a short command line (class path in an @argfile) or -Xmx2g as surefire's; the same model and "
+            + "tile infer fine in the surefire JVM (PredictTest): cause not found")
     void sigtermDrainsTheRequestInFlightAndLogsEveryRequestAsJson(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("server.log");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback-serve.xml",
+                // -Xss16m as ./tileinfer (ONNX Runtime's native start-up can overflow a 1 MB thread stack).
+                "-Xss16m", "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback-serve.xml",
                 "-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
                 dir.resolve("models").toString(), "3000")
                 .redirectError(log.toFile()).start();
@@ -49,10 +59,18 @@ class ShutdownTest {
                 }
                 assertEquals(503, ready);
                 assertTrue(process.isAlive());
-                SlowUpload.Response inFlight = slow.finish();
+                SlowUpload.Response inFlight;
+                try {
+                    inFlight = slow.finish();
+                } catch (java.io.IOException e) {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                    throw new AssertionError(e.getMessage() + "; server " + (process.isAlive() ? "alive"
+                            : "exited " + process.exitValue()) + "; log: " + read(log), e);
+                }
                 assertEquals(200, inFlight.status(), inFlight.body());
             }
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the server did not stop");
+            assertEquals(EXIT_ON_SIGTERM, process.exitValue(), () -> "exit code; log: " + read(log));
         } finally {
             process.destroyForcibly();
         }
@@ -66,6 +84,14 @@ class ShutdownTest {
         assertEquals(64, predict.get("input_sha256").asText().length());
         assertTrue(predict.get("request_id").asText().length() > 0);
         assertTrue(Files.readString(log).contains("stopped after every request finished"));
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private static JsonNode parse(String line) {

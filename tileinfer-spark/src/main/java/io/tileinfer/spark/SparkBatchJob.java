@@ -13,10 +13,13 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * The batch pipeline as a Spark application, with the same configuration as {@code tileinfer batch}:
@@ -25,33 +28,41 @@ import java.util.List;
  * manifest; the executors run the batches. Exit codes are the CLI's: 0 done, 1 internal error, 2 bad command line
  * or configuration, 3 finished with failed tiles or scenes.
  */
-public final class SparkBatchJob {
+@Command(name = "SparkBatchJob", mixinStandardHelpOptions = true,
+        description = "Run the batch of a tileinfer configuration on Spark; run it again to resume.")
+public final class SparkBatchJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SparkBatchJob.class);
-    private static final String USAGE = "usage: SparkBatchJob --config FILE [--model VERSION|ALIAS]";
 
-    private SparkBatchJob() {
-    }
+    @Option(names = {"-c", "--config"}, required = true, description = "The pipeline configuration (YAML).")
+    Path config;
+
+    @Option(names = "--model", description = "Model version or alias, instead of the configuration's.")
+    String model;
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
+    /** Bad options exit with 2, picocli's usage code, which is also the CLI's code for a bad configuration. */
     static int run(String[] args) {
-        Arguments arguments;
-        PipelineConfig config;
+        return new CommandLine(new SparkBatchJob()).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        PipelineConfig pipeline;
         try {
-            arguments = Arguments.parse(List.of(args));
-            config = ConfigLoader.load(arguments.config());
-        } catch (IllegalArgumentException | ConfigException e) {
+            pipeline = ConfigLoader.load(config);
+        } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        if (arguments.model() != null) {
-            config = config.withModel(arguments.model());
+        if (model != null) {
+            pipeline = pipeline.withModel(model);
         }
-        SparkConf conf = new SparkConf().setAppName("tileinfer " + config.file().getFileName());
+        SparkConf conf = new SparkConf().setAppName("tileinfer " + pipeline.file().getFileName());
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
-            RunSummary summary = new BatchRunner(config, new SimpleMeterRegistry(),
+            RunSummary summary = new BatchRunner(pipeline, new SimpleMeterRegistry(),
                     new LogProgress(Duration.ofSeconds(30))).run(SparkBatches.on(spark));
             Manifest.Counts counts = summary.counts();
             System.out.printf("run %s: %d tiles done, %d skipped as nodata, %d failed; %d of %d scenes failed%n"
@@ -64,30 +75,6 @@ public final class SparkBatchJob {
         } catch (Exception e) {
             LOG.error("the run failed", e);
             return 1;
-        }
-    }
-
-    /** The command line: the configuration file and an optional model instead of the configuration's. */
-    record Arguments(Path config, String model) {
-        static Arguments parse(List<String> args) {
-            Path config = null;
-            String model = null;
-            for (int i = 0; i < args.size(); i++) {
-                String name = args.get(i);
-                if (i + 1 >= args.size() || !(name.equals("--config") || name.equals("--model"))) {
-                    throw new IllegalArgumentException("unexpected argument " + name + "; " + USAGE);
-                }
-                String value = args.get(++i);
-                if (name.equals("--config")) {
-                    config = Path.of(value);
-                } else {
-                    model = value;
-                }
-            }
-            if (config == null) {
-                throw new IllegalArgumentException("--config is missing; " + USAGE);
-            }
-            return new Arguments(config, model);
         }
     }
 }
