@@ -109,7 +109,9 @@ public final class JdbcResultStore implements ResultStore {
                 ON CONFLICT (run_id, tile_id) DO UPDATE SET status = excluded.status, error = excluded.error,
                   cause = excluded.cause, attempts = excluded.attempts, class_fractions = excluded.class_fractions,
                   latency_ms = excluded.latency_ms, input_sha256 = excluded.input_sha256,
-                  model_version = excluded.model_version, recorded_at = excluded.recorded_at""";
+                  model_version = excluded.model_version, recorded_at = excluded.recorded_at
+                -- like the PostgreSQL store: a late failure (a retried Spark task) never undoes a finished tile
+                WHERE tile_results.status = 'FAILED' OR excluded.status <> 'FAILED'""";
         try {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement(sql)) {

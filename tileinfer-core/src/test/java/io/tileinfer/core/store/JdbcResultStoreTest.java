@@ -42,6 +42,17 @@ class JdbcResultStoreTest {
     }
 
     @Test
+    void aLateFailureNeverUndoesAFinishedTile() {
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("late.db"))) {
+            store.saveTiles(List.of(row("a", 0, TileStatus.DONE, 1)));
+            store.saveTiles(List.of(row("a", 0, TileStatus.FAILED, 3)));
+            TileResult kept = store.tiles("run").getFirst();
+            assertEquals(TileStatus.DONE, kept.status());
+            assertEquals(1, kept.attempts());
+        }
+    }
+
+    @Test
     void aFailingBatchCommitsNothing() {
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("r.db"))) {
             TileResult broken = new TileResult("run", "scene", "c", 2, new Window(0, 0, 1, 1), new double[4],
