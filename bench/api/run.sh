@@ -41,7 +41,7 @@ fi
 # 2. The model: a registry's production alias, else train one.
 if [ ! -f "$REGISTRY/aliases.json" ] || ! grep -q '"production"' "$REGISTRY/aliases.json"; then
   [ -d "$root/data/sample/landsat8-LC80200392015216" ] || "$root/scripts/fetch-sample-data"
-  java -Xss16m --enable-native-access=ALL-UNNAMED -jar "$jar" train --config "$root/configs/train.yaml" \
+  java --enable-native-access=ALL-UNNAMED -jar "$jar" train --config "$root/configs/train.yaml" \
     --registry "$REGISTRY" --alias production >&2
 fi
 version=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["production"])' \
@@ -62,7 +62,7 @@ gdal_translate -q -srcwin 200 200 256 256 -co TILED=YES "$work/stack.vrt" "$work
 echo "tile: $work/tile.tif ($(gdalinfo "$work/tile.tif" | grep -c '^Band ') bands, $(stat -c %s "$work/tile.tif") bytes), model $version" >&2
 
 # 4. The servers: both with one inference thread per core.
-java -Xss16m --enable-native-access=ALL-UNNAMED -jar "$jar" serve --registry "$REGISTRY" --model production \
+java --enable-native-access=ALL-UNNAMED -jar "$jar" serve --registry "$REGISTRY" --model production \
   --port "$JAVA_PORT" --workers "$WORKERS" --max-in-flight 64 >"$work/tileinfer.log" 2>&1 &
 pids+=($!)
 (cd "$here" && TILEINFER_MODEL_DIR="$model_dir" ORT_THREADS=1 exec "$venv/bin/uvicorn" fastapi_server:app \

@@ -44,7 +44,7 @@ scene=$work/scene-$size.tif
 [ -f "$scene" ] || /usr/bin/python3 bench/spark/make-scene.py "$scene" --size "$size"
 scripts/fetch-sample-data >/dev/null
 if [ ! -d "$work/models" ]; then
-  java --enable-native-access=ALL-UNNAMED -Xss16m -jar "$cli_jar" train --config configs/train.yaml \
+  java --enable-native-access=ALL-UNNAMED -jar "$cli_jar" train --config configs/train.yaml \
     --registry "$work/models" --alias production >/dev/null
 fi
 for runner in local spark; do
@@ -68,7 +68,7 @@ measure() {
   rm -rf "$work/$runner/runs"
   start=$(date +%s.%N)
   if [ "$runner" = local ]; then
-    java --enable-native-access=ALL-UNNAMED -Xss16m -jar "$cli_jar" batch --config "$work/local/pipeline.yaml" \
+    java --enable-native-access=ALL-UNNAMED -jar "$cli_jar" batch --config "$work/local/pipeline.yaml" \
       >"$work/local.log" 2>&1
   else
     "$SPARK_HOME/bin/spark-submit" --master 'local[2]' --driver-memory 2g \

@@ -5,6 +5,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public final class ApiServer implements AutoCloseable {
     private final WebServer server;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile int exitStatus;
 
     private ApiServer(ApiContext context, WebServer server) {
         this.context = context;
@@ -145,13 +147,33 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** Blocks until {@link #shutdown()} has finished. */
-    public void awaitStopped() {
+    /**
+     * Makes SIGTERM and SIGINT drain ({@link #shutdown()}) instead of the JVM's default, which runs every shutdown
+     * hook at once: ONNX Runtime's own hook frees its native environment, and a request still in flight then
+     * crashes the process inside {@code OrtSession.run}. The JVM's hooks run later, when the caller exits with
+     * {@link #awaitStopped()}'s status.
+     */
+    public void drainOnSignals() {
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), signal -> {
+                exitStatus = 128 + signal.getNumber(); // the shell's convention: ended by that signal
+                Thread.ofPlatform().name("tileinfer-drain").start(this::shutdown);
+            });
+        }
+    }
+
+    /**
+     * Blocks until {@link #shutdown()} has finished.
+     *
+     * @return the process exit status to end with: 128 + the signal's number after a signal, else 0
+     */
+    public int awaitStopped() {
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return exitStatus;
     }
 
     @Override

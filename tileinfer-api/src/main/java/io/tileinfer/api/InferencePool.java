@@ -17,18 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class InferencePool implements AutoCloseable {
 
-    /**
-     * ONNX Runtime's native code overflows the JVM's default 1 MB thread stack (onnxruntime 1.29 on JDK 25 dies with
-     * SIGSEGV in a plain {@code java -jar}); stack pages are only committed when touched.
-     */
-    static final long STACK_BYTES = 16L << 20;
-
     private final ExecutorService executor;
 
     InferencePool(int workers) {
         AtomicInteger count = new AtomicInteger();
         executor = Executors.newFixedThreadPool(workers, work -> {
-            Thread thread = new Thread(null, work, "tileinfer-inference-" + count.incrementAndGet(), STACK_BYTES);
+            Thread thread = new Thread(work, "tileinfer-inference-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });

@@ -1,92 +1,99 @@
 package io.tileinfer.api;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import org.apache.commons.fileupload2.core.AbstractFileUpload;
+import org.apache.commons.fileupload2.core.DiskFileItem;
+import org.apache.commons.fileupload2.core.DiskFileItemFactory;
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.core.RequestContext;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
- * Finds the file in a {@code multipart/form-data} body (RFC 7578): the part named "file", else the only part. Enough
- * for {@code curl -F file=@tile.tif}; the body is already in memory and bounded by the size limit.
+ * Finds the file in a {@code multipart/form-data} body (RFC 7578) with Apache Commons FileUpload's streaming
+ * parser: the part named "file", else the only part. The body is already in memory and bounded by the size limit.
  */
 final class Multipart {
-
-    private static final Pattern BOUNDARY = Pattern.compile("(?i)boundary=(\"([^\"]+)\"|[^;\\s]+)");
-    private static final Pattern NAME = Pattern.compile("(?i);\\s*name=\"([^\"]*)\"");
-    private static final Pattern FILE_NAME = Pattern.compile("(?i);\\s*filename=\"([^\"]*)\"");
-    private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private Multipart() {
     }
 
     static Upload file(byte[] body, String contentType) {
-        Matcher boundaryMatch = BOUNDARY.matcher(contentType);
-        if (!boundaryMatch.find()) {
-            throw ApiException.badRequest("Content-Type multipart/form-data has no boundary parameter");
-        }
-        String boundary = boundaryMatch.group(2) != null ? boundaryMatch.group(2) : boundaryMatch.group(1);
-        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        int start = indexOf(body, delimiter, 0);
-        if (start < 0) {
-            throw ApiException.badRequest("the multipart body does not contain its boundary \"" + boundary + "\"");
-        }
-        byte[] nextDelimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        Upload only = null;
-        int parts = 0;
-        int position = start + delimiter.length;
-        while (position + 2 <= body.length && !(body[position] == '-' && body[position + 1] == '-')) {
-            int headersStart = position + 2; // after the CRLF that ends the delimiter line
-            int headersEnd = indexOf(body, HEADER_END, headersStart);
-            if (headersEnd < 0) {
-                throw ApiException.badRequest("multipart part " + (parts + 1) + " has no end of headers");
-            }
-            int end = indexOf(body, nextDelimiter, headersEnd + HEADER_END.length);
-            if (end < 0) {
-                throw ApiException.badRequest("multipart part " + (parts + 1) + " is not closed by the boundary");
-            }
-            String headers = new String(body, headersStart, headersEnd - headersStart, StandardCharsets.UTF_8);
-            String disposition = disposition(headers);
-            Upload part = new Upload(Upload.safeName(group(FILE_NAME, disposition)),
-                    Arrays.copyOfRange(body, headersEnd + HEADER_END.length, end));
-            if ("file".equals(group(NAME, disposition))) {
-                return part;
-            }
-            only = part;
-            parts++;
-            position = end + nextDelimiter.length;
-        }
-        if (parts == 1) {
-            return only;
-        }
-        throw ApiException.badRequest("the multipart body has " + parts + " parts and none is named \"file\": "
-                + "send the GeoTIFF as the part \"file\" (curl -F file=@tile.tif)");
-    }
-
-    private static String disposition(String headers) {
-        for (String line : headers.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-disposition:")) {
-                return line;
-            }
-        }
-        return "";
-    }
-
-    private static String group(Pattern pattern, String text) {
-        Matcher matcher = pattern.matcher(text);
-        return matcher.find() ? matcher.group(1) : null;
-    }
-
-    private static int indexOf(byte[] data, byte[] pattern, int from) {
-        outer:
-        for (int i = Math.max(0, from); i <= data.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
+        try {
+            FileItemInputIterator parts = new Parser().getItemIterator(new Body(body, contentType));
+            Upload only = null;
+            int count = 0;
+            while (parts.hasNext()) {
+                FileItemInput part = parts.next();
+                Upload upload;
+                try (InputStream content = part.getInputStream()) {
+                    upload = new Upload(Upload.safeName(part.getName()), content.readAllBytes());
                 }
+                if ("file".equals(part.getFieldName())) {
+                    return upload;
+                }
+                only = upload;
+                count++;
             }
-            return i;
+            if (count == 1) {
+                return only;
+            }
+            throw ApiException.badRequest("the multipart body has " + count + " parts and none is named \"file\": "
+                    + "send the GeoTIFF as the part \"file\" (curl -F file=@tile.tif)");
+        } catch (IOException e) { // FileUploadException included
+            throw ApiException.badRequest("the multipart/form-data body is malformed: " + e.getMessage()
+                    + "; expected a part \"file\" with the GeoTIFF (curl -F file=@tile.tif)");
         }
-        return -1;
+    }
+
+    /** A request body already read, as FileUpload's parser takes it. */
+    private record Body(byte[] bytes, String contentType) implements RequestContext {
+        @Override
+        public String getCharacterEncoding() {
+            return null; // part headers in UTF-8, FileUpload's default
+        }
+
+        @Override
+        public long getContentLength() {
+            return bytes.length;
+        }
+
+        @Override
+        public String getContentType() {
+            return contentType;
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public boolean isMultipartRelated() {
+            return contentType.toLowerCase(Locale.ROOT).startsWith("multipart/related");
+        }
+    }
+
+    /** FileUpload's core parser bound to our body type; only the streaming iterator is used, nothing is stored. */
+    private static final class Parser extends AbstractFileUpload<Body, DiskFileItem, DiskFileItemFactory> {
+        @Override
+        public FileItemInputIterator getItemIterator(Body body) throws IOException {
+            return getItemIterator((RequestContext) body);
+        }
+
+        @Override
+        public Map<String, List<DiskFileItem>> parseParameterMap(Body body) throws org.apache.commons.fileupload2.core.FileUploadException {
+            return parseParameterMap((RequestContext) body);
+        }
+
+        @Override
+        public List<DiskFileItem> parseRequest(Body body) throws org.apache.commons.fileupload2.core.FileUploadException {
+            return parseRequest((RequestContext) body);
+        }
     }
 }

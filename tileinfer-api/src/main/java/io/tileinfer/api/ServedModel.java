@@ -20,31 +20,7 @@ record ServedModel(ModelVersion version, TileModel model, String requestedAs) im
      */
     static ServedModel load(Path registry, String versionOrAlias) {
         ModelVersion version = ModelRegistry.open(registry).resolve(versionOrAlias);
-        return new ServedModel(version, loadWithRoomyStack(version), versionOrAlias);
-    }
-
-    /** Loading ONNX Runtime needs a larger stack than the JVM's default, like running it: see {@link InferencePool}. */
-    private static TileModel loadWithRoomyStack(ModelVersion version) {
-        TileModel[] loaded = new TileModel[1];
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread loader = new Thread(null, () -> {
-            try {
-                loaded[0] = TileModel.load(version, new ModelOptions(1, ModelOptions.CPU));
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        }, "tileinfer-model-loader", InferencePool.STACK_BYTES);
-        loader.start();
-        try {
-            loader.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading " + version.id(), e);
-        }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        return loaded[0];
+        return new ServedModel(version, TileModel.load(version, new ModelOptions(1, ModelOptions.CPU)), versionOrAlias);
     }
 
     String name() {

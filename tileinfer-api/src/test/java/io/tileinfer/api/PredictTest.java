@@ -149,6 +149,25 @@ class PredictTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"no-boundary", "unclosed", "two-unnamed-parts"})
+    void aMalformedMultipartBodyIs400WithWhatWasExpected(String fault) throws Exception {
+        byte[] tile = Files.readAllBytes(Tiles.cut(Tiles.COG, new Window(0, 0, 64, 64), dir));
+        String contentType = fault.equals("no-boundary") ? "multipart/form-data" : "multipart/form-data; boundary=b";
+        byte[] body = switch (fault) {
+            case "unclosed" -> java.util.Arrays.copyOf(multipartBody("t.tif", tile), 200 + tile.length / 2);
+            case "two-unnamed-parts" -> ("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+                    + "--b\r\nContent-Disposition: form-data; name=\"c\"\r\n\r\n2\r\n--b--\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            default -> multipartBody("t.tif", tile);
+        };
+        HttpResponse<byte[]> response = api.http.send(api.http.request("/v1/predict")
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        assertEquals(400, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        String error = Http.json(response).get("error").asText();
+        assertTrue(error.contains("\"file\""), error);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"l8_rgbn_strip_band.tif", "l8_rgbn_tiled_zstd.tif", "l8_rgbn_bigtiff.tif",
             "l8_rgbn_no_datetime.tif", "l8_rgbn_nodata0.tif"})
     void acceptsEveryLayoutOfAGoodTile(String variant) throws Exception {

@@ -19,8 +19,8 @@ public final class ServeMain {
         TestModels.brightness(registry);
         ApiServer server = ApiServer.start(registry, "production", ApiSettings.defaults()
                 .withShutdown(Duration.ofMillis(Long.parseLong(args[1])), Duration.ofSeconds(30)));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
+        server.drainOnSignals();
         System.out.println("port " + server.port());
-        server.awaitStopped();
+        System.exit(server.awaitStopped());
     }
 }

@@ -1,7 +1,6 @@
 package io.tileinfer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,16 +25,10 @@ class ShutdownTest {
     private static final int EXIT_ON_SIGTERM = 143;
 
     @Test
-    @Disabled("the served subprocess still dies (exit 134, SIGSEGV in libonnxruntime.so+0xeb23a3, SEGV_MAPERR on a "
-            + "wild pointer 0x7fff..., not near any thread's stack) in OrtSession.run on its first inference, on "
-            + "the tileinfer-inference-1 worker with 16367 KB of its 16 MB stack free: -Xss16m does not help, nor "
-            + "does a short command line (class path in an @argfile) or -Xmx2g as surefire's; the same model and "
-            + "tile infer fine in the surefire JVM (PredictTest): cause not found")
     void sigtermDrainsTheRequestInFlightAndLogsEveryRequestAsJson(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("server.log");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // -Xss16m as ./tileinfer (ONNX Runtime's native start-up can overflow a 1 MB thread stack).
-                "-Xss16m", "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback-serve.xml",
+                "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback-serve.xml",
                 "-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
                 dir.resolve("models").toString(), "3000")
                 .redirectError(log.toFile()).start();

@@ -65,9 +65,8 @@ final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(requestTimeoutSeconds), apiKey(), crs == null ? null : Crs.parse(crs),
                 Duration.ofSeconds(shutdownDelaySeconds), Duration.ofSeconds(shutdownTimeoutSeconds));
         ApiServer server = ApiServer.start(registry, model, settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "tileinfer-serve-shutdown"));
-        server.awaitStopped();
-        return ExitCodes.OK;
+        server.drainOnSignals();
+        return server.awaitStopped();
     }
 
     private String apiKey() throws IOException {

@@ -22,7 +22,7 @@ final class ImportCheck {
     }
 
     static void requireCompatible(byte[] onnx, ModelCard card, String source) {
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = OnnxRuntime.environment();
         try (OrtSession session = TileModel.openSession(environment, onnx, ModelOptions.defaults(), source)) {
             OnnxSignature signature = OnnxSignature.check(session, card, source);
             int side = card.tileSize(); // the model input: the tile with its halo included

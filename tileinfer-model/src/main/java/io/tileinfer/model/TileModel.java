@@ -63,7 +63,7 @@ public final class TileModel implements AutoCloseable {
     /** Loads a model that is not (yet) registered, e.g. one just trained, to evaluate it. */
     public static TileModel load(byte[] onnx, ModelCard card, ModelOptions options) {
         String source = card.version() != null ? card.version() : card.name();
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = OnnxRuntime.environment();
         OrtSession session = openSession(environment, onnx, options, source);
         try {
             return new TileModel(card, environment, session, OnnxSignature.check(session, card, source));

@@ -15,10 +15,7 @@ final class BatchProcess {
     static Process start(Path config, Path log, Map<String, String> environment) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                // ONNX Runtime 1.29 overflows the main thread's default 1 MB stack while it initialises in a JVM
-                // with a class path as long as this module's test class path (measured: SIGSEGV, no hs_err file)
-                "-Xss16m", "-cp", System.getProperty("java.class.path"), RunMain.class.getName(), config.toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), RunMain.class.getName(), config.toString(),
                 "2"));
         builder.environment().putAll(environment);
         return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();

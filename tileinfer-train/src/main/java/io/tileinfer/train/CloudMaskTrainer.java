@@ -1,11 +1,11 @@
 package io.tileinfer.train;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.ClassSpec;
 import io.tileinfer.model.InputScaling;
 import io.tileinfer.model.ModelCard;
 import io.tileinfer.model.ModelOptions;
+import io.tileinfer.model.OnnxRuntime;
 import io.tileinfer.model.TileModel;
 import org.tribuo.Tribuo;
 
@@ -94,7 +94,7 @@ public final class CloudMaskTrainer {
 
     private static ModelCard card(TrainConfig config, List<BandSpec> bands, SceneData scene,
                                   Map<String, Object> hyperParameters, Map<String, Object> metrics) {
-        String onnxRuntime = OrtEnvironment.getEnvironment().getVersion();
+        String onnxRuntime = OnnxRuntime.environment().getVersion();
         return new ModelCard(config.modelName(), null, List.of("semantic-segmentation"), "onnxruntime", onnxRuntime,
                 bands, RAW_DATA_TYPE, List.of(-1L, (long) bands.size(), -1L, -1L), CLASSES, config.tileSize(), 0,
                 scene.files(), config.seed(), hyperParameters, metrics,
