@@ -8,6 +8,7 @@ import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.Manifest;
 import io.tileinfer.core.run.RunListener;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.StopRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,7 +41,15 @@ final class BatchCommand implements Callable<Integer> {
         }
         boolean terminal = System.console() != null && System.console().isTerminal();
         RunListener progress = terminal ? new TerminalProgress() : new LogProgress(Duration.ofSeconds(10));
-        RunSummary summary = new BatchRunner(pipeline, new SimpleMeterRegistry(), progress).run();
+        StopRequest stop = StopRequest.onSignals();
+        RunSummary summary;
+        try {
+            summary = new BatchRunner(pipeline, new SimpleMeterRegistry(), progress, stop).run();
+        } catch (StopRequest.Stopped e) {
+            System.err.println("tileinfer batch: " + e.getMessage() + "; every finished tile is stored: run the "
+                    + "same command again to resume");
+            return stop.exitStatus();
+        }
         Manifest manifest = Manifest.read(summary.manifest());
         Manifest.Counts counts = summary.counts();
         System.out.printf("run %s %s: %d tiles done, %d skipped as nodata, %d failed; %d of %d scenes failed%n",

@@ -37,11 +37,18 @@ public final class BatchRunner {
     private final PipelineConfig config;
     private final MeterRegistry meters;
     private final RunListener listener;
+    private final StopRequest stop;
 
     public BatchRunner(PipelineConfig config, MeterRegistry meters, RunListener listener) {
+        this(config, meters, listener, StopRequest.none());
+    }
+
+    /** A runner that ends early, resumably, when {@code stop} is requested (see {@link StopRequest}). */
+    public BatchRunner(PipelineConfig config, MeterRegistry meters, RunListener listener, StopRequest stop) {
         this.config = config;
         this.meters = meters;
         this.listener = listener;
+        this.stop = stop;
     }
 
     /** Runs the batches on {@code workers} threads of this process, sharing one model session. */
@@ -65,12 +72,19 @@ public final class BatchRunner {
             store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
                     null, "running", null));
             RunMetrics metrics = new RunMetrics(meters, version.id());
-            RunContext ctx = new RunContext(runId, runDir, config, version, store, metrics, listener, settings);
+            RunContext ctx = new RunContext(runId, runDir, config, version, store, metrics, listener, settings,
+                    stop);
             List<Manifest.SceneEntry> scenes = new ArrayList<>();
             try (BatchExecutor executor = executors.open(ctx)) {
                 for (SceneSpec spec : config.scenes()) {
+                    stop.throwIfRequested();
                     scenes.add(new SceneJob(ctx, spec).run(executor));
                 }
+            } catch (StopRequest.Stopped e) {
+                store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
+                        Instant.now(), "stopped", null));
+                LOG.warn("run {} {}; run the same configuration again to resume", runId, e.getMessage());
+                throw e;
             }
             Manifest manifest = manifest(runId, started, version, store, metrics, scenes);
             Path manifestFile = runDir.resolve("manifest.json");

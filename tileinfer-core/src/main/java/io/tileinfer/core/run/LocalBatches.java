@@ -46,6 +46,9 @@ final class LocalBatches implements BatchExecutor {
         try {
             for (List<Tile> batch : plan.batches()) {
                 futures.add(workers.submit(() -> {
+                    if (run.stop().requested()) {
+                        return; // left pending for the next run
+                    }
                     TileReader reader = idle.poll();
                     if (reader == null) {
                         reader = new TileReader(plan.scene(), ctx.tileSize());
@@ -61,6 +64,7 @@ final class LocalBatches implements BatchExecutor {
             for (Future<?> future : futures) {
                 future.get();
             }
+            run.stop().throwIfRequested();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             futures.forEach(f -> f.cancel(true));

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /** What every scene of a run shares in the process that drives it, whatever executes the batches. */
 public record RunContext(String runId, Path runDir, PipelineConfig config, ModelVersion model, ResultStore store,
-                         RunMetrics metrics, RunListener listener, RunSettings settings) {
+                         RunMetrics metrics, RunListener listener, RunSettings settings,
+                         StopRequest stop) {
 
     /** Where each finished tile's cropped prediction waits for the scene's raster. */
     public Path chunkDir(String sceneId) {

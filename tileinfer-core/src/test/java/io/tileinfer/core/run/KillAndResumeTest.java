@@ -14,18 +14,33 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A real process killed with SIGKILL in the middle of a run; the run started again resumes. */
+/**
+ * A real process stopped in the middle of a run, by SIGKILL (nothing runs on the way out) or by SIGTERM (it stops
+ * itself: batches in flight finish, exit status 143); the run started again resumes.
+ */
 class KillAndResumeTest {
     private static final int TILES = 53 * 51; // 16 px tiles with a 2 px halo over 627 x 603
+    private static final int EXIT_ON_SIGTERM = 128 + 15;
 
     @Test
     void aKilledRunResumesWithoutLosingOrRepeatingWork(@TempDir Path dir) throws Exception {
+        interruptAndResume(dir, false);
+    }
+
+    @Test
+    void sigtermStopsAfterTheBatchesInFlightAndTheRunResumes(@TempDir Path dir) throws Exception {
+        interruptAndResume(dir, true);
+    }
+
+    private static void interruptAndResume(Path dir, boolean sigterm) throws Exception {
         Path registry = dir.resolve("models");
         TestModels.brightness(registry);
         String yaml = """
@@ -42,6 +57,7 @@ class KillAndResumeTest {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 RunMain.class.getName(), killed.toString(), "2")
+                .directory(dir.toFile()) // where a JVM crash would leave its hs_err file
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
         Path db = dir.resolve("killed/runs/results.db");
         int rowsSeen = 0;
@@ -53,8 +69,22 @@ class KillAndResumeTest {
             }
         }
         assertTrue(process.isAlive(), "the run finished before it could be killed; see " + dir.resolve("killed.log"));
-        process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-        process.waitFor();
+        if (sigterm) {
+            process.destroy();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "SIGTERM did not stop the run");
+            String log = Files.readString(dir.resolve("killed.log"));
+            assertEquals(EXIT_ON_SIGTERM, process.exitValue(), log);
+            assertTrue(log.contains("stopped by SIGTERM after the batches in flight finished"), log);
+            try (Stream<Path> files = Files.list(dir)) {
+                assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList());
+            }
+            try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + db)) {
+                assertEquals("stopped", store.runs().getFirst().status());
+            }
+        } else {
+            process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+            process.waitFor();
+        }
         int finishedAtKill = rows(db);
         assertTrue(finishedAtKill > 0 && finishedAtKill < TILES, "killed mid-run: " + finishedAtKill + " rows");
 
