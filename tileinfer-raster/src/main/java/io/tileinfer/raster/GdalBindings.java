@@ -398,10 +398,18 @@ final class GdalBindings {
     static int datasetRasterIo(MemorySegment dataset, int readOrWrite, Window window, MemorySegment buffer,
                                int bufferType, int bandCount, MemorySegment bandMap,
                                long pixelSpace, long lineSpace, long bandSpace) {
+        return datasetRasterIo(dataset, readOrWrite, window, buffer, window.width(), window.height(), bufferType,
+                bandCount, bandMap, pixelSpace, lineSpace, bandSpace);
+    }
+
+    /** A buffer smaller than the window makes GDAL read from the overviews (nearest neighbour: no extra arg). */
+    static int datasetRasterIo(MemorySegment dataset, int readOrWrite, Window window, MemorySegment buffer,
+                               int bufferWidth, int bufferHeight, int bufferType, int bandCount,
+                               MemorySegment bandMap, long pixelSpace, long lineSpace, long bandSpace) {
         try {
             return (int) GDAL_DATASET_RASTER_IO_EX.invokeExact(dataset, readOrWrite,
                     window.x(), window.y(), window.width(), window.height(), buffer,
-                    window.width(), window.height(), bufferType, bandCount, bandMap,
+                    bufferWidth, bufferHeight, bufferType, bandCount, bandMap,
                     pixelSpace, lineSpace, bandSpace, MemorySegment.NULL);
         } catch (Throwable t) {
             throw unchecked(t);
