@@ -135,7 +135,7 @@ final class WebPageData {
             versions.add(fields);
         }
         Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("registry", registry.toString());
+        reply.put("registry", registry.toAbsolutePath().normalize().toString());
         reply.put("aliases", aliases);
         reply.put("models", versions);
         return reply;

@@ -211,7 +211,7 @@ async function showScene(runId, sceneId) {
   $('tile-details').replaceChildren(Object.assign(document.createElement('p'),
     {textContent: 'Click a tile to see its row.'}));
   // For the browser test and for people poking at the page from the console.
-  window.tileinfer = {map: state.map, tiles: source, runId, sceneId, rendered: false};
+  window.tileinfer = {map: state.map, tiles: source, prediction: state.prediction, runId, sceneId, rendered: false};
   state.map.once('rendercomplete', () => { window.tileinfer.rendered = true; say(''); });
 }
 
@@ -294,7 +294,7 @@ async function showModels() {
       ['classes', model.classes.join(', ')], ['tile size / halo', model.tile_size + ' / ' + model.halo],
       ['ONNX SHA-256', model.onnx_sha256]];
     for (const [name, value] of Object.entries(model.metrics || {})) {
-      rows.push(['metric: ' + name, typeof value === 'object' ? JSON.stringify(value) : value]);
+      rows.push(['metric: ' + name, metric(value)]);
     }
     for (const [name, value] of rows) {
       const row = document.createElement('tr');
@@ -305,6 +305,16 @@ async function showModels() {
     div.append(title, facts);
     box.appendChild(div);
   }
+}
+
+/** A card metric for reading: numbers to 4 significant digits, objects as "name value" pairs. */
+function metric(value) {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+  if (Array.isArray(value)) return value.map(metric).join(', ');
+  if (value && typeof value === 'object') {
+    return Object.entries(value).map(([name, v]) => name + ' ' + metric(v)).join(' · ');
+  }
+  return String(value);
 }
 
 function fail(error) { say(error.message); console.error(error); }
