@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The web page in a real browser: runs the README's sample batch (configs/pipeline.yaml on the shared Landsat 8
-# scene, with the reference model trained into a temporary registry), starts `tileinfer serve` on it, and drives
-# Debian's headless Chromium over /ui with playwright-core (tileinfer-api/browser-test/ui-check.mjs). Screenshots
-# and the batch's quicklook are kept in target/ci-artifacts/ (ui.png, ui-models.png, batch-quicklook.png).
+# scene, with the reference model trained into a temporary registry), starts `tileinfer serve` on it with an API
+# key, and drives Debian's headless Chromium over /ui with playwright-core (tileinfer-api/browser-test/ui-check.mjs).
+# Screenshots and the batch's quicklook are kept in target/ci-artifacts/ (ui.png, ui-models.png, batch-quicklook.png).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -38,8 +38,11 @@ quicklook=$(dirname "$manifest")/predictions/LC80200392015216.quicklook.png
 cp "$quicklook" "$artifacts/batch-quicklook.png"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-tileinfer serve --registry "$work/models" --model production --store "jdbc:sqlite:$work/runs/results.db" \
-  --host 127.0.0.1 --port "$port" 2> "$work/server.log" &
+echo "ui-check-key" > "$work/key" # with an API key, as a shared server would have: the page must ask for it
+# java itself in the background (not the function), so that $! is the server's pid for the cleanup
+java --enable-native-access=ALL-UNNAMED -Xss16m -jar "$jar" serve --registry "$work/models" --model production \
+  --store "jdbc:sqlite:$work/runs/results.db" --host 127.0.0.1 --port "$port" --api-key-file "$work/key" \
+  > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 60); do
   curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null && break
@@ -47,7 +50,7 @@ for _ in $(seq 60); do
 done
 curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null || { tail -20 "$work/server.log" >&2; exit 1; }
 
-node tileinfer-api/browser-test/ui-check.mjs "http://127.0.0.1:$port" "$artifacts" "$run_id" \
+TILEINFER_UI_KEY=ui-check-key node tileinfer-api/browser-test/ui-check.mjs "http://127.0.0.1:$port" "$artifacts" "$run_id" \
   || { echo "ui: the browser check failed; server log:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
 kill -0 "$server" || { echo "ui: the server died during the check" >&2; tail -20 "$work/server.log" >&2; exit 1; }
 echo "ui: screenshots in $artifacts (ui.png, ui-models.png, batch-quicklook.png)"

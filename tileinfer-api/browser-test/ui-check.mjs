@@ -1,5 +1,5 @@
 // The web page in a real browser (Debian's headless Chromium, driven by playwright-core):
-//   node ui-check.mjs http://127.0.0.1:PORT OUT_DIR EXPECTED_RUN_ID
+//   [TILEINFER_UI_KEY=KEY] node ui-check.mjs http://127.0.0.1:PORT OUT_DIR EXPECTED_RUN_ID
 // The runs list shows the run, the map draws its tiles, clicking a tile shows its row, the opacity slider works,
 // the models page shows the production model, the page loads nothing from elsewhere and logs no error.
 // Screenshots: OUT_DIR/ui.png (runs and map with a tile's details) and OUT_DIR/ui-models.png.
@@ -7,6 +7,7 @@ import {chromium} from 'playwright-core';
 import assert from 'node:assert/strict';
 
 const [base, outDir, expectedRun] = process.argv.slice(2);
+const apiKey = process.env.TILEINFER_UI_KEY; // when the server has one: the page must ask for it
 if (!base || !outDir || !expectedRun) {
   console.error('usage: node ui-check.mjs BASE_URL OUT_DIR RUN_ID');
   process.exit(2);
@@ -33,15 +34,32 @@ const page = await browser.newPage({viewport: {width: 1500, height: 1250}});
 const problems = [];
 const elsewhere = [];
 page.on('pageerror', (error) => problems.push('page error: ' + error.message));
-page.on('console', (message) => { if (message.type() === 'error') problems.push('console: ' + message.text()); });
+page.on('console', (message) => {
+  // Chromium logs the first, refused request of a keyed server; that one is how the page learns to ask for the key.
+  const expected = apiKey && /status of 401/.test(message.text()) && problems.length === 0 && !keyGiven;
+  if (message.type() === 'error' && !expected) problems.push('console: ' + message.text());
+});
+let keyGiven = false;
 page.on('request', (request) => {
   const url = request.url();
   if (!url.startsWith(base) && !url.startsWith('blob:') && !url.startsWith('data:')) elsewhere.push(url);
 });
 
 try {
+  if (apiKey) {
+    await step('the page asks for the API key and shows no data without it', async () => {
+      await page.goto(base + '/ui');
+      await page.locator('#key-form').waitFor({state: 'visible', timeout: 30_000});
+      assert.equal(await page.locator('#runs-table tbody tr').count(), 0);
+      keyGiven = true;
+      await page.fill('#key-input', apiKey);
+      await page.click('#key-form button[type=submit]');
+      await page.locator('#key-form').waitFor({state: 'hidden'});
+    });
+  }
+
   await step('the runs list shows the run with its counts', async () => {
-    await page.goto(base + '/ui');
+    if (!apiKey) await page.goto(base + '/ui');
     const row = page.locator('#runs-table tbody tr', {hasText: expectedRun});
     await row.waitFor({timeout: 30_000});
     const cells = await row.locator('td').allTextContents();
