@@ -256,10 +256,18 @@ function legend() {
   const by = $('colour-by').value;
   const entries = by === 'status' ? Object.entries(STATUS_COLOURS)
     : state.scene.classes.map((c) => [c.name, c.color]);
-  box.append('prediction:');
-  for (const spec of state.scene.classes) swatch(box, spec.name, spec.color);
-  box.append('  tiles:');
-  for (const [name, colour] of entries) swatch(box, by === 'status' ? name : name + ' (more = stronger)', colour);
+  const prediction = group(box, 'prediction:');
+  for (const spec of state.scene.classes) swatch(prediction, spec.name, spec.color);
+  const tiles = group(box, 'tiles:');
+  for (const [name, colour] of entries) swatch(tiles, by === 'status' ? name : name + ' (more = stronger)', colour);
+}
+
+function group(box, title) {
+  const span = document.createElement('span');
+  span.className = 'legend-group';
+  span.textContent = title;
+  box.appendChild(span);
+  return span;
 }
 
 function swatch(box, name, colour) {
