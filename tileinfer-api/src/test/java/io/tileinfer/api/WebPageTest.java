@@ -123,6 +123,11 @@ class WebPageTest {
         assertEquals(64, first.at("/properties/input_sha256").asText().length());
         assertEquals("DONE", first.at("/properties/status").asText());
         assertTrue(first.at("/properties/class_fractions").has("cloud"));
+        // longitude and latitude through GDAL's OSR (gdaltransform gives -87.4968352830722 30.8099457467479)
+        assertEquals(-87.4968352830722, tiles.at("/scene/footprint_lon_lat/coordinates/0/0/0").asDouble(), 1e-9);
+        assertEquals(30.8099457467479, tiles.at("/scene/footprint_lon_lat/coordinates/0/0/1").asDouble(), 1e-9);
+        double lon = first.at("/properties/centre_lon_lat/0").asDouble();
+        assertTrue(lon > -87.497 && lon < -87.47, "the first tile's centre is near the north-west corner: " + lon);
     }
 
     @Test

@@ -175,8 +175,10 @@ async function showScene(runId, sceneId) {
   state.scene = scene;
   $('scene').hidden = false;
   $('scene-id').textContent = sceneId;
+  const corners = scene.footprint_lon_lat ? scene.footprint_lon_lat.coordinates[0].slice(0, 4) : [];
+  const centre = corners.length ? lonLat(corners.reduce((a, c) => [a[0] + c[0] / 4, a[1] + c[1] / 4], [0, 0])) : '';
   $('scene-crs').textContent = scene.crs + ', ' + scene.width + ' × ' + scene.height + ' pixels, ' +
-    tiles.features.length + ' tiles';
+    tiles.features.length + ' tiles' + (centre ? ', centre ' + centre : '');
 
   const colourBy = $('colour-by');
   colourBy.replaceChildren(new Option('status', 'status'));
@@ -200,8 +202,11 @@ async function showScene(runId, sceneId) {
   previousUrls.forEach((url) => URL.revokeObjectURL(url));
   state.tiles = source;
   state.selected = null;
+  const position = new ol.control.MousePosition({projection, className: 'mouse-position',
+    coordinateFormat: (c) => 'E ' + c[0].toFixed(0) + '  N ' + c[1].toFixed(0) + ' (' + scene.crs + ')'});
   state.map = new ol.Map({target: 'map', layers,
     view: new ol.View({projection, extent: scene.extent, constrainOnlyCenter: true})});
+  state.map.addControl(position);
   state.map.getView().fit(scene.extent, {padding: [10, 10, 10, 10]});
   state.map.on('singleclick', (event) => {
     const feature = state.map.forEachFeatureAtPixel(event.pixel, (f) => f,
@@ -230,7 +235,8 @@ function selectTile(feature) {
     .map(([name, value]) => name + ' ' + (100 * value).toFixed(1) + ' %').join(', ');
   const rows = [['tile', p.tile_id], ['status', p.status], ['window', 'x ' + w.x + ', y ' + w.y + ', ' + w.width +
     ' × ' + w.height + ' px'], ['input SHA-256', p.input_sha256], ['latency', p.latency_ms.toFixed(1) + ' ms'],
-    ['attempts', p.attempts], ['class fractions', fractions], ['error', p.error], ['cause', p.cause],
+    ['attempts', p.attempts], ['class fractions', fractions],
+    ['centre', p.centre_lon_lat ? lonLat(p.centre_lon_lat) : null], ['error', p.error], ['cause', p.cause],
     ['model version', p.model_version]];
   const heading = document.createElement('h3');
   heading.textContent = 'Tile ' + p.tile_id;
@@ -323,6 +329,12 @@ function metric(value) {
     return Object.entries(value).map(([name, v]) => name + ' ' + metric(v)).join(' · ');
   }
   return String(value);
+}
+
+/** "30.7283° N, 87.3982° W" from [longitude, latitude]. */
+function lonLat([lon, lat]) {
+  return Math.abs(lat).toFixed(4) + '° ' + (lat >= 0 ? 'N' : 'S') + ', ' + Math.abs(lon).toFixed(4) + '° ' +
+    (lon >= 0 ? 'E' : 'W');
 }
 
 function fail(error) { say(error.message); console.error(error); }
