@@ -104,6 +104,7 @@ try {
       const pixel = window.tileinfer.map.getPixelFromCoordinate([(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2]);
       return {pixel, id: feature.get('tile_id'), window: feature.get('window'), sha: feature.get('input_sha256')};
     });
+    await page.locator('#map').scrollIntoViewIfNeeded();
     const box = await page.locator('#map').boundingBox();
     await page.mouse.click(box.x + target.pixel[0], box.y + target.pixel[1]);
     const table = page.locator('#tile-table');

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tileinfer.core.output.Quicklook;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.ModelCard;
+import io.tileinfer.raster.RasterException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,13 @@ final class ScenePictures {
         if (bands.isEmpty()) {
             throw ApiException.notFound("run " + runId + ": the manifest names no local input of scene " + sceneId);
         }
-        return Quicklook.png(Quicklook.imagery(bands, Quicklook.size(ref.output(), side)));
+        try {
+            return Quicklook.png(Quicklook.imagery(bands, Quicklook.size(ref.output(), side)));
+        } catch (RasterException unreadable) {
+            // damaged inputs (often why tiles failed): the page goes on without a background
+            throw new ApiException(422, "unreadable", "scene " + sceneId + " of run " + runId
+                    + ": its imagery cannot be read: " + unreadable.getMessage());
+        }
     }
 
     /**

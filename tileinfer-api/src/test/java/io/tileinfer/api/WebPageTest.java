@@ -187,6 +187,9 @@ class WebPageTest {
         assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=big"), 400, "size");
         assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=99999"), 400, "4096");
         assertError(http.get("/ui/assets/secret.txt"), 404, "no such asset");
+        // the truncated input's missing blocks: a clear error, and the page goes on without a background
+        assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/truncated/imagery.png"), 422,
+                "its imagery cannot be read: ");
         assertEquals(404, http.get("/ui/assets/..%2F..%2Fpipeline.yaml").statusCode());
         assertEquals(404, http.get("/ui/assets/../../etc/passwd").statusCode());
         // read-only: every other method is refused

@@ -149,7 +149,8 @@ function tileStyle(feature) {
     const colour = ol.color.asArray(spec ? spec.color : '#ffffff');
     const fraction = (props.class_fractions || {})[by] || 0;
     fill = [colour[0], colour[1], colour[2], 0.05 + 0.8 * fraction];
-    stroke = 'rgba(255,255,255,0.5)';
+    // a failed tile has no fractions: its outline says why it is empty
+    stroke = props.status === 'FAILED' ? STATUS_COLOURS.FAILED : 'rgba(255,255,255,0.5)';
   }
   return new ol.style.Style({
     fill: new ol.style.Fill({color: fill}),
@@ -261,11 +262,12 @@ function legend() {
   box.replaceChildren();
   const by = $('colour-by').value;
   const entries = by === 'status' ? Object.entries(STATUS_COLOURS)
-    : state.scene.classes.map((c) => [c.name, c.color]);
+    : state.scene.classes.filter((c) => c.name === by).map((c) => [c.name + ' fraction (more = stronger)', c.color])
+      .concat([['FAILED', STATUS_COLOURS.FAILED]]);
   const prediction = group(box, 'prediction:');
   for (const spec of state.scene.classes) swatch(prediction, spec.name, spec.color);
   const tiles = group(box, 'tiles:');
-  for (const [name, colour] of entries) swatch(tiles, by === 'status' ? name : name + ' (more = stronger)', colour);
+  for (const [name, colour] of entries) swatch(tiles, name, colour);
 }
 
 function group(box, title) {

@@ -2,6 +2,7 @@ package io.tileinfer.core.output;
 
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.ClassSpec;
+import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RasterReader;
 
 import javax.imageio.ImageIO;
@@ -160,7 +161,15 @@ public final class Quicklook {
     public static Path write(Path prediction, List<ImageryBand> imagery, List<ClassSpec> classes, String title)
             throws IOException {
         Size size = size(prediction, BATCH_SIDE);
-        BufferedImage picture = composite(imagery(imagery, size), classes(prediction, classes, size), classes, title);
+        BufferedImage background;
+        try {
+            background = imagery(imagery, size);
+        } catch (RasterException unreadable) {
+            // A damaged input (the reason some tiles failed) still deserves a picture of what was predicted.
+            background = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_INT_RGB);
+            title = title + " (imagery unreadable)";
+        }
+        BufferedImage picture = composite(background, classes(prediction, classes, size), classes, title);
         Path target = fileFor(prediction);
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.write(temp, png(picture));

@@ -176,6 +176,8 @@ class BatchRunnerTest {
         assertEquals("DONE", manifest.scenes().get(0).status());
         Manifest.SceneEntry truncated = manifest.scenes().get(1);
         assertEquals("PARTIAL", truncated.status());
+        // its imagery cannot be read whole, its quicklook shows the predicted tiles all the same
+        assertTrue(Files.size(summary.runDir().resolve("predictions/truncated.quicklook.png")) > 1000);
         assertTrue(truncated.tiles().failed() > 0, "the missing blocks fail");
         assertTrue(truncated.tiles().done() > 0, "nothing else does");
         Manifest.SceneEntry broken = manifest.scenes().get(2);
