@@ -37,6 +37,9 @@ final class WebPageData {
     record SceneRef(RunRecord run, SceneResult scene, Path output) {
     }
 
+    /** Failed tiles listed in a run's JSON; a run where everything failed need not send every row. */
+    static final int MAX_FAILURES = 1000;
+
     private final ResultStore store;
     private final Path registry;
 
@@ -72,14 +75,16 @@ final class WebPageData {
             fields.put("map", localOutput(scene).isPresent());
             scenes.add(fields);
         }
+        List<TileResult> failed = store.failures(runId);
         List<Map<String, Object>> failures = new ArrayList<>();
-        for (TileResult tile : store.failures(runId)) {
+        for (TileResult tile : failed.subList(0, Math.min(failed.size(), MAX_FAILURES))) {
             failures.add(tile(tile));
         }
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("run", summary(run));
         reply.put("manifest", manifest(run).orElse(null));
         reply.put("scenes", scenes);
+        reply.put("failures_total", failed.size());
         reply.put("failures", failures);
         return reply;
     }

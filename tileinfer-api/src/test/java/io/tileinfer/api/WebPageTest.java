@@ -98,6 +98,7 @@ class WebPageTest {
         assertTrue(detail.at("/scenes/0/map").asBoolean());
         JsonNode failures = detail.get("failures");
         assertEquals(run.counts().failed(), failures.size());
+        assertEquals(run.counts().failed(), detail.get("failures_total").asLong());
         for (JsonNode failure : failures) {
             assertEquals("FAILED", failure.get("status").asText());
             assertEquals("read", failure.get("cause").asText());

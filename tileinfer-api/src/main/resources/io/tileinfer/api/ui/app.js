@@ -118,7 +118,8 @@ async function showRun(runId) {
 
   const failures = $('failures-table').querySelector('tbody');
   failures.replaceChildren();
-  $('failure-count').textContent = '(' + data.failures.length + ')';
+  $('failure-count').textContent = '(' + data.failures_total +
+    (data.failures_total > data.failures.length ? ', the first ' + data.failures.length + ' below' : '') + ')';
   for (const tile of data.failures) {
     const row = document.createElement('tr');
     cell(row, tile.tile_id);
