@@ -2,6 +2,9 @@ package io.tileinfer.api;
 
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.ResultStores;
+import io.tileinfer.core.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +24,7 @@ import java.util.Map;
  */
 final class WebPage implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WebPage.class);
     private static final String OL = "META-INF/resources/webjars/ol/10.7.0/";
     private static final String OURS = "io/tileinfer/api/ui/";
     private static final Map<String, Asset> ASSETS = Map.of(
@@ -60,7 +64,16 @@ final class WebPage implements AutoCloseable {
     static WebPage open(String storeUrl, Path registry) {
         boolean absent = storeUrl == null || storeUrl.startsWith("jdbc:sqlite:")
                 && !Files.isRegularFile(Path.of(storeUrl.substring("jdbc:sqlite:".length())));
-        return new WebPage(absent ? null : ResultStores.open(storeUrl), registry);
+        if (absent) {
+            return new WebPage(null, registry);
+        }
+        try {
+            return new WebPage(ResultStores.open(storeUrl), registry);
+        } catch (StoreException unreachable) {
+            // The page is an extra: a store that is down must not keep the inference API from starting.
+            LOG.warn("the web page shows no run: {}", unreachable.getMessage());
+            return new WebPage(null, registry);
+        }
     }
 
     List<Route> routes() {

@@ -228,7 +228,8 @@ final class WebPageData {
 
     private RunRecord requireRun(String runId) {
         if (store == null) {
-            throw ApiException.notFound("no result store: start the server with --store");
+            throw ApiException.notFound("no result store: start the server with --store (or it could not be "
+                    + "opened: see the server's log)");
         }
         return store.run(runId).orElseThrow(() -> ApiException.notFound("no such run: " + runId));
     }

@@ -232,6 +232,16 @@ class WebPageTest {
         } finally {
             bare.shutdown();
         }
+        // a store that cannot be opened leaves the API serving, and the page without runs
+        ApiServer down = ApiServer.start(dir.resolve("models"), "production", ApiSettings.defaults(),
+                "jdbc:postgresql://127.0.0.1:1/tileinfer?user=nobody&connectTimeout=2");
+        try {
+            Http client = new Http(down.port());
+            assertEquals(200, client.get("/v2/health/ready").statusCode());
+            assertFalse(Http.json(client.get("/ui/api/runs")).get("store").asBoolean());
+        } finally {
+            down.shutdown();
+        }
     }
 
     private static JsonNode json(String path) throws Exception {
