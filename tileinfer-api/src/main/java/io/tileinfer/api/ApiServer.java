@@ -29,21 +29,29 @@ public final class ApiServer implements AutoCloseable {
 
     private final ApiContext context;
     private final WebServer server;
+    private final WebPage webPage;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int exitStatus;
 
-    private ApiServer(ApiContext context, WebServer server) {
+    private ApiServer(ApiContext context, WebServer server, WebPage webPage) {
         this.context = context;
         this.server = server;
+        this.webPage = webPage;
+    }
+
+    /** The API without a result store: the web page lists no run (its models still show). */
+    public static ApiServer start(Path registry, String versionOrAlias, ApiSettings settings) {
+        return start(registry, versionOrAlias, settings, null);
     }
 
     /**
-     * Loads the model from the registry and starts listening.
+     * Loads the model from the registry and starts listening; the web page under {@code /ui} reads the runs of the
+     * result store at {@code storeUrl} (null for none) and the registry's models.
      *
      * @throws io.tileinfer.model.ModelException when the version or alias is unknown or the model cannot be loaded
      */
-    public static ApiServer start(Path registry, String versionOrAlias, ApiSettings settings) {
+    public static ApiServer start(Path registry, String versionOrAlias, ApiSettings settings, String storeUrl) {
         ServedModel served = ServedModel.load(registry, versionOrAlias);
         Admission admission = new Admission(settings.maxInFlight());
         Readiness readiness = new Readiness();
@@ -51,19 +59,22 @@ public final class ApiServer implements AutoCloseable {
         ApiContext context = new ApiContext(served, settings,
                 settings.apiKey() == null ? null : new ApiKey(settings.apiKey()), admission, readiness, metrics,
                 new InferencePool(settings.workers()), new TileInference(served, metrics.inference()));
+        WebPage webPage = WebPage.open(storeUrl, registry);
+        List<Route> routes = new ArrayList<>(routes(context));
+        routes.addAll(webPage.routes());
         WebServer server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false) // ours drains first, see shutdown()
                 .connectionOptions(options -> options.readTimeout(settings.requestTimeout()))
-                .routing(routing -> register(routing, routes(context), context))
+                .routing(routing -> register(routing, routes, context))
                 .build()
                 .start();
         readiness.set(true);
         LOG.atInfo().addKeyValue("model_version", served.id()).addKeyValue("port", server.port())
                 .log("serving model {} version {} (asked for as {}) on http://{}:{}", served.name(), served.id(),
                         served.requestedAs(), settings.host(), server.port());
-        return new ApiServer(context, server);
+        return new ApiServer(context, server, webPage);
     }
 
     private static List<Route> routes(ApiContext context) {
@@ -129,6 +140,7 @@ public final class ApiServer implements AutoCloseable {
             boolean idle = context.readiness().awaitIdle(settings.shutdownTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
             server.stop();
+            webPage.close();
             if (idle) {
                 context.pool().close();
                 context.metrics().close();

@@ -43,10 +43,10 @@ final class Exchange implements Handler {
         Reply reply;
         boolean admitted = false;
         try {
+            if (route.keyed() && context.apiKey() != null) {
+                context.apiKey().check(call.header("Authorization").orElse(null));
+            }
             if (route.inference()) {
-                if (context.apiKey() != null) {
-                    context.apiKey().check(call.header("Authorization").orElse(null));
-                }
                 context.admission().enter();
                 admitted = true;
             }

@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 /** {@code tileinfer serve}: the online inference API for one model version. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model over HTTP: Open Inference Protocol v2 and GeoTIFF tiles (POST /v1/predict). "
+        description = "Serve a model over HTTP: Open Inference Protocol v2 and GeoTIFF tiles (POST /v1/predict), "
+                + "and the read-only web page of runs, maps and models at /ui. "
                 + "SIGTERM drains: readiness turns false, requests in flight finish, then it exits.")
 final class ServeCommand implements Callable<Integer> {
 
@@ -52,6 +53,11 @@ final class ServeCommand implements Callable<Integer> {
             + "(or set TILEINFER_API_KEY); without either they are open.")
     Path apiKeyFile;
 
+    @Option(names = "--store", description = "The result store whose runs the web page (/ui) shows, e.g. "
+            + "jdbc:sqlite:runs/results.db or jdbc:postgresql://... (default: TILEINFER_STORE_URL, else "
+            + "jdbc:sqlite:runs/results.db).")
+    String store;
+
     @Option(names = "--shutdown-delay", defaultValue = "0", description = "Seconds readiness reports false before the server stops taking requests, on SIGTERM (default: ${DEFAULT-VALUE}).")
     int shutdownDelaySeconds;
 
@@ -64,9 +70,17 @@ final class ServeCommand implements Callable<Integer> {
                 workers != null ? workers : Runtime.getRuntime().availableProcessors(),
                 Duration.ofSeconds(requestTimeoutSeconds), apiKey(), crs == null ? null : Crs.parse(crs),
                 Duration.ofSeconds(shutdownDelaySeconds), Duration.ofSeconds(shutdownTimeoutSeconds));
-        ApiServer server = ApiServer.start(registry, model, settings);
+        ApiServer server = ApiServer.start(registry, model, settings, storeUrl());
         server.drainOnSignals();
         return server.awaitStopped();
+    }
+
+    private String storeUrl() {
+        if (store != null) {
+            return store;
+        }
+        String fromEnvironment = System.getenv("TILEINFER_STORE_URL");
+        return fromEnvironment == null || fromEnvironment.isBlank() ? "jdbc:sqlite:runs/results.db" : fromEnvironment;
     }
 
     private String apiKey() throws IOException {

@@ -8,6 +8,7 @@ import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.SceneStatus;
 import io.tileinfer.core.store.StoreException;
+import io.tileinfer.core.store.TileCounts;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.raster.Window;
@@ -25,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The shared result store: PostgreSQL through a connection pool, its schema kept by Flyway migrations. Many
@@ -151,17 +153,40 @@ public final class PostgresResultStore implements ResultStore {
 
     @Override
     public List<TileResult> tiles(String runId) {
+        return tilesWhere("run_id = ? ORDER BY scene_id COLLATE \"C\", tile_index", runId);
+    }
+
+    @Override
+    public List<TileResult> tiles(String runId, String sceneId) {
+        return tilesWhere("run_id = ? AND scene_id = ? ORDER BY tile_index", runId, sceneId);
+    }
+
+    @Override
+    public List<TileResult> failures(String runId) {
+        return tilesWhere("run_id = ? AND status = 'FAILED' ORDER BY scene_id COLLATE \"C\", tile_index", runId);
+    }
+
+    @Override
+    public TileCounts tileCounts(String runId) {
+        Map<String, Long> counts = new HashMap<>();
+        query("count tiles", "SELECT status, COUNT(*) FROM tile_results WHERE run_id = ? GROUP BY status",
+                rs -> counts.put(rs.getString(1), rs.getLong(2)), runId);
+        return TileCounts.of(counts);
+    }
+
+    private List<TileResult> tilesWhere(String condition, Object... parameters) {
         List<TileResult> tiles = new ArrayList<>();
         query("read tiles", """
                 SELECT run_id, scene_id, tile_id, tile_index, x, y, width, height, min_x, min_y, max_x, max_y,
                        status, error, cause, attempts, class_fractions, latency_ms, input_sha256, model_version
-                FROM tile_results WHERE run_id = ? ORDER BY scene_id COLLATE "C", tile_index""",
+                FROM tile_results WHERE\s""" + condition,
                 rs -> tiles.add(new TileResult(
                         rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
                         new Window(rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8)),
                         new double[]{rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)},
                         TileStatus.valueOf(rs.getString(13)), rs.getString(14), rs.getString(15), rs.getInt(16),
-                        ClassFractionsJson.read(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))), runId);
+                        ClassFractionsJson.read(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))),
+                parameters);
         return tiles;
     }
 
@@ -179,13 +204,22 @@ public final class PostgresResultStore implements ResultStore {
 
     @Override
     public List<RunRecord> runs() {
+        return runsWhere("TRUE ORDER BY started_at DESC");
+    }
+
+    @Override
+    public Optional<RunRecord> run(String runId) {
+        return runsWhere("run_id = ?", runId).stream().findFirst();
+    }
+
+    private List<RunRecord> runsWhere(String condition, Object... parameters) {
         List<RunRecord> runs = new ArrayList<>();
         query("read runs", """
                 SELECT run_id, config_path, config_sha256, model_version, started_at, finished_at, status, manifest
-                FROM runs ORDER BY started_at DESC""", rs -> runs.add(new RunRecord(rs.getString(1),
+                FROM runs WHERE\s""" + condition, rs -> runs.add(new RunRecord(rs.getString(1),
                 rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
                 rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(), rs.getString(7),
-                rs.getString(8))));
+                rs.getString(8))), parameters);
         return runs;
     }
 

@@ -49,6 +49,13 @@ class PostgresResultStoreTest {
     }
 
     @Test
+    void theReadQueriesOfTheWebPage() {
+        try (ResultStore store = ResultStores.open(url)) {
+            io.tileinfer.core.store.ReadQueries.check(store);
+        }
+    }
+
+    @Test
     void upsertsNeverDuplicateARowAndSurviveReopening() {
         Instant started = Instant.parse("2026-01-02T03:04:05.123456Z");
         try (ResultStore store = ResultStores.open(url)) {

@@ -31,6 +31,23 @@ public record Crs(String wkt, Integer epsg) implements Serializable {
     }
 
     /**
+     * Points of this CRS as longitude and latitude in degrees (WGS 84, EPSG:4326), transformed by GDAL (OSR):
+     * {@code x0, y0, x1, y1, ...} in, {@code lon0, lat0, lon1, lat1, ...} out.
+     *
+     * @throws RasterException when GDAL cannot transform them
+     */
+    public double[] toLonLat(double... xy) {
+        if (xy.length % 2 != 0) {
+            throw new IllegalArgumentException("expected x, y pairs, found " + xy.length + " numbers");
+        }
+        Gdal.init();
+        try (SpatialRef source = SpatialRef.fromWkt(wkt, label());
+             SpatialRef wgs84 = SpatialRef.fromUserInput("EPSG:4326")) {
+            return source.transform(wgs84, xy, label());
+        }
+    }
+
+    /**
      * A CRS from "EPSG:32616", WKT or anything else OSRSetFromUserInput accepts.
      *
      * @throws RasterException (located at the text itself) when GDAL cannot make a CRS of it

@@ -101,6 +101,14 @@ final class GdalBindings {
             function("OSRGetAuthorityCode", ADDRESS, ADDRESS, ADDRESS);
     private static final MethodHandle OSR_AUTO_IDENTIFY_EPSG = function("OSRAutoIdentifyEPSG", JAVA_INT, ADDRESS);
     private static final MethodHandle OSR_IS_SAME = function("OSRIsSame", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle OSR_SET_AXIS_MAPPING_STRATEGY =
+            function("OSRSetAxisMappingStrategy", null, ADDRESS, JAVA_INT);
+    private static final MethodHandle OCT_NEW_COORDINATE_TRANSFORMATION =
+            function("OCTNewCoordinateTransformation", ADDRESS, ADDRESS, ADDRESS);
+    private static final MethodHandle OCT_DESTROY_COORDINATE_TRANSFORMATION =
+            function("OCTDestroyCoordinateTransformation", null, ADDRESS);
+    private static final MethodHandle OCT_TRANSFORM =
+            function("OCTTransform", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
 
     // cpl_conv.h, cpl_error.h, cpl_vsi.h
     private static final MethodHandle CPL_SET_CONFIG_OPTION =
@@ -398,10 +406,18 @@ final class GdalBindings {
     static int datasetRasterIo(MemorySegment dataset, int readOrWrite, Window window, MemorySegment buffer,
                                int bufferType, int bandCount, MemorySegment bandMap,
                                long pixelSpace, long lineSpace, long bandSpace) {
+        return datasetRasterIo(dataset, readOrWrite, window, buffer, window.width(), window.height(), bufferType,
+                bandCount, bandMap, pixelSpace, lineSpace, bandSpace);
+    }
+
+    /** A buffer smaller than the window makes GDAL read from the overviews (nearest neighbour: no extra arg). */
+    static int datasetRasterIo(MemorySegment dataset, int readOrWrite, Window window, MemorySegment buffer,
+                               int bufferWidth, int bufferHeight, int bufferType, int bandCount,
+                               MemorySegment bandMap, long pixelSpace, long lineSpace, long bandSpace) {
         try {
             return (int) GDAL_DATASET_RASTER_IO_EX.invokeExact(dataset, readOrWrite,
                     window.x(), window.y(), window.width(), window.height(), buffer,
-                    window.width(), window.height(), bufferType, bandCount, bandMap,
+                    bufferWidth, bufferHeight, bufferType, bandCount, bandMap,
                     pixelSpace, lineSpace, bandSpace, MemorySegment.NULL);
         } catch (Throwable t) {
             throw unchecked(t);
@@ -506,6 +522,43 @@ final class GdalBindings {
     static boolean isSame(MemorySegment srs, MemorySegment other) {
         try {
             return (int) OSR_IS_SAME.invokeExact(srs, other) != 0;
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** OAMS_TRADITIONAL_GIS_ORDER: x = easting or longitude, y = northing or latitude, whatever the CRS says. */
+    static final int OAMS_TRADITIONAL_GIS_ORDER = 0;
+
+    static void setAxisMappingStrategy(MemorySegment srs, int strategy) {
+        try {
+            OSR_SET_AXIS_MAPPING_STRATEGY.invokeExact(srs, strategy);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** @return NULL when GDAL cannot transform between the two (the error is in CPLGetLastErrorMsg) */
+    static MemorySegment newCoordinateTransformation(MemorySegment source, MemorySegment target) {
+        try {
+            return (MemorySegment) OCT_NEW_COORDINATE_TRANSFORMATION.invokeExact(source, target);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    static void destroyCoordinateTransformation(MemorySegment transformation) {
+        try {
+            OCT_DESTROY_COORDINATE_TRANSFORMATION.invokeExact(transformation);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** Transforms {@code count} points in place; true when every point was transformed. */
+    static boolean transform(MemorySegment transformation, int count, MemorySegment x, MemorySegment y) {
+        try {
+            return (int) OCT_TRANSFORM.invokeExact(transformation, count, x, y, MemorySegment.NULL) != 0;
         } catch (Throwable t) {
             throw unchecked(t);
         }

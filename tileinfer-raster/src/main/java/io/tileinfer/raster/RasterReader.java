@@ -144,6 +144,40 @@ public final class RasterReader implements AutoCloseable {
         readInto(window, bands, MemorySegment.ofBuffer(dst));
     }
 
+    /**
+     * Reads the whole raster's band (1-based) resampled to {@code width x height} as float32, row by row. GDAL
+     * takes the pixels from the overview closest to that size (nearest neighbour), so a quicklook of a large COG
+     * reads a fraction of it.
+     */
+    public float[] readDownsampled(int band, int bufferWidth, int bufferHeight) {
+        Window all = new Window(0, 0, width, height);
+        if (bufferWidth < 1 || bufferHeight < 1 || bufferWidth > width || bufferHeight > height) {
+            throw new IllegalArgumentException(bufferWidth + "x" + bufferHeight + " is not a size between 1x1 and "
+                    + width + "x" + height);
+        }
+        checkRequest(all, new int[]{band}, Long.MAX_VALUE);
+        long values = (long) bufferWidth * bufferHeight;
+        float[] dst = new float[Math.toIntExact(values)];
+        int status;
+        GdalError failure;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(values * FLOAT_BYTES, 64);
+            GdalBindings.errorReset();
+            status = GdalBindings.datasetRasterIo(dataset, GdalBindings.GF_READ, all, buffer, bufferWidth,
+                    bufferHeight, GDT_FLOAT32, 1, arena.allocateFrom(JAVA_INT, band), FLOAT_BYTES,
+                    FLOAT_BYTES * bufferWidth, FLOAT_BYTES * values);
+            failure = status == GdalBindings.CE_NONE ? null : GdalError.last();
+            if (failure == null) {
+                MemorySegment.copy(buffer, JAVA_FLOAT, 0, dst, 0, dst.length);
+            }
+        }
+        if (failure != null) {
+            throw failure.exception(location, gdalPath, "cannot read band " + band + " at " + bufferWidth + "x"
+                    + bufferHeight);
+        }
+        return dst;
+    }
+
     private long checkRequest(Window window, int[] bands, long capacity) {
         requireOpen();
         if (window.isEmpty() || window.x() < 0 || window.y() < 0

@@ -1,6 +1,7 @@
 package io.tileinfer.raster;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -79,6 +80,41 @@ final class SpatialRef implements AutoCloseable {
             } finally {
                 GdalBindings.vsiFree(wkt);
             }
+        }
+    }
+
+    /**
+     * Transforms points given as {@code x0, y0, x1, y1, ...} (easting/northing or longitude/latitude, in that
+     * order whatever the CRSs' axis order) from this CRS to {@code target}.
+     */
+    double[] transform(SpatialRef target, double[] xy, String location) {
+        int count = xy.length / 2;
+        GdalBindings.setAxisMappingStrategy(handle, GdalBindings.OAMS_TRADITIONAL_GIS_ORDER);
+        GdalBindings.setAxisMappingStrategy(target.handle, GdalBindings.OAMS_TRADITIONAL_GIS_ORDER);
+        GdalBindings.errorReset();
+        MemorySegment transformation = GdalBindings.newCoordinateTransformation(handle, target.handle);
+        if (transformation.address() == 0) {
+            throw new RasterException(location, "no coordinate transformation: " + GdalBindings.lastErrorMessage());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(JAVA_DOUBLE, count);
+            MemorySegment y = arena.allocate(JAVA_DOUBLE, count);
+            for (int i = 0; i < count; i++) {
+                x.setAtIndex(JAVA_DOUBLE, i, xy[2 * i]);
+                y.setAtIndex(JAVA_DOUBLE, i, xy[2 * i + 1]);
+            }
+            if (!GdalBindings.transform(transformation, count, x, y)) {
+                throw new RasterException(location, "cannot transform " + count + " points: "
+                        + GdalBindings.lastErrorMessage());
+            }
+            double[] out = new double[2 * count];
+            for (int i = 0; i < count; i++) {
+                out[2 * i] = x.getAtIndex(JAVA_DOUBLE, i);
+                out[2 * i + 1] = y.getAtIndex(JAVA_DOUBLE, i);
+            }
+            return out;
+        } finally {
+            GdalBindings.destroyCoordinateTransformation(transformation);
         }
     }
 

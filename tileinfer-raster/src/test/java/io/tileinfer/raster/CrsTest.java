@@ -19,6 +19,20 @@ class CrsTest {
     }
 
     @Test
+    void transformsToLongitudeAndLatitudeAsGdaltransformDoes() {
+        // echo '452475 3408645' | gdaltransform -s_srs EPSG:32616 -t_srs EPSG:4326 -output_xy
+        double[] lonLat = Crs.parse("EPSG:32616").toLonLat(452475, 3408645, 471285, 3390555);
+        double[] expected = {-87.4968352830722, 30.8099457467479, -87.2996895765519, 30.6473156748621};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], lonLat[i], 1e-9);
+        }
+        // EPSG:4326's own axis order is latitude first: the result is longitude first all the same
+        double[] same = Crs.parse("EPSG:4326").toLonLat(-87.5, 30.8);
+        assertEquals(-87.5, same[0], 1e-12);
+        assertEquals(30.8, same[1], 1e-12);
+    }
+
+    @Test
     void sameAsComparesDefinitionsNotText() {
         Crs utm = Crs.parse("EPSG:32616");
         Crs fromWkt = Crs.parse(utm.wkt());

@@ -78,6 +78,26 @@ public final class FlakyStoreProvider implements ResultStoreProvider {
         }
 
         @Override
+        public java.util.Optional<RunRecord> run(String runId) {
+            return store.run(runId);
+        }
+
+        @Override
+        public List<TileResult> tiles(String runId, String sceneId) {
+            return store.tiles(runId, sceneId);
+        }
+
+        @Override
+        public List<TileResult> failures(String runId) {
+            return store.failures(runId);
+        }
+
+        @Override
+        public io.tileinfer.core.store.TileCounts tileCounts(String runId) {
+            return store.tileCounts(runId);
+        }
+
+        @Override
         public void close() {
             store.close();
         }

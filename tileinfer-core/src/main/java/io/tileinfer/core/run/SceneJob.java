@@ -5,6 +5,7 @@ import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.output.PredictionAssembler;
 import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.output.Quicklook;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.scene.SceneInspector;
 import io.tileinfer.core.scene.ValidationIssue;
@@ -76,6 +77,9 @@ final class SceneJob {
 
         Path output = ctx.prediction(scene.id());
         if (finishedBefore == tiles.size() && alreadyAssembled(scene.id(), output)) {
+            if (!java.nio.file.Files.isRegularFile(Quicklook.fileFor(output))) {
+                writeQuicklook(scene, output); // a run killed between the raster and its quicklook
+            }
             ctx.listener().sceneFinished(scene.id());
             return entry(scene, SceneStatus.DONE, counts(tiles, before), inputs, output, Hashing.sha256(output));
         }
@@ -104,6 +108,7 @@ final class SceneJob {
         PredictionAssembler.assemble(scene, tiles, predicted, chunks, outputBands(), outputMetadata(scene), output);
         ctx.metrics().record("assemble", System.nanoTime() - start);
         String sha = Hashing.sha256(output);
+        writeQuicklook(scene, output);
         SceneStatus status = counts.failed() == 0 ? SceneStatus.DONE : SceneStatus.PARTIAL;
         ctx.store().saveScene(new SceneResult(ctx.runId(), scene.id(), status, null, tiles.size(),
                 output.toString(), sha));
@@ -113,6 +118,21 @@ final class SceneJob {
         LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
                 counts.skipped(), counts.failed(), output);
         return entry(scene, status, counts, inputs, output, sha);
+    }
+
+    /**
+     * The picture for people who never open the page. It is derived from the raster, not part of it: a failure is
+     * logged and the scene goes on.
+     */
+    private void writeQuicklook(Scene scene, Path output) {
+        List<Quicklook.ImageryBand> bands = scene.bands().stream()
+                .map(b -> new Quicklook.ImageryBand(b.location(), b.index())).toList();
+        try {
+            Quicklook.write(output, Quicklook.displayBands(ctx.model().card().bands(), bands),
+                    ctx.model().card().classes(), scene.id() + " \u00b7 " + ctx.model().id());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("scene {}: cannot write the quicklook {}: {}", scene.id(), Quicklook.fileFor(output), e.toString());
+        }
     }
 
     private Manifest.SceneEntry entry(Scene scene, SceneStatus status, Manifest.Counts counts,

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The embedded result store: SQLite through JDBC, one file. The SQL is the standard upsert
@@ -147,16 +148,39 @@ public final class JdbcResultStore implements ResultStore {
 
     @Override
     public synchronized List<TileResult> tiles(String runId) {
+        return tilesWhere("run_id = ? ORDER BY scene_id, tile_index", runId);
+    }
+
+    @Override
+    public synchronized List<TileResult> tiles(String runId, String sceneId) {
+        return tilesWhere("run_id = ? AND scene_id = ? ORDER BY tile_index", runId, sceneId);
+    }
+
+    @Override
+    public synchronized List<TileResult> failures(String runId) {
+        return tilesWhere("run_id = ? AND status = 'FAILED' ORDER BY scene_id, tile_index", runId);
+    }
+
+    @Override
+    public synchronized TileCounts tileCounts(String runId) {
+        Map<String, Long> counts = new HashMap<>();
+        query("count tiles", "SELECT status, COUNT(*) FROM tile_results WHERE run_id = ? GROUP BY status",
+                rs -> counts.put(rs.getString(1), rs.getLong(2)), runId);
+        return TileCounts.of(counts);
+    }
+
+    private List<TileResult> tilesWhere(String condition, Object... parameters) {
         List<TileResult> tiles = new ArrayList<>();
         query("read tiles", """
                 SELECT run_id, scene_id, tile_id, tile_index, x, y, width, height, min_x, min_y, max_x, max_y,
                        status, error, cause, attempts, class_fractions, latency_ms, input_sha256, model_version
-                FROM tile_results WHERE run_id = ? ORDER BY scene_id, tile_index""", rs -> tiles.add(new TileResult(
+                FROM tile_results WHERE\s""" + condition, rs -> tiles.add(new TileResult(
                 rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
                 new Window(rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8)),
                 new double[]{rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)},
                 TileStatus.valueOf(rs.getString(13)), rs.getString(14), rs.getString(15), rs.getInt(16),
-                ClassFractionsJson.read(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))), runId);
+                ClassFractionsJson.read(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))),
+                parameters);
         return tiles;
     }
 
@@ -173,13 +197,22 @@ public final class JdbcResultStore implements ResultStore {
 
     @Override
     public synchronized List<RunRecord> runs() {
+        return runsWhere("1 = 1 ORDER BY started_at DESC");
+    }
+
+    @Override
+    public synchronized Optional<RunRecord> run(String runId) {
+        return runsWhere("run_id = ?", runId).stream().findFirst();
+    }
+
+    private List<RunRecord> runsWhere(String condition, Object... parameters) {
         List<RunRecord> runs = new ArrayList<>();
         query("read runs", """
                 SELECT run_id, config_path, config_sha256, model_version, started_at, finished_at, status, manifest
-                FROM runs ORDER BY started_at DESC""", rs -> runs.add(new RunRecord(rs.getString(1),
+                FROM runs WHERE\s""" + condition, rs -> runs.add(new RunRecord(rs.getString(1),
                 rs.getString(2), rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)),
                 rs.getString(6) == null ? null : Instant.parse(rs.getString(6)), rs.getString(7),
-                rs.getString(8))));
+                rs.getString(8))), parameters);
         return runs;
     }
 

@@ -2,6 +2,7 @@ package io.tileinfer.core.store;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where runs, scenes and tile rows are kept. Writes are idempotent upserts keyed by run and tile (or scene), so
@@ -23,7 +24,19 @@ public interface ResultStore extends AutoCloseable {
 
     List<SceneResult> scenes(String runId);
 
+    /** Newest first. */
     List<RunRecord> runs();
+
+    Optional<RunRecord> run(String runId);
+
+    /** The rows of one scene of a run, in grid order. */
+    List<TileResult> tiles(String runId, String sceneId);
+
+    /** The FAILED rows of a run, with their error and cause. */
+    List<TileResult> failures(String runId);
+
+    /** How many rows of a run have each status; counted by the store, not by reading the rows. */
+    TileCounts tileCounts(String runId);
 
     @Override
     void close();

@@ -44,7 +44,8 @@ public final class RunOutputs {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".tif")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".tif")
+                    || f.getFileName().toString().endsWith(".quicklook.png")).sorted().toList();
         }
     }
 }

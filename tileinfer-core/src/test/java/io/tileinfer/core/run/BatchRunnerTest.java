@@ -90,6 +90,25 @@ class BatchRunnerTest {
                 manifest.scenes().getFirst().inputs().getFirst().sha256());
         assertEquals(Hashing.sha256(dir.resolve("pipeline.yaml")), manifest.config().sha256());
         assertTrue(manifest.stageTimings().containsKey("infer"));
+
+        // The quicklook beside the raster: the scene's size plus the legend strip, the classes' colours in it.
+        Path quicklook = summary.runDir().resolve("predictions/l8.quicklook.png");
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(quicklook.toFile());
+        assertEquals(List.of(627, 603 + 28), List.of(picture.getWidth(), picture.getHeight()));
+        java.util.Set<Integer> legend = new java.util.HashSet<>();
+        for (int x = 0; x < 200; x++) {
+            legend.add(picture.getRGB(x, 603 + 14) & 0xFFFFFF);
+        }
+        for (io.tileinfer.model.ClassSpec spec : model.card().classes()) {
+            assertTrue(legend.contains(Integer.parseInt(spec.color().substring(1), 16)), spec.name() + " in the legend");
+        }
+        // A resumed run whose quicklook went missing writes it again, byte for byte; the raster is untouched.
+        byte[] first = Files.readAllBytes(quicklook);
+        String raster = Hashing.sha256(prediction);
+        Files.delete(quicklook);
+        Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
+        assertArrayEquals(first, Files.readAllBytes(quicklook));
+        assertEquals(raster, Hashing.sha256(prediction));
     }
 
     @Test
@@ -121,6 +140,8 @@ class BatchRunnerTest {
         assertEquals(one.runId(), four.runId());
         assertEquals(Hashing.sha256(one.runDir().resolve("predictions/l8.tif")),
                 Hashing.sha256(four.runDir().resolve("predictions/l8.tif")));
+        assertEquals(Hashing.sha256(one.runDir().resolve("predictions/l8.quicklook.png")),
+                Hashing.sha256(four.runDir().resolve("predictions/l8.quicklook.png")));
         assertEquals(comparableRows(dir.resolve("one"), one.runId()), comparableRows(dir.resolve("four"), four.runId()));
     }
 
@@ -155,6 +176,8 @@ class BatchRunnerTest {
         assertEquals("DONE", manifest.scenes().get(0).status());
         Manifest.SceneEntry truncated = manifest.scenes().get(1);
         assertEquals("PARTIAL", truncated.status());
+        // its imagery cannot be read whole, its quicklook shows the predicted tiles all the same
+        assertTrue(Files.size(summary.runDir().resolve("predictions/truncated.quicklook.png")) > 1000);
         assertTrue(truncated.tiles().failed() > 0, "the missing blocks fail");
         assertTrue(truncated.tiles().done() > 0, "nothing else does");
         Manifest.SceneEntry broken = manifest.scenes().get(2);

@@ -42,6 +42,13 @@ class JdbcResultStoreTest {
     }
 
     @Test
+    void theReadQueriesOfTheWebPage() {
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("read.db"))) {
+            ReadQueries.check(store);
+        }
+    }
+
+    @Test
     void aLateFailureNeverUndoesAFinishedTile() {
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("late.db"))) {
             store.saveTiles(List.of(row("a", 0, TileStatus.DONE, 1)));

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The web page in a real browser: runs the README's sample batch (configs/pipeline.yaml on the shared Landsat 8
+# scene, with the reference model trained into a temporary registry), starts `tileinfer serve` on it with an API
+# key, and drives Debian's headless Chromium over /ui with playwright-core (tileinfer-api/browser-test/ui-check.mjs).
+# Screenshots and the batch's quicklook are kept in target/ci-artifacts/ (ui.png, ui-models.png, batch-quicklook.png).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+. scripts/env.sh
+jar=tileinfer-cli/target/tileinfer.jar
+[ -f "$jar" ] || { echo "ui: $jar is missing (run ./mvnw verify first)" >&2; exit 2; }
+[ -d tileinfer-api/browser-test/node_modules/playwright-core ] \
+  || { echo "ui: playwright-core is missing (scripts/setup/60-browser.sh installs it)" >&2; exit 2; }
+artifacts="$root/target/ci-artifacts"
+mkdir -p "$artifacts"
+rm -f "$artifacts"/ui.png "$artifacts"/ui-models.png "$artifacts"/batch-quicklook.png
+work=$(mktemp -d)
+server=
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+tileinfer() { java --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"; }
+data="$root/../shared/data"
+
+# The sample run, as scripts/demo makes it, in a temporary directory.
+sed -e "s#directory: .*#directory: $data/landsat8-LC80200392015216#" -e "s#metadata: \([^ ]*\)#metadata: $root/configs/\1#" \
+  configs/train.yaml > "$work/train.yaml"
+tileinfer train --config "$work/train.yaml" --registry "$work/models" --alias production > "$work/train.log" 2>&1 \
+  || { cat "$work/train.log" >&2; exit 1; }
+sed -e "s#^registry: .*#registry: $work/models#" -e "s#^output: .*#output: $work/runs#" -e "s#\.\./data/sample#$data#" \
+  configs/pipeline.yaml > "$work/pipeline.yaml"
+status=0
+tileinfer batch --config "$work/pipeline.yaml" > "$work/batch.log" 2>&1 || status=$?
+if [ "$status" != 0 ] && [ "$status" != 3 ]; then cat "$work/batch.log" >&2; exit 1; fi
+manifest=$(ls "$work"/runs/*/manifest.json)
+run_id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["run_id"])' "$manifest")
+quicklook=$(dirname "$manifest")/predictions/LC80200392015216.quicklook.png
+[ -s "$quicklook" ] || { echo "ui: batch wrote no quicklook at $quicklook" >&2; exit 1; }
+cp "$quicklook" "$artifacts/batch-quicklook.png"
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+echo "ui-check-key" > "$work/key" # with an API key, as a shared server would have: the page must ask for it
+# java itself in the background (not the function), so that $! is the server's pid for the cleanup
+java --enable-native-access=ALL-UNNAMED -jar "$jar" serve --registry "$work/models" --model production \
+  --store "jdbc:sqlite:$work/runs/results.db" --host 127.0.0.1 --port "$port" --api-key-file "$work/key" \
+  > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 60); do
+  curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null && break
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null || { tail -20 "$work/server.log" >&2; exit 1; }
+
+TILEINFER_UI_KEY=ui-check-key node tileinfer-api/browser-test/ui-check.mjs "http://127.0.0.1:$port" "$artifacts" "$run_id" \
+  || { echo "ui: the browser check failed; server log:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
+kill -0 "$server" || { echo "ui: the server died during the check" >&2; tail -20 "$work/server.log" >&2; exit 1; }
+echo "ui: screenshots in $artifacts (ui.png, ui-models.png, batch-quicklook.png)"

@@ -1,0 +1,81 @@
+package io.tileinfer.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tileinfer.core.output.Quicklook;
+import io.tileinfer.model.BandSpec;
+import io.tileinfer.model.ModelCard;
+import io.tileinfer.raster.RasterException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The page's two pictures of a scene, rendered on request from reads through the overviews: the imagery (the
+ * map's background: there is no internet basemap) and the prediction's classes, transparent where there is none,
+ * drawn over it with the page's opacity slider.
+ */
+final class ScenePictures {
+
+    private final WebPageData data;
+
+    ScenePictures(WebPageData data) {
+        this.data = data;
+    }
+
+    byte[] prediction(String runId, String sceneId, int side) {
+        WebPageData.SceneRef ref = data.scene(runId, sceneId);
+        Quicklook.Size size = Quicklook.size(ref.output(), side);
+        return Quicklook.png(Quicklook.classes(ref.output(), data.classes(ref), size));
+    }
+
+    /**
+     * The scene's input bands as the run's manifest lists them, at the prediction raster's size (the inputs share
+     * its grid).
+     */
+    byte[] imagery(String runId, String sceneId, int side) {
+        WebPageData.SceneRef ref = data.scene(runId, sceneId);
+        List<Quicklook.ImageryBand> bands = inputBands(ref);
+        if (bands.isEmpty()) {
+            throw ApiException.notFound("run " + runId + ": the manifest names no local input of scene " + sceneId);
+        }
+        try {
+            return Quicklook.png(Quicklook.imagery(bands, Quicklook.size(ref.output(), side)));
+        } catch (RasterException unreadable) {
+            // damaged inputs (often why tiles failed): the page goes on without a background
+            throw new ApiException(422, "unreadable", "scene " + sceneId + " of run " + runId
+                    + ": its imagery cannot be read: " + unreadable.getMessage());
+        }
+    }
+
+    /**
+     * One entry per model band, as batch stacked them: one single-band file per band, or the bands of one file by
+     * position. The manifest lists each scene's distinct input files in the model's band order.
+     */
+    private List<Quicklook.ImageryBand> inputBands(WebPageData.SceneRef ref) {
+        Optional<JsonNode> manifest = data.manifest(ref.run());
+        List<String> inputs = new ArrayList<>();
+        manifest.ifPresent(m -> m.path("scenes").forEach(scene -> {
+            if (scene.path("id").asText().equals(ref.scene().sceneId())) {
+                scene.path("inputs").forEach(input -> inputs.add(input.path("path").asText()));
+            }
+        }));
+        inputs.removeIf(path -> path.contains("://") || !Files.isRegularFile(Path.of(path)));
+        List<BandSpec> card = data.card(ref.run().modelVersion()).map(ModelCard::bands).orElse(List.of());
+        List<Quicklook.ImageryBand> bands = new ArrayList<>();
+        if (inputs.size() == 1) {
+            for (int band = 1; band <= Math.max(1, card.size()); band++) {
+                bands.add(new Quicklook.ImageryBand(inputs.getFirst(), band));
+            }
+            if (card.isEmpty()) {
+                return bands;
+            }
+        } else {
+            inputs.forEach(input -> bands.add(new Quicklook.ImageryBand(input, 1)));
+        }
+        return card.size() == bands.size() ? Quicklook.displayBands(card, bands) : bands.subList(0, Math.min(1,
+                bands.size()));
+    }
+}

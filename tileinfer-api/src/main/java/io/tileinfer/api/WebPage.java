@@ -1,0 +1,140 @@
+package io.tileinfer.api;
+
+import io.tileinfer.core.store.ResultStore;
+import io.tileinfer.core.store.ResultStores;
+import io.tileinfer.core.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The read-only web page under {@code /ui}: its static files (OpenLayers from its WebJar, ours from the jar), and
+ * GET endpoints of JSON and PNG over the result store and the model registry. Nothing here writes; the data
+ * endpoints are behind the API key when one is configured, the static files (which hold no data) are not.
+ * Files are served by name from a fixed list and rasters only where the store or a manifest names them, so no
+ * request path reaches the file system.
+ */
+final class WebPage implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebPage.class);
+    private static final String OL = "META-INF/resources/webjars/ol/10.7.0/";
+    private static final String OURS = "io/tileinfer/api/ui/";
+    private static final Map<String, Asset> ASSETS = Map.of(
+            "ol.js", new Asset(OL + "dist/ol.js", "text/javascript; charset=utf-8"),
+            "ol.css", new Asset(OL + "ol.css", "text/css; charset=utf-8"),
+            "app.js", new Asset(OURS + "app.js", "text/javascript; charset=utf-8"),
+            "app.css", new Asset(OURS + "app.css", "text/css; charset=utf-8"));
+    private static final Asset INDEX = new Asset(OURS + "index.html", "text/html; charset=utf-8");
+
+    private record Asset(String resource, String contentType) {
+        byte[] bytes() {
+            try (InputStream in = WebPage.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException(resource + " is missing from the jar");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private final ResultStore store;
+    private final WebPageData data;
+    private final ScenePictures pictures;
+
+    private WebPage(ResultStore store, Path registry) {
+        this.store = store;
+        this.data = new WebPageData(store, registry);
+        this.pictures = new ScenePictures(data);
+    }
+
+    /**
+     * The page over the store at {@code storeUrl}. An SQLite file that does not exist yet is not created (the page
+     * only reads): the page then lists no run.
+     */
+    static WebPage open(String storeUrl, Path registry) {
+        boolean absent = storeUrl == null || storeUrl.startsWith("jdbc:sqlite:")
+                && !Files.isRegularFile(Path.of(storeUrl.substring("jdbc:sqlite:".length())));
+        if (absent) {
+            return new WebPage(null, registry);
+        }
+        try {
+            return new WebPage(ResultStores.open(storeUrl), registry);
+        } catch (StoreException unreachable) {
+            // The page is an extra: a store that is down must not keep the inference API from starting.
+            LOG.warn("the web page shows no run: {}", unreachable.getMessage());
+            return new WebPage(null, registry);
+        }
+    }
+
+    List<Route> routes() {
+        Map<String, byte[]> cache = new LinkedHashMap<>();
+        ASSETS.forEach((name, asset) -> cache.put(name, asset.bytes()));
+        byte[] index = INDEX.bytes();
+        return List.of(
+                Route.get("/ui", call -> page(index)),
+                Route.get("/ui/", call -> page(index)),
+                Route.get("/ui/assets/{name}", call -> {
+                    String name = call.pathParameter("name");
+                    Asset asset = ASSETS.get(name);
+                    if (asset == null) {
+                        throw ApiException.notFound("no such asset: " + name + ", expected one of "
+                                + ASSETS.keySet().stream().sorted().toList());
+                    }
+                    return Reply.bytes(200, asset.contentType(), cache.get(name))
+                            .withHeader("Cache-Control", "max-age=3600");
+                }),
+                Route.getKeyed("/ui/api/runs", call -> Reply.ok(data.runs())),
+                Route.getKeyed("/ui/api/runs/{run}", call -> Reply.ok(data.run(call.pathParameter("run")))),
+                Route.getKeyed("/ui/api/runs/{run}/scenes/{scene}/tiles", call -> Reply.ok(
+                        data.tiles(call.pathParameter("run"), call.pathParameter("scene")))),
+                Route.getKeyed("/ui/api/runs/{run}/scenes/{scene}/imagery.png", call -> png(
+                        pictures.imagery(call.pathParameter("run"), call.pathParameter("scene"), side(call)))),
+                Route.getKeyed("/ui/api/runs/{run}/scenes/{scene}/prediction.png", call -> png(
+                        pictures.prediction(call.pathParameter("run"), call.pathParameter("scene"), side(call)))),
+                Route.getKeyed("/ui/api/models", call -> Reply.ok(data.models())));
+    }
+
+    private static Reply page(byte[] index) {
+        // The page loads nothing from elsewhere: a strict policy makes sure of it in the browser too.
+        return Reply.bytes(200, INDEX.contentType(), index)
+                .withHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; "
+                        + "style-src 'self' 'unsafe-inline'")
+                .withHeader("X-Content-Type-Options", "nosniff");
+    }
+
+    private static Reply png(byte[] bytes) {
+        return Reply.bytes(200, "image/png", bytes);
+    }
+
+    /** {@code ?size=N}: the longest side of a picture, 16 to 4096 pixels (default 1024). */
+    private static int side(Call call) {
+        String text = call.query("size").orElse("1024");
+        int side;
+        try {
+            side = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("size: found '" + text + "', expected a whole number of pixels");
+        }
+        if (side < 16 || side > 4096) {
+            throw ApiException.badRequest("size: found " + side + ", expected 16 to 4096 pixels");
+        }
+        return side;
+    }
+
+    @Override
+    public void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package io.tileinfer.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tileinfer.core.SharedData;
+import io.tileinfer.core.TestModels;
+import io.tileinfer.core.config.ConfigLoader;
+import io.tileinfer.core.run.BatchRunner;
+import io.tileinfer.core.run.LogProgress;
+import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.model.ModelVersion;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The web page's endpoints through a real HTTP client, against a server on the rows and rasters of a real batch run
+ * (two scenes: an intact COG, and a truncated file whose last tiles fail to read).
+ */
+class WebPageTest {
+
+    @TempDir
+    static Path dir;
+    static ModelVersion model;
+    static RunSummary run;
+    static ApiServer server;
+    static Http http;
+
+    @BeforeAll
+    static void runABatchAndServe() throws Exception {
+        Path registry = Files.createDirectories(dir.resolve("models"));
+        model = TestModels.brightness(registry);
+        Path source = Path.of(SharedData.variant("l8_rgbn_tiled256_deflate_pred2.tif"));
+        Path cut = dir.resolve("l8_rgbn_cut.tif");
+        byte[] bytes = Files.readAllBytes(source);
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length * 3 / 4));
+        Path config = dir.resolve("pipeline.yaml");
+        Files.writeString(config, """
+                model: production
+                registry: %s
+                output: runs
+                tiling: {size: 128, halo: 0}
+                retries: 0
+                checks: {skip: [integrity]}
+                scenes:
+                  - {id: l8, file: %s}
+                  - {id: truncated, file: %s}
+                """.formatted(registry, SharedData.variant("l8_rgbn_cog.tif"), cut));
+        run = new BatchRunner(ConfigLoader.load(config).withWorkers(1), new SimpleMeterRegistry(),
+                new LogProgress(Duration.ofMinutes(1))).run();
+        server = ApiServer.start(registry, "production", ApiSettings.defaults(),
+                "jdbc:sqlite:" + dir.resolve("runs/results.db"));
+        http = new Http(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.shutdown();
+    }
+
+    @Test
+    void theRunsListShowsTheRunWithItsCountsAndDuration() throws Exception {
+        JsonNode runs = json("/ui/api/runs").get("runs");
+        assertEquals(1, runs.size());
+        JsonNode first = runs.get(0);
+        assertEquals(run.runId(), first.get("run_id").asText());
+        assertEquals("finished_with_failures", first.get("status").asText());
+        assertEquals(model.id(), first.get("model_version").asText());
+        assertEquals(run.counts().done(), first.get("done").asLong());
+        assertEquals(run.counts().failed(), first.get("failed").asLong());
+        assertTrue(run.counts().failed() > 0 && run.counts().done() > 0);
+        assertTrue(first.get("duration_seconds").asDouble() > 0);
+    }
+
+    @Test
+    void aRunShowsItsManifestScenesAndFailuresWithTheirCauses() throws Exception {
+        JsonNode detail = json("/ui/api/runs/" + run.runId());
+        assertEquals(run.runId(), detail.at("/manifest/run_id").asText());
+        assertEquals(List.of("l8", "truncated"), names(detail.get("scenes"), "scene_id"));
+        assertTrue(detail.at("/scenes/0/map").asBoolean());
+        JsonNode failures = detail.get("failures");
+        assertEquals(run.counts().failed(), failures.size());
+        assertEquals(run.counts().failed(), detail.get("failures_total").asLong());
+        for (JsonNode failure : failures) {
+            assertEquals("FAILED", failure.get("status").asText());
+            assertEquals("read", failure.get("cause").asText());
+            assertTrue(failure.get("error").asText().contains("l8_rgbn_cut.tif"), failure.toString());
+        }
+    }
+
+    @Test
+    void aScenesTilesAreGeoJsonInItsCrsWithEachRow() throws Exception {
+        JsonNode tiles = json("/ui/api/runs/" + run.runId() + "/scenes/l8/tiles");
+        assertEquals("FeatureCollection", tiles.get("type").asText());
+        assertEquals("EPSG:32616", tiles.at("/scene/crs").asText());
+        assertEquals(List.of(452475.0, 3390555.0, 471285.0, 3408645.0),
+                List.of(tiles.at("/scene/extent/0").asDouble(), tiles.at("/scene/extent/1").asDouble(),
+                        tiles.at("/scene/extent/2").asDouble(), tiles.at("/scene/extent/3").asDouble()));
+        assertEquals(List.of("clear", "cloud"), names(tiles.at("/scene/classes"), "name"));
+        assertEquals(5 * 5, tiles.get("features").size()); // ceil(627/128) x ceil(603/128)
+        JsonNode first = tiles.at("/features/0");
+        assertEquals("Polygon", first.at("/geometry/type").asText());
+        assertEquals(452475.0, first.at("/geometry/coordinates/0/0/0").asDouble());
+        assertEquals(3408645.0, first.at("/geometry/coordinates/0/2/1").asDouble());
+        assertEquals(128, first.at("/properties/window/width").asInt());
+        assertEquals(64, first.at("/properties/input_sha256").asText().length());
+        assertEquals("DONE", first.at("/properties/status").asText());
+        assertTrue(first.at("/properties/class_fractions").has("cloud"));
+        // longitude and latitude through GDAL's OSR (gdaltransform gives -87.4968352830722 30.8099457467479)
+        assertEquals(-87.4968352830722, tiles.at("/scene/footprint_lon_lat/coordinates/0/0/0").asDouble(), 1e-9);
+        assertEquals(30.8099457467479, tiles.at("/scene/footprint_lon_lat/coordinates/0/0/1").asDouble(), 1e-9);
+        double lon = first.at("/properties/centre_lon_lat/0").asDouble();
+        assertTrue(lon > -87.497 && lon < -87.47, "the first tile's centre is near the north-west corner: " + lon);
+    }
+
+    @Test
+    void thePredictionPictureHasTheClassColoursAndIsClearWhereThereIsNoPrediction() throws Exception {
+        BufferedImage full = png("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png");
+        assertEquals(List.of(627, 603), List.of(full.getWidth(), full.getHeight()));
+        assertEquals(Set.of(0xFF2CA02C, 0xFFFFFFFF), colours(full));
+
+        BufferedImage small = png("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=100");
+        assertEquals(List.of(100, 96), List.of(small.getWidth(), small.getHeight()));
+
+        // the truncated scene's failed tiles have no prediction: transparent there
+        Set<Integer> partial = colours(png("/ui/api/runs/" + run.runId() + "/scenes/truncated/prediction.png"));
+        assertTrue(partial.contains(0), "failed tiles are transparent");
+        assertTrue(partial.contains(0xFF2CA02C));
+    }
+
+    @Test
+    void theImageryPictureIsTheSceneInColour() throws Exception {
+        BufferedImage imagery = png("/ui/api/runs/" + run.runId() + "/scenes/l8/imagery.png?size=300");
+        assertEquals(List.of(300, 289), List.of(imagery.getWidth(), imagery.getHeight()));
+        assertTrue(colours(imagery).size() > 1000, "a stretched image, not a flat one");
+        assertTrue(colours(imagery).stream().anyMatch(rgb -> (rgb >> 16 & 0xFF) != (rgb & 0xFF)),
+                "red, green and blue bands, not grey");
+    }
+
+    @Test
+    void modelsShowTheirVersionsAliasesAndCards() throws Exception {
+        JsonNode models = json("/ui/api/models");
+        assertEquals(model.id(), models.at("/aliases/production").asText());
+        JsonNode first = models.at("/models/0");
+        assertEquals(model.id(), first.get("version").asText());
+        assertEquals(List.of("production"), List.of(first.at("/aliases/0").asText()));
+        assertEquals("bright-test", first.get("name").asText());
+        assertTrue(first.has("metrics"));
+    }
+
+    @Test
+    void thePageAndItsAssetsComeFromTheJar() throws Exception {
+        HttpResponse<byte[]> page = http.get("/ui");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'self'"));
+        String html = new String(page.body());
+        assertTrue(html.contains("/ui/assets/ol.js") && !html.contains("http://") && !html.contains("https://"),
+                "nothing from elsewhere");
+        HttpResponse<byte[]> ol = http.get("/ui/assets/ol.js");
+        assertEquals(200, ol.statusCode());
+        assertTrue(ol.body().length > 500_000, "OpenLayers' full build");
+        assertEquals(200, http.get("/ui/assets/app.js").statusCode());
+    }
+
+    @Test
+    void badRequestsGetAClear4xxAndNothingElse() throws Exception {
+        assertError(http.get("/ui/api/runs/nope"), 404, "no such run: nope");
+        assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/nope/tiles"), 404, "has no scene nope");
+        assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=big"), 400, "size");
+        assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=99999"), 400, "4096");
+        assertError(http.get("/ui/assets/secret.txt"), 404, "no such asset");
+        // the truncated input's missing blocks: a clear error, and the page goes on without a background
+        assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/truncated/imagery.png"), 422,
+                "its imagery cannot be read: ");
+        assertEquals(404, http.get("/ui/assets/..%2F..%2Fpipeline.yaml").statusCode());
+        assertEquals(404, http.get("/ui/assets/../../etc/passwd").statusCode());
+        // read-only: every other method is refused
+        assertError(http.send(http.request("/ui/api/runs").DELETE().build()), 405, "not allowed");
+        assertError(http.send(http.request("/ui/api/runs/" + run.runId()).POST(HttpRequest.BodyPublishers.noBody())
+                .build()), 405, "not allowed");
+    }
+
+    @Test
+    void withAnApiKeyTheDataNeedsItAndThePageDoesNot() throws Exception {
+        ApiServer keyed = ApiServer.start(dir.resolve("models"), "production",
+                ApiSettings.defaults().withApiKey("s3cret"), "jdbc:sqlite:" + dir.resolve("runs/results.db"));
+        try {
+            Http client = new Http(keyed.port());
+            assertEquals(200, client.get("/ui").statusCode());
+            assertEquals(200, client.get("/ui/assets/app.js").statusCode());
+            assertError(client.get("/ui/api/runs"), 401, "missing API key");
+            assertError(client.get("/ui/api/models"), 401, "missing API key");
+            assertError(client.send(client.request("/ui/api/runs").header("Authorization", "Bearer nope").build()),
+                    401, "wrong API key");
+            HttpResponse<byte[]> ok = client.send(client.request("/ui/api/runs/" + run.runId()
+                    + "/scenes/l8/prediction.png").header("Authorization", "Bearer s3cret").build());
+            assertEquals(200, ok.statusCode());
+            assertEquals("image/png", ok.headers().firstValue("Content-Type").orElseThrow());
+        } finally {
+            keyed.shutdown();
+        }
+    }
+
+    @Test
+    void withoutAStoreThePageListsNoRun(@TempDir Path empty) throws Exception {
+        ApiServer bare = ApiServer.start(dir.resolve("models"), "production", ApiSettings.defaults(),
+                "jdbc:sqlite:" + empty.resolve("absent.db"));
+        try {
+            JsonNode runs = Http.json(new Http(bare.port()).get("/ui/api/runs"));
+            assertFalse(runs.get("store").asBoolean());
+            assertEquals(0, runs.get("runs").size());
+            assertFalse(Files.exists(empty.resolve("absent.db")), "the page never creates a database");
+        } finally {
+            bare.shutdown();
+        }
+        // a store that cannot be opened leaves the API serving, and the page without runs
+        ApiServer down = ApiServer.start(dir.resolve("models"), "production", ApiSettings.defaults(),
+                "jdbc:postgresql://127.0.0.1:1/tileinfer?user=nobody&connectTimeout=2");
+        try {
+            Http client = new Http(down.port());
+            assertEquals(200, client.get("/v2/health/ready").statusCode());
+            assertFalse(Http.json(client.get("/ui/api/runs")).get("store").asBoolean());
+        } finally {
+            down.shutdown();
+        }
+    }
+
+    private static JsonNode json(String path) throws Exception {
+        HttpResponse<byte[]> response = http.get(path);
+        assertEquals(200, response.statusCode(), () -> new String(response.body()));
+        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        return Http.json(response);
+    }
+
+    private static BufferedImage png(String path) throws Exception {
+        HttpResponse<byte[]> response = http.get(path);
+        assertEquals(200, response.statusCode(), () -> new String(response.body()));
+        assertEquals("image/png", response.headers().firstValue("Content-Type").orElseThrow());
+        return ImageIO.read(new ByteArrayInputStream(response.body()));
+    }
+
+    private static Set<Integer> colours(BufferedImage image) {
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        return colours;
+    }
+
+    private static void assertError(HttpResponse<byte[]> response, int status, String text) throws Exception {
+        assertEquals(status, response.statusCode(), () -> new String(response.body()));
+        String error = Http.json(response).get("error").asText();
+        assertTrue(error.contains(text), error);
+        assertFalse(error.contains("Exception") || error.contains("\tat "), "no stack trace: " + error);
+    }
+
+    private static List<String> names(JsonNode array, String field) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(n -> n.get(field).asText())
+                .toList();
+    }
+}
