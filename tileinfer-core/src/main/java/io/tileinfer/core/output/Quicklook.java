@@ -193,11 +193,17 @@ public final class Quicklook {
         float[] values;
         Double nodata;
         try (RasterReader reader = RasterReader.open(band.location())) {
+            int bandCount = reader.info().bands().size();
+            if (band.band() > bandCount) {
+                throw new RasterException(band.location(), "has " + bandCount + " bands, expected at least "
+                        + band.band() + " (the model's bands)");
+            }
             nodata = reader.info().bands().get(band.band() - 1).nodata();
             values = reader.readDownsampled(band.band(), Math.min(size.width(), reader.info().width()),
                     Math.min(size.height(), reader.info().height()));
             if (values.length != size.width() * size.height()) {
-                throw new IllegalArgumentException(band.location() + ": smaller than the prediction raster");
+                throw new RasterException(band.location(), "is smaller than the prediction raster, expected the "
+                        + "same grid");
             }
         }
         float[] valid = new float[values.length];
