@@ -29,7 +29,7 @@ def run_med(name):
 
 def spread(name):
     values = [r[0] for r in rows.get(name, [])]
-    return f"{min(values):.2f}–{max(values):.2f}" if len(values) > 1 else ""
+    return f" ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else ""
 
 
 load = dict(line.split(" ", 1) for line in open(load_file).read().splitlines())
@@ -58,7 +58,7 @@ for stage, label, key in labels:
     one, two = med(f"{key}-1"), med(f"{key}-2")
     if one is None:
         continue
-    p(f"| {stage} | {label} | {one:.2f} ({spread(key + '-1')}) | {two:.2f} ({spread(key + '-2')}) | "
+    p(f"| {stage} | {label} | {one:.2f}{spread(key + '-1')} | {two:.2f}{spread(key + '-2')} | "
       f"{pixels / one / 1e6:.1f} | {one / two:.2f} |")
 p("")
 e2e_run = [run_med("e2e-1"), run_med("e2e-2")]
