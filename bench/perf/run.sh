@@ -109,7 +109,7 @@ timed() { # timed NAME CMD...: wall seconds and peak RSS (kB) of a process, by G
 }
 batch() { # batch NAME: one fresh tileinfer batch run
   rm -rf "$cache/$1/runs"
-  local out; out=$(timed "$1" java "${java_opts[@]}" -jar "$cli_jar" batch --config "$cache/$1/pipeline.yaml")
+  local out; out=$(timed "$1" ./tileinfer batch --config "$cache/$1/pipeline.yaml")
   local run; run=$(python3 - "$cache/$1/runs" <<'PY'
 import datetime, glob, json, sys
 m = json.load(open(glob.glob(sys.argv[1] + "/*/manifest.json")[0]))

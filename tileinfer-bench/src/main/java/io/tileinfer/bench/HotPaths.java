@@ -45,8 +45,8 @@ import java.util.stream.Stream;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
 public class HotPaths {
@@ -87,12 +87,16 @@ public class HotPaths {
         data = tileReader.read(tile);
         probabilities = new float[CLASSES * SIZE * SIZE];
         for (int p = 0; p < SIZE * SIZE; p++) {
-            probabilities[p] = random.nextFloat();
+            // smooth, like a real model's output (random bytes would make the chunks' DEFLATE look slow)
+            int x = p % SIZE;
+            int y = p / SIZE;
+            probabilities[p] = (float) (0.5 + 0.5 * Math.sin(x / 23.0) * Math.cos(y / 31.0));
             probabilities[SIZE * SIZE + p] = 1 - probabilities[p];
         }
         chunkDir = Files.createTempDirectory("tileinfer-jmh");
         chunks = new PredictionChunks(chunkDir);
         prediction = postprocessor.crop(data, probabilities, 0);
+        chunks.write(prediction); // for chunkRead
     }
 
     private static BandSpec band(String name) {
@@ -134,11 +138,17 @@ public class HotPaths {
         return postprocessor.crop(data, probabilities, 0);
     }
 
-    /** Stitching, first half: the tile's prediction written as a compressed chunk (atomic rename). */
+    private int written;
+
+    /**
+     * Stitching, first half: the tile's prediction written as a new compressed chunk (temporary file, atomic
+     * rename), under a new tile id each time as in a run (replacing a file costs more on some file systems).
+     */
     @Benchmark
     public Path chunkWrite() throws IOException {
-        chunks.write(prediction);
-        return chunks.file(tile);
+        Tile next = new Tile(tile.id() + "_" + written++, tile.index(), tile.core(), tile.input());
+        chunks.write(new TilePrediction(next, prediction.bands(), prediction.classCounts()));
+        return chunks.file(next);
     }
 
     /** Stitching, second half: the chunk read back for the assembler. */
