@@ -4,14 +4,16 @@ import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileData;
 import io.tileinfer.core.tile.TileReader;
 import io.tileinfer.raster.RasterReader;
-import io.tileinfer.raster.Window;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
  * Reads every tile window of a raster with tileinfer's readers, the counterpart of bench/perf/gdal_windows.c
  * (same windows, same float32 band-sequential buffers, same batches of 8 per thread, same checksum: the sum of
- * all values as integers). Modes: {@code raster} is {@link RasterReader#read(Window, int[], float[])} alone,
+ * all values as integers). Modes: {@code raster} is {@link RasterReader#readNative} alone (the call TileReader
+ * makes: GDAL writes into the reader's native buffer, as the C loop's malloc'd one),
  * {@code tile} is the pipeline's {@link TileReader#read} (adds the validity mask, padding, input SHA-256).
  * <pre>java -cp ... io.tileinfer.bench.DecodeBench FILE SIZE THREADS raster|tile [REPEATS]</pre>
  * Prints one line per repeat: seconds, windows, scene pixels, checksum.
@@ -40,15 +42,15 @@ public final class DecodeBench {
 
     private static Parallel.Worker rasterWorker(String file, List<Tile> tiles, int[] bands, int size) {
         RasterReader reader = RasterReader.open(file);
-        float[] buffer = new float[bands.length * size * size];
         return new Parallel.Worker() {
             @Override
             public long batch(int from, int to) {
                 long sum = 0;
                 for (int i = from; i < to; i++) {
-                    Window window = tiles.get(i).core();
-                    reader.read(window, bands, buffer);
-                    sum += sum(buffer, (int) window.pixels() * bands.length);
+                    MemorySegment values = reader.readNative(tiles.get(i).core(), bands);
+                    for (long p = 0, n = values.byteSize() / Float.BYTES; p < n; p++) {
+                        sum += (long) values.getAtIndex(ValueLayout.JAVA_FLOAT, p);
+                    }
                 }
                 return sum;
             }
