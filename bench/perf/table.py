@@ -36,7 +36,7 @@ load = dict(line.split(" ", 1) for line in open(load_file).read().splitlines())
 pixels = 10980 * 10980
 out = []
 p = out.append
-p(f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {cpu}, {nproc} vCPU, "
+p(f"Measured {datetime.datetime.fromtimestamp(os.path.getmtime(times), datetime.UTC):%Y-%m-%d %H:%M} UTC on {cpu}, {nproc} vCPU, "
   f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB, {platform.platform()}; "
   f"load average before {load['load_before']}, after {load['load_after']} (1, 5, 15 min); "
   f"medians of {repeats} runs (range in brackets).")
@@ -47,7 +47,7 @@ p("| stage | contender | 1 thread (s) | 2 threads (s) | Mpx/s, 1 thread | 2 thre
 p("|---|---|---:|---:|---:|---:|")
 labels = [
     ("decode", "GDAL C loop (`gdal_windows.c`)", "gdal"),
-    ("decode", "tileinfer `RasterReader.read`", "raster"),
+    ("decode", "tileinfer `RasterReader.readNative`", "raster"),
     ("decode", "tileinfer `TileReader.read` (+ mask, padding, SHA-256)", "tile"),
     ("inference only", "ONNX Runtime `session.run`, scaled tiles (floor)", "ort"),
     ("inference only", "tileinfer `TileModel.predict` (+ scaling, copy out)", "model"),
