@@ -63,10 +63,10 @@ for stage, label, key in labels:
 p("")
 e2e_run = [run_med("e2e-1"), run_med("e2e-2")]
 p(f"`tileinfer batch` run time from its manifest (without JVM start): 1 worker {e2e_run[0]:.2f} s, "
-  f"2 workers {e2e_run[1]:.2f} s. Peak RSS: tileinfer 1 worker {rss_mb('e2e-1'):.0f} MB, 2 workers "
-  f"{rss_mb('e2e-2'):.0f} MB" + (f", 4× scene (21960 × 21960) 2 workers {rss_mb('e2e4x-2'):.0f} MB "
+  f"2 workers {e2e_run[1]:.2f} s. Peak RSS: tileinfer 1 worker {rss_mb('e2e-1'):.0f} MiB, 2 workers "
+  f"{rss_mb('e2e-2'):.0f} MiB" + (f", 4× scene (21960 × 21960) 2 workers {rss_mb('e2e4x-2'):.0f} MiB "
                                   f"in {med('e2e4x-2'):.1f} s" if 'e2e4x-2' in rows else "")
-  + f"; Python peer 1 worker {rss_mb('peer-1'):.0f} MB, 2 workers {rss_mb('peer-2'):.0f} MB.")
+  + f"; Python peer 1 worker {rss_mb('peer-1'):.0f} MiB, 2 workers {rss_mb('peer-2'):.0f} MiB.")
 p("")
 p("| target | measured | verdict |")
 p("|---|---|---|")
