@@ -2,7 +2,8 @@
  * The GDAL reference decode loop: every SIZE x SIZE window of a raster (the tile grid of tileinfer with halo 0,
  * edge windows clipped to the raster), all bands, read with GDALDatasetRasterIO into a float32 band-sequential
  * buffer, exactly the call and buffer type that tileinfer's RasterReader makes. THREADS threads, each with its
- * own dataset handle, take batches of 8 consecutive windows in turn (as tileinfer's workers do). GDAL_CACHEMAX
+ * own dataset handle, take batches of 8 consecutive windows in turn, in tileinfer's batch order (two grid rows at
+ * a time, column by column: ScenePlan.batchOrder), as tileinfer's workers do. GDAL_CACHEMAX
  * is 128 MB as in tileinfer. Prints: seconds, windows, pixels, checksum (sum of all values as integers).
  *   gdal_windows FILE SIZE THREADS
  */
@@ -31,7 +32,9 @@ static void *worker(void *arg) {
     int batch;
     while ((batch = atomic_fetch_add(&next_batch, 1)) < batches) {
         for (int i = batch * 8; i < batch * 8 + 8 && i < cols * rows; i++) {
-            int x = (i % cols) * size, y = (i / cols) * size;
+            /* two rows at a time, column by column; a last odd row alone */
+            int pair = i / (2 * cols), k = i % (2 * cols), in_pair = 2 * pair + 1 < rows ? 2 : 1;
+            int x = (k / in_pair) * size, y = (2 * pair + k % in_pair) * size;
             int w = x + size > width ? width - x : size, h = y + size > height ? height - y : size;
             if (GDALDatasetRasterIO(ds, GF_Read, x, y, w, h, buf, w, h, GDT_Float32, bands, band_map,
                                     sizeof(float), (GSpacing)sizeof(float) * w,

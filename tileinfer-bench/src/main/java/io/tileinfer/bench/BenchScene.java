@@ -1,5 +1,6 @@
 package io.tileinfer.bench;
 
+import io.tileinfer.core.run.ScenePlan;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.scene.SceneBand;
 import io.tileinfer.core.tile.Tile;
@@ -11,7 +12,7 @@ import io.tileinfer.raster.RasterReader;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A multi-band GeoTIFF taken whole as a scene (all its bands, in order), and its tile grid. */
+/** A multi-band GeoTIFF taken whole as a scene (all its bands, in order), and its tiles in the batch order. */
 record BenchScene(Scene scene, List<Tile> tiles) {
 
     static BenchScene open(String file, int tileSize, int halo) {
@@ -22,7 +23,9 @@ record BenchScene(Scene scene, List<Tile> tiles) {
                 bands.add(new SceneBand("b" + band.index(), file, band.index(), band.dataType(), band.nodata()));
             }
             Scene scene = new Scene("bench", info.width(), info.height(), info.transform(), info.crs(), null, bands);
-            return new BenchScene(scene, new TileGrid(info.width(), info.height(), tileSize, halo).tiles("bench"));
+            // in the batch's order, so that Parallel's batches of 8 are the batch's batches
+            return new BenchScene(scene, ScenePlan.batchOrder(
+                    new TileGrid(info.width(), info.height(), tileSize, halo).tiles("bench")));
         }
     }
 
