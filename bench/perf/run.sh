@@ -65,7 +65,7 @@ if [ ! -f "$w1" ]; then
   /usr/bin/python3 ../shared/bench/make-benchmark-scene.py "$w1.part" >&2 && mv "$w1.part" "$w1"
 fi
 if [ "$big" = 1 ] && [ ! -f "$cache/w1x4-21960.tif" ]; then
-  log "building the 4x scene (21960 x 21960, 4 bands; needs about 8 GB of memory) ..."
+  log "building the 4x scene (21960 x 21960, 4 bands; needs about 6 GB of memory) ..."
   /usr/bin/python3 ../shared/bench/make-benchmark-scene.py "$cache/w1x4-21960.tif.part" --size 21960 >&2
   mv "$cache/w1x4-21960.tif.part" "$cache/w1x4-21960.tif"
 fi
