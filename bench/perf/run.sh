@@ -42,12 +42,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-log "building the CLI and the bench module ..."
-./mvnw -q -B -ntp -pl tileinfer-cli,tileinfer-bench -am package -DskipTests
-cli_jar=$root/tileinfer-cli/target/tileinfer.jar
-bench_cp="$root/tileinfer-bench/target/classes:$root/tileinfer-bench/target/lib/*"
-java_opts=(--enable-native-access=ALL-UNNAMED -Xss16m)
-
 venv=$root/.venv/bench-perf
 pins=(rasterio==1.4.4 onnxruntime==1.32.0 numpy==2.4.6)
 if ! "$venv/bin/python" -c 'import rasterio, onnxruntime, numpy' 2>/dev/null; then
@@ -55,6 +49,13 @@ if ! "$venv/bin/python" -c 'import rasterio, onnxruntime, numpy' 2>/dev/null; th
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check --no-input "${pins[@]}"
 fi
+
+# Built after the venv: ./tileinfer rebuilds the jar when a file in the tree is newer than it.
+log "building the CLI and the bench module ..."
+./mvnw -q -B -ntp -pl tileinfer-cli,tileinfer-bench -am package -DskipTests
+cli_jar=$root/tileinfer-cli/target/tileinfer.jar
+bench_cp="$root/tileinfer-bench/target/classes:$root/tileinfer-bench/target/lib/*"
+java_opts=(--enable-native-access=ALL-UNNAMED -Xss16m)
 
 gcc -O2 -o "$cache/gdal_windows" "$here/gdal_windows.c" $(gdal-config --cflags) $(gdal-config --libs) -lpthread
 
