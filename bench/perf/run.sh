@@ -100,6 +100,7 @@ config e2e4x-2 "$cache/w1x4-21960.tif" 2
 
 times=$cache/times
 : >"$times"
+rm -f "$cache/jmh.csv" # figures of an earlier invocation must not show up in this one's table
 record() { echo "$*" >>"$times"; }
 timed() { # timed NAME CMD...: wall seconds and peak RSS (kB) of a process, by GNU time
   local name=$1; shift
