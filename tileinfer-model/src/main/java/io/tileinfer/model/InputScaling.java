@@ -9,6 +9,8 @@ import java.util.List;
  */
 public final class InputScaling {
 
+    private static final int CHUNK = 8192;
+
     private final double[] scale;
     private final double[] offset;
 
@@ -36,13 +38,21 @@ public final class InputScaling {
      * {@code dst} from index 0, the same layout.
      */
     public void apply(float[] raw, int tiles, int pixels, FloatBuffer dst) {
+        // Scaled in chunks on the heap (a loop the JIT vectorises), then bulk-copied into the (direct) buffer.
+        float[] chunk = new float[Math.min(pixels, CHUNK)];
         int index = 0;
         for (int tile = 0; tile < tiles; tile++) {
             for (int band = 0; band < scale.length; band++) {
                 double bandScale = scale[band];
                 double bandOffset = offset[band];
-                for (int end = index + pixels; index < end; index++) {
-                    dst.put(index, (float) (raw[index] * bandScale + bandOffset));
+                for (int done = 0; done < pixels; ) {
+                    int n = Math.min(chunk.length, pixels - done);
+                    for (int i = 0; i < n; i++) {
+                        chunk[i] = (float) (raw[index + i] * bandScale + bandOffset);
+                    }
+                    dst.put(index, chunk, 0, n);
+                    index += n;
+                    done += n;
                 }
             }
         }

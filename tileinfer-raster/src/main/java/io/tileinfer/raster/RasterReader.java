@@ -178,6 +178,18 @@ public final class RasterReader implements AutoCloseable {
         return dst;
     }
 
+    /**
+     * Like {@link #read(Window, int[], float[])}, without the copy: the values stay in this reader's own native
+     * buffer (float32 in native byte order, band-sequential), returned read-only and valid until the next read
+     * or {@link #close()}.
+     */
+    public MemorySegment readNative(Window window, int[] bands) {
+        long values = checkRequest(window, bands, Long.MAX_VALUE);
+        MemorySegment buffer = scratch(values * FLOAT_BYTES).asSlice(0, values * FLOAT_BYTES);
+        readInto(window, bands, buffer);
+        return buffer.asReadOnly();
+    }
+
     private long checkRequest(Window window, int[] bands, long capacity) {
         requireOpen();
         if (window.isEmpty() || window.x() < 0 || window.y() < 0

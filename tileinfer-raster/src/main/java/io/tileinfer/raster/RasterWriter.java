@@ -176,12 +176,21 @@ public final class RasterWriter implements AutoCloseable {
         return staging;
     }
 
+    /** {@link #finishCog(Path, int)} with one thread. */
+    public synchronized void finishCog(Path target) {
+        finishCog(target, 1);
+    }
+
     /**
      * Flushes the scratch file, converts it with GDAL's COG driver (DEFLATE with predictor, 256 px blocks,
-     * overviews, one thread so that the same pixels always give the same bytes) to {@code target + ".tmp"},
-     * moves that atomically to {@code target} and deletes the scratch file.
+     * overviews) to {@code target + ".tmp"}, moves that atomically to {@code target} and deletes the scratch
+     * file. {@code threads} compress blocks in parallel (GDAL's NUM_THREADS); GDAL writes the blocks in the same
+     * order whatever their number, so the same pixels give the same bytes (tested).
      */
-    public synchronized void finishCog(Path target) {
+    public synchronized void finishCog(Path target, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, found " + threads);
+        }
         requireOpen();
         String targetLocation = target.toString();
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
@@ -193,7 +202,7 @@ public final class RasterWriter implements AutoCloseable {
         List<String> options = List.of("COMPRESS=DEFLATE", "PREDICTOR=YES", "BLOCKSIZE=256", "OVERVIEWS=AUTO",
                 // Categories (BYTE) must not be blended into values that are no class; scores may be averaged.
                 "RESAMPLING=" + (type == DataType.BYTE ? "NEAREST" : "AVERAGE"),
-                "NUM_THREADS=1", "BIGTIFF=IF_SAFER");
+                "NUM_THREADS=" + threads, "BIGTIFF=IF_SAFER");
         String failure = null;
         try (Arena call = Arena.ofConfined()) {
             MemorySegment driver = driver("COG", targetLocation);

@@ -92,7 +92,9 @@ class SparkRetryTest {
     @Test
     void aBatchThatFailsEveryAttemptIsRecordedAsFailedAndAResumeCompletesIt(@TempDir Path dir) throws Exception {
         Path config = flakyConfig(dir);
-        FlakyStoreProvider.poisonedTile = "l8/x576_y96_48x48"; // tile 40 of 14 x 13, in the batch of tiles 39..41
+        // tile 40 (row 2, column 12) of 14 x 13; batches take rows 2 and 3 together, column by column
+        // (ScenePlan.batchOrder), so its batch of 3 is tiles 53, 40, 54
+        FlakyStoreProvider.poisonedTile = "l8/x576_y96_48x48";
         RunSummary run = Fixtures.runOn(config, SparkBatches.on(spark), new LogProgress(Duration.ofSeconds(30)));
 
         awaitFailedTasks(2);
@@ -104,7 +106,7 @@ class SparkRetryTest {
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("results.db"))) {
             List<TileResult> failed = store.tiles(run.runId()).stream()
                     .filter(r -> r.status() == TileStatus.FAILED).toList();
-            assertEquals(List.of(39, 40, 41), failed.stream().map(TileResult::tileIndex).toList());
+            assertEquals(List.of(40, 53, 54), failed.stream().map(TileResult::tileIndex).toList());
             assertTrue(failed.stream().allMatch(r -> r.attempts() == 2 && r.error().contains("failed 2 times")));
         }
 

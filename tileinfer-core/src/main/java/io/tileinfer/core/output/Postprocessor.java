@@ -3,6 +3,8 @@ package io.tileinfer.core.output;
 import io.tileinfer.core.tile.TileData;
 import io.tileinfer.raster.Window;
 
+import java.util.Arrays;
+
 /** Turns a tile's class probabilities into its cropped class map and percent probabilities. */
 public final class Postprocessor {
     private final int classes;
@@ -20,40 +22,71 @@ public final class Postprocessor {
         Window core = data.tile().core();
         int x0 = core.x() - data.tile().input().x();
         int y0 = core.y() - data.tile().input().y();
-        int pixels = core.width() * core.height();
+        int width = core.width();
+        int pixels = width * core.height();
         int plane = size * size;
         byte[][] bands = new byte[keepProbabilities ? classes + 1 : 1][pixels];
+        byte[] classMap = bands[0];
+        // Row by row and plane by plane, so that each loop streams through memory (and the JIT can vectorise).
+        for (int r = 0; r < core.height(); r++) {
+            int src = offset + (y0 + r) * size + x0;
+            int dst = r * width;
+            argmax(probabilities, src, plane, classMap, dst, width);
+            if (keepProbabilities) {
+                for (int k = 0; k < classes; k++) {
+                    percent(probabilities, src + k * plane, bands[k + 1], dst, width);
+                }
+            }
+        }
         long[] counts = new long[classes];
         boolean[] valid = data.valid();
+        boolean allValid = data.validCorePixels() == pixels;
         for (int r = 0; r < core.height(); r++) {
-            for (int c = 0; c < core.width(); c++) {
-                int src = (y0 + r) * size + x0 + c;
-                int dst = r * core.width() + c;
-                if (!valid[src]) {
+            int src = (y0 + r) * size + x0;
+            int dst = r * width;
+            for (int c = 0; c < width; c++) {
+                if (allValid || valid[src + c]) {
+                    counts[classMap[dst + c] & 0xFF]++;
+                } else {
                     for (byte[] band : bands) {
-                        band[dst] = (byte) TilePrediction.NODATA;
-                    }
-                    continue;
-                }
-                int best = 0;
-                float bestP = probabilities[offset + src];
-                for (int k = 1; k < classes; k++) {
-                    float p = probabilities[offset + k * plane + src];
-                    if (p > bestP) { // ties keep the lower class: deterministic
-                        best = k;
-                        bestP = p;
-                    }
-                }
-                bands[0][dst] = (byte) best;
-                counts[best]++;
-                if (keepProbabilities) {
-                    for (int k = 0; k < classes; k++) {
-                        float p = probabilities[offset + k * plane + src];
-                        bands[k + 1][dst] = (byte) Math.round(Math.min(1f, Math.max(0f, p)) * 100f);
+                        band[dst + c] = (byte) TilePrediction.NODATA;
                     }
                 }
             }
         }
         return new TilePrediction(data.tile(), bands, counts);
+    }
+
+    private void argmax(float[] probabilities, int src, int plane, byte[] classMap, int dst, int width) {
+        if (classes == 2) {
+            for (int c = 0; c < width; c++) {
+                // ties keep the lower class: deterministic
+                classMap[dst + c] = probabilities[src + plane + c] > probabilities[src + c] ? (byte) 1 : (byte) 0;
+            }
+            return;
+        }
+        Arrays.fill(classMap, dst, dst + width, (byte) 0);
+        for (int c = 0; c < width; c++) {
+            int best = 0;
+            float bestP = probabilities[src + c];
+            for (int k = 1; k < classes; k++) {
+                float p = probabilities[src + k * plane + c];
+                if (p > bestP) { // ties keep the lower class: deterministic
+                    best = k;
+                    bestP = p;
+                }
+            }
+            classMap[dst + c] = (byte) best;
+        }
+    }
+
+    private static void percent(float[] probabilities, int src, byte[] band, int dst, int width) {
+        for (int c = 0; c < width; c++) {
+            float p = probabilities[src + c];
+            float percent = Math.min(1f, Math.max(0f, p)) * 100f;
+            // Math.round(percent) for 0 <= percent <= 100 (and 0 for NaN, as Math.round): adding 0.5 is exact in
+            // double and truncation is floor here; unlike Math.round's, this loop vectorises.
+            band[dst + c] = (byte) (int) (percent + 0.5d);
+        }
     }
 }

@@ -8,10 +8,15 @@ import io.tileinfer.raster.RasterWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Stitches a scene's tile predictions into one Cloud-Optimized GeoTIFF on the scene's grid and CRS: band 1 the
@@ -25,6 +30,13 @@ public final class PredictionAssembler {
     public static void assemble(Scene scene, List<Tile> tiles, Set<String> predicted, PredictionChunks chunks,
                                 List<String> bandNames, Map<String, String> metadata, Path target)
             throws IOException {
+        assemble(scene, tiles, predicted, chunks, bandNames, metadata, target, 1);
+    }
+
+    /** As above, the COG's blocks compressed by {@code threads} threads (the same bytes whatever their number). */
+    public static void assemble(Scene scene, List<Tile> tiles, Set<String> predicted, PredictionChunks chunks,
+                                List<String> bandNames, Map<String, String> metadata, Path target, int threads)
+            throws IOException {
         Files.createDirectories(target.getParent());
         Path scratch = target.resolveSibling(target.getFileName() + ".scratch.tif");
         try (RasterWriter writer = RasterWriter.create(scratch, scene.width(), scene.height(), bandNames.size(),
@@ -33,17 +45,46 @@ public final class PredictionAssembler {
                 writer.setBandDescription(b + 1, bandNames.get(b));
             }
             metadata.forEach(writer::setMetadata);
-            for (Tile tile : tiles) {
-                byte[][] bands = predicted.contains(tile.id()) ? chunks.read(tile) : nodata(tile, bandNames.size());
-                if (bands.length != bandNames.size()) {
-                    throw new IOException(chunks.file(tile) + ": holds " + bands.length + " bands, expected "
-                            + bandNames.size());
+            if (threads == 1) {
+                for (Tile tile : tiles) {
+                    copy(tile, predicted, chunks, bandNames.size(), writer);
                 }
-                for (int b = 0; b < bands.length; b++) {
-                    writer.write(tile.core(), b + 1, bands[b]);
+            } else {
+                // Chunks are inflated in parallel; the writer serialises the writes. The scratch file's layout
+                // may then differ between runs, the pixels and so the COG's bytes do not.
+                try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+                    List<Future<?>> done = new ArrayList<>();
+                    for (Tile tile : tiles) {
+                        done.add(pool.submit(() -> {
+                            copy(tile, predicted, chunks, bandNames.size(), writer);
+                            return null;
+                        }));
+                    }
+                    for (Future<?> future : done) {
+                        future.get();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while assembling " + target, e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
             }
-            writer.finishCog(target);
+            writer.finishCog(target, threads);
+        }
+    }
+
+    private static void copy(Tile tile, Set<String> predicted, PredictionChunks chunks, int bandCount,
+                             RasterWriter writer) throws IOException {
+        byte[][] bands = predicted.contains(tile.id()) ? chunks.read(tile) : nodata(tile, bandCount);
+        if (bands.length != bandCount) {
+            throw new IOException(chunks.file(tile) + ": holds " + bands.length + " bands, expected " + bandCount);
+        }
+        for (int b = 0; b < bands.length; b++) {
+            writer.write(tile.core(), b + 1, bands[b]);
         }
     }
 

@@ -2,26 +2,26 @@ package io.tileinfer.core.output;
 
 import io.tileinfer.core.tile.Tile;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.ByteBuffer;
 import java.util.UUID;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
- * Each finished tile's cropped prediction, kept as a small compressed file until the scene's raster is
+ * Each finished tile's cropped prediction, kept as a small uncompressed file until the scene's raster is
  * assembled. Written atomically before the tile's row is committed, so a resumed run finds every finished
  * tile's pixels, and workers (or Spark executors) never share a raster handle.
  */
 public final class PredictionChunks {
-    private static final int MAGIC = 0x54494331; // "TIC1"
+    private static final int MAGIC = 0x54494331; // "TIC1": zlib-compressed (before 0.1.0's benchmarks)
+    private static final int MAGIC_RAW = 0x54494330; // "TIC0": uncompressed
     private final Path dir;
 
     public PredictionChunks(Path dir) {
@@ -37,26 +37,35 @@ public final class PredictionChunks {
         Files.createDirectories(target.getParent());
         // A temporary file of this writer's own: two attempts of one Spark task may write the same tile at once.
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        byte[][] bands = prediction.bands();
-        try (OutputStream file = Files.newOutputStream(temp);
-             DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(file,
-                     new Deflater(Deflater.BEST_SPEED), 1 << 16))) {
-            out.writeInt(MAGIC);
-            out.writeInt(bands.length);
-            out.writeInt(bands[0].length);
-            for (byte[] band : bands) {
-                out.write(band);
-            }
-        }
+        Files.write(temp, encode(prediction.bands()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The chunk's bytes, uncompressed: DEFLATE cost about 1.5 ms per 256 px tile of three bands on our machines,
+     * more than post-processing, so chunks take 197 KB per such tile on disk until the scene is assembled.
+     */
+    private static byte[] encode(byte[][] bands) {
+        int pixels = bands[0].length;
+        ByteBuffer raw = ByteBuffer.allocate(3 * Integer.BYTES + bands.length * pixels); // big-endian
+        raw.putInt(MAGIC_RAW).putInt(bands.length).putInt(pixels);
+        for (byte[] band : bands) {
+            raw.put(band);
+        }
+        return raw.array();
     }
 
     /** The bands of a finished tile, {@code [band][pixel]}. */
     public byte[][] read(Tile tile) throws IOException {
         Path source = file(tile);
-        try (InputStream file = Files.newInputStream(source);
-             DataInputStream in = new DataInputStream(new InflaterInputStream(file))) {
-            if (in.readInt() != MAGIC) {
+        try (InputStream file = new BufferedInputStream(Files.newInputStream(source), 1 << 16)) {
+            file.mark(Integer.BYTES);
+            boolean raw = new DataInputStream(file).readInt() == MAGIC_RAW;
+            file.reset();
+            // Chunks written before they were stored uncompressed are zlib streams: both are read.
+            DataInputStream in = new DataInputStream(raw ? file : new InflaterInputStream(file));
+            int magic = in.readInt();
+            if (magic != MAGIC && magic != MAGIC_RAW) {
                 throw new IOException(source + ": not a prediction chunk");
             }
             int bandCount = in.readInt();

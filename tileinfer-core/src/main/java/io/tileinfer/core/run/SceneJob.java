@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 
 /**
@@ -68,7 +70,9 @@ final class SceneJob {
     }
 
     private Manifest.SceneEntry process(Scene scene, BatchExecutor executor) throws IOException {
-        List<Manifest.FileEntry> inputs = inputHashes(scene);
+        // The inputs' SHA-256 for the manifest is read in the background, while the tiles run.
+        FutureTask<List<Manifest.FileEntry>> hashes = new FutureTask<>(() -> inputHashes(scene));
+        Thread.ofVirtual().name("tileinfer-input-hash").start(hashes);
         List<Tile> tiles = new TileGrid(scene.width(), scene.height(), ctx.settings().tileSize(),
                 ctx.settings().halo()).tiles(scene.id());
         Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
@@ -81,11 +85,13 @@ final class SceneJob {
                 writeQuicklook(scene, output); // a run killed between the raster and its quicklook
             }
             ctx.listener().sceneFinished(scene.id());
-            return entry(scene, SceneStatus.DONE, counts(tiles, before), inputs, output, Hashing.sha256(output));
+            return entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes), output,
+                    Hashing.sha256(output));
         }
         executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), before)));
 
         Map<String, TileStatus> after = ctx.store().tileStatuses(ctx.runId(), scene.id());
+        List<Manifest.FileEntry> inputs = await(hashes);
         Manifest.Counts counts = counts(tiles, after);
         ctx.listener().sceneFinished(scene.id());
         if (counts.done() == 0 && counts.failed() == 0) {
@@ -105,7 +111,8 @@ final class SceneJob {
         Set<String> predicted = after.entrySet().stream().filter(e -> e.getValue() == TileStatus.DONE)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
-        PredictionAssembler.assemble(scene, tiles, predicted, chunks, outputBands(), outputMetadata(scene), output);
+        PredictionAssembler.assemble(scene, tiles, predicted, chunks, outputBands(), outputMetadata(scene), output,
+                ctx.config().workers());
         ctx.metrics().record("assemble", System.nanoTime() - start);
         String sha = Hashing.sha256(output);
         writeQuicklook(scene, output);
@@ -169,6 +176,20 @@ final class SceneJob {
             }
         }
         return new Manifest.Counts(tiles.size(), done, skipped, failed, 1, 0);
+    }
+
+    private static List<Manifest.FileEntry> await(FutureTask<List<Manifest.FileEntry>> hashes) throws IOException {
+        try {
+            return hashes.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while hashing the inputs", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     private List<Manifest.FileEntry> inputHashes(Scene scene) throws IOException {

@@ -1,16 +1,21 @@
 package io.tileinfer.core.tile;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.scene.SceneBand;
+import io.tileinfer.raster.DataType;
 import io.tileinfer.raster.Gdal;
 import io.tileinfer.raster.RasterReader;
 import io.tileinfer.raster.Window;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,23 +31,31 @@ public final class TileReader implements AutoCloseable {
     private record FileBands(RasterReader reader, int[] fileBands, int[] positions) {
     }
 
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     private final Scene scene;
+    private final Window bounds;
     private final int size;
     private final List<FileBands> files = new ArrayList<>();
     private final double[] nodata;
-    private float[] scratch = new float[0];
+    /** Whether a band's values must be checked for nodata or NaN: not for integer bands without nodata. */
+    private final boolean[] checked;
     private ByteBuffer hashBuffer = ByteBuffer.allocate(0);
 
     public TileReader(Scene scene, int size) {
         this.scene = scene;
+        this.bounds = new Window(0, 0, scene.width(), scene.height());
         this.size = size;
         Map<String, List<Integer>> positionsByFile = new LinkedHashMap<>();
         List<SceneBand> bands = scene.bands();
         nodata = new double[bands.size()];
+        checked = new boolean[bands.size()];
         for (int i = 0; i < bands.size(); i++) {
             positionsByFile.computeIfAbsent(bands.get(i).location(), k -> new ArrayList<>()).add(i);
             Double value = bands.get(i).nodata();
             nodata[i] = value == null ? Double.NaN : value;
+            DataType type = bands.get(i).dataType();
+            checked[i] = value != null || type == null || type == DataType.FLOAT32 || type == DataType.FLOAT64;
         }
         try {
             positionsByFile.forEach((location, positions) -> {
@@ -56,12 +69,33 @@ public final class TileReader implements AutoCloseable {
         }
     }
 
+    /** Values per tile: bands x size x size. */
+    public int tileValues() {
+        return scene.bands().size() * size * size;
+    }
+
     public TileData read(Tile tile) {
+        float[] raw = new float[tileValues()];
+        TileData data = read(tile, raw, 0, true);
+        return new TileData(tile, raw, data.valid(), data.validCorePixels(), data.inputSha256());
+    }
+
+    /**
+     * Like {@link #read(Tile)}, with the raw values ({@link #tileValues()} of them, padding 0) written into
+     * {@code dst} from {@code offset}, e.g. straight into a batch's model input; the returned data's
+     * {@code raw} is null.
+     */
+    public TileData readInto(Tile tile, float[] dst, int offset) {
+        return read(tile, dst, offset, false);
+    }
+
+    private TileData read(Tile tile, float[] dst, int offset, boolean zeroed) {
         Window input = tile.input();
-        Window window = input.intersect(new Window(0, 0, scene.width(), scene.height()));
-        int bandCount = scene.bands().size();
+        Window window = input.intersect(bounds);
         int plane = size * size;
-        float[] raw = new float[bandCount * plane];
+        if (!zeroed && !window.equals(input)) {
+            Arrays.fill(dst, offset, offset + tileValues(), 0f);
+        }
         boolean[] valid = new boolean[plane];
         MessageDigest digest = Hashing.sha256Digest();
         int w = window.width();
@@ -69,32 +103,39 @@ public final class TileReader implements AutoCloseable {
         int dx = window.x() - input.x();
         int dy = window.y() - input.y();
         for (int r = 0; r < h; r++) {
-            java.util.Arrays.fill(valid, (dy + r) * size + dx, (dy + r) * size + dx + w, true);
+            Arrays.fill(valid, (dy + r) * size + dx, (dy + r) * size + dx + w, true);
         }
         for (FileBands file : files) {
             int count = file.fileBands().length;
-            if (scratch.length < count * w * h) {
-                scratch = new float[count * w * h];
-            }
-            file.reader().read(window, file.fileBands(), scratch);
-            hash(digest, scratch, count * w * h);
+            MemorySegment values = file.reader().readNative(window, file.fileBands());
+            hash(digest, values);
             for (int b = 0; b < count; b++) {
                 int position = file.positions()[b];
-                double noData = nodata[position];
+                int bandStart = offset + position * plane;
                 for (int r = 0; r < h; r++) {
-                    int src = b * w * h + r * w;
-                    int dst = (dy + r) * size + dx;
-                    System.arraycopy(scratch, src, raw, position * plane + dst, w);
-                    for (int c = 0; c < w; c++) {
-                        float v = scratch[src + c];
-                        if (v == noData || Float.isNaN(v)) {
-                            valid[dst + c] = false;
-                        }
-                    }
+                    long src = ((long) b * w * h + (long) r * w) * Float.BYTES;
+                    MemorySegment.copy(values, JAVA_FLOAT, src, dst, bandStart + (dy + r) * size + dx, w);
+                }
+                if (checked[position]) {
+                    markInvalid(dst, bandStart, nodata[position], valid, dx, dy, w, h);
                 }
             }
         }
-        return new TileData(tile, raw, valid, countValidCore(tile, valid), HexFormat.of().formatHex(digest.digest()));
+        return new TileData(tile, null, valid, countValidCore(tile, valid),
+                HexFormat.of().formatHex(digest.digest()));
+    }
+
+    private void markInvalid(float[] band, int bandStart, double noData, boolean[] valid, int dx, int dy, int w,
+                             int h) {
+        for (int r = 0; r < h; r++) {
+            int row = (dy + r) * size + dx;
+            for (int c = 0; c < w; c++) {
+                float v = band[bandStart + row + c];
+                if (v == noData || Float.isNaN(v)) {
+                    valid[row + c] = false;
+                }
+            }
+        }
     }
 
     private int countValidCore(Tile tile, boolean[] valid) {
@@ -112,13 +153,18 @@ public final class TileReader implements AutoCloseable {
     }
 
     /** The hash covers the values read (float32, little-endian, band-sequential per file), not the padding. */
-    private void hash(MessageDigest digest, float[] values, int count) {
-        if (hashBuffer.capacity() < count * Float.BYTES) {
-            hashBuffer = ByteBuffer.allocate(count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private void hash(MessageDigest digest, MemorySegment values) {
+        if (LITTLE_ENDIAN) {
+            digest.update(values.asByteBuffer());
+            return;
+        }
+        int bytes = (int) values.byteSize();
+        if (hashBuffer.capacity() < bytes) {
+            hashBuffer = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
         }
         hashBuffer.clear();
-        hashBuffer.asFloatBuffer().put(values, 0, count);
-        digest.update(hashBuffer.array(), 0, count * Float.BYTES);
+        hashBuffer.asFloatBuffer().put(values.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer());
+        digest.update(hashBuffer.array(), 0, bytes);
     }
 
     @Override

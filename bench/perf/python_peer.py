@@ -1,0 +1,131 @@
+"""The Python peer of `tileinfer batch`: the same work with the seed's stack (rasterio + onnxruntime + numpy).
+
+For every 256 px tile of the scene (halo 0, edge tiles padded with 0 to the full size, as tileinfer does):
+windowed read of the bands as float32, validity (not NaN, not nodata), SHA-256 of the values read (float32
+little-endian, band-sequential, as tileinfer's rows record), the card's scaling (computed in float64 and
+rounded to float32, as tileinfer does), onnxruntime in batches of 8 consecutive tiles (one session, one
+intra-op thread per worker), argmax (ties to the lower class) and percent probabilities, class fractions, one
+SQLite row per tile (a transaction per batch), the cropped prediction written into a tiled scratch GeoTIFF,
+then the same COG as tileinfer's (DEFLATE + predictor, 256 px blocks, overviews, nearest resampling).
+WORKERS threads each with their own dataset handle: rasterio and onnxruntime release the GIL.
+
+usage: python_peer.py SCENE MODEL.onnx CARD.json OUT.tif DB.sqlite [--workers N] [--size 256]
+Prints: seconds tiles.
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import onnxruntime as ort
+import rasterio
+import rasterio.shutil
+from rasterio.windows import Window
+
+BATCH = 8
+NODATA = 255
+
+
+def card_scaling(card):
+    scale, offset = [], []
+    for item in card["mlm:input"][0]["value_scaling"]:
+        m = re.fullmatch(r"A \* (\S+) \+ (\S+)", item["expression"])
+        scale.append(float(m.group(1)))
+        offset.append(float(m.group(2)))
+    return np.array(scale, np.float64).reshape(1, -1, 1, 1), np.array(offset, np.float64).reshape(1, -1, 1, 1)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for name in ("scene", "model", "card", "out", "db"):
+        p.add_argument(name)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--size", type=int, default=256)
+    a = p.parse_args()
+    size = a.size
+    card = json.load(open(a.card))
+    classes = [c["name"] for c in card["mlm:output"][0]["classification:classes"]]
+    scale, offset = card_scaling(card)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    session = ort.InferenceSession(a.model, options, providers=["CPUExecutionProvider"])
+    input_name = session.get_inputs()[0].name
+
+    start = time.monotonic()
+    with rasterio.open(a.scene) as src:
+        width, height, count = src.width, src.height, src.count
+        profile = dict(driver="GTiff", width=width, height=height, count=1 + len(classes), dtype="uint8",
+                       crs=src.crs, transform=src.transform, nodata=NODATA, tiled=True, blockxsize=256,
+                       blockysize=256, interleave="band", sparse_ok=True, photometric="minisblack")
+        nodata = [v if v is not None else np.nan for v in src.nodatavals]
+    windows = [(x, y, min(size, width - x), min(size, height - y))
+               for y in range(0, height, size) for x in range(0, width, size)]
+    batches = [windows[i:i + BATCH] for i in range(0, len(windows), BATCH)]
+    scratch = a.out + ".scratch.tif"
+    db = sqlite3.connect(a.db, check_same_thread=False)
+    db.execute("CREATE TABLE IF NOT EXISTS tile_results (tile_id TEXT PRIMARY KEY, x INT, y INT, w INT, h INT, "
+               "status TEXT, class_fractions TEXT, input_sha256 TEXT, latency_ms REAL)")
+    lock = threading.Lock()
+    local = threading.local()
+
+    def run_batch(dst, batch):
+        if not hasattr(local, "src"):
+            local.src = rasterio.open(a.scene)
+        t0 = time.monotonic()
+        raw = np.zeros((len(batch), count, size, size), np.float32)
+        valid = np.zeros((len(batch), size, size), bool)
+        shas = []
+        for i, (x, y, w, h) in enumerate(batch):
+            values = local.src.read(window=Window(x, y, w, h), out_dtype="float32")
+            shas.append(hashlib.sha256(values.astype("<f4", copy=False).tobytes()).hexdigest())
+            raw[i, :, :h, :w] = values
+            ok = ~np.isnan(values).any(axis=0)
+            for b, nd in enumerate(nodata):
+                if not np.isnan(nd):
+                    ok &= values[b] != nd
+            valid[i, :h, :w] = ok
+        scaled = (raw * scale + offset).astype(np.float32)
+        probabilities = session.run(None, {input_name: scaled})[0]
+        best = np.argmax(probabilities, axis=1).astype(np.uint8)  # first maximum: ties keep the lower class
+        percent = np.floor(np.clip(probabilities, 0, 1) * np.float32(100) + np.float32(0.5)).astype(np.uint8)
+        rows = []
+        for i, (x, y, w, h) in enumerate(batch):
+            ok = valid[i, :h, :w]
+            out = np.empty((1 + len(classes), h, w), np.uint8)
+            out[0] = best[i, :h, :w]
+            out[1:] = percent[i, :, :h, :w]
+            out[:, ~ok] = NODATA
+            counts = np.bincount(out[0][ok], minlength=len(classes))
+            n = int(ok.sum())
+            fractions = {c: (float(counts[k]) / n if n else 0.0) for k, c in enumerate(classes)}
+            with lock:
+                dst.write(out, window=Window(x, y, w, h))
+            rows.append((f"w1/x{x}_y{y}_{w}x{h}", x, y, w, h, "DONE" if n else "SKIPPED", json.dumps(fractions),
+                         shas[i], (time.monotonic() - t0) * 1000 / len(batch)))
+        with lock:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO tile_results VALUES (?,?,?,?,?,?,?,?,?)", rows)
+
+    with rasterio.open(scratch, "w", **profile) as dst:
+        with ThreadPoolExecutor(a.workers) as pool:
+            for future in [pool.submit(run_batch, dst, b) for b in batches]:
+                future.result()
+    rasterio.shutil.copy(scratch, a.out, driver="COG", compress="DEFLATE", predictor="YES", blocksize=256,
+                         overviews="AUTO", resampling="NEAREST", num_threads=1, bigtiff="IF_SAFER")
+    os.remove(scratch)
+    db.close()
+    print(f"{time.monotonic() - start:.3f} {len(windows)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
