@@ -85,6 +85,11 @@ public final class BatchRunner {
                         Instant.now(), "stopped", null));
                 LOG.warn("run {} {}; run the same configuration again to resume", runId, e.getMessage());
                 throw e;
+            } catch (RuntimeException e) {
+                // e.g. the model or the heap refused at start: the run is not left "running" in the store
+                store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
+                        Instant.now(), "failed", null));
+                throw e;
             }
             Manifest manifest = manifest(runId, started, version, store, metrics, scenes);
             Path manifestFile = runDir.resolve("manifest.json");

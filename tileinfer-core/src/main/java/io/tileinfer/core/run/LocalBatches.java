@@ -1,5 +1,6 @@
 package io.tileinfer.core.run;
 
+import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.output.PredictionChunks;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileReader;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The local runner's executor: one model session shared by a pool of worker threads, each batch a task. */
 final class LocalBatches implements BatchExecutor {
+    /** What a run holds besides its batches: the store, the model's metadata, readers' caches, the JVM's own. */
+    static final long BASE_HEAP_BYTES = 64L << 20;
     private final RunContext run;
     private final BatchContext ctx;
     private final ExecutorService workers;
@@ -30,6 +33,7 @@ final class LocalBatches implements BatchExecutor {
     }
 
     static LocalBatches open(RunContext run) {
+        requireHeap(run, Runtime.getRuntime().maxMemory());
         TileModel model = TileModel.load(run.model(), new ModelOptions(1, "cpu"));
         BatchContext ctx = new BatchContext(run.runId(), model, run.store(), run.metrics(), run.listener(),
                 run.settings().tileSize(), run.config().retries(), run.config().probabilities());
@@ -81,6 +85,26 @@ final class LocalBatches implements BatchExecutor {
     public void close() {
         workers.shutdownNow();
         ctx.model().close();
+    }
+
+    /**
+     * Refuses to start a run whose batches cannot fit in the heap, rather than failing tiles one by one with
+     * OutOfMemoryError: each worker holds a batch's input (bands) and output (classes) values plus the post-processed
+     * tile, and the launcher gives batch a small heap (see ./tileinfer).
+     */
+    static void requireHeap(RunContext run, long maxHeap) {
+        long tileValues = (long) run.settings().tileSize() * run.settings().tileSize();
+        int bands = run.model().card().bands().size();
+        int classes = run.model().card().classCount();
+        long perWorker = (long) run.config().batchSize() * tileValues * Float.BYTES * (bands + 2L * classes + 2);
+        long needed = BASE_HEAP_BYTES + run.config().workers() * perWorker;
+        if (needed > maxHeap) {
+            throw new ConfigException(run.config().file() + ": workers " + run.config().workers() + " x batch "
+                    + run.config().batchSize() + " tiles of " + run.settings().tileSize() + " px with " + bands
+                    + " bands need about " + (needed >> 20) + " MB of heap, found a maximum of " + (maxHeap >> 20)
+                    + " MB: set TILEINFER_JAVA_OPTS=-Xmx" + ((needed * 3 / 2) >> 20) + "m, or use fewer workers or "
+                    + "smaller batches");
+        }
     }
 
     private static ThreadFactory workerThreads() {

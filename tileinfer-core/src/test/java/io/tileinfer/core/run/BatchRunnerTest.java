@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
+import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
@@ -23,6 +24,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchRunnerTest {
@@ -51,6 +53,21 @@ class BatchRunnerTest {
 
     static String cog() {
         return "  - {id: l8, file: %s}".formatted(SharedData.variant("l8_rgbn_cog.tif"));
+    }
+
+    @Test
+    void batchesLargerThanTheHeapAreRefusedBeforeAnyTileAndTheRunIsMarkedFailed(@TempDir Path dir)
+            throws Exception {
+        // 64 tiles of 2048 px x (4 bands + 2 x 2 classes + 2) floats per worker: about 10 GB, beyond any test heap
+        Path config = Runs.config(dir, yaml("{size: 2048, halo: 0, batch: 64}", cog()));
+        ConfigException refused = assertThrows(ConfigException.class, () -> Runs.run(config, 1));
+        assertTrue(refused.getMessage().startsWith(config + ": workers 1 x batch 64 tiles of 2048 px"),
+                refused.getMessage());
+        assertTrue(refused.getMessage().contains("TILEINFER_JAVA_OPTS=-Xmx"), refused.getMessage());
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            assertEquals("failed", store.runs().getFirst().status());
+            assertEquals(List.of(), store.tiles(store.runs().getFirst().runId()));
+        }
     }
 
     @Test
