@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
+import io.tileinfer.core.output.Quicklook;
 import io.tileinfer.core.run.BatchRunner;
 import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.Manifest;
@@ -12,6 +13,7 @@ import io.tileinfer.core.run.StopRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -57,7 +59,10 @@ final class BatchCommand implements Callable<Integer> {
                 counts.scenesFailed(), counts.scenes());
         for (Manifest.SceneEntry scene : manifest.scenes()) {
             if (scene.output() != null) {
-                System.out.printf("  %s: %s%n", scene.id(), summary.runDir().resolve(scene.output().path()));
+                Path raster = summary.runDir().resolve(scene.output().path());
+                Path quicklook = Quicklook.fileFor(raster);
+                System.out.printf("  %s: %s%s%n", scene.id(), raster,
+                        Files.isRegularFile(quicklook) ? " (quicklook: " + quicklook.getFileName() + ")" : "");
             } else {
                 System.out.printf("  %s: FAILED%s%n", scene.id(), scene.tiles() == null ? ""
                         : " (all " + scene.tiles().failed() + " tiles failed; see the manifest's rows)");
