@@ -171,27 +171,16 @@ public final class JdbcResultStore implements ResultStore {
 
     private List<TileResult> tilesWhere(String condition, Object... parameters) {
         List<TileResult> tiles = new ArrayList<>();
-        query("read tiles", """
-                SELECT run_id, scene_id, tile_id, tile_index, x, y, width, height, min_x, min_y, max_x, max_y,
-                       status, error, cause, attempts, class_fractions, latency_ms, input_sha256, model_version
-                FROM tile_results WHERE\s""" + condition, rs -> tiles.add(new TileResult(
-                rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                new Window(rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8)),
-                new double[]{rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12)},
-                TileStatus.valueOf(rs.getString(13)), rs.getString(14), rs.getString(15), rs.getInt(16),
-                ClassFractionsJson.read(rs.getString(17)), rs.getDouble(18), rs.getString(19), rs.getString(20))),
-                parameters);
+        query("read tiles", "SELECT " + ResultRows.TILE_COLUMNS + " FROM tile_results WHERE " + condition,
+                rs -> tiles.add(ResultRows.tile(rs)), parameters);
         return tiles;
     }
 
     @Override
     public synchronized List<SceneResult> scenes(String runId) {
         List<SceneResult> scenes = new ArrayList<>();
-        query("read scenes", """
-                SELECT run_id, scene_id, status, error, tiles, output, output_sha256
-                FROM scenes WHERE run_id = ? ORDER BY scene_id""", rs -> scenes.add(new SceneResult(
-                rs.getString(1), rs.getString(2), SceneStatus.valueOf(rs.getString(3)), rs.getString(4),
-                rs.getInt(5), rs.getString(6), rs.getString(7))), runId);
+        query("read scenes", "SELECT " + ResultRows.SCENE_COLUMNS + " FROM scenes WHERE run_id = ? ORDER BY scene_id",
+                rs -> scenes.add(ResultRows.scene(rs)), runId);
         return scenes;
     }
 
