@@ -5,6 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 . scripts/env.sh
+. scripts/checks/common.bash
 jar=tileinfer-cli/target/tileinfer.jar
 [ -f "$jar" ] || { echo "api-fuzz: $jar is missing (run ./mvnw verify first)" >&2; exit 2; }
 work=$(mktemp -d)
@@ -12,21 +13,13 @@ server=
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# The reference model, trained on the shared Landsat 8 scene into a throw-away registry.
-sed -e "s#directory: .*#directory: $root/../shared/data/landsat8-LC80200392015216#" -e "s#metadata: \([^ ]*\)#metadata: $root/configs/\1#" configs/train.yaml > "$work/train.yaml"
-java --enable-native-access=ALL-UNNAMED -jar "$jar" train --config "$work/train.yaml" --registry "$work/models" \
-  --alias production > "$work/train.log" 2>&1 || { cat "$work/train.log" >&2; exit 1; }
-
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+train_reference_model
+port=$(free_port)
 echo "fuzz-key" > "$work/key"
 java --enable-native-access=ALL-UNNAMED -jar "$jar" serve --registry "$work/models" --model production \
   --host 127.0.0.1 --port "$port" --api-key-file "$work/key" 2> "$work/server.log" &
 server=$!
-for _ in $(seq 60); do
-  curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null && break
-  sleep 1
-done
-curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null || { tail -20 "$work/server.log" >&2; exit 1; }
+await_ready "$port" "$work/server.log"
 
 # Bounded: 30 examples per operation, 10 minutes at most. positive_data_acceptance is off: schema-valid random
 # bytes are rarely a GeoTIFF, and refusing them (400/422) is right. The served model's name and version are given

@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 . scripts/env.sh
+. scripts/checks/common.bash
 jar=tileinfer-cli/target/tileinfer.jar
 [ -f "$jar" ] || { echo "ui: $jar is missing (run ./mvnw verify first)" >&2; exit 2; }
 [ -d tileinfer-api/browser-test/node_modules/playwright-core ] \
@@ -22,10 +23,7 @@ tileinfer() { java --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"; }
 data="$root/../shared/data"
 
 # The sample run, as scripts/demo makes it, in a temporary directory.
-sed -e "s#directory: .*#directory: $data/landsat8-LC80200392015216#" -e "s#metadata: \([^ ]*\)#metadata: $root/configs/\1#" \
-  configs/train.yaml > "$work/train.yaml"
-tileinfer train --config "$work/train.yaml" --registry "$work/models" --alias production > "$work/train.log" 2>&1 \
-  || { cat "$work/train.log" >&2; exit 1; }
+train_reference_model
 sed -e "s#^registry: .*#registry: $work/models#" -e "s#^output: .*#output: $work/runs#" -e "s#\.\./data/sample#$data#" \
   configs/pipeline.yaml > "$work/pipeline.yaml"
 status=0
@@ -37,18 +35,14 @@ quicklook=$(dirname "$manifest")/predictions/LC80200392015216.quicklook.png
 [ -s "$quicklook" ] || { echo "ui: batch wrote no quicklook at $quicklook" >&2; exit 1; }
 cp "$quicklook" "$artifacts/batch-quicklook.png"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 echo "ui-check-key" > "$work/key" # with an API key, as a shared server would have: the page must ask for it
 # java itself in the background (not the function), so that $! is the server's pid for the cleanup
 java --enable-native-access=ALL-UNNAMED -jar "$jar" serve --registry "$work/models" --model production \
   --store "jdbc:sqlite:$work/runs/results.db" --host 127.0.0.1 --port "$port" --api-key-file "$work/key" \
   > "$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 60); do
-  curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null && break
-  sleep 1
-done
-curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null || { tail -20 "$work/server.log" >&2; exit 1; }
+await_ready "$port" "$work/server.log"
 
 TILEINFER_UI_KEY=ui-check-key node tileinfer-api/browser-test/ui-check.mjs "http://127.0.0.1:$port" "$artifacts" "$run_id" \
   || { echo "ui: the browser check failed; server log:" >&2; tail -20 "$work/server.log" >&2; exit 1; }

@@ -1,0 +1,24 @@
+# Sourced by the checks that serve the reference model (api-fuzz.sh, ui.sh); not a check itself (not *.sh).
+# Expects: $root (the repository), $jar (the CLI jar), $work (a temporary directory the check removes).
+
+# The reference model, trained on the shared Landsat 8 scene into $work/models with the alias production.
+train_reference_model() {
+  sed -e "s#directory: .*#directory: $root/../shared/data/landsat8-LC80200392015216#" \
+    -e "s#metadata: \([^ ]*\)#metadata: $root/configs/\1#" "$root/configs/train.yaml" > "$work/train.yaml"
+  java --enable-native-access=ALL-UNNAMED -jar "$jar" train --config "$work/train.yaml" --registry "$work/models" \
+    --alias production > "$work/train.log" 2>&1 || { cat "$work/train.log" >&2; exit 1; }
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits up to a minute for the server on port $1 to be ready; else prints the end of its log $2 and fails.
+await_ready() {
+  for _ in $(seq 60); do
+    curl -sf "http://127.0.0.1:$1/v2/health/ready" > /dev/null && return 0
+    sleep 1
+  done
+  tail -20 "$2" >&2
+  exit 1
+}
