@@ -4,7 +4,7 @@ import io.tileinfer.core.TestModels;
 import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.Manifest;
 import io.tileinfer.core.run.RunSummary;
-import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.SqliteRows;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
@@ -101,20 +101,11 @@ class ExecutorKillTest {
         int seen = 0;
         while (seen < rows && !job.isDone() && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
-            seen = Files.exists(db) ? rows(db) : 0;
+            seen = Files.exists(db) ? SqliteRows.tiles(db) : 0;
         }
         assertTrue(seen >= rows && !job.isDone(), "the job should be under way with " + rows + " rows, saw "
                 + seen + (job.isCompletedExceptionally() ? "; the job failed: " + job.exceptionNow() : ""));
         return seen;
-    }
-
-    private static int rows(Path db) {
-        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + db)) {
-            List<String> runs = store.runs().stream().map(r -> r.runId()).toList();
-            return runs.isEmpty() ? 0 : store.tiles(runs.getFirst()).size();
-        } catch (RuntimeException e) {
-            return 0; // the database is being created
-        }
     }
 
     /** The executor JVMs that the workers started; their full command line is in /proc (Linux). */

@@ -1,9 +1,9 @@
 package io.tileinfer.spark;
 
 import io.tileinfer.core.TestModels;
+import io.tileinfer.core.run.CountingListener;
 import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.Manifest;
-import io.tileinfer.core.run.RunListener;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.TileResult;
@@ -116,7 +116,7 @@ class SparkRetryTest {
         assertEquals(run.runId(), resumedRun.runId());
         assertTrue(resumedRun.complete());
         assertEquals(TILES - 3, resumed.alreadyFinished.get(), "finished tiles are not computed again");
-        assertEquals(3, resumed.recorded.get());
+        assertEquals(3, resumed.processed.get());
         assertEquals(Fixtures.comparableRows(referenceConfig, reference.runId()),
                 Fixtures.comparableRows(config, run.runId()));
         assertArrayEquals(Fixtures.predictionPixels(reference), Fixtures.predictionPixels(resumedRun));
@@ -133,24 +133,5 @@ class SparkRetryTest {
             Thread.sleep(50);
         }
         assertEquals(expected, FAILED_TASKS.get(), "failed task attempts");
-    }
-
-    static final class CountingListener implements RunListener {
-        final AtomicInteger alreadyFinished = new AtomicInteger();
-        final AtomicInteger recorded = new AtomicInteger();
-
-        @Override
-        public void sceneStarted(String sceneId, int tiles, int finished) {
-            alreadyFinished.set(finished);
-        }
-
-        @Override
-        public void tilesFinished(int count) {
-            recorded.addAndGet(count);
-        }
-
-        @Override
-        public void sceneFinished(String sceneId) {
-        }
     }
 }

@@ -6,6 +6,7 @@ import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.SqliteRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,7 +65,7 @@ class KillAndResumeTest {
         while (process.isAlive() && rowsSeen < TILES / 4 && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);
             if (Files.exists(db)) {
-                rowsSeen = rows(db);
+                rowsSeen = SqliteRows.tiles(db);
             }
         }
         assertTrue(process.isAlive(), "the run finished before it could be killed; see " + dir.resolve("killed.log"));
@@ -85,7 +85,7 @@ class KillAndResumeTest {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             process.waitFor();
         }
-        int finishedAtKill = rows(db);
+        int finishedAtKill = SqliteRows.tiles(db);
         assertTrue(finishedAtKill > 0 && finishedAtKill < TILES, "killed mid-run: " + finishedAtKill + " rows");
 
         CountingListener resumed = new CountingListener();
@@ -93,7 +93,7 @@ class KillAndResumeTest {
                 resumed).run();
         assertEquals(finishedAtKill, resumed.alreadyFinished.get(), "finished tiles are not computed again");
         assertEquals(TILES - finishedAtKill, resumed.processed.get());
-        assertEquals(TILES, rows(db), "no row lost or duplicated");
+        assertEquals(TILES, SqliteRows.tiles(db), "no row lost or duplicated");
 
         RunSummary uninterrupted = Runs.run(reference, 2);
         assertEquals(uninterrupted.runId(), summary.runId());
@@ -102,33 +102,5 @@ class KillAndResumeTest {
         assertEquals(BatchRunnerTest.comparableRows(dir.resolve("reference"), summary.runId()),
                 BatchRunnerTest.comparableRows(dir.resolve("killed"), summary.runId()));
         assertFalse(Files.exists(summary.runDir().resolve("chunks/l8")), "chunks go once the raster holds them");
-    }
-
-    private static int rows(Path db) {
-        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + db)) {
-            List<String> runs = store.runs().stream().map(r -> r.runId()).toList();
-            return runs.isEmpty() ? 0 : store.tiles(runs.getFirst()).size();
-        } catch (RuntimeException e) {
-            return 0; // the database is being created
-        }
-    }
-
-    private static final class CountingListener implements RunListener {
-        final AtomicInteger alreadyFinished = new AtomicInteger();
-        final AtomicInteger processed = new AtomicInteger();
-
-        @Override
-        public void sceneStarted(String sceneId, int tiles, int finished) {
-            alreadyFinished.set(finished);
-        }
-
-        @Override
-        public void tilesFinished(int count) {
-            processed.addAndGet(count);
-        }
-
-        @Override
-        public void sceneFinished(String sceneId) {
-        }
     }
 }
