@@ -6,7 +6,7 @@ little-endian, band-sequential, as tileinfer's rows record), the card's scaling 
 rounded to float32, as tileinfer does), onnxruntime in batches of 8 consecutive tiles (one session, one
 intra-op thread per worker), argmax (ties to the lower class) and percent probabilities, class fractions, one
 SQLite row per tile (a transaction per batch), the cropped prediction written into a tiled scratch GeoTIFF,
-then the same COG as tileinfer's (DEFLATE + predictor, 256 px blocks, overviews, nearest resampling).
+then the same COG as tileinfer's (DEFLATE without predictor, 256 px blocks, overviews, nearest resampling).
 WORKERS threads each with their own dataset handle: rasterio and onnxruntime release the GIL.
 
 usage: python_peer.py SCENE MODEL.onnx CARD.json OUT.tif DB.sqlite [--workers N] [--size 256]
@@ -119,7 +119,7 @@ def main():
         with ThreadPoolExecutor(a.workers) as pool:
             for future in [pool.submit(run_batch, dst, b) for b in batches]:
                 future.result()
-    rasterio.shutil.copy(scratch, a.out, driver="COG", compress="DEFLATE", predictor="YES", blocksize=256,
+    rasterio.shutil.copy(scratch, a.out, driver="COG", compress="DEFLATE", predictor="NO", blocksize=256,
                          overviews="AUTO", resampling="NEAREST", num_threads=1, bigtiff="IF_SAFER")
     os.remove(scratch)
     db.close()

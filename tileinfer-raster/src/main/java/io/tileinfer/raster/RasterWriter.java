@@ -182,8 +182,7 @@ public final class RasterWriter implements AutoCloseable {
     }
 
     /**
-     * Flushes the scratch file, converts it with GDAL's COG driver (DEFLATE with predictor, 256 px blocks,
-     * overviews) to {@code target + ".tmp"}, moves that atomically to {@code target} and deletes the scratch
+     * Flushes the scratch file, converts it with GDAL's COG driver (DEFLATE, 256 px blocks, overviews) to {@code target + ".tmp"}, moves that atomically to {@code target} and deletes the scratch
      * file. {@code threads} compress blocks in parallel (GDAL's NUM_THREADS); GDAL writes the blocks in the same
      * order whatever their number, so the same pixels give the same bytes (tested).
      */
@@ -199,9 +198,13 @@ public final class RasterWriter implements AutoCloseable {
         if (GdalBindings.lastErrorType() >= GdalBindings.CE_FAILURE) {
             throw new RasterException(location, "cannot flush the scratch GeoTIFF: " + GdalBindings.lastErrorMessage());
         }
-        List<String> options = List.of("COMPRESS=DEFLATE", "PREDICTOR=YES", "BLOCKSIZE=256", "OVERVIEWS=AUTO",
+        boolean categorical = type == DataType.BYTE;
+        List<String> options = List.of("COMPRESS=DEFLATE", "BLOCKSIZE=256", "OVERVIEWS=AUTO",
+                // Differencing helps smooth scores; on class maps and percent bands it made the demo's COG 19 %
+                // larger and W1's 2.8x larger, and took 0.4 s more on W1 (docs/benchmarks.md).
+                "PREDICTOR=" + (categorical ? "NO" : "YES"),
                 // Categories (BYTE) must not be blended into values that are no class; scores may be averaged.
-                "RESAMPLING=" + (type == DataType.BYTE ? "NEAREST" : "AVERAGE"),
+                "RESAMPLING=" + (categorical ? "NEAREST" : "AVERAGE"),
                 "NUM_THREADS=" + threads, "BIGTIFF=IF_SAFER");
         String failure = null;
         try (Arena call = Arena.ofConfined()) {
