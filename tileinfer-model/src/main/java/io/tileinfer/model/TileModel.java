@@ -125,38 +125,65 @@ public final class TileModel implements AutoCloseable {
      * Class probabilities for {@code n} tiles of {@code height x width} pixels.
      *
      * @param raw raw raster values, band-sequential per tile: {@code raw[((t * C + b) * height + row) * width + col]}
-     *            with the card's bands in order
+     *            with the card's bands in order; exactly {@code n} tiles
      * @return probabilities laid out the same way with K classes: {@code [n][K][height][width]} flattened
      */
     public float[] predict(float[] raw, int n, int height, int width) {
-        if (n < 1 || height < 1 || width < 1) {
-            throw new IllegalArgumentException("need at least one tile of at least 1x1 pixels, found " + n
-                    + " tiles of " + width + "x" + height);
-        }
-        int pixels = Math.multiplyExact(height, width);
-        long inputSize = (long) n * bandCount() * pixels;
-        long outputSize = (long) n * classCount() * pixels;
+        long inputSize = inputSize(n, height, width);
         if (raw.length != inputSize) {
             throw new IllegalArgumentException("raw holds " + raw.length + " values, expected " + inputSize + " ("
                     + n + " tiles x " + bandCount() + " bands x " + height + " x " + width + ")");
         }
-        if (outputSize > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(n + " tiles of " + width + "x" + height + " give more than 2^31 "
-                    + "probabilities: predict in smaller batches");
+        float[] probabilities = new float[Math.toIntExact(outputSize(n, height, width))];
+        predict(raw, n, height, width, probabilities);
+        return probabilities;
+    }
+
+    /**
+     * As {@link #predict(float[], int, int, int)}, for the first {@code n} tiles of {@code raw} into the start of
+     * {@code probabilities}: both may be longer, e.g. a caller's buffers sized for a full batch and reused. The
+     * card's scaling goes straight into ONNX Runtime's input tensor, and its output is copied once, into
+     * {@code probabilities}.
+     */
+    public void predict(float[] raw, int n, int height, int width, float[] probabilities) {
+        long inputSize = inputSize(n, height, width);
+        long outputSize = outputSize(n, height, width);
+        if (raw.length < inputSize) {
+            throw new IllegalArgumentException("raw holds " + raw.length + " values, fewer than the " + inputSize
+                    + " of " + n + " tiles x " + bandCount() + " bands x " + height + " x " + width);
+        }
+        if (probabilities.length < outputSize) {
+            throw new IllegalArgumentException("room for " + probabilities.length + " probabilities, fewer than the "
+                    + outputSize + " of " + n + " tiles x " + classCount() + " classes x " + height + " x " + width);
         }
         TensorBuffers buffers = borrowBuffers((int) inputSize, (int) outputSize);
         try {
             FloatBuffer input = buffers.input().slice(0, (int) inputSize);
             FloatBuffer output = buffers.output().slice(0, (int) outputSize);
-            scaling.apply(raw, n, pixels, input);
+            scaling.apply(raw, n, height * width, input);
             run(input, new long[]{n, bandCount(), height, width}, output,
                     new long[]{n, classCount(), height, width});
-            float[] probabilities = new float[(int) outputSize];
-            output.get(0, probabilities);
-            return probabilities;
+            output.get(0, probabilities, 0, (int) outputSize);
         } finally {
             idleBuffers.offer(buffers);
         }
+    }
+
+    private long inputSize(int n, int height, int width) {
+        if (n < 1 || height < 1 || width < 1) {
+            throw new IllegalArgumentException("need at least one tile of at least 1x1 pixels, found " + n
+                    + " tiles of " + width + "x" + height);
+        }
+        long inputSize = (long) n * bandCount() * Math.multiplyExact(height, width);
+        if (outputSize(n, height, width) > Integer.MAX_VALUE || inputSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(n + " tiles of " + width + "x" + height + " give more than 2^31 "
+                    + "values: predict in smaller batches");
+        }
+        return inputSize;
+    }
+
+    private long outputSize(int n, int height, int width) {
+        return (long) n * classCount() * height * width;
     }
 
     private void run(FloatBuffer input, long[] inputShape, FloatBuffer output, long[] outputShape) {

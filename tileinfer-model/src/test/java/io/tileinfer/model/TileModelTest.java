@@ -77,6 +77,36 @@ class TileModelTest {
     }
 
     @Test
+    void predictsThePrefixOfReusedBuffersAndLeavesTheRestAlone() {
+        float[] raw = new float[3 * 2 * 16 * 16];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (i * 31 % 97) / 10f;
+        }
+        try (TileModel model = TileModel.load(MODEL, Cards.twoBandTwoClass(), ModelOptions.defaults())) {
+            float[] twoTiles = new float[2 * 2 * 16 * 16];
+            System.arraycopy(raw, 0, twoTiles, 0, twoTiles.length);
+            float[] expected = model.predict(twoTiles, 2, 16, 16);
+
+            float[] out = new float[3 * 2 * 16 * 16];
+            java.util.Arrays.fill(out, -1f);
+            model.predict(raw, 2, 16, 16, out); // the third tile of raw is not read
+
+            assertArrayEquals(expected, java.util.Arrays.copyOf(out, expected.length));
+            for (int i = expected.length; i < out.length; i++) {
+                assertEquals(-1f, out[i], "written past the two tiles at " + i);
+            }
+            IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class,
+                    () -> model.predict(raw, 2, 16, 16, new float[expected.length - 1]));
+            assertEquals("room for 1023 probabilities, fewer than the 1024 of 2 tiles x 2 classes x 16 x 16",
+                    tooSmall.getMessage());
+            IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class,
+                    () -> model.predict(raw, 4, 16, 16, new float[4 * 2 * 16 * 16]));
+            assertEquals("raw holds 1536 values, fewer than the 2048 of 4 tiles x 2 bands x 16 x 16",
+                    tooFew.getMessage());
+        }
+    }
+
+    @Test
     void refusesInputOfTheWrongSize() {
         try (TileModel model = TileModel.load(MODEL, Cards.twoBandTwoClass(), ModelOptions.defaults())) {
             IllegalArgumentException error = assertThrows(IllegalArgumentException.class,

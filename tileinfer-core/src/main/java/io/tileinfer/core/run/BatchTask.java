@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +50,12 @@ public final class BatchTask implements Runnable {
     }
 
     /**
-     * Each worker thread's model input for a full batch, reused: tiles are read straight into it, in the order
-     * of the batch's pending tiles, so that a batch costs no tile-sized allocation or copy.
+     * Each worker thread's model input and output for a full batch, reused: tiles are read straight into the input,
+     * in the order of the batch's pending tiles, and the model writes the probabilities of those tiles into the
+     * output's start, so that a batch costs no tile-sized allocation or copy of its own.
      */
     private static final ThreadLocal<float[]> BATCH_INPUT = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> BATCH_OUTPUT = ThreadLocal.withInitial(() -> new float[0]);
 
     private float[] input;
     private int perTileIn;
@@ -67,11 +68,7 @@ public final class BatchTask implements Runnable {
             List<TileResult> results = new ArrayList<>();
             List<Pending> pending = new ArrayList<>();
             perTileIn = reader.tileValues();
-            input = BATCH_INPUT.get();
-            if (input.length < tiles.size() * perTileIn) {
-                input = new float[tiles.size() * perTileIn];
-                BATCH_INPUT.set(input);
-            }
+            input = reused(BATCH_INPUT, tiles.size() * perTileIn);
             for (Tile tile : tiles) {
                 read(tile, pending, results);
             }
@@ -133,23 +130,29 @@ public final class BatchTask implements Runnable {
         results.add(failed(tile, "read", last, ctx.retries() + 1, System.nanoTime() - start, null));
     }
 
+    private static float[] reused(ThreadLocal<float[]> buffer, int size) {
+        float[] values = buffer.get();
+        if (values.length < size) {
+            values = new float[size];
+            buffer.set(values);
+        }
+        return values;
+    }
+
     private void infer(List<Pending> pending, List<TileResult> results) {
         int plane = ctx.tileSize() * ctx.tileSize();
         int perTileOut = ctx.model().classCount() * plane;
-        long start = System.nanoTime();
-        // The tiles are in place already; the model wants an array of exactly the pending tiles.
-        float[] input = this.input.length == pending.size() * perTileIn
-                ? this.input : Arrays.copyOf(this.input, pending.size() * perTileIn);
-        ctx.metrics().record("preprocess", System.nanoTime() - start);
-
-        float[] probabilities = null;
+        float[] probabilities = reused(BATCH_OUTPUT, tiles.size() * perTileOut);
+        boolean predicted = false;
         RuntimeException last = null;
         int attempts = 0;
         long inferStart = System.nanoTime();
-        while (probabilities == null && attempts <= ctx.retries()) {
+        while (!predicted && attempts <= ctx.retries()) {
             attempts++;
             try {
-                probabilities = ctx.model().predict(input, pending.size(), ctx.tileSize(), ctx.tileSize());
+                // the pending tiles are the input's first ones; the rest of it is an earlier batch's
+                ctx.model().predict(input, pending.size(), ctx.tileSize(), ctx.tileSize(), probabilities);
+                predicted = true;
             } catch (RuntimeException e) {
                 last = e;
                 LOG.warn("batch of {} tiles: inference attempt {} failed: {}", pending.size(), attempts,
@@ -158,7 +161,7 @@ public final class BatchTask implements Runnable {
         }
         long inferNanos = System.nanoTime() - inferStart;
         ctx.metrics().record("infer", inferNanos);
-        if (probabilities == null) {
+        if (!predicted) {
             for (Pending p : pending) {
                 results.add(failed(p.data().tile(), "inference", last, attempts, p.nanos(), p.data().inputSha256()));
             }

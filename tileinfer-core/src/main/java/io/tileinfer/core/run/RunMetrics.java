@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * processes (Spark executors) are added to the summary, not to the timers.
  */
 public final class RunMetrics {
-    public static final List<String> STAGES = List.of("read", "preprocess", "infer", "write", "assemble");
+    public static final List<String> STAGES = List.of("read", "infer", "write", "assemble");
     private final MeterRegistry registry;
     private final String modelVersion;
     private final Map<String, Timer> stages = new LinkedHashMap<>();
