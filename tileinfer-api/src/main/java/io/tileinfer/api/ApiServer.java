@@ -3,9 +3,9 @@ package io.tileinfer.api;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.tileinfer.core.run.StopRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ public final class ApiServer implements AutoCloseable {
     private final WebPage webPage;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile int exitStatus;
+    private volatile StopRequest signals = StopRequest.none();
 
     private ApiServer(ApiContext context, WebServer server, WebPage webPage) {
         this.context = context;
@@ -163,15 +163,11 @@ public final class ApiServer implements AutoCloseable {
      * Makes SIGTERM and SIGINT drain ({@link #shutdown()}) instead of the JVM's default, which runs every shutdown
      * hook at once: ONNX Runtime's own hook frees its native environment, and a request still in flight then
      * crashes the process inside {@code OrtSession.run}. The JVM's hooks run later, when the caller exits with
-     * {@link #awaitStopped()}'s status.
+     * {@link #awaitStopped()}'s status. A second signal ends the process at once, as in {@code tileinfer batch}
+     * (see {@link StopRequest#onSignals(Runnable)}).
      */
     public void drainOnSignals() {
-        for (String name : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(name), signal -> {
-                exitStatus = 128 + signal.getNumber(); // the shell's convention: ended by that signal
-                Thread.ofPlatform().name("tileinfer-drain").start(this::shutdown);
-            });
-        }
+        signals = StopRequest.onSignals(() -> Thread.ofPlatform().name("tileinfer-drain").start(this::shutdown));
     }
 
     /**
@@ -185,7 +181,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return exitStatus;
+        return signals.exitStatus();
     }
 
     @Override

@@ -11,11 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SIGTERM on a real server process: readiness turns false, the request in flight finishes, then it exits. */
+/**
+ * SIGTERM on a real server process: readiness turns false, the request in flight finishes, then it exits; a second
+ * SIGTERM during the drain ends it at once.
+ */
 class ShutdownTest {
 
     /**
@@ -27,17 +32,9 @@ class ShutdownTest {
     @Test
     void sigtermDrainsTheRequestInFlightAndLogsEveryRequestAsJson(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("server.log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback-serve.xml",
-                "-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
-                dir.resolve("models").toString(), "3000")
-                .redirectError(log.toFile()).start();
+        Process process = serve(dir, 3000, log);
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String line = out.readLine();
-            assertTrue(line != null && line.startsWith("port "), "no port from the server: " + Files.readString(log));
-            int port = Integer.parseInt(line.substring("port ".length()));
+            int port = port(process, log);
             Http http = new Http(port);
             assertEquals(200, http.get("/v2/health/ready").statusCode());
 
@@ -77,6 +74,51 @@ class ShutdownTest {
         assertEquals(64, predict.get("input_sha256").asText().length());
         assertTrue(predict.get("request_id").asText().length() > 0);
         assertTrue(Files.readString(log).contains("stopped after every request finished"));
+    }
+
+    @Test
+    void aSecondSigtermDuringTheDrainEndsTheServerAtOnce(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("server.log");
+        Process process = serve(dir, 120_000, log); // the drain alone would take two minutes
+        try {
+            Http http = new Http(port(process, log));
+            assertEquals(200, http.get("/v2/health/ready").statusCode());
+            process.destroy(); // SIGTERM: the drain starts
+            int ready = 200;
+            for (int i = 0; i < 250 && ready == 200; i++) {
+                Thread.sleep(20);
+                ready = http.get("/v2/health/ready").statusCode();
+            }
+            assertEquals(503, ready, "the first SIGTERM did not start the drain");
+            process.destroy(); // the second SIGTERM
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the second SIGTERM did not end the server");
+            assertEquals(EXIT_ON_SIGTERM, process.exitValue(), () -> "exit code; log: " + read(log));
+            assertFalse(read(log).contains("stopped after every request finished"), () -> read(log));
+        } finally {
+            process.destroyForcibly();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList());
+        }
+    }
+
+    /** ServeMain in its own JVM, its standard error in {@code log}. */
+    private static Process serve(Path dir, long shutdownDelayMillis, Path log) throws java.io.IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback-serve.xml",
+                "-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
+                dir.resolve("models").toString(), Long.toString(shutdownDelayMillis))
+                .directory(dir.toFile()) // where a JVM crash would leave its hs_err file
+                .redirectError(log.toFile()).start();
+    }
+
+    /** The port the server prints once it listens. */
+    private static int port(Process process, Path log) throws java.io.IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertTrue(line != null && line.startsWith("port "), "no port from the server: " + Files.readString(log));
+        return Integer.parseInt(line.substring("port ".length()));
     }
 
     private static String read(Path log) {

@@ -3,7 +3,6 @@ package io.tileinfer.cli;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
-import io.tileinfer.core.output.Quicklook;
 import io.tileinfer.core.run.BatchRunner;
 import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.Manifest;
@@ -13,7 +12,6 @@ import io.tileinfer.core.run.StopRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -60,9 +58,8 @@ final class BatchCommand implements Callable<Integer> {
         for (Manifest.SceneEntry scene : manifest.scenes()) {
             if (scene.output() != null) {
                 Path raster = summary.runDir().resolve(scene.output().path());
-                Path quicklook = Quicklook.fileFor(raster);
-                System.out.printf("  %s: %s%s%n", scene.id(), raster,
-                        Files.isRegularFile(quicklook) ? " (quicklook: " + quicklook.getFileName() + ")" : "");
+                System.out.printf("  %s: %s%s%n", scene.id(), raster, scene.quicklook() == null ? ""
+                        : " (quicklook: " + Path.of(scene.quicklook().path()).getFileName() + ")");
             } else {
                 System.out.printf("  %s: FAILED%s%n", scene.id(), scene.tiles() == null ? ""
                         : " (all " + scene.tiles().failed() + " tiles failed; see the manifest's rows)");

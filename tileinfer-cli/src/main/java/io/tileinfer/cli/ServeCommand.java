@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a model over HTTP: Open Inference Protocol v2 and GeoTIFF tiles (POST /v1/predict), "
                 + "and the read-only web page of runs, maps and models at /ui. "
-                + "SIGTERM drains: readiness turns false, requests in flight finish, then it exits.")
+                + "SIGTERM drains: readiness turns false, requests in flight finish, then it exits; a second "
+                + "SIGTERM exits at once.")
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "production", description = "Model version or alias (default: ${DEFAULT-VALUE}).")

@@ -104,6 +104,9 @@ class ObjectStorageBatchTest {
                 withoutRunId(rows(dir.resolve("remote/staging/results.db"), remote.runId())));
         String prefix = "batch/" + remote.runId() + "/";
         assertEquals(Hashing.sha256(staged), Hashing.sha256(s3.objectFile("results", prefix + "predictions/l8.tif")));
+        Manifest.FileEntry quicklook = Manifest.read(remote.manifest()).scenes().getFirst().quicklook();
+        assertEquals(quicklook.sha256(), Hashing.sha256(s3.objectFile("results", prefix + quicklook.path())),
+                "the quicklook the manifest lists is uploaded beside the raster");
         assertEquals(Files.readString(remote.manifest()),
                 Files.readString(s3.objectFile("results", prefix + "manifest.json")));
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("remote/staging/results.db"))) {

@@ -24,7 +24,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The batch runner: every scene of the configuration through the model, with rows in the result store and a
@@ -133,8 +135,10 @@ public final class BatchRunner {
         }
         Manifest.Counts counts = new Manifest.Counts(rows.size(), done, skipped, failed, scenes.size(),
                 scenesFailed);
-        List<Manifest.FileEntry> outputs = scenes.stream().filter(s -> s.output() != null)
-                .map(Manifest.SceneEntry::output).toList();
+        // every file the run made, scene by scene: the prediction COG, then its quicklook
+        List<Manifest.FileEntry> outputs = scenes.stream()
+                .flatMap(s -> Stream.of(s.output(), s.quicklook()))
+                .filter(Objects::nonNull).toList();
         String status = failed == 0 && scenesFailed == 0 ? "succeeded" : "finished_with_failures";
         String text = Files.readString(config.file(), StandardCharsets.UTF_8);
         return new Manifest(runId, status, started, Instant.now(),

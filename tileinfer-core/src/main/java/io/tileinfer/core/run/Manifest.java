@@ -34,9 +34,14 @@ public record Manifest(String runId, String status, Instant startedAt, Instant f
     public record Counts(long tiles, long done, long skipped, long failed, long scenes, long scenesFailed) {
     }
 
+    /**
+     * One scene: {@code output} is its prediction COG and {@code quicklook} the PNG beside it, both relative to the
+     * run directory; either is absent when it was not written (a failed scene; a quicklook that could not be made).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SceneEntry(String id, String status, List<ValidationIssue> issues, Instant acquired, Integer width,
-                             Integer height, String crs, Counts tiles, List<FileEntry> inputs, FileEntry output) {
+                             Integer height, String crs, Counts tiles, List<FileEntry> inputs, FileEntry output,
+                             FileEntry quicklook) {
     }
 
     public record FileEntry(String path, String sha256) {

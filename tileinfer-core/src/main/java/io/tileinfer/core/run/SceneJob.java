@@ -66,7 +66,7 @@ final class SceneJob {
         ctx.store().saveScene(new SceneResult(ctx.runId(), spec.id(), SceneStatus.FAILED,
                 String.join("\n", messages), 0, null, null));
         return new Manifest.SceneEntry(spec.id(), SceneStatus.FAILED.name(), issues, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     private Manifest.SceneEntry process(Scene scene, BatchExecutor executor) throws IOException {
@@ -81,12 +81,12 @@ final class SceneJob {
 
         Path output = ctx.prediction(scene.id());
         if (finishedBefore == tiles.size() && alreadyAssembled(scene.id(), output)) {
-            if (!java.nio.file.Files.isRegularFile(Quicklook.fileFor(output))) {
-                writeQuicklook(scene, output); // a run killed between the raster and its quicklook
-            }
+            Path existing = Quicklook.fileFor(output);
+            Manifest.FileEntry quicklook = java.nio.file.Files.isRegularFile(existing) ? fileEntry(existing)
+                    : writeQuicklook(scene, output); // a run killed between the raster and its quicklook
             ctx.listener().sceneFinished(scene.id());
-            return entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes), output,
-                    Hashing.sha256(output));
+            return entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes),
+                    fileEntry(output), quicklook);
         }
         executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), before)));
 
@@ -105,7 +105,7 @@ final class SceneJob {
                     null, null));
             LOG.error("scene {} FAILED: {}", scene.id(), error);
             return new Manifest.SceneEntry(scene.id(), SceneStatus.FAILED.name(), List.of(), scene.acquired(),
-                    scene.width(), scene.height(), scene.crs().label(), counts, inputs, null);
+                    scene.width(), scene.height(), scene.crs().label(), counts, inputs, null, null);
         }
         long start = System.nanoTime();
         Set<String> predicted = after.entrySet().stream().filter(e -> e.getValue() == TileStatus.DONE)
@@ -114,39 +114,53 @@ final class SceneJob {
         PredictionAssembler.assemble(scene, tiles, predicted, chunks, outputBands(), outputMetadata(scene), output,
                 ctx.config().workers());
         ctx.metrics().record("assemble", System.nanoTime() - start);
-        String sha = Hashing.sha256(output);
-        writeQuicklook(scene, output);
+        Manifest.FileEntry raster = fileEntry(output);
+        Manifest.FileEntry quicklook = writeQuicklook(scene, output);
         SceneStatus status = counts.failed() == 0 ? SceneStatus.DONE : SceneStatus.PARTIAL;
         ctx.store().saveScene(new SceneResult(ctx.runId(), scene.id(), status, null, tiles.size(),
-                output.toString(), sha));
+                output.toString(), raster.sha256()));
         if (status == SceneStatus.DONE) {
             chunks.deleteAll(); // every pixel is in the raster now; failed tiles keep theirs for a resume
         }
         LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
                 counts.skipped(), counts.failed(), output);
-        return entry(scene, status, counts, inputs, output, sha);
+        return entry(scene, status, counts, inputs, raster, quicklook);
     }
 
     /**
      * The picture for people who never open the page. It is derived from the raster, not part of it: a failure is
-     * logged and the scene goes on.
+     * logged, the scene goes on, and the manifest lists no quicklook (null). A quicklook left by an earlier attempt
+     * is removed then, as it would not show this raster.
      */
-    private void writeQuicklook(Scene scene, Path output) {
+    private Manifest.FileEntry writeQuicklook(Scene scene, Path output) {
         List<Quicklook.ImageryBand> bands = scene.bands().stream()
                 .map(b -> new Quicklook.ImageryBand(b.location(), b.index())).toList();
+        Path file = Quicklook.fileFor(output);
         try {
             Quicklook.write(output, Quicklook.displayBands(ctx.model().card().bands(), bands),
                     ctx.model().card().classes(), scene.id() + " \u00b7 " + ctx.model().id());
+            return fileEntry(file);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("scene {}: cannot write the quicklook {}: {}", scene.id(), Quicklook.fileFor(output), e.toString());
+            LOG.warn("scene {}: cannot write the quicklook {}: {}", scene.id(), file, e.toString());
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (IOException stale) {
+                LOG.warn("scene {}: cannot remove the earlier quicklook {}: {}", scene.id(), file, stale.toString());
+            }
+            return null;
         }
     }
 
+    /** A file of the run directory as the manifest lists it: its path relative to the run directory, its SHA-256. */
+    private Manifest.FileEntry fileEntry(Path file) throws IOException {
+        return new Manifest.FileEntry(ctx.runDir().relativize(file).toString(), Hashing.sha256(file));
+    }
+
     private Manifest.SceneEntry entry(Scene scene, SceneStatus status, Manifest.Counts counts,
-                                      List<Manifest.FileEntry> inputs, Path output, String sha) {
+                                      List<Manifest.FileEntry> inputs, Manifest.FileEntry output,
+                                      Manifest.FileEntry quicklook) {
         return new Manifest.SceneEntry(scene.id(), status.name(), List.of(), scene.acquired(), scene.width(),
-                scene.height(), scene.crs().label(), counts, inputs,
-                new Manifest.FileEntry(ctx.runDir().relativize(output).toString(), sha));
+                scene.height(), scene.crs().label(), counts, inputs, output, quicklook);
     }
 
     /** A finished scene of an earlier attempt whose raster is still as recorded: nothing to redo. */

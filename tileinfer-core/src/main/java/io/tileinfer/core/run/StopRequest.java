@@ -9,6 +9,7 @@ import java.util.List;
  * next run of the same configuration resumes from there. {@link #onSignals()} makes SIGTERM (what Airflow, Kubernetes
  * and systemd send) and SIGINT (Ctrl-C) such a request instead of the JVM's default exit: that exit runs ONNX
  * Runtime's shutdown hook at once, which frees its native environment under the batches still inferring (SIGSEGV).
+ * {@code tileinfer serve} uses the same handling ({@link #onSignals(Runnable)}) to drain instead.
  */
 public final class StopRequest {
 
@@ -25,22 +26,37 @@ public final class StopRequest {
 
     /** Stops on the first SIGTERM or SIGINT; a second one ends the process at once. */
     public static StopRequest onSignals() {
+        return onSignals(() -> {
+        });
+    }
+
+    /**
+     * The one way tileinfer handles SIGTERM and SIGINT ({@code batch} and {@code serve}): the first is recorded as a
+     * request, then {@code onFirst} runs (on the signal's own thread; {@code serve} starts its drain there); a second
+     * ends the process at once with {@link Runtime#halt} and 128 + that signal's number, skipping the shutdown hooks.
+     */
+    public static StopRequest onSignals(Runnable onFirst) {
         StopRequest stop = new StopRequest();
         for (String name : List.of("TERM", "INT")) {
             Signal.handle(new Signal(name), signal -> {
                 int status = 128 + signal.getNumber(); // the shell's convention: ended by that signal
-                if (stop.requested()) {
+                if (!stop.request("SIG" + signal.getName(), status)) {
                     Runtime.getRuntime().halt(status);
                 }
-                stop.request("SIG" + signal.getName(), status);
+                onFirst.run();
             });
         }
         return stop;
     }
 
-    void request(String why, int status) {
+    /** Records the request; false when one was made already. */
+    synchronized boolean request(String why, int status) {
+        if (reason != null) {
+            return false;
+        }
         exitStatus = status;
         reason = why;
+        return true;
     }
 
     public boolean requested() {

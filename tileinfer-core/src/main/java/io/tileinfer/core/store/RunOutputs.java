@@ -12,15 +12,16 @@ import java.util.stream.Stream;
 /**
  * Where a finished run's outputs end up. A local output directory is where the run wrote them; with an
  * {@code s3://} output the run worked in a local staging directory (chunks, rasters, manifest, so that a resumed run
- * finds them) and its finished rasters and manifest are uploaded to {@code <output>/<run id>/}, the same layout.
+ * finds them) and its finished rasters, their quicklooks and the manifest are uploaded to {@code <output>/<run id>/},
+ * the same layout (the manifest's paths are relative to it).
  */
 public final class RunOutputs {
     private RunOutputs() {
     }
 
     /**
-     * Uploads the run's rasters and then its manifest when the output is an {@code s3://} URL; a run uploaded again
-     * (resumed) overwrites the same objects.
+     * Uploads the run's rasters and quicklooks and then its manifest when the output is an {@code s3://} URL; a run
+     * uploaded again (resumed) overwrites the same objects.
      *
      * @return where the manifest is: the local file, or its {@code s3://} URL
      */
@@ -33,7 +34,7 @@ public final class RunOutputs {
         for (Path prediction : predictions(runDir)) {
             RemoteFiles.upload(prediction, target + "/" + runDir.relativize(prediction));
         }
-        // last: a manifest in the bucket means every raster it lists is there
+        // last: a manifest in the bucket means every file it lists is there
         RemoteFiles.upload(manifest, target + "/manifest.json");
         return target + "/manifest.json";
     }

@@ -119,13 +119,34 @@ class BatchRunnerTest {
         for (io.tileinfer.model.ClassSpec spec : model.card().classes()) {
             assertTrue(legend.contains(Integer.parseInt(spec.color().substring(1), 16)), spec.name() + " in the legend");
         }
+        // The manifest names both files of the scene, relative to the run directory, with their SHA-256.
+        Manifest.SceneEntry scene = manifest.scenes().getFirst();
+        assertEquals(new Manifest.FileEntry("predictions/l8.tif", Hashing.sha256(prediction)), scene.output());
+        assertEquals(new Manifest.FileEntry("predictions/l8.quicklook.png", Hashing.sha256(quicklook)),
+                scene.quicklook());
+        assertEquals(List.of(scene.output(), scene.quicklook()), manifest.outputs());
+        JsonNode json = new ObjectMapper().readTree(summary.manifest().toFile()); // as Airflow or a user reads it
+        assertEquals(Hashing.sha256(summary.runDir().resolve(json.at("/scenes/0/quicklook/path").asText())),
+                json.at("/scenes/0/quicklook/sha256").asText());
+        assertEquals(json.at("/scenes/0/quicklook"), json.at("/outputs/1"));
+
         // A resumed run whose quicklook went missing writes it again, byte for byte; the raster is untouched.
         byte[] first = Files.readAllBytes(quicklook);
         String raster = Hashing.sha256(prediction);
         Files.delete(quicklook);
-        Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
+        RunSummary resumed = Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
         assertArrayEquals(first, Files.readAllBytes(quicklook));
         assertEquals(raster, Hashing.sha256(prediction));
+        assertEquals(manifest.outputs(), Manifest.read(resumed.manifest()).outputs());
+
+        // A quicklook that cannot be written is left out of the manifest; the raster is still listed.
+        Files.delete(quicklook);
+        Files.createDirectories(quicklook.resolveSibling(quicklook.getFileName() + ".tmp")); // blocks its writing
+        Manifest without = Manifest.read(Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2)
+                .manifest());
+        assertEquals(null, without.scenes().getFirst().quicklook());
+        assertEquals(List.of(scene.output()), without.outputs());
+        assertTrue(Files.notExists(quicklook));
     }
 
     @Test
