@@ -132,6 +132,21 @@ lines() { # lines NAME CMD...: a harness that prints "seconds ..." per repeat
   while read -r s rest; do record "$name $s 0 $rest"; done <"$cache/$name.out"
 }
 
+# Untimed: tileinfer's two readers must return the values GDAL's C loop reads (the sum of all of them); the timed
+# runs below then sum only each window's first value, so that they time the decode and not a summing loop.
+compare=$cache/compare
+: >"$compare"
+log "checking that tileinfer's readers return GDAL's values ..."
+checksum() { "$@" | awk '{print $4}'; }
+sum_gdal=$(checksum "$cache/gdal_windows" "$w1" 256 1 sum)
+sum_raster=$(checksum java "${java_opts[@]}" -cp "$bench_cp" io.tileinfer.bench.DecodeBench "$w1" 256 1 raster 1 sum)
+sum_tile=$(checksum java "${java_opts[@]}" -cp "$bench_cp" io.tileinfer.bench.DecodeBench "$w1" 256 1 tile 1 sum)
+if [ -n "$sum_gdal" ] && [ "$sum_gdal" = "$sum_raster" ] && [ "$sum_gdal" = "$sum_tile" ]; then
+  echo "decoded-values-RasterReader-and-TileReader-vs-GDAL identical" >>"$compare"
+else
+  echo "decoded-values-RasterReader-and-TileReader-vs-GDAL DIFFERENT (sums: GDAL $sum_gdal, RasterReader $sum_raster, TileReader $sum_tile)" >>"$compare"
+fi
+
 echo "load_before $(cut -d' ' -f1-3 /proc/loadavg)" >"$cache/load"
 for round in $(seq "$repeats"); do
   for threads in 1 2; do
@@ -153,8 +168,6 @@ fi
 echo "load_after $(cut -d' ' -f1-3 /proc/loadavg)" >>"$cache/load"
 
 # Outputs: tileinfer's rasters with 1 and 2 workers and the peer's must hold the same pixels.
-compare=$cache/compare
-: >"$compare"
 t1=$(ls "$cache"/e2e-1/runs/*/predictions/w1.tif)
 t2=$(ls "$cache"/e2e-2/runs/*/predictions/w1.tif)
 # (their bytes differ: the run id and configuration hash in the metadata follow from the worker count)
