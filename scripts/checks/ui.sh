@@ -31,7 +31,10 @@ tileinfer batch --config "$work/pipeline.yaml" > "$work/batch.log" 2>&1 || statu
 if [ "$status" != 0 ] && [ "$status" != 3 ]; then cat "$work/batch.log" >&2; exit 1; fi
 manifest=$(ls "$work"/runs/*/manifest.json)
 run_id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["run_id"])' "$manifest")
-quicklook=$(dirname "$manifest")/predictions/LC80200392015216.quicklook.png
+# the quicklook the manifest lists (path relative to the run directory)
+quicklook=$(python3 -c 'import json, sys; q = json.load(open(sys.argv[1]))["scenes"][0].get("quicklook"); print(q["path"] if q else "")' "$manifest")
+[ -n "$quicklook" ] || { echo "ui: the manifest $manifest lists no quicklook" >&2; exit 1; }
+quicklook=$(dirname "$manifest")/$quicklook
 [ -s "$quicklook" ] || { echo "ui: batch wrote no quicklook at $quicklook" >&2; exit 1; }
 cp "$quicklook" "$artifacts/batch-quicklook.png"
 
