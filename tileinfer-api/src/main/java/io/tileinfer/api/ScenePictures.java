@@ -25,6 +25,12 @@ final class ScenePictures {
         this.data = data;
     }
 
+    /** The picture's entity tag: its kind and size and the scene raster's SHA-256; null when none is recorded. */
+    String etag(String runId, String sceneId, String kind, int side) {
+        String sha = data.scene(runId, sceneId).scene().outputSha256();
+        return sha == null ? null : "\"" + kind + "-" + side + "-" + sha + "\"";
+    }
+
     byte[] prediction(String runId, String sceneId, int side) {
         WebPageData.SceneRef ref = data.scene(runId, sceneId);
         Quicklook.Size size = Quicklook.size(ref.output(), side);

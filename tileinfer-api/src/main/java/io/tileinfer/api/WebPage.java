@@ -97,10 +97,10 @@ final class WebPage implements AutoCloseable {
                 Route.getKeyed("/ui/api/runs/{run}", call -> Reply.ok(data.run(call.pathParameter("run")))),
                 Route.getKeyed("/ui/api/runs/{run}/scenes/{scene}/tiles", call -> Reply.ok(
                         data.tiles(call.pathParameter("run"), call.pathParameter("scene")))),
-                Route.getKeyed("/ui/api/runs/{run}/scenes/{scene}/imagery.png", call -> png(
-                        pictures.imagery(call.pathParameter("run"), call.pathParameter("scene"), side(call)))),
-                Route.getKeyed("/ui/api/runs/{run}/scenes/{scene}/prediction.png", call -> png(
-                        pictures.prediction(call.pathParameter("run"), call.pathParameter("scene"), side(call)))),
+                Route.getKeyed("/ui/api/runs/{run}/scenes/{scene}/imagery.png",
+                        call -> picture(call, "imagery", pictures::imagery)),
+                Route.getKeyed("/ui/api/runs/{run}/scenes/{scene}/prediction.png",
+                        call -> picture(call, "prediction", pictures::prediction)),
                 Route.getKeyed("/ui/api/models", call -> Reply.ok(data.models())));
     }
 
@@ -112,8 +112,26 @@ final class WebPage implements AutoCloseable {
                 .withHeader("X-Content-Type-Options", "nosniff");
     }
 
-    private static Reply png(byte[] bytes) {
-        return Reply.bytes(200, "image/png", bytes);
+    /** Renders one of a scene's pictures: what a picture takes to make. */
+    @FunctionalInterface
+    private interface Render {
+        byte[] picture(String runId, String sceneId, int side);
+    }
+
+    /**
+     * A scene's picture takes 1–3 s to render, and it changes only with the scene's raster: its ETag is the raster's
+     * SHA-256 (with the picture's kind and size), and a browser that has it gets a 304 without a render.
+     */
+    private Reply picture(Call call, String kind, Render render) {
+        String runId = call.pathParameter("run");
+        String sceneId = call.pathParameter("scene");
+        int side = side(call);
+        String etag = pictures.etag(runId, sceneId, kind, side);
+        if (etag != null && call.header("If-None-Match").filter(etag::equals).isPresent()) {
+            return Reply.bytes(304, "image/png", new byte[0]).withHeader("ETag", etag);
+        }
+        Reply reply = Reply.bytes(200, "image/png", render.picture(runId, sceneId, side));
+        return etag == null ? reply : reply.withHeader("ETag", etag).withHeader("Cache-Control", "private, no-cache");
     }
 
     /** {@code ?size=N}: the longest side of a picture, 16 to 4096 pixels (default 1024). */

@@ -147,6 +147,26 @@ class WebPageTest {
     }
 
     @Test
+    void aPictureTheBrowserHasIsNotRenderedAgain() throws Exception {
+        String path = "/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=100";
+        HttpResponse<byte[]> first = http.get(path);
+        assertEquals(200, first.statusCode());
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertTrue(etag.startsWith("\"prediction-100-") && etag.length() > 64, etag);
+        assertEquals("private, no-cache", first.headers().firstValue("Cache-Control").orElseThrow());
+
+        HttpResponse<byte[]> again = http.send(http.request(path).header("If-None-Match", etag).GET().build());
+        assertEquals(304, again.statusCode());
+        assertEquals(0, again.body().length);
+        // another size, another picture
+        HttpResponse<byte[]> other = http.send(http.request(path.replace("=100", "=120"))
+                .header("If-None-Match", etag).GET().build());
+        assertEquals(200, other.statusCode());
+        assertTrue(other.body().length > 0);
+        assertFalse(etag.equals(other.headers().firstValue("ETag").orElseThrow()));
+    }
+
+    @Test
     void theImageryPictureIsTheSceneInColour() throws Exception {
         BufferedImage imagery = png("/ui/api/runs/" + run.runId() + "/scenes/l8/imagery.png?size=300");
         assertEquals(List.of(300, 289), List.of(imagery.getWidth(), imagery.getHeight()));
