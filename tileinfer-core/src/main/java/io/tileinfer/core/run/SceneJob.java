@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,13 +81,13 @@ final class SceneJob {
         ctx.listener().sceneStarted(scene.id(), tiles.size(), finishedBefore);
 
         Path output = ctx.prediction(scene.id());
-        if (finishedBefore == tiles.size() && alreadyAssembled(scene.id(), output)) {
+        Manifest.FileEntry assembled = finishedBefore == tiles.size() ? alreadyAssembled(scene.id(), output) : null;
+        if (assembled != null) {
             Path existing = Quicklook.fileFor(output);
-            Manifest.FileEntry quicklook = java.nio.file.Files.isRegularFile(existing) ? fileEntry(existing)
+            Manifest.FileEntry quicklook = Files.isRegularFile(existing) ? fileEntry(existing)
                     : writeQuicklook(scene, output); // a run killed between the raster and its quicklook
             ctx.listener().sceneFinished(scene.id());
-            return entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes),
-                    fileEntry(output), quicklook);
+            return entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes), assembled, quicklook);
         }
         executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), before)));
 
@@ -143,7 +144,7 @@ final class SceneJob {
         } catch (IOException | RuntimeException e) {
             LOG.warn("scene {}: cannot write the quicklook {}: {}", scene.id(), file, e.toString());
             try {
-                java.nio.file.Files.deleteIfExists(file);
+                Files.deleteIfExists(file);
             } catch (IOException stale) {
                 LOG.warn("scene {}: cannot remove the earlier quicklook {}: {}", scene.id(), file, stale.toString());
             }
@@ -163,16 +164,19 @@ final class SceneJob {
                 scene.height(), scene.crs().label(), counts, inputs, output, quicklook);
     }
 
-    /** A finished scene of an earlier attempt whose raster is still as recorded: nothing to redo. */
-    private boolean alreadyAssembled(String sceneId, Path output) throws IOException {
+    /**
+     * A finished scene of an earlier attempt whose raster is still as recorded, nothing to redo: its manifest entry
+     * (hashed once, here); else null.
+     */
+    private Manifest.FileEntry alreadyAssembled(String sceneId, Path output) throws IOException {
         for (SceneResult recorded : ctx.store().scenes(ctx.runId())) {
             if (recorded.sceneId().equals(sceneId) && recorded.status() == SceneStatus.DONE
-                    && java.nio.file.Files.isRegularFile(output)
-                    && Hashing.sha256(output).equals(recorded.outputSha256())) {
-                return true;
+                    && Files.isRegularFile(output)) {
+                Manifest.FileEntry raster = fileEntry(output);
+                return raster.sha256().equals(recorded.outputSha256()) ? raster : null;
             }
         }
-        return false;
+        return null;
     }
 
     private static Manifest.Counts counts(List<Tile> tiles, Map<String, TileStatus> statuses) {
