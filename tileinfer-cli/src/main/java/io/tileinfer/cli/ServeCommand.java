@@ -2,6 +2,7 @@ package io.tileinfer.cli;
 
 import io.tileinfer.api.ApiServer;
 import io.tileinfer.api.ApiSettings;
+import io.tileinfer.core.store.StoreUrls;
 import io.tileinfer.raster.Crs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,17 +72,9 @@ final class ServeCommand implements Callable<Integer> {
                 workers != null ? workers : Runtime.getRuntime().availableProcessors(),
                 Duration.ofSeconds(requestTimeoutSeconds), apiKey(), crs == null ? null : Crs.parse(crs),
                 Duration.ofSeconds(shutdownDelaySeconds), Duration.ofSeconds(shutdownTimeoutSeconds));
-        ApiServer server = ApiServer.start(registry, model, settings, storeUrl());
+        ApiServer server = ApiServer.start(registry, model, settings, StoreUrls.effective(store, Path.of("runs")));
         server.drainOnSignals();
         return server.awaitStopped();
-    }
-
-    private String storeUrl() {
-        if (store != null) {
-            return store;
-        }
-        String fromEnvironment = System.getenv("TILEINFER_STORE_URL");
-        return fromEnvironment == null || fromEnvironment.isBlank() ? "jdbc:sqlite:runs/results.db" : fromEnvironment;
     }
 
     private String apiKey() throws IOException {

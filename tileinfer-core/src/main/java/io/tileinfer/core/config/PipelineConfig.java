@@ -1,5 +1,6 @@
 package io.tileinfer.core.config;
 
+import io.tileinfer.core.store.StoreUrls;
 import io.tileinfer.raster.ObjectStoreOptions;
 
 import java.nio.file.Path;
@@ -41,21 +42,8 @@ public record PipelineConfig(
                 tileSize, halo, batchSize, workers, retries, crs, probabilities, skipChecks, scenes);
     }
 
-    /** Names the store of a deployment (e.g. its PostgreSQL) for configurations that name none. */
-    public static final String STORE_URL_ENV = "TILEINFER_STORE_URL";
-
-    /**
-     * The store's JDBC URL: the configured one, else {@value #STORE_URL_ENV}, else the embedded SQLite database
-     * beside the runs.
-     */
+    /** The store's JDBC URL: the configured one, else the deployment's, else the SQLite database beside the runs. */
     public String effectiveStoreUrl() {
-        if (storeUrl != null) {
-            return storeUrl;
-        }
-        String deployment = System.getenv(STORE_URL_ENV);
-        if (deployment != null && !deployment.isBlank()) {
-            return deployment.strip();
-        }
-        return "jdbc:sqlite:" + outputDir.resolve("results.db");
+        return StoreUrls.effective(storeUrl, outputDir);
     }
 }

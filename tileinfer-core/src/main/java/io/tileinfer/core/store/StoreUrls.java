@@ -1,14 +1,35 @@
 package io.tileinfer.core.store;
 
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 
-/** Store URLs as they may be shown: a password in the URL never reaches a message or a log. */
+/**
+ * Which store a command uses, and store URLs as they may be shown: a password in the URL never reaches a message or
+ * a log.
+ */
 public final class StoreUrls {
+    /** Names the store of a deployment (e.g. its PostgreSQL) for configurations and commands that name none. */
+    public static final String ENV = "TILEINFER_STORE_URL";
     /** {@code password=...} as a query parameter, and {@code user:password@} before a host. */
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;]password=)[^&;]*");
     private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/:@]*:)[^/@]*@");
 
     private StoreUrls() {
+    }
+
+    /**
+     * The store's JDBC URL: {@code configured} when not null, else {@value #ENV}, else the embedded SQLite database
+     * {@code results.db} in {@code embeddedDir}.
+     */
+    public static String effective(String configured, Path embeddedDir) {
+        if (configured != null) {
+            return configured;
+        }
+        String deployment = System.getenv(ENV);
+        if (deployment != null && !deployment.isBlank()) {
+            return deployment.strip();
+        }
+        return "jdbc:sqlite:" + embeddedDir.resolve("results.db");
     }
 
     public static String redact(String url) {
