@@ -1,13 +1,10 @@
 package io.tileinfer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
-import io.tileinfer.core.config.ConfigLoader;
-import io.tileinfer.core.run.BatchRunner;
-import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.Runs;
 import io.tileinfer.model.ModelVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -52,8 +48,7 @@ class WebPageTest {
         Path cut = dir.resolve("l8_rgbn_cut.tif");
         byte[] bytes = Files.readAllBytes(source);
         Files.write(cut, Arrays.copyOf(bytes, bytes.length * 3 / 4));
-        Path config = dir.resolve("pipeline.yaml");
-        Files.writeString(config, """
+        Path config = Runs.config(dir, """
                 model: production
                 registry: %s
                 output: runs
@@ -64,8 +59,7 @@ class WebPageTest {
                   - {id: l8, file: %s}
                   - {id: truncated, file: %s}
                 """.formatted(registry, SharedData.variant("l8_rgbn_cog.tif"), cut));
-        run = new BatchRunner(ConfigLoader.load(config).withWorkers(1), new SimpleMeterRegistry(),
-                new LogProgress(Duration.ofMinutes(1))).run();
+        run = Runs.run(config, 1);
         server = ApiServer.start(registry, "production", ApiSettings.defaults(),
                 "jdbc:sqlite:" + dir.resolve("runs/results.db"));
         http = new Http(server.port());

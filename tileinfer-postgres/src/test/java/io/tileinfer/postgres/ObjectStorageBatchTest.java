@@ -6,10 +6,10 @@ import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.run.BatchRunner;
-import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.Manifest;
 import io.tileinfer.core.run.RunListener;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.Runs;
 import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.raster.ObjectStoreOptions;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,16 +66,6 @@ class ObjectStorageBatchTest {
         s3.close();
     }
 
-    private static Path write(Path dir, String yaml) throws Exception {
-        Files.createDirectories(dir);
-        return Files.writeString(dir.resolve("pipeline.yaml"), yaml);
-    }
-
-    private static RunSummary run(Path config) throws Exception {
-        return new BatchRunner(ConfigLoader.load(config).withWorkers(2), new SimpleMeterRegistry(),
-                new LogProgress(Duration.ofMinutes(1))).run();
-    }
-
     private static String config(String output, String scenes) {
         return """
                 model: production
@@ -91,11 +80,11 @@ class ObjectStorageBatchTest {
 
     @Test
     void anS3SceneWithAnS3OutputGivesTheLocalResultAndResumes(@TempDir Path dir) throws Exception {
-        RunSummary local = run(write(dir.resolve("local"),
-                config("runs", "  - {id: l8, file: %s}".formatted(SharedData.variant("l8_rgbn_cog.tif")))));
-        Path remoteConfig = write(dir.resolve("remote"),
+        RunSummary local = Runs.run(Runs.config(dir.resolve("local"),
+                config("runs", "  - {id: l8, file: %s}".formatted(SharedData.variant("l8_rgbn_cog.tif")))), 2);
+        Path remoteConfig = Runs.config(dir.resolve("remote"),
                 config("s3://results/batch", "  - {id: l8, file: s3://imagery/l8/l8_rgbn_cog.tif}"));
-        RunSummary remote = run(remoteConfig);
+        RunSummary remote = Runs.run(remoteConfig, 2);
 
         assertEquals(dir.resolve("remote/staging").resolve(remote.runId()), remote.runDir(), "worked in staging");
         Path staged = remote.runDir().resolve("predictions/l8.tif");
@@ -126,9 +115,9 @@ class ObjectStorageBatchTest {
     void aStacItemInS3GivesTheSameResultAsItsBandsOnDisk(@TempDir Path dir) throws Exception {
         StringBuilder bands = new StringBuilder("  - id: l8\n    acquired: \"2015-08-04T16:19:21.79Z\"\n    bands:\n");
         BANDS.forEach(b -> bands.append("      ").append(b).append(": ").append(SharedData.landsat(b)).append('\n'));
-        RunSummary local = run(write(dir.resolve("local"), config("runs", bands.toString())));
-        RunSummary stac = run(write(dir.resolve("stac"), config("runs",
-                "  - {id: l8, stac: s3://imagery/stac/LC80200392015216/item.json}")));
+        RunSummary local = Runs.run(Runs.config(dir.resolve("local"), config("runs", bands.toString())), 2);
+        RunSummary stac = Runs.run(Runs.config(dir.resolve("stac"), config("runs",
+                "  - {id: l8, stac: s3://imagery/stac/LC80200392015216/item.json}")), 2);
         assertSamePixels(local.runDir().resolve("predictions/l8.tif"), stac.runDir().resolve("predictions/l8.tif"));
         assertEquals(withoutRunId(rows(dir.resolve("local/runs/results.db"), local.runId())),
                 withoutRunId(rows(dir.resolve("stac/runs/results.db"), stac.runId())));
@@ -136,8 +125,8 @@ class ObjectStorageBatchTest {
 
     @Test
     void anUnreachableSceneFailsValidationWithTheReason(@TempDir Path dir) throws Exception {
-        RunSummary summary = run(write(dir, config("runs",
-                "  - {id: gone, file: s3://imagery/l8/no-such-scene.tif}")));
+        RunSummary summary = Runs.run(Runs.config(dir, config("runs",
+                "  - {id: gone, file: s3://imagery/l8/no-such-scene.tif}")), 2);
         Manifest.SceneEntry scene = Manifest.read(summary.manifest()).scenes().getFirst();
         assertEquals("FAILED", scene.status());
         assertEquals("readable", scene.issues().getFirst().check());

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
-import io.tileinfer.core.config.ConfigLoader;
-import io.tileinfer.core.run.BatchRunner;
-import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.Runs;
 import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.TileResult;
@@ -65,7 +62,7 @@ class PostgresBatchTest {
         s3.put("imagery", "landsat/" + COG, Path.of(SharedData.variant(COG)));
         s3.createBucket("results");
         Path dir = Files.createDirectories(shared.resolve("sqlite"));
-        embedded = runWithSqlite(write(dir, config("", SharedData.variant(COG))));
+        embedded = Runs.run(Runs.config(dir, config("", SharedData.variant(COG))), 2);
         embeddedRows = comparable(sqliteRows(dir, embedded.runId()));
     }
 
@@ -86,20 +83,10 @@ class PostgresBatchTest {
                 """.formatted(registry, TILING, extra, scene);
     }
 
-    private static Path write(Path dir, String yaml) throws Exception {
-        Files.createDirectories(dir);
-        return Files.writeString(dir.resolve("pipeline.yaml"), yaml);
-    }
-
-    private static RunSummary runWithSqlite(Path config) throws Exception {
-        return new BatchRunner(ConfigLoader.load(config).withWorkers(2), new SimpleMeterRegistry(),
-                new LogProgress(Duration.ofMinutes(1))).run();
-    }
-
     @Test
     void theSameConfigurationWithPostgresGivesTheSameRowsAndAByteIdenticalRaster(@TempDir Path dir) throws Exception {
         String database = server.createDatabase();
-        Path pgConfig = write(dir.resolve("pg"), config("", SharedData.variant(COG)));
+        Path pgConfig = Runs.config(dir.resolve("pg"), config("", SharedData.variant(COG)));
         runToTheEnd(BatchProcess.start(pgConfig, dir.resolve("pg.log"), BatchProcess.postgres(server, database)),
                 dir.resolve("pg.log"));
 
@@ -112,7 +99,7 @@ class PostgresBatchTest {
     @Test
     void switchedToPostgresAndToS3TheOutputsAreTheSame(@TempDir Path dir) throws Exception {
         String database = server.createDatabase();
-        Path remote = write(dir.resolve("remote"), config(
+        Path remote = Runs.config(dir.resolve("remote"), config(
                 "object_store: {endpoint: \"" + s3.endpoint() + "\", region: us-east-1}",
                 "s3://imagery/landsat/" + COG).replace("output: runs", "output: s3://results/tileinfer"));
         Map<String, String> environment = new HashMap<>(BatchProcess.postgres(server, database));
@@ -135,7 +122,7 @@ class PostgresBatchTest {
     @Test
     void aWorkerKilledMidRunResumesFromThePostgresRows(@TempDir Path dir) throws Exception {
         String database = server.createDatabase();
-        Path config = write(dir.resolve("pg"), config("", SharedData.variant(COG)));
+        Path config = Runs.config(dir.resolve("pg"), config("", SharedData.variant(COG)));
         Map<String, String> environment = BatchProcess.postgres(server, database);
 
         Process worker = BatchProcess.start(config, dir.resolve("killed.log"), environment);

@@ -4,6 +4,7 @@ import io.tileinfer.core.TestModels;
 import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.Manifest;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.Runs;
 import io.tileinfer.core.store.SqliteRows;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -44,8 +45,8 @@ class ExecutorKillTest {
         Path registry = dir.resolve("models");
         TestModels.brightness(registry);
         String yaml = Fixtures.yaml(registry, "{size: 16, halo: 2, batch: 1}", "");
-        RunSummary local = Fixtures.runLocally(Fixtures.config(dir.resolve("local"), yaml));
-        Path config = Fixtures.config(dir.resolve("cluster"), yaml);
+        RunSummary local = Runs.run(Runs.config(dir.resolve("local"), yaml), 2);
+        Path config = Runs.config(dir.resolve("cluster"), yaml);
 
         AtomicInteger executorsLost = new AtomicInteger();
         AtomicInteger tasksLost = new AtomicInteger();

@@ -6,7 +6,6 @@ import io.tileinfer.core.SharedData;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.run.BatchExecutor;
 import io.tileinfer.core.run.BatchRunner;
-import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.RunListener;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.store.ResultStore;
@@ -18,9 +17,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -45,18 +42,6 @@ final class Fixtures {
                 scenes:
                 %s
                 """.formatted(registry, tiling, store, SCENE);
-    }
-
-    static Path config(Path dir, String yaml) throws IOException {
-        Files.createDirectories(dir);
-        Path file = dir.resolve("pipeline.yaml");
-        Files.writeString(file, yaml);
-        return file;
-    }
-
-    static RunSummary runLocally(Path config) throws IOException {
-        return new BatchRunner(ConfigLoader.load(config).withWorkers(2), new SimpleMeterRegistry(),
-                new LogProgress(Duration.ofSeconds(30))).run();
     }
 
     static RunSummary runOn(Path config, BatchExecutor.Factory executors, RunListener listener) throws IOException {

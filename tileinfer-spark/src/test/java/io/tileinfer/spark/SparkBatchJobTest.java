@@ -3,6 +3,7 @@ package io.tileinfer.spark;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.core.run.Manifest;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.Runs;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,8 @@ class SparkBatchJobTest {
     @Test
     void theSparkRunWritesTheLocalRunsRasterRowsAndCounts(@TempDir Path dir) throws Exception {
         String yaml = Fixtures.yaml(registry, "{size: 64, halo: 8, batch: 3}", "");
-        RunSummary local = Fixtures.runLocally(Fixtures.config(dir.resolve("local"), yaml));
-        Path sparkConfig = Fixtures.config(dir.resolve("spark"), yaml);
+        RunSummary local = Runs.run(Runs.config(dir.resolve("local"), yaml), 2);
+        Path sparkConfig = Runs.config(dir.resolve("spark"), yaml);
 
         // spark-submit hands its settings to the application as spark.* system properties
         Map<String, String> submitted = Map.of("spark.master", "local[2]", "spark.driver.host", "127.0.0.1",
@@ -68,7 +69,7 @@ class SparkBatchJobTest {
         assertEquals(2, SparkBatchJob.run(new String[]{"--model", "production"}));
         assertEquals(2, SparkBatchJob.run(new String[]{"--config"}));
         assertEquals(2, SparkBatchJob.run(new String[]{"--config", dir.resolve("missing.yaml").toString()}));
-        Path typo = Fixtures.config(dir, "modle: production\n");
+        Path typo = Runs.config(dir, "modle: production\n");
         assertEquals(2, SparkBatchJob.run(new String[]{"--config", typo.toString()}));
     }
 

@@ -5,6 +5,7 @@ import io.tileinfer.core.run.CountingListener;
 import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.Manifest;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.Runs;
 import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
@@ -49,8 +50,8 @@ class SparkRetryTest {
     static void startSparkAndRunTheReference() throws Exception {
         registry = shared.resolve("models");
         TestModels.brightness(registry);
-        referenceConfig = Fixtures.config(shared.resolve("reference"), Fixtures.yaml(registry, TILING, ""));
-        reference = Fixtures.runLocally(referenceConfig);
+        referenceConfig = Runs.config(shared.resolve("reference"), Fixtures.yaml(registry, TILING, ""));
+        reference = Runs.run(referenceConfig, 2);
         spark = Fixtures.spark("local[2,3]", Map.of());
         spark.sc().addSparkListener(new SparkListener() {
             @Override
@@ -124,7 +125,7 @@ class SparkRetryTest {
 
     private Path flakyConfig(Path dir) throws Exception {
         String store = "store: {url: \"" + FlakyStoreProvider.PREFIX + dir.resolve("results.db") + "\"}";
-        return Fixtures.config(dir, Fixtures.yaml(registry, TILING, store));
+        return Runs.config(dir, Fixtures.yaml(registry, TILING, store));
     }
 
     /** Spark posts task ends to listeners asynchronously. */

@@ -9,19 +9,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Writes a configuration into a directory and runs it, as the CLI would. */
-final class Runs {
+/**
+ * Writes a configuration into a directory and runs it, as the CLI would: for the tests of this module and, through
+ * core's test jar, of the modules that compare their runs with a local one (Spark, PostgreSQL, the API).
+ */
+public final class Runs {
     private Runs() {
     }
 
-    static Path config(Path dir, String yaml) throws IOException {
+    public static Path config(Path dir, String yaml) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("pipeline.yaml");
         Files.writeString(file, yaml);
         return file;
     }
 
-    static RunSummary run(Path config, int workers) throws IOException {
+    public static RunSummary run(Path config, int workers) throws IOException {
         PipelineConfig pipeline = ConfigLoader.load(config).withWorkers(workers);
         return new BatchRunner(pipeline, new SimpleMeterRegistry(), new LogProgress(Duration.ofSeconds(30))).run();
     }
