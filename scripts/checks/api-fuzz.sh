@@ -6,12 +6,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 . scripts/env.sh
 . scripts/checks/common.bash
-jar=tileinfer-cli/target/tileinfer.jar
-[ -f "$jar" ] || { echo "api-fuzz: $jar is missing (run ./mvnw verify first)" >&2; exit 2; }
-work=$(mktemp -d)
-server=
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+begin_check api-fuzz
 
 train_reference_model
 port=$(free_port)

@@ -1,5 +1,16 @@
 # Sourced by the checks that serve the reference model (api-fuzz.sh, ui.sh); not a check itself (not *.sh).
-# Expects: $root (the repository), $jar (the CLI jar), $work (a temporary directory the check removes).
+# Expects: $root (the repository), the current directory.
+
+# begin_check NAME: the CLI jar `./mvnw verify` built as $jar (exit 2 without it), a temporary directory $work, and
+# $server (the pid of the server the check starts, if any): both are removed when the check exits.
+begin_check() {
+  jar=tileinfer-cli/target/tileinfer.jar
+  [ -f "$jar" ] || { echo "$1: $jar is missing (run ./mvnw verify first)" >&2; exit 2; }
+  work=$(mktemp -d)
+  server=
+  trap end_check EXIT
+}
+end_check() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 
 # The reference model, trained on the shared Landsat 8 scene into $work/models with the alias production.
 train_reference_model() {

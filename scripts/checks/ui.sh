@@ -8,17 +8,12 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 . scripts/env.sh
 . scripts/checks/common.bash
-jar=tileinfer-cli/target/tileinfer.jar
-[ -f "$jar" ] || { echo "ui: $jar is missing (run ./mvnw verify first)" >&2; exit 2; }
 [ -d tileinfer-api/browser-test/node_modules/playwright-core ] \
   || { echo "ui: playwright-core is missing (scripts/setup/60-browser.sh installs it)" >&2; exit 2; }
+begin_check ui
 artifacts="$root/target/ci-artifacts"
 mkdir -p "$artifacts"
 rm -f "$artifacts"/ui.png "$artifacts"/ui-models.png "$artifacts"/batch-quicklook.png
-work=$(mktemp -d)
-server=
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
 tileinfer() { java --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"; }
 data="$root/../shared/data"
 
