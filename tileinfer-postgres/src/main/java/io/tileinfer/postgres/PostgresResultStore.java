@@ -37,17 +37,7 @@ import java.util.Optional;
 public final class PostgresResultStore implements ResultStore {
     /** Attempts of a transaction that another writer's transaction aborted (deadlock, serialization failure). */
     private static final int CONFLICT_ATTEMPTS = 5;
-    private static final String SAVE_TILE = """
-            INSERT INTO tile_results (run_id, tile_id, scene_id, tile_index, x, y, width, height,
-              min_x, min_y, max_x, max_y, status, error, cause, attempts, class_fractions, latency_ms,
-              input_sha256, model_version, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?, ?, now())
-            ON CONFLICT (run_id, tile_id) DO UPDATE SET status = excluded.status, error = excluded.error,
-              cause = excluded.cause, attempts = excluded.attempts, class_fractions = excluded.class_fractions,
-              latency_ms = excluded.latency_ms, input_sha256 = excluded.input_sha256,
-              model_version = excluded.model_version, recorded_at = excluded.recorded_at
-            -- a concurrent worker's failure never overwrites a tile another worker finished
-            WHERE tile_results.status = 'FAILED' OR excluded.status <> 'FAILED'""";
+    private static final String SAVE_TILE = ResultRows.saveTile("?::json", "now()");
 
     private final String displayUrl;
     private final HikariDataSource pool;
@@ -95,12 +85,7 @@ public final class PostgresResultStore implements ResultStore {
     @Override
     public void saveRun(RunRecord run) {
         transaction("save run " + run.runId(), connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    INSERT INTO runs (run_id, config_path, config_sha256, model_version, started_at, finished_at,
-                                      status, manifest)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status,
-                      manifest = excluded.manifest""")) {
+            try (PreparedStatement statement = connection.prepareStatement(ResultRows.SAVE_RUN)) {
                 bind(statement, run.runId(), run.configPath(), run.configSha256(), run.modelVersion(),
                         timestamp(run.startedAt()), timestamp(run.finishedAt()), run.status(), run.manifest());
                 statement.executeUpdate();
@@ -111,11 +96,7 @@ public final class PostgresResultStore implements ResultStore {
     @Override
     public void saveScene(SceneResult scene) {
         transaction("save scene " + scene.sceneId(), connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    INSERT INTO scenes (run_id, scene_id, status, error, tiles, output, output_sha256)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (run_id, scene_id) DO UPDATE SET status = excluded.status, error = excluded.error,
-                      tiles = excluded.tiles, output = excluded.output, output_sha256 = excluded.output_sha256""")) {
+            try (PreparedStatement statement = connection.prepareStatement(ResultRows.SAVE_SCENE)) {
                 bind(statement, scene.runId(), scene.sceneId(), scene.status().name(), scene.error(), scene.tiles(),
                         scene.output(), scene.outputSha256());
                 statement.executeUpdate();
@@ -146,7 +127,7 @@ public final class PostgresResultStore implements ResultStore {
     @Override
     public Map<String, TileStatus> tileStatuses(String runId, String sceneId) {
         Map<String, TileStatus> statuses = new HashMap<>();
-        query("read tile statuses", "SELECT tile_id, status FROM tile_results WHERE run_id = ? AND scene_id = ?",
+        query("read tile statuses", ResultRows.TILE_STATUSES,
                 rs -> statuses.put(rs.getString(1), TileStatus.valueOf(rs.getString(2))), runId, sceneId);
         return statuses;
     }
@@ -169,7 +150,7 @@ public final class PostgresResultStore implements ResultStore {
     @Override
     public TileCounts tileCounts(String runId) {
         Map<String, Long> counts = new HashMap<>();
-        query("count tiles", "SELECT status, COUNT(*) FROM tile_results WHERE run_id = ? GROUP BY status",
+        query("count tiles", ResultRows.TILE_COUNTS,
                 rs -> counts.put(rs.getString(1), rs.getLong(2)), runId);
         return TileCounts.of(counts);
     }
@@ -202,9 +183,7 @@ public final class PostgresResultStore implements ResultStore {
 
     private List<RunRecord> runsWhere(String condition, Object... parameters) {
         List<RunRecord> runs = new ArrayList<>();
-        query("read runs", """
-                SELECT run_id, config_path, config_sha256, model_version, started_at, finished_at, status, manifest
-                FROM runs WHERE\s""" + condition, rs -> runs.add(new RunRecord(rs.getString(1),
+        query("read runs", "SELECT " + ResultRows.RUN_COLUMNS + " FROM runs WHERE " + condition, rs -> runs.add(new RunRecord(rs.getString(1),
                 rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
                 rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(), rs.getString(7),
                 rs.getString(8))), parameters);

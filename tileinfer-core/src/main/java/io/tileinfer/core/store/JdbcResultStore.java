@@ -43,6 +43,9 @@ public final class JdbcResultStore implements ResultStore {
             "CREATE INDEX IF NOT EXISTS tile_results_scene ON tile_results (run_id, scene_id)"
     };
 
+    /** SQLite binds the JSON as text and the time recorded as an ISO-8601 text parameter. */
+    private static final String SAVE_TILE = ResultRows.saveTile("?", "?");
+
     private final String url;
     private final Connection connection;
 
@@ -78,44 +81,22 @@ public final class JdbcResultStore implements ResultStore {
 
     @Override
     public synchronized void saveRun(RunRecord run) {
-        String sql = """
-                INSERT INTO runs (run_id, config_path, config_sha256, model_version, started_at, finished_at, status,
-                                  manifest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status,
-                  manifest = excluded.manifest""";
-        execute("save run " + run.runId(), sql, run.runId(), run.configPath(), run.configSha256(),
+        execute("save run " + run.runId(), ResultRows.SAVE_RUN, run.runId(), run.configPath(), run.configSha256(),
                 run.modelVersion(), run.startedAt().toString(),
                 run.finishedAt() == null ? null : run.finishedAt().toString(), run.status(), run.manifest());
     }
 
     @Override
     public synchronized void saveScene(SceneResult scene) {
-        String sql = """
-                INSERT INTO scenes (run_id, scene_id, status, error, tiles, output, output_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (run_id, scene_id) DO UPDATE SET status = excluded.status, error = excluded.error,
-                  tiles = excluded.tiles, output = excluded.output, output_sha256 = excluded.output_sha256""";
-        execute("save scene " + scene.sceneId(), sql, scene.runId(), scene.sceneId(), scene.status().name(),
-                scene.error(), scene.tiles(), scene.output(), scene.outputSha256());
+        execute("save scene " + scene.sceneId(), ResultRows.SAVE_SCENE, scene.runId(), scene.sceneId(),
+                scene.status().name(), scene.error(), scene.tiles(), scene.output(), scene.outputSha256());
     }
 
     @Override
     public synchronized void saveTiles(List<TileResult> tiles) {
-        String sql = """
-                INSERT INTO tile_results (run_id, tile_id, scene_id, tile_index, x, y, width, height,
-                  min_x, min_y, max_x, max_y, status, error, cause, attempts, class_fractions, latency_ms,
-                  input_sha256, model_version, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (run_id, tile_id) DO UPDATE SET status = excluded.status, error = excluded.error,
-                  cause = excluded.cause, attempts = excluded.attempts, class_fractions = excluded.class_fractions,
-                  latency_ms = excluded.latency_ms, input_sha256 = excluded.input_sha256,
-                  model_version = excluded.model_version, recorded_at = excluded.recorded_at
-                -- like the PostgreSQL store: a late failure (a retried Spark task) never undoes a finished tile
-                WHERE tile_results.status = 'FAILED' OR excluded.status <> 'FAILED'""";
         try {
             connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            try (PreparedStatement insert = connection.prepareStatement(SAVE_TILE)) {
                 String now = Instant.now().toString();
                 for (TileResult t : tiles) {
                     Window w = t.window();
@@ -141,7 +122,7 @@ public final class JdbcResultStore implements ResultStore {
     @Override
     public synchronized Map<String, TileStatus> tileStatuses(String runId, String sceneId) {
         Map<String, TileStatus> statuses = new HashMap<>();
-        query("read tile statuses", "SELECT tile_id, status FROM tile_results WHERE run_id = ? AND scene_id = ?",
+        query("read tile statuses", ResultRows.TILE_STATUSES,
                 rs -> statuses.put(rs.getString(1), TileStatus.valueOf(rs.getString(2))), runId, sceneId);
         return statuses;
     }
@@ -164,7 +145,7 @@ public final class JdbcResultStore implements ResultStore {
     @Override
     public synchronized TileCounts tileCounts(String runId) {
         Map<String, Long> counts = new HashMap<>();
-        query("count tiles", "SELECT status, COUNT(*) FROM tile_results WHERE run_id = ? GROUP BY status",
+        query("count tiles", ResultRows.TILE_COUNTS,
                 rs -> counts.put(rs.getString(1), rs.getLong(2)), runId);
         return TileCounts.of(counts);
     }
@@ -196,9 +177,7 @@ public final class JdbcResultStore implements ResultStore {
 
     private List<RunRecord> runsWhere(String condition, Object... parameters) {
         List<RunRecord> runs = new ArrayList<>();
-        query("read runs", """
-                SELECT run_id, config_path, config_sha256, model_version, started_at, finished_at, status, manifest
-                FROM runs WHERE\s""" + condition, rs -> runs.add(new RunRecord(rs.getString(1),
+        query("read runs", "SELECT " + ResultRows.RUN_COLUMNS + " FROM runs WHERE " + condition, rs -> runs.add(new RunRecord(rs.getString(1),
                 rs.getString(2), rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)),
                 rs.getString(6) == null ? null : Instant.parse(rs.getString(6)), rs.getString(7),
                 rs.getString(8))), parameters);

@@ -5,8 +5,35 @@ import io.tileinfer.raster.Window;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** How the JDBC stores (SQLite, PostgreSQL) read tile and scene rows back: the columns, in order, and the record. */
+/**
+ * The SQL that the JDBC stores (SQLite, PostgreSQL) share, so that their rows stay the same: the upserts, the
+ * queries both dialects accept as written, and how tile and scene rows are read back (the columns, in order, and the
+ * record).
+ */
 public final class ResultRows {
+
+    public static final String SAVE_RUN = """
+            INSERT INTO runs (run_id, config_path, config_sha256, model_version, started_at, finished_at, status,
+                              manifest)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status,
+              manifest = excluded.manifest""";
+
+    public static final String SAVE_SCENE = """
+            INSERT INTO scenes (run_id, scene_id, status, error, tiles, output, output_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_id, scene_id) DO UPDATE SET status = excluded.status, error = excluded.error,
+              tiles = excluded.tiles, output = excluded.output, output_sha256 = excluded.output_sha256""";
+
+    public static final String TILE_STATUSES =
+            "SELECT tile_id, status FROM tile_results WHERE run_id = ? AND scene_id = ?";
+
+    public static final String TILE_COUNTS =
+            "SELECT status, COUNT(*) FROM tile_results WHERE run_id = ? GROUP BY status";
+
+    /** {@code SELECT RUN_COLUMNS FROM runs WHERE ...}: the {@link RunRecord}'s fields, in order. */
+    public static final String RUN_COLUMNS =
+            "run_id, config_path, config_sha256, model_version, started_at, finished_at, status, manifest";
 
     public static final String TILE_COLUMNS = """
             run_id, scene_id, tile_id, tile_index, x, y, width, height, min_x, min_y, max_x, max_y,
@@ -15,6 +42,25 @@ public final class ResultRows {
     public static final String SCENE_COLUMNS = "run_id, scene_id, status, error, tiles, output, output_sha256";
 
     private ResultRows() {
+    }
+
+    /**
+     * The upsert of a tile's row, with the dialect's parameter for the class fractions' JSON and its expression for
+     * the time recorded (the last column). A late failure (a concurrent worker's, a retried Spark task's) never
+     * overwrites a tile that another attempt finished.
+     */
+    public static String saveTile(String fractionsParameter, String recordedAt) {
+        return """
+                INSERT INTO tile_results (run_id, tile_id, scene_id, tile_index, x, y, width, height,
+                  min_x, min_y, max_x, max_y, status, error, cause, attempts, class_fractions, latency_ms,
+                  input_sha256, model_version, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, %s, ?, ?, ?, %s)
+                ON CONFLICT (run_id, tile_id) DO UPDATE SET status = excluded.status, error = excluded.error,
+                  cause = excluded.cause, attempts = excluded.attempts, class_fractions = excluded.class_fractions,
+                  latency_ms = excluded.latency_ms, input_sha256 = excluded.input_sha256,
+                  model_version = excluded.model_version, recorded_at = excluded.recorded_at
+                WHERE tile_results.status = 'FAILED' OR excluded.status <> 'FAILED'""".formatted(fractionsParameter,
+                recordedAt);
     }
 
     /** The row of a {@code SELECT TILE_COLUMNS ...}. */
