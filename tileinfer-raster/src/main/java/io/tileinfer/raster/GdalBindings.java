@@ -27,6 +27,7 @@ final class GdalBindings {
     static final int CE_FAILURE = 3;
     static final int GF_READ = 0;
     static final int GF_WRITE = 1;
+    static final int GDAL_OF_UPDATE = 0x01;
     static final int GDAL_OF_RASTER = 0x02;
     static final int GDAL_OF_VERBOSE_ERROR = 0x40;
     static final int VSI_STAT_EXISTS_FLAG = 0x1;

@@ -17,6 +17,10 @@ import java.util.List;
  * Builds a Cloud-Optimized GeoTIFF: windows are written into a scratch tiled GeoTIFF on disk, which
  * {@link #finishCog(Path)} converts with GDAL's COG driver. Writes may come from several threads (they are
  * serialised: a GDAL dataset handle must not be used concurrently).
+ *
+ * <p>The scratch is either temporary ({@link #create}: deleted on close) or kept ({@link #keep}): a raster whose
+ * every block has its place in the file from its creation, so that what was {@linkplain #flush flushed} survives the
+ * process and a later one can go on writing into it.
  */
 public final class RasterWriter implements AutoCloseable {
 
@@ -31,6 +35,7 @@ public final class RasterWriter implements AutoCloseable {
             "PHOTOMETRIC=MINISBLACK");
 
     private final Path scratchPath;
+    private final boolean kept;
     private final String location;
     private final int width;
     private final int height;
@@ -41,9 +46,10 @@ public final class RasterWriter implements AutoCloseable {
     private MemorySegment staging = MemorySegment.NULL;
     private MemorySegment dataset;
 
-    private RasterWriter(Path scratchPath, MemorySegment dataset, int width, int height, int bandCount,
+    private RasterWriter(Path scratchPath, boolean kept, MemorySegment dataset, int width, int height, int bandCount,
                          DataType type) {
         this.scratchPath = scratchPath;
+        this.kept = kept;
         this.location = scratchPath.toString();
         this.dataset = dataset;
         this.width = width;
@@ -78,7 +84,7 @@ public final class RasterWriter implements AutoCloseable {
                         + GdalBindings.lastErrorMessage());
             }
         }
-        RasterWriter writer = new RasterWriter(scratch, dataset, width, height, bandCount, type);
+        RasterWriter writer = new RasterWriter(scratch, false, dataset, width, height, bandCount, type);
         try {
             writer.georeference(transform, crs, nodata);
         } catch (RuntimeException e) {
@@ -86,6 +92,117 @@ public final class RasterWriter implements AutoCloseable {
             throw e;
         }
         return writer;
+    }
+
+    /**
+     * Opens the kept scratch raster at {@code file}, creating it first if there is none. A new one is an uncompressed
+     * tiled GeoTIFF whose every block is allocated (sparse, so it costs no disk until written) and described when it
+     * is created: writes then land in their blocks' places and never touch the file's directory, so a process killed
+     * at any moment leaves every block it flushed readable. It is built under a temporary name and linked into place,
+     * so {@code file} is never half made; of two processes creating it at once, both use the first one's.
+     *
+     * @throws RasterException if the file exists but cannot be opened, or holds another layout than {@code layout}
+     */
+    public static RasterWriter keep(Path file, RasterLayout layout) {
+        Gdal.init();
+        if (!Files.exists(file)) {
+            createKept(file, layout);
+        }
+        String location = file.toString();
+        MemorySegment dataset;
+        try (Arena arena = Arena.ofConfined()) {
+            GdalBindings.errorReset();
+            dataset = GdalBindings.openEx(arena.allocateFrom(location), GdalBindings.GDAL_OF_RASTER
+                    | GdalBindings.GDAL_OF_UPDATE | GdalBindings.GDAL_OF_VERBOSE_ERROR);
+            if (dataset.address() == 0) {
+                throw new RasterException(location, "cannot open the scratch raster for writing: "
+                        + GdalBindings.lastErrorMessage());
+            }
+        }
+        RasterWriter writer = new RasterWriter(file, true, dataset, GdalBindings.rasterXSize(dataset),
+                GdalBindings.rasterYSize(dataset), GdalBindings.rasterCount(dataset), layout.type());
+        try {
+            writer.requireLayout(layout);
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        return writer;
+    }
+
+    private static void createKept(Path file, RasterLayout layout) {
+        Path temporary = file.resolveSibling(file.getFileName() + ".creating-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            throw new RasterException(file.toString(), "cannot prepare the scratch raster: " + e, e);
+        }
+        String block = Integer.toString(layout.blockSize());
+        List<String> options = List.of("TILED=YES", "BLOCKXSIZE=" + block, "BLOCKYSIZE=" + block, "INTERLEAVE=BAND",
+                // Closing the new file then gives every block its offset (extending the file, sparse, when no nodata
+                // is declared yet: nodata is set afterwards so that GDAL does not write it into every block).
+                "SPARSE_OK=FALSE", "BIGTIFF=IF_NEEDED", "PHOTOMETRIC=MINISBLACK");
+        String location = temporary.toString();
+        MemorySegment dataset;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment driver = driver("GTiff", location);
+            GdalBindings.errorReset();
+            dataset = GdalBindings.create(driver, arena.allocateFrom(location), layout.width(), layout.height(),
+                    layout.bandCount(), layout.type().gdalCode(), GdalBindings.stringList(arena, options));
+            if (dataset.address() == 0) {
+                throw new RasterException(file.toString(), "cannot create the scratch raster: "
+                        + GdalBindings.lastErrorMessage());
+            }
+        }
+        RasterWriter describing = new RasterWriter(temporary, false, dataset, layout.width(), layout.height(),
+                layout.bandCount(), layout.type());
+        try {
+            describing.georeference(layout.transform(), layout.crs(), null);
+            for (int b = 0; b < layout.bandCount(); b++) {
+                describing.setBandDescription(b + 1, layout.bandNames().get(b));
+            }
+            layout.metadata().forEach(describing::setMetadata);
+            describing.closeDataset("cannot allocate the scratch raster's blocks");
+            if (layout.nodata() != null) {
+                try (Arena arena = Arena.ofConfined()) {
+                    describing.dataset = GdalBindings.openEx(arena.allocateFrom(location),
+                            GdalBindings.GDAL_OF_RASTER | GdalBindings.GDAL_OF_UPDATE);
+                }
+                if (describing.dataset.address() == 0) {
+                    throw new RasterException(location, "cannot reopen the new scratch raster: "
+                            + GdalBindings.lastErrorMessage());
+                }
+                describing.georeference(null, null, layout.nodata());
+                describing.closeDataset("cannot declare nodata on the scratch raster");
+            }
+            Files.createLink(file, temporary);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another process made it first: it has the same layout (checked when opened)
+        } catch (IOException e) {
+            throw new RasterException(file.toString(), "cannot move the new scratch raster into place: " + e, e);
+        } finally {
+            describing.close(); // deletes the temporary name; the linked file stays
+        }
+    }
+
+    private void requireLayout(RasterLayout layout) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment band = GdalBindings.rasterBand(dataset, 1);
+            MemorySegment blockWidth = arena.allocate(JAVA_INT);
+            MemorySegment blockHeight = arena.allocate(JAVA_INT);
+            GdalBindings.blockSize(band, blockWidth, blockHeight);
+            int found = GdalBindings.rasterDataType(band);
+            String blocks = blockWidth.get(JAVA_INT, 0) + "x" + blockHeight.get(JAVA_INT, 0);
+            if (width != layout.width() || height != layout.height() || bandCount != layout.bandCount()
+                    || found != layout.type().gdalCode()
+                    || !blocks.equals(layout.blockSize() + "x" + layout.blockSize())) {
+                throw new RasterException(location, "holds a " + width + "x" + height + " raster of " + bandCount
+                        + " bands of GDAL type " + found + " in " + blocks + " blocks, expected " + layout.width()
+                        + "x" + layout.height() + ", " + layout.bandCount() + " bands of " + layout.type() + " (GDAL "
+                        + "type " + layout.type().gdalCode() + ") in " + layout.blockSize() + " px blocks");
+            }
+        }
     }
 
     private void georeference(GeoTransform transform, Crs crs, Double nodata) {
@@ -176,14 +293,28 @@ public final class RasterWriter implements AutoCloseable {
         return staging;
     }
 
+    /**
+     * Writes every block written so far into the file (to the operating system: it survives this process, not the
+     * machine losing power).
+     */
+    public synchronized void flush() {
+        requireOpen();
+        GdalBindings.errorReset();
+        GdalBindings.flushCache(dataset);
+        if (GdalBindings.lastErrorType() >= GdalBindings.CE_FAILURE) {
+            throw new RasterException(location, "cannot flush the scratch raster: " + GdalBindings.lastErrorMessage());
+        }
+    }
+
     /** {@link #finishCog(Path, int)} with one thread. */
     public synchronized void finishCog(Path target) {
         finishCog(target, 1);
     }
 
     /**
-     * Flushes the scratch file, converts it with GDAL's COG driver (DEFLATE, 256 px blocks, overviews) to {@code target + ".tmp"}, moves that atomically to {@code target} and deletes the scratch
-     * file. {@code threads} compress blocks in parallel (GDAL's NUM_THREADS); GDAL writes the blocks in the same
+     * Flushes the scratch file, converts it with GDAL's COG driver (DEFLATE, 256 px blocks, overviews) to
+     * {@code target + ".tmp"}, moves that atomically to {@code target} and closes the scratch (deleting it unless it
+     * is {@linkplain #keep kept}). {@code threads} compress blocks in parallel (GDAL's NUM_THREADS); GDAL writes the blocks in the same
      * order whatever their number, so the same pixels give the same bytes (tested).
      */
     public synchronized void finishCog(Path target, int threads) {
@@ -193,11 +324,7 @@ public final class RasterWriter implements AutoCloseable {
         requireOpen();
         String targetLocation = target.toString();
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        GdalBindings.errorReset();
-        GdalBindings.flushCache(dataset);
-        if (GdalBindings.lastErrorType() >= GdalBindings.CE_FAILURE) {
-            throw new RasterException(location, "cannot flush the scratch GeoTIFF: " + GdalBindings.lastErrorMessage());
-        }
+        flush();
         boolean categorical = type == DataType.BYTE;
         List<String> options = List.of("COMPRESS=DEFLATE", "BLOCKSIZE=256", "OVERVIEWS=AUTO",
                 // Differencing helps smooth scores; on class maps and percent bands it made the demo's COG 19 %
@@ -239,19 +366,37 @@ public final class RasterWriter implements AutoCloseable {
         close();
     }
 
-    /** Closes the scratch dataset and deletes the scratch file (after {@link #finishCog}, or abandoning it). */
+    /**
+     * Closes the scratch dataset (after {@link #finishCog}, or abandoning it) and deletes a temporary scratch file;
+     * a kept one keeps what was flushed.
+     */
     @Override
     public synchronized void close() {
         if (dataset == null) {
             return;
         }
-        GdalBindings.close(dataset);
+        if (dataset.address() != 0) { // NULL: closed already while being created
+            GdalBindings.close(dataset);
+        }
         dataset = null;
         arena.close();
+        if (kept) {
+            return;
+        }
         try {
             Files.deleteIfExists(scratchPath);
         } catch (IOException e) {
             throw new RasterException(location, "cannot delete the scratch GeoTIFF: " + e, e);
+        }
+    }
+
+    /** Closes the dataset, which writes what it holds: its errors count. The writer stays usable for reopening. */
+    private void closeDataset(String what) {
+        GdalBindings.errorReset();
+        GdalBindings.close(dataset);
+        dataset = MemorySegment.NULL;
+        if (GdalBindings.lastErrorType() >= GdalBindings.CE_FAILURE) {
+            throw new RasterException(location, what + ": " + GdalBindings.lastErrorMessage());
         }
     }
 

@@ -17,9 +17,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -198,6 +200,69 @@ class RasterWriterTest {
         for (float value : corner) {
             assertEquals(255f, value);
         }
+    }
+
+    private static final RasterLayout CLASS_LAYOUT = new RasterLayout(WIDTH, HEIGHT, DataType.BYTE, 48, TRANSFORM,
+            Crs.parse("EPSG:32616"), 255.0, List.of("cloud class"), Map.of("TILEINFER_MODEL", "clouds-v1"));
+
+    /**
+     * A kept scratch is written by one writer, flushed, closed, and finished by a second: the flushed blocks are in
+     * the file at once (another reader sees them while the writer is open), writes never move the file's directory
+     * (its size stays), and the COG is the one a single temporary scratch gives for the same pixels.
+     */
+    @Test
+    void aKeptScratchCarriesFlushedBlocksToTheNextWriter() throws IOException {
+        Path scratch = dir.resolve("kept/scene.tif");
+        List<Window> windows = windows(200);
+        long size;
+        try (RasterWriter first = RasterWriter.keep(scratch, CLASS_LAYOUT)) {
+            size = Files.size(scratch);
+            Window w = windows.getFirst();
+            first.write(w, 1, classes(w));
+            first.flush();
+            assertArrayEquals(toFloats(classes(w)), TestData.read(scratch.toString(), w, 1), "flushed, not on disk");
+            for (Window rest : windows.subList(1, windows.size() / 2)) {
+                first.write(rest, 1, classes(rest));
+            }
+            first.flush();
+        }
+        assertEquals(size, Files.size(scratch), "a block was appended rather than written in its place");
+        try (Stream<Path> files = Files.list(scratch.getParent())) {
+            assertEquals(List.of(scratch), files.toList(), "the temporary name is left behind");
+        }
+
+        Path target = dir.resolve("kept.tif");
+        try (RasterWriter second = RasterWriter.keep(scratch, CLASS_LAYOUT)) {
+            for (Window w : windows.subList(windows.size() / 2, windows.size())) {
+                second.write(w, 1, classes(w));
+            }
+            second.finishCog(target);
+        }
+        assertEquals(size, Files.size(scratch), "the kept scratch stays, and keeps its size");
+        assertEquals(sha256(writeClassCog("reference.tif")), sha256(target));
+    }
+
+    @Test
+    void aKeptScratchOfAnotherLayoutOrNotARasterIsRefused() throws IOException {
+        Path scratch = dir.resolve("scene.tif");
+        RasterWriter.keep(scratch, CLASS_LAYOUT).close();
+        RasterLayout wider = new RasterLayout(WIDTH + 1, HEIGHT, DataType.BYTE, 48, TRANSFORM, null, null,
+                List.of("cloud class"), Map.of());
+        RasterException other = assertThrows(RasterException.class, () -> RasterWriter.keep(scratch, wider));
+        assertTrue(other.getMessage().startsWith(scratch + ": holds a 600x520 raster of 1 bands"), other.getMessage());
+        assertTrue(other.getMessage().contains("expected 601x520, 1 bands of BYTE"), other.getMessage());
+
+        Files.writeString(scratch, "not a raster");
+        RasterException garbage = assertThrows(RasterException.class, () -> RasterWriter.keep(scratch, CLASS_LAYOUT));
+        assertTrue(garbage.getMessage().startsWith(scratch + ": cannot open the scratch raster"), garbage.getMessage());
+    }
+
+    private static float[] toFloats(byte[] bytes) {
+        float[] values = new float[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            values[i] = Byte.toUnsignedInt(bytes[i]);
+        }
+        return values;
     }
 
     @Test
