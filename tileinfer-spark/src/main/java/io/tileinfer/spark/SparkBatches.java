@@ -1,5 +1,6 @@
 package io.tileinfer.spark;
 
+import io.tileinfer.core.output.PredictionSink;
 import io.tileinfer.core.run.BatchExecutor;
 import io.tileinfer.core.run.RunContext;
 import io.tileinfer.core.run.ScenePlan;
@@ -37,8 +38,9 @@ public final class SparkBatches implements BatchExecutor {
         return run -> new SparkBatches(spark, run);
     }
 
+    /** Executors are other processes: they write chunks, which the driver folds into {@code scratch}. */
     @Override
-    public void run(ScenePlan plan) {
+    public void run(ScenePlan plan, PredictionSink scratch) {
         if (plan.batches().isEmpty()) {
             return;
         }

@@ -16,10 +16,10 @@ import java.util.zip.InflaterInputStream;
 
 /**
  * Each finished tile's cropped prediction, kept as a small uncompressed file until the scene's raster is
- * assembled. Written atomically before the tile's row is committed, so a resumed run finds every finished
- * tile's pixels, and workers (or Spark executors) never share a raster handle.
+ * assembled: how Spark executors, which share no raster handle with the driver, hand their pixels over. Written
+ * atomically before the tile's row is committed, so a resumed run finds every finished tile's pixels.
  */
-public final class PredictionChunks {
+public final class PredictionChunks implements PredictionSink {
     private static final int MAGIC = 0x54494331; // "TIC1": zlib-compressed (before 0.1.0's benchmarks)
     private static final int MAGIC_RAW = 0x54494330; // "TIC0": uncompressed
     private final Path dir;
@@ -32,6 +32,7 @@ public final class PredictionChunks {
         return dir.resolve(tile.id().replace('/', '_') + ".bin");
     }
 
+    @Override
     public void write(TilePrediction prediction) throws IOException {
         Path target = file(prediction.tile());
         Files.createDirectories(target.getParent());
@@ -53,6 +54,15 @@ public final class PredictionChunks {
             raw.put(band);
         }
         return raw.array();
+    }
+
+    /** Nothing to do: each chunk is in place, under its own name, when {@link #write} returns. */
+    @Override
+    public void flush() {
+    }
+
+    public boolean has(Tile tile) {
+        return Files.isRegularFile(file(tile));
     }
 
     /** The bands of a finished tile, {@code [band][pixel]}. */

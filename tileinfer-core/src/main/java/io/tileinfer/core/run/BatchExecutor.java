@@ -1,13 +1,17 @@
 package io.tileinfer.core.run;
 
+import io.tileinfer.core.output.PredictionSink;
+
 /**
  * Executes the planned batches of a scene: on worker threads in this process ({@link BatchRunner#run()}), or on
  * the executors of a cluster. When {@link #run} returns, every tile of the plan has its row in the store and every
- * finished tile its prediction chunk, so the driver can assemble the scene's raster from the chunks alone.
+ * finished tile its pixels in the scene's scratch raster or in a prediction chunk, from which the driver
+ * assembles the scene's raster.
  */
 public interface BatchExecutor extends AutoCloseable {
 
-    void run(ScenePlan plan);
+    /** {@code scratch} takes the predictions of workers in this process; those elsewhere write chunks. */
+    void run(ScenePlan plan, PredictionSink scratch);
 
     @Override
     void close();

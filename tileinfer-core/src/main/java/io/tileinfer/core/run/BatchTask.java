@@ -1,6 +1,6 @@
 package io.tileinfer.core.run;
 
-import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.output.PredictionSink;
 import io.tileinfer.core.output.Postprocessor;
 import io.tileinfer.core.output.TilePrediction;
 import io.tileinfer.core.scene.Scene;
@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One batch of consecutive tiles: read, infer together, crop, keep each prediction, then commit all rows in
- * one transaction. Batches are fixed by the grid, not by timing, so results do not depend on the thread count
+ * One batch of consecutive tiles: read, infer together, crop, write each prediction to the sink and flush it, then
+ * commit all rows in one transaction. Batches are fixed by the grid, not by timing, so results do not depend on the thread count
  * or on which Spark executor runs them. A failing tile is retried, then recorded with its cause; it never stops
  * the batch.
  */
@@ -32,16 +32,16 @@ public final class BatchTask implements Runnable {
     private final Scene scene;
     private final List<Tile> tiles;
     private final TileReader reader;
-    private final PredictionChunks chunks;
+    private final PredictionSink predictions;
     private final Postprocessor postprocessor;
 
     /** {@code reader} reads {@code scene} and is this task's alone while it runs. */
-    public BatchTask(BatchContext ctx, Scene scene, List<Tile> tiles, TileReader reader, PredictionChunks chunks) {
+    public BatchTask(BatchContext ctx, Scene scene, List<Tile> tiles, TileReader reader, PredictionSink predictions) {
         this.ctx = ctx;
         this.scene = scene;
         this.tiles = tiles;
         this.reader = reader;
-        this.chunks = chunks;
+        this.predictions = predictions;
         this.postprocessor = new Postprocessor(ctx.model().classCount(), ctx.tileSize(), ctx.probabilities());
     }
 
@@ -74,6 +74,7 @@ public final class BatchTask implements Runnable {
             }
             if (!pending.isEmpty()) {
                 infer(pending, results);
+                flush(results);
             }
             commit(ctx, results);
         } finally {
@@ -174,7 +175,7 @@ public final class BatchTask implements Runnable {
             Tile tile = p.data().tile();
             try {
                 TilePrediction prediction = postprocessor.crop(p.data(), probabilities, i * perTileOut);
-                chunks.write(prediction);
+                predictions.write(prediction);
                 long writeNanos = System.nanoTime() - writeStart;
                 ctx.metrics().record("write", writeNanos);
                 results.add(row(tile, TileStatus.DONE, null, null, p.attempts(), fractions(prediction),
@@ -183,6 +184,17 @@ public final class BatchTask implements Runnable {
                 results.add(failed(tile, "write", e, p.attempts(), p.nanos() + inferShare,
                         p.data().inputSha256()));
             }
+        }
+    }
+
+    /** A row may say DONE only once its pixels would outlive this process: else the batch's tiles fail. */
+    private void flush(List<TileResult> results) {
+        long start = System.nanoTime();
+        try {
+            predictions.flush();
+            ctx.metrics().record("write", System.nanoTime() - start);
+        } catch (java.io.IOException | RuntimeException e) {
+            results.replaceAll(r -> r.status() != TileStatus.DONE ? r : failed(r, "write", e));
         }
     }
 
@@ -203,6 +215,17 @@ public final class BatchTask implements Runnable {
             LOG.error("tile {} failed ({}) after {} attempts: {}", tile.id(), cause, attempts, message);
         }
         return row(tile, TileStatus.FAILED, message, cause, attempts, Map.of(), nanos, sha);
+    }
+
+    private TileResult failed(TileResult done, String cause, Exception error) {
+        ctx.metrics().failure(cause);
+        String message = error.getMessage() == null ? error.toString() : error.getMessage();
+        try (MDC.MDCCloseable id = MDC.putCloseable("tile_id", done.tileId())) {
+            LOG.error("tile {} failed ({}): {}", done.tileId(), cause, message);
+        }
+        return new TileResult(done.runId(), done.sceneId(), done.tileId(), done.tileIndex(), done.window(),
+                done.bounds(), TileStatus.FAILED, message, cause, done.attempts(), Map.of(), done.latencyMs(),
+                done.inputSha256(), done.modelVersion());
     }
 
     private TileResult row(Tile tile, TileStatus status, String error, String cause, int attempts,

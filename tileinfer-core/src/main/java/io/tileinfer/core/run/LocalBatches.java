@@ -1,7 +1,7 @@
 package io.tileinfer.core.run;
 
 import io.tileinfer.core.config.ConfigException;
-import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.output.PredictionSink;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileReader;
 import io.tileinfer.model.ModelOptions;
@@ -41,11 +41,10 @@ final class LocalBatches implements BatchExecutor {
     }
 
     @Override
-    public void run(ScenePlan plan) {
+    public void run(ScenePlan plan, PredictionSink scratch) {
         // GDAL datasets belong to one thread at a time: a worker takes an idle reader or opens one.
         ConcurrentLinkedQueue<TileReader> idle = new ConcurrentLinkedQueue<>();
         List<TileReader> all = new CopyOnWriteArrayList<>();
-        PredictionChunks chunks = new PredictionChunks(run.chunkDir(plan.scene().id()));
         List<Future<?>> futures = new ArrayList<>();
         try {
             for (List<Tile> batch : plan.batches()) {
@@ -59,7 +58,7 @@ final class LocalBatches implements BatchExecutor {
                         all.add(reader);
                     }
                     try {
-                        new BatchTask(ctx, plan.scene(), batch, reader, chunks).run();
+                        new BatchTask(ctx, plan.scene(), batch, reader, scratch).run();
                     } finally {
                         idle.add(reader);
                     }

@@ -11,7 +11,12 @@ public record RunContext(String runId, Path runDir, PipelineConfig config, Model
                          RunMetrics metrics, RunListener listener, RunSettings settings,
                          StopRequest stop) {
 
-    /** Where each finished tile's cropped prediction waits for the scene's raster. */
+    /** Where the scene's finished tiles wait for its raster, when they are computed in this process. */
+    public Path scratch(String sceneId) {
+        return runDir.resolve("scratch").resolve(sceneId + ".tif");
+    }
+
+    /** Where each finished tile's cropped prediction waits for the scene's raster, when computed elsewhere. */
     public Path chunkDir(String sceneId) {
         return runDir.resolve("chunks").resolve(sceneId);
     }

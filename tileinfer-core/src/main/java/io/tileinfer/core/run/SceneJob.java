@@ -3,9 +3,9 @@ package io.tileinfer.core.run;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.config.SceneSpec;
-import io.tileinfer.core.output.PredictionAssembler;
 import io.tileinfer.core.output.PredictionChunks;
 import io.tileinfer.core.output.Quicklook;
+import io.tileinfer.core.output.SceneScratch;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.scene.SceneInspector;
 import io.tileinfer.core.scene.ValidationIssue;
@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 
 /**
  * One scene of a run, in the process that drives it: validate, tile, hand the pending batches to the executor,
- * stitch the prediction raster from the chunks.
+ * make the prediction raster from the scene's scratch raster (and the chunks of tiles computed elsewhere).
  */
 final class SceneJob {
     private static final Logger LOG = LoggerFactory.getLogger(SceneJob.class);
@@ -74,28 +74,60 @@ final class SceneJob {
         // The inputs' SHA-256 for the manifest is read in the background, while the tiles run.
         FutureTask<List<Manifest.FileEntry>> hashes = new FutureTask<>(() -> inputHashes(scene));
         Thread.ofVirtual().name("tileinfer-input-hash").start(hashes);
-        List<Tile> tiles = new TileGrid(scene.width(), scene.height(), ctx.settings().tileSize(),
-                ctx.settings().halo()).tiles(scene.id());
+        TileGrid grid = new TileGrid(scene.width(), scene.height(), ctx.settings().tileSize(), ctx.settings().halo());
+        List<Tile> tiles = grid.tiles(scene.id());
         Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
-        int finishedBefore = (int) tiles.stream().filter(t -> ScenePlan.finished(before, t)).count();
-        ctx.listener().sceneStarted(scene.id(), tiles.size(), finishedBefore);
 
         Path output = ctx.prediction(scene.id());
-        Manifest.FileEntry assembled = finishedBefore == tiles.size() ? alreadyAssembled(scene.id(), output) : null;
+        boolean allFinished = tiles.stream().allMatch(t -> ScenePlan.finished(before, t));
+        Manifest.FileEntry assembled = allFinished ? alreadyAssembled(scene.id(), output) : null;
         if (assembled != null) {
+            ctx.listener().sceneStarted(scene.id(), tiles.size(), tiles.size());
             Path existing = Quicklook.fileFor(output);
             Manifest.FileEntry quicklook = Files.isRegularFile(existing) ? fileEntry(existing)
                     : writeQuicklook(scene, output); // a run killed between the raster and its quicklook
             ctx.listener().sceneFinished(scene.id());
             return entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes), assembled, quicklook);
         }
-        executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), before)));
+        PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
+        try (SceneScratch scratch = SceneScratch.open(ctx.scratch(scene.id()), scene, grid.step(), outputBands(),
+                outputMetadata(scene))) {
+            Map<String, TileStatus> kept = scratch.created() ? withPixels(scene, tiles, before, chunks) : before;
+            int finishedBefore = (int) tiles.stream().filter(t -> ScenePlan.finished(kept, t)).count();
+            ctx.listener().sceneStarted(scene.id(), tiles.size(), finishedBefore);
+            executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), kept)), scratch);
+            return finish(scene, tiles, scratch, chunks, await(hashes));
+        }
+    }
 
+    /**
+     * The statuses less the finished tiles whose pixels are lost: recorded DONE, but neither in a scratch raster (this
+     * one is new: the earlier one was removed, or could not be used) nor in a chunk. They are computed again.
+     */
+    private static Map<String, TileStatus> withPixels(Scene scene, List<Tile> tiles, Map<String, TileStatus> statuses,
+                                                      PredictionChunks chunks) {
+        Map<String, TileStatus> kept = new LinkedHashMap<>(statuses);
+        int lost = 0;
+        for (Tile tile : tiles) {
+            if (statuses.get(tile.id()) == TileStatus.DONE && !chunks.has(tile)) {
+                kept.remove(tile.id());
+                lost++;
+            }
+        }
+        if (lost > 0) {
+            LOG.warn("scene {}: {} finished tiles have no pixels left (no scratch raster, no chunk): computed again",
+                    scene.id(), lost);
+        }
+        return kept;
+    }
+
+    private Manifest.SceneEntry finish(Scene scene, List<Tile> tiles, SceneScratch scratch, PredictionChunks chunks,
+                                       List<Manifest.FileEntry> inputs) throws IOException {
         Map<String, TileStatus> after = ctx.store().tileStatuses(ctx.runId(), scene.id());
-        List<Manifest.FileEntry> inputs = await(hashes);
         Manifest.Counts counts = counts(tiles, after);
         ctx.listener().sceneFinished(scene.id());
         if (counts.done() == 0 && counts.failed() == 0) {
+            scratch.delete();
             ValidationIssue empty = new ValidationIssue(spec.describe(), "nodata", "only nodata pixels",
                     "a scene with valid pixels");
             return rejected(List.of(empty));
@@ -111,9 +143,8 @@ final class SceneJob {
         long start = System.nanoTime();
         Set<String> predicted = after.entrySet().stream().filter(e -> e.getValue() == TileStatus.DONE)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
-        PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
-        PredictionAssembler.assemble(scene, tiles, predicted, chunks, outputBands(), outputMetadata(scene), output,
-                ctx.config().workers());
+        Path output = ctx.prediction(scene.id());
+        scratch.assemble(tiles, predicted, chunks, output, ctx.config().workers());
         ctx.metrics().record("assemble", System.nanoTime() - start);
         Manifest.FileEntry raster = fileEntry(output);
         Manifest.FileEntry quicklook = writeQuicklook(scene, output);
@@ -121,7 +152,9 @@ final class SceneJob {
         ctx.store().saveScene(new SceneResult(ctx.runId(), scene.id(), status, null, tiles.size(),
                 output.toString(), raster.sha256()));
         if (status == SceneStatus.DONE) {
-            chunks.deleteAll(); // every pixel is in the raster now; failed tiles keep theirs for a resume
+            // every pixel is in the raster now; a partial scene keeps them for a resume to add the failed tiles
+            scratch.delete();
+            chunks.deleteAll();
         }
         LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
                 counts.skipped(), counts.failed(), output);

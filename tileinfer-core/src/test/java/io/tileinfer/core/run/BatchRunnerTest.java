@@ -2,10 +2,12 @@ package io.tileinfer.core.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.core.config.ConfigException;
+import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
@@ -24,6 +26,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -233,6 +236,37 @@ class BatchRunnerTest {
         }
         assertTrue(Files.exists(summary.runDir().resolve("predictions/truncated.tif")),
                 "a partial scene still gets its raster, with nodata where tiles failed");
+        assertTrue(Files.exists(summary.runDir().resolve("scratch/truncated.tif")), "kept for a resume");
+        assertFalse(Files.exists(summary.runDir().resolve("scratch/l8.tif")), "gone once the scene is done");
+
+        // Resumed with a scratch raster that is not one any more: it is made again, its tiles computed again.
+        String partial = Hashing.sha256(summary.runDir().resolve("predictions/truncated.tif"));
+        Files.writeString(summary.runDir().resolve("scratch/truncated.tif"), "damaged");
+        CountingListener resumed = new CountingListener();
+        RunSummary again = new BatchRunner(ConfigLoader.load(dir.resolve("pipeline.yaml")).withWorkers(2),
+                new SimpleMeterRegistry(), resumed).run();
+        assertEquals(truncated.tiles().skipped(), resumed.alreadyFinished.get());
+        assertEquals(truncated.tiles().tiles() - truncated.tiles().skipped(), resumed.processed.get());
+        assertEquals(partial, Hashing.sha256(again.runDir().resolve("predictions/truncated.tif")));
+    }
+
+    /** Once a scene is done its scratch raster goes: if its COG is removed, a resumed run computes it again. */
+    @Test
+    void aRemovedRasterIsComputedAgain(@TempDir Path dir) throws Exception {
+        Path config = Runs.config(dir, yaml("{size: 64, halo: 8}", cog()));
+        RunSummary first = Runs.run(config, 2);
+        Path cog = first.runDir().resolve("predictions/l8.tif");
+        String sha = Hashing.sha256(cog);
+        assertFalse(Files.exists(first.runDir().resolve("scratch/l8.tif")));
+        Files.delete(cog);
+
+        CountingListener resumed = new CountingListener();
+        RunSummary again = new BatchRunner(ConfigLoader.load(config).withWorkers(2), new SimpleMeterRegistry(),
+                resumed).run();
+        Manifest.Counts counts = Manifest.read(again.manifest()).counts();
+        assertEquals(counts.skipped(), resumed.alreadyFinished.get(), "only skipped tiles need no pixels");
+        assertEquals(counts.done(), resumed.processed.get());
+        assertEquals(sha, Hashing.sha256(cog));
     }
 
     @Test

@@ -101,6 +101,7 @@ class KillAndResumeTest {
                 Hashing.sha256(summary.runDir().resolve("predictions/l8.tif")));
         assertEquals(BatchRunnerTest.comparableRows(dir.resolve("reference"), summary.runId()),
                 BatchRunnerTest.comparableRows(dir.resolve("killed"), summary.runId()));
-        assertFalse(Files.exists(summary.runDir().resolve("chunks/l8")), "chunks go once the raster holds them");
+        assertFalse(Files.exists(summary.runDir().resolve("chunks/l8")), "local workers write no chunks");
+        assertFalse(Files.exists(summary.runDir().resolve("scratch/l8.tif")), "the scratch goes with the scene done");
     }
 }

@@ -1,0 +1,16 @@
+package io.tileinfer.core.output;
+
+import java.io.IOException;
+
+/**
+ * Where finished tiles' predictions wait for their scene's COG: the scene's scratch raster in the process that
+ * assembles it ({@link SceneScratch}), or a file per tile for workers elsewhere ({@link PredictionChunks}). Writes
+ * may come from several threads.
+ */
+public interface PredictionSink {
+
+    void write(TilePrediction prediction) throws IOException;
+
+    /** Makes what was written readable by a later process: called before the tiles' rows are committed. */
+    void flush() throws IOException;
+}

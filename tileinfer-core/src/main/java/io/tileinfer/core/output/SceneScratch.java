@@ -1,0 +1,143 @@
+package io.tileinfer.core.output;
+
+import io.tileinfer.core.scene.Scene;
+import io.tileinfer.core.tile.Tile;
+import io.tileinfer.raster.DataType;
+import io.tileinfer.raster.RasterException;
+import io.tileinfer.raster.RasterLayout;
+import io.tileinfer.raster.RasterWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A scene's predictions on their way to its Cloud-Optimized GeoTIFF: one scratch raster on the scene's grid and
+ * CRS (band 1 the class map, then one percent-probability band per class), kept in the run directory until the
+ * scene is done. Workers of this process write each finished tile into it, flushed before the batch's rows commit,
+ * so a killed run finds its finished tiles there when it resumes; tiles computed elsewhere arrive as
+ * {@link PredictionChunks} and are folded in when the COG is made. Memory holds one tile at a time.
+ */
+public final class SceneScratch implements PredictionSink, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SceneScratch.class);
+    private static final int LARGEST_BLOCK = 512;
+
+    private final Path file;
+    private final RasterWriter writer;
+    private final int bandCount;
+    private final boolean created;
+
+    private SceneScratch(Path file, RasterWriter writer, int bandCount, boolean created) {
+        this.file = file;
+        this.writer = writer;
+        this.bandCount = bandCount;
+        this.created = created;
+    }
+
+    /**
+     * Opens the scene's scratch raster, creating it if there is none. One that cannot be used (not a raster, or
+     * another layout: left by another version) is made again, and {@link #created()} then says so.
+     *
+     * @param step the grid's core size: blocks hold whole cores, so that writing a tile fills its blocks and GDAL
+     *             never reads one back to change part of it
+     */
+    public static SceneScratch open(Path file, Scene scene, int step, List<String> bandNames,
+                                    Map<String, String> metadata) throws IOException {
+        RasterLayout layout = new RasterLayout(scene.width(), scene.height(), DataType.BYTE, blockSize(step),
+                scene.transform(), scene.crs(), (double) TilePrediction.NODATA, bandNames, metadata);
+        boolean existed = Files.exists(file);
+        try {
+            return new SceneScratch(file, RasterWriter.keep(file, layout), layout.bandCount(), !existed);
+        } catch (RasterException e) {
+            if (!existed) {
+                throw e;
+            }
+            LOG.warn("the scratch raster of an earlier attempt cannot be used, it is made again and the tiles it "
+                    + "held are computed again: {}", e.getMessage());
+            Files.delete(file);
+            return new SceneScratch(file, RasterWriter.keep(file, layout), layout.bandCount(), true);
+        }
+    }
+
+    /** The core size if GeoTIFF allows it (a multiple of 16), else a multiple of it that is, else 256. */
+    static int blockSize(int step) {
+        if (step % 16 == 0) {
+            return step;
+        }
+        for (int block = 2 * step; block <= LARGEST_BLOCK; block += step) {
+            if (block % 16 == 0) {
+                return block;
+            }
+        }
+        return 256;
+    }
+
+    /** True if this process made the raster: nothing an earlier attempt computed is in it. */
+    public boolean created() {
+        return created;
+    }
+
+    @Override
+    public void write(TilePrediction prediction) {
+        write(prediction.tile(), prediction.bands());
+    }
+
+    private void write(Tile tile, byte[][] bands) {
+        for (int b = 0; b < bands.length; b++) {
+            writer.write(tile.core(), b + 1, bands[b]);
+        }
+    }
+
+    @Override
+    public void flush() {
+        writer.flush();
+    }
+
+    /**
+     * Writes the COG: the tiles in {@code predicted} as they are in the raster, or in their chunk where one was
+     * written, every other tile nodata (255). The threads compress the COG's blocks; the same pixels give the same
+     * bytes whatever their number.
+     */
+    public void assemble(List<Tile> tiles, Set<String> predicted, PredictionChunks chunks, Path target, int threads)
+            throws IOException {
+        Files.createDirectories(target.getParent());
+        for (Tile tile : tiles) {
+            if (!predicted.contains(tile.id())) {
+                write(tile, nodata(tile, bandCount));
+            } else if (chunks.has(tile)) {
+                byte[][] bands = chunks.read(tile);
+                if (bands.length != bandCount) {
+                    throw new IOException(chunks.file(tile) + ": holds " + bands.length + " bands, expected "
+                            + bandCount);
+                }
+                write(tile, bands);
+            }
+        }
+        writer.finishCog(target, threads);
+    }
+
+    private static byte[][] nodata(Tile tile, int bandCount) {
+        byte[][] bands = new byte[bandCount][(int) tile.core().pixels()];
+        for (byte[] band : bands) {
+            Arrays.fill(band, (byte) TilePrediction.NODATA);
+        }
+        return bands;
+    }
+
+    /** Closes the raster and removes it: once the scene is done, or to start it again. */
+    public void delete() throws IOException {
+        writer.close();
+        Files.deleteIfExists(file);
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

@@ -1,0 +1,85 @@
+package io.tileinfer.core.output;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tileinfer.core.scene.Scene;
+import io.tileinfer.core.tile.Tile;
+import io.tileinfer.core.tile.TileGrid;
+import io.tileinfer.raster.Crs;
+import io.tileinfer.raster.GeoTransform;
+import io.tileinfer.raster.RasterReader;
+import io.tileinfer.raster.Window;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+class SceneScratchTest {
+    private static final Scene SCENE = new Scene("s", 50, 40, new GeoTransform(500000, 10, 0, 4000000, 0, -10),
+            Crs.parse("EPSG:32616"), null, List.of());
+    private static final List<String> BANDS = List.of("class", "p_a (percent)");
+
+    @Test
+    void blocksHoldWholeCoresAndAreMultiplesOf16() {
+        assertEquals(224, SceneScratch.blockSize(224));
+        assertEquals(640, SceneScratch.blockSize(640));
+        assertEquals(48, SceneScratch.blockSize(12)); // 4 x 4 cores
+        assertEquals(400, SceneScratch.blockSize(25));
+        assertEquals(256, SceneScratch.blockSize(251)); // no multiple of 16 up to 512
+    }
+
+    /**
+     * Tiles written by this process, a tile whose pixels came as a chunk (from a Spark executor) and tiles that were
+     * not predicted (nodata): the COG has each where it belongs, and the scratch survives for the next process.
+     */
+    @Test
+    void theCogTakesWrittenTilesChunksAndNodataForTheRest(@TempDir Path dir) throws Exception {
+        List<Tile> tiles = new TileGrid(50, 40, 24, 4).tiles("s"); // 16 px cores: 4 x 3 tiles
+        Path file = dir.resolve("scratch/s.tif");
+        PredictionChunks chunks = new PredictionChunks(dir.resolve("chunks"));
+        try (SceneScratch scratch = SceneScratch.open(file, SCENE, 16, BANDS, Map.of("K", "v"))) {
+            assertTrue(scratch.created());
+            scratch.write(prediction(tiles.get(0), 1));
+            scratch.flush();
+        }
+        chunks.write(prediction(tiles.get(5), 2));
+        Path cog = dir.resolve("s.tif");
+        try (SceneScratch scratch = SceneScratch.open(file, SCENE, 16, BANDS, Map.of("K", "v"))) {
+            assertFalse(scratch.created(), "the first process's raster is used");
+            scratch.write(prediction(tiles.get(1), 3));
+            scratch.assemble(tiles, Set.of(tiles.get(0).id(), tiles.get(1).id(), tiles.get(5).id()), chunks, cog, 2);
+        }
+        try (RasterReader reader = RasterReader.open(cog.toString())) {
+            assertEquals("v", reader.info().metadata().get("K"));
+            for (Tile tile : tiles) {
+                int expected = switch (tile.index()) {
+                    case 0 -> 1;
+                    case 1 -> 3;
+                    case 5 -> 2;
+                    default -> 255;
+                };
+                float[] values = new float[2 * (int) tile.core().pixels()];
+                reader.read(tile.core(), new int[]{1, 2}, values);
+                float[] wanted = new float[values.length];
+                java.util.Arrays.fill(wanted, expected);
+                assertArrayEquals(wanted, values, tile.id());
+            }
+        }
+        assertTrue(Files.exists(file), "kept until the scene is done");
+    }
+
+    private static TilePrediction prediction(Tile tile, int value) {
+        byte[][] bands = new byte[2][(int) tile.core().pixels()];
+        for (byte[] band : bands) {
+            java.util.Arrays.fill(band, (byte) value);
+        }
+        return new TilePrediction(tile, bands, new long[]{0});
+    }
+}
