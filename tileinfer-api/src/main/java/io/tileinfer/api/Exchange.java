@@ -60,14 +60,16 @@ final class Exchange implements Handler {
             reply = Reply.error(new ApiException(500, "internal", "internal error (request " + call.requestId()
                     + "): " + e.getMessage()));
             context.metrics().failure(route.pattern(), "internal");
+        } finally {
+            if (admitted) {
+                // Before the reply is sent: a client that has its answer may send the next request at once.
+                context.admission().leave();
+            }
         }
         long bytesOut = 0;
         try {
             bytesOut = send(response, reply, call);
         } finally {
-            if (admitted) {
-                context.admission().leave();
-            }
             context.readiness().requestFinished();
             long nanos = System.nanoTime() - start;
             context.metrics().request(route.pattern(), request.prologue().method().text(), reply.status(), nanos);
