@@ -10,11 +10,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,6 +31,9 @@ import java.util.Set;
 public final class SceneScratch implements PredictionSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SceneScratch.class);
     private static final int LARGEST_BLOCK = 512;
+    private static final String SYNCED = "synced";
+    private static final String BOOT = "written since boot ";
+    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
     private final Path file;
     private final RasterWriter writer;
@@ -42,7 +49,8 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
 
     /**
      * Opens the scene's scratch raster, creating it if there is none. One that cannot be used (not a raster, or
-     * another layout: left by another version) is made again, and {@link #created()} then says so.
+     * another layout: left by another version) or cannot be trusted (see {@link #trusted}) is made again, and
+     * {@link #created()} then says so.
      *
      * @param step the grid's core size: blocks hold whole cores, so that writing a tile fills its blocks and GDAL
      *             never reads one back to change part of it
@@ -52,8 +60,15 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
         RasterLayout layout = new RasterLayout(scene.width(), scene.height(), DataType.BYTE, blockSize(step),
                 scene.transform(), scene.crs(), (double) TilePrediction.NODATA, bandNames, metadata);
         boolean existed = Files.exists(file);
+        if (existed && !trusted(file)) {
+            LOG.warn("{}: written before the machine last started and not synced to disk since, so it may lack what "
+                    + "was flushed: made again, and the tiles it held are computed again", file);
+            Files.delete(file);
+            existed = false;
+        }
+        RasterWriter writer;
         try {
-            return new SceneScratch(file, RasterWriter.keep(file, layout), layout.bandCount(), !existed);
+            writer = RasterWriter.keep(file, layout);
         } catch (RasterException e) {
             if (!existed) {
                 throw e;
@@ -61,7 +76,50 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
             LOG.warn("the scratch raster of an earlier attempt cannot be used, it is made again and the tiles it "
                     + "held are computed again: {}", e.getMessage());
             Files.delete(file);
-            return new SceneScratch(file, RasterWriter.keep(file, layout), layout.bandCount(), true);
+            existed = false;
+            writer = RasterWriter.keep(file, layout);
+        }
+        SceneScratch scratch = new SceneScratch(file, writer, layout.bandCount(), !existed);
+        try {
+            writeState(file, BOOT + bootId().orElse("unknown")); // before this process writes a tile
+        } catch (IOException | RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        return scratch;
+    }
+
+    /**
+     * Whether what an earlier process flushed is in the file. A flush reaches the operating system, not the disk
+     * (syncing at every batch cost 1 s of W1's 17, docs/benchmarks.md): the state beside the raster says
+     * {@value #SYNCED} once a process closed it and synced it to disk, else the boot id of the machine that wrote
+     * it. With that machine still up (only the process died) its page cache holds every flushed block; after a
+     * restart it may not, and the tiles recorded DONE could read as zeros.
+     */
+    static boolean trusted(Path file) throws IOException {
+        Path state = stateFile(file);
+        if (!Files.isRegularFile(state)) {
+            return false;
+        }
+        String written = Files.readString(state, StandardCharsets.US_ASCII);
+        return written.equals(SYNCED) || bootId().map(id -> written.equals(BOOT + id)).orElse(false);
+    }
+
+    private static Path stateFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".state");
+    }
+
+    /** Written in place and synced: a torn write reads as neither state, so the raster is not trusted. */
+    private static void writeState(Path file, String state) throws IOException {
+        Files.writeString(stateFile(file), state, StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
+    }
+
+    private static Optional<String> bootId() {
+        try {
+            return Optional.of(Files.readString(BOOT_ID).strip());
+        } catch (IOException e) {
+            return Optional.empty(); // not Linux: an unsynced raster is never trusted
         }
     }
 
@@ -134,10 +192,18 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
     public void delete() throws IOException {
         writer.close();
         Files.deleteIfExists(file);
+        Files.deleteIfExists(stateFile(file));
     }
 
+    /** Closes the raster, syncs it to disk and says so beside it, for the process that resumes the scene. */
     @Override
-    public void close() {
+    public void close() throws IOException {
         writer.close();
+        if (Files.exists(file)) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            writeState(file, SYNCED);
+        }
     }
 }

@@ -75,6 +75,51 @@ class SceneScratchTest {
         assertTrue(Files.exists(file), "kept until the scene is done");
     }
 
+    /**
+     * Whether a resumed run may use what an earlier process flushed: yes once that process closed (synced) it, or
+     * while the machine that wrote it has not restarted (its page cache holds the flushed blocks); after a restart,
+     * or with no state beside it, the raster is made again and its tiles computed again.
+     */
+    @Test
+    void anUnsyncedScratchFromBeforeARestartIsMadeAgain(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.tif");
+        Path state = dir.resolve("s.tif.state");
+        Tile tile = new TileGrid(50, 40, 24, 4).tiles("s").getFirst();
+        try (SceneScratch scratch = SceneScratch.open(file, SCENE, 16, BANDS, Map.of())) {
+            assertTrue(scratch.created());
+            assertTrue(Files.readString(state).startsWith("written since boot "), "marked before any tile");
+            scratch.write(prediction(tile, 7));
+            scratch.flush();
+        }
+        assertEquals("synced", Files.readString(state));
+        assertFalse(reopened(file), "closed and synced: used");
+
+        String thisBoot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+        Files.writeString(state, "written since boot " + thisBoot); // as a process killed on this machine left it
+        assertFalse(reopened(file), "the machine is still up: its page cache holds what was flushed");
+
+        Files.writeString(state, "written since boot 00000000-0000-0000-0000-000000000000");
+        assertTrue(reopened(file), "written before a restart, never synced: made again");
+        Path cog = dir.resolve("s-cog.tif");
+        try (SceneScratch scratch = SceneScratch.open(file, SCENE, 16, BANDS, Map.of())) {
+            scratch.assemble(List.of(tile), Set.of(tile.id()), new PredictionChunks(dir.resolve("none")), cog, 1);
+        }
+        try (RasterReader reader = RasterReader.open(cog.toString())) {
+            float[] values = new float[(int) tile.core().pixels()];
+            reader.read(tile.core(), new int[]{1}, values);
+            assertEquals(0f, values[0], "the tile's pixels went with the raster made again");
+        }
+
+        Files.delete(state);
+        assertTrue(reopened(file), "no state: not trusted");
+    }
+
+    private static boolean reopened(Path file) throws Exception {
+        try (SceneScratch scratch = SceneScratch.open(file, SCENE, 16, BANDS, Map.of())) {
+            return scratch.created();
+        }
+    }
+
     private static TilePrediction prediction(Tile tile, int value) {
         byte[][] bands = new byte[2][(int) tile.core().pixels()];
         for (byte[] band : bands) {
