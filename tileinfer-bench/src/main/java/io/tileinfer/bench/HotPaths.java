@@ -1,6 +1,7 @@
 package io.tileinfer.bench;
 
 import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.output.SceneScratch;
 import io.tileinfer.core.output.Postprocessor;
 import io.tileinfer.core.output.TilePrediction;
 import io.tileinfer.core.tile.Tile;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -38,8 +40,9 @@ import java.util.stream.Stream;
 /**
  * JMH micro-benchmarks of the batch's hot paths, per 256 x 256 tile of 4 bands: window decode (GDAL through
  * the FFM binding), the pipeline's tile read (decode + validity + SHA-256), the card's scaling into the direct
- * input tensor, post-processing (argmax, percent probabilities, crop) and a prediction chunk's write and read
- * (the stitching's two halves). Run by bench/perf/run.sh (or {@code java -cp ... org.openjdk.jmh.Main
+ * input tensor, post-processing (argmax, percent probabilities, crop), the prediction's write into the scene's
+ * scratch raster (local runs) and a prediction chunk's write and read (Spark executors, and the driver folding
+ * their chunks in). Run by bench/perf/run.sh (or {@code java -cp ... org.openjdk.jmh.Main
  * HotPaths}); the input is a real 4-band COG, {@code -Dbench.file=...} (default the shared sample's
  * {@code l8_rgbn_cog.tif}).
  */
@@ -66,6 +69,8 @@ public class HotPaths {
     private TileData data;
     private float[] probabilities;
     private PredictionChunks chunks;
+    private SceneScratch scratch;
+    private List<Tile> fullTiles;
     private TilePrediction prediction;
     private Path chunkDir;
 
@@ -97,6 +102,9 @@ public class HotPaths {
         chunks = new PredictionChunks(chunkDir);
         prediction = postprocessor.crop(data, probabilities, 0);
         chunks.write(prediction); // for chunkRead
+        scratch = SceneScratch.open(chunkDir.resolve("scratch.tif"), bench.scene(), SIZE,
+                List.of("class", "p_a", "p_b"), Map.of());
+        fullTiles = bench.tiles().stream().filter(t -> t.core().pixels() == SIZE * SIZE).toList();
     }
 
     private static BandSpec band(String name) {
@@ -105,6 +113,7 @@ public class HotPaths {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        scratch.close();
         reader.close();
         tileReader.close();
         try (Stream<Path> files = Files.walk(chunkDir)) {
@@ -141,7 +150,21 @@ public class HotPaths {
     private int written;
 
     /**
-     * Stitching, first half: the tile's prediction written as a new compressed chunk (temporary file, atomic
+     * Stitching in a local run: the tile's prediction written into its place in the scene's scratch raster, which is
+     * flushed once per 8 tiles, as before each batch's commit.
+     */
+    @Benchmark
+    public int scratchWrite() {
+        Tile at = fullTiles.get(written % fullTiles.size());
+        scratch.write(new TilePrediction(at, prediction.bands(), prediction.classCounts()));
+        if (++written % 8 == 0) {
+            scratch.flush();
+        }
+        return written;
+    }
+
+    /**
+     * Stitching on Spark, first half: the tile's prediction written as a new chunk (temporary file, atomic
      * rename), under a new tile id each time as in a run (replacing a file costs more on some file systems).
      */
     @Benchmark
@@ -151,7 +174,7 @@ public class HotPaths {
         return chunks.file(next);
     }
 
-    /** Stitching, second half: the chunk read back for the assembler. */
+    /** Stitching on Spark, second half: the chunk read back by the driver. */
     @Benchmark
     public byte[][] chunkRead() throws IOException {
         return chunks.read(tile);
