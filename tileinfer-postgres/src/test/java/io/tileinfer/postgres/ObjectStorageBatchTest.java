@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -105,10 +106,13 @@ class ObjectStorageBatchTest {
                 "a remote input is not downloaded whole to hash it");
 
         Files.delete(s3.objectFile("results", prefix + "manifest.json"));
+        Files.writeString(remote.runDir().resolve("predictions/gone.tif"), "a raster the manifest does not list");
         CountingListener resumed = new CountingListener();
         new BatchRunner(ConfigLoader.load(remoteConfig), new SimpleMeterRegistry(), resumed).run();
         assertEquals(0, resumed.processed.get(), "started again, the run computes nothing");
         assertTrue(Files.exists(s3.objectFile("results", prefix + "manifest.json")), "and uploads again");
+        assertFalse(Files.exists(s3.objectFile("results", prefix + "predictions/gone.tif")),
+                "only what the manifest lists is uploaded");
     }
 
     @Test

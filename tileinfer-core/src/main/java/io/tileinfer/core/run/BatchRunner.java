@@ -96,7 +96,8 @@ public final class BatchRunner {
             Manifest manifest = manifest(runId, started, version, store, metrics, scenes);
             Path manifestFile = runDir.resolve("manifest.json");
             manifest.write(manifestFile);
-            String manifestLocation = RunOutputs.publish(config, runDir);
+            String manifestLocation = RunOutputs.publish(config, runDir,
+                    manifest.outputs().stream().map(Manifest.FileEntry::path).toList());
             store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
                     manifest.finishedAt(), manifest.status(), manifestLocation));
             LOG.info("run {} {}: {} tiles done, {} skipped, {} failed", runId, manifest.status(),
