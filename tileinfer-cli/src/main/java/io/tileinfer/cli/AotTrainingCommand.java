@@ -23,11 +23,13 @@ import io.tileinfer.raster.Window;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,13 +39,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code tileinfer aot-training DIR} (hidden): the training run of the JDK's AOT cache, which {@code scripts/aot-cache}
- * records when the jar is built. It needs no data and no network: in DIR (created; it must not exist) it registers
- * a small per-pixel ONNX model and writes a four-band scene of single-band GeoTIFFs through GDAL, then runs what the
- * demo and the API run, in this process: {@code models list/show}, {@code validate}, {@code plan}, {@code batch}
- * (and again, which resumes), and {@code serve} on a free loopback port with a request to every kind of endpoint.
- * Everything it writes stays in DIR (its own SQLite store, never TILEINFER_STORE_URL's). Exits non-zero when any
- * step fails, so that a broken workload is noticed rather than cached.
+ * {@code tileinfer aot-training prepare|run DIR} (hidden): the training run of the JDK's AOT cache, which
+ * {@code scripts/aot-cache} records when the jar is built. It needs no data and no network.
+ * <ul>
+ * <li>{@code prepare} creates DIR (which must not exist) with a small per-pixel ONNX model in a registry, a four-band
+ * scene of single-band GeoTIFFs written through GDAL, a GeoTIFF tile and a pipeline configuration. It runs in a JVM of
+ * its own, not recorded: the protobuf classes that build the model are nothing a user's command loads, and every
+ * class recorded is loaded at each start.</li>
+ * <li>{@code run} runs, in this process, what the demo, the Airflow DAG and the API run: {@code models list/show},
+ * {@code validate --json}, {@code plan}, {@code batch} (and again, which resumes), and {@code serve} on a free loopback
+ * port with a request to each kind of endpoint (over a plain socket: the JDK's HTTP client is no part of serve).</li>
+ * </ul>
+ * Everything it writes stays in DIR (its own SQLite store, never TILEINFER_STORE_URL's). Exits non-zero when any step
+ * fails, so that a broken workload is noticed rather than cached.
  */
 @Command(name = "aot-training", hidden = true,
         description = "The training run of the launcher's AOT cache (scripts/aot-cache); writes only into DIR.")
@@ -54,36 +62,54 @@ final class AotTrainingCommand implements Callable<Integer> {
     private static final int WIDTH = 600;
     private static final int HEIGHT = 560;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "A directory to create for the workload's files.")
+    @Parameters(index = "0", paramLabel = "STEP", description = "prepare (creates DIR) or run (the workload in DIR).")
+    String step;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "The workload's directory.")
     Path dir;
 
     @Override
     public Integer call() throws Exception {
-        Files.createDirectory(dir); // fails if it exists: nothing of anyone else's is touched
         Path work = dir.toAbsolutePath();
-        Path registry = work.resolve("models");
-        ModelRegistry models = ModelRegistry.open(registry);
+        switch (step) {
+            case "prepare" -> prepare(work);
+            case "run" -> {
+                return run(work);
+            }
+            default -> throw new IllegalArgumentException("aot-training: step must be prepare or run, found " + step);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void prepare(Path work) throws IOException {
+        Files.createDirectory(work); // fails if it exists: nothing of anyone else's is touched
+        ModelRegistry models = ModelRegistry.open(work.resolve("models"));
         models.promote(models.register(onnx(), card()).id(), "production");
         Path scene = Files.createDirectory(work.resolve("scene"));
         for (int b = 0; b < BANDS.size(); b++) {
             writeRaster(scene.resolve(BANDS.get(b) + ".tif"), WIDTH, HEIGHT, 1, b);
         }
-        Path tile = work.resolve("tile.tif");
-        writeRaster(tile, 64, 64, BANDS.size(), 0);
-        String store = "jdbc:sqlite:" + work.resolve("runs/results.db");
-        Path config = work.resolve("pipeline.yaml");
+        writeRaster(work.resolve("tile.tif"), 64, 64, BANDS.size(), 0);
         StringBuilder yaml = new StringBuilder("model: production\nregistry: models\noutput: runs\n"
-                + "store: {url: \"" + store + "\"}\ntiling: {size: 256, halo: 16, batch: 8}\nworkers: 2\n"
+                + "store: {url: \"" + store(work) + "\"}\ntiling: {size: 256, halo: 16, batch: 8}\nworkers: 2\n"
                 + "crs: EPSG:32616\nscenes:\n  - id: aot\n    acquired: \"2015-08-04T16:19:21Z\"\n    bands:\n");
         BANDS.forEach(band -> yaml.append("      ").append(band).append(": scene/").append(band).append(".tif\n"));
-        Files.writeString(config, yaml);
+        Files.writeString(work.resolve("pipeline.yaml"), yaml);
+    }
 
-        String reg = registry.toString();
-        List<List<String>> commands = List.of(List.of("--version"), List.of("models", "list", "--registry", reg),
-                List.of("models", "show", "production", "--registry", reg),
-                List.of("validate", scene.toString(), "--model", "production", "--registry", reg, "--json"),
-                List.of("plan", "--config", config.toString()), List.of("batch", "--config", config.toString()),
-                List.of("batch", "--config", config.toString()));
+    private static String store(Path work) {
+        return "jdbc:sqlite:" + work.resolve("runs/results.db");
+    }
+
+    private static int run(Path work) throws IOException {
+        String registry = work.resolve("models").toString();
+        String config = work.resolve("pipeline.yaml").toString();
+        List<List<String>> commands = List.of(List.of("--version"), List.of("models", "list", "--registry", registry),
+                List.of("models", "show", "production", "--registry", registry),
+                List.of("validate", work.resolve("scene").toString(), "--model", "production", "--registry", registry,
+                        "--json"),
+                List.of("plan", "--config", config), List.of("batch", "--config", config),
+                List.of("batch", "--config", config));
         for (List<String> command : commands) {
             int status = Tileinfer.execute(command.toArray(String[]::new));
             if (status != ExitCodes.OK) {
@@ -91,32 +117,27 @@ final class AotTrainingCommand implements Callable<Integer> {
                 return ExitCodes.INTERNAL;
             }
         }
-        serve(registry, store, Files.readAllBytes(tile));
+        serve(work.resolve("models"), store(work), Files.readAllBytes(work.resolve("tile.tif")));
         return ExitCodes.OK;
     }
 
     /** The API on a free loopback port: each kind of request the API and its web page answer, each must succeed. */
-    private static void serve(Path registry, String store, byte[] tile) throws IOException, InterruptedException {
-        try (ApiServer server = ApiServer.start(registry, "production", ApiSettings.defaults(), store);
-             HttpClient client = HttpClient.newHttpClient()) {
-            String base = "http://127.0.0.1:" + server.port();
+    private static void serve(Path registry, String store, byte[] tile) throws IOException {
+        try (ApiServer server = ApiServer.start(registry, "production", ApiSettings.defaults(), store)) {
+            int port = server.port();
             StringBuilder values = new StringBuilder();
             for (int i = 0; i < BANDS.size() * 8 * 8; i++) {
                 values.append(i == 0 ? "" : ",").append(8000 + 97 * i);
             }
-            String infer = "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4, 8, 8], \"datatype\": \"FP32\", "
-                    + "\"data\": [" + values + "]}]}";
+            byte[] infer = ("{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4, 8, 8], \"datatype\": \"FP32\", "
+                    + "\"data\": [" + values + "]}]}").getBytes(StandardCharsets.UTF_8);
             for (String path : List.of("/v2/health/ready", "/v2", "/v2/models/aot-training", "/openapi.json")) {
-                send(client, HttpRequest.newBuilder(URI.create(base + path)).build());
+                get(port, path);
             }
-            send(client, HttpRequest.newBuilder(URI.create(base + "/v2/models/aot-training/infer"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(infer)).build());
-            for (String accept : List.of("application/json", "image/tiff")) {
-                send(client, HttpRequest.newBuilder(URI.create(base + "/v1/predict?pixels=true"))
-                        .header("Content-Type", "image/tiff").header("Accept", accept)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(tile)).build());
-            }
-            String runs = send(client, HttpRequest.newBuilder(URI.create(base + "/ui/api/runs")).build());
+            send(port, "POST", "/v2/models/aot-training/infer", "application/json", "application/json", infer);
+            send(port, "POST", "/v1/predict?pixels=true", "image/tiff", "application/json", tile);
+            send(port, "POST", "/v1/predict", "image/tiff", "image/tiff", tile);
+            String runs = get(port, "/ui/api/runs");
             Matcher run = Pattern.compile("\"run_id\"\\s*:\\s*\"([^\"]+)\"").matcher(runs);
             if (!run.find()) {
                 throw new IOException("/ui/api/runs lists no run: " + runs);
@@ -124,19 +145,48 @@ final class AotTrainingCommand implements Callable<Integer> {
             String scene = "/ui/api/runs/" + run.group(1) + "/scenes/aot";
             for (String path : List.of("/ui", "/ui/assets/app.js", "/ui/api/models", "/ui/api/runs/" + run.group(1),
                     scene + "/tiles", scene + "/imagery.png?size=256", scene + "/prediction.png?size=256", "/metrics")) {
-                send(client, HttpRequest.newBuilder(URI.create(base + path)).build());
+                get(port, path);
             }
         }
     }
 
-    private static String send(HttpClient client, HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
-        if (response.statusCode() != 200) {
-            throw new IOException(request.method() + " " + request.uri() + ": HTTP " + response.statusCode() + ": "
-                    + body.substring(0, Math.min(body.length(), 500)));
+    private static String get(int port, String path) throws IOException {
+        return send(port, "GET", path, null, "*/*", null);
+    }
+
+    /**
+     * One HTTP/1.1 request on a connection of its own; the response's body (of its Content-Length), which must come
+     * with status 200.
+     */
+    private static String send(int port, String method, String path, String contentType, String accept, byte[] body)
+            throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(30_000);
+            String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: " + accept
+                    + "\r\nConnection: close\r\n" + (body == null ? "" : "Content-Type: " + contentType
+                    + "\r\nContent-Length: " + body.length + "\r\n") + "\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            StringBuilder headers = new StringBuilder();
+            while (headers.length() < 65536 && !headers.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    break;
+                }
+                headers.append((char) c);
+            }
+            Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(headers);
+            if (!headers.toString().startsWith("HTTP/1.1 200 ") || !length.find()) {
+                throw new IOException(method + " " + path + ": " + headers + new String(in.readNBytes(500),
+                        StandardCharsets.UTF_8));
+            }
+            return new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
         }
-        return body;
     }
 
     /** A float32 COG in EPSG:32616: a smooth field with a bright ("cloud") square, so that both classes occur. */
