@@ -38,6 +38,13 @@ cmp "$work/plain.out" "$work/first.out" || fail "stdout differs from the command
 cmp "$work/plain.out" "$work/cached.out" || fail "stdout differs from the command's own output (with the cache)"
 grep -q "Opened AOT cache $cache" "$work/batch-aot.log" || fail "batch did not map $cache"
 [ -z "$(extra_stderr "$work/cached.err")" ] || fail "batch printed on stderr: $(extra_stderr "$work/cached.err")"
+# validate --json, which the Airflow DAG parses
+scenes=("$root/../shared/data/landsat8-LC80200392015216/B4.tif" "$root/../shared/data/geotiff-variants/l8_rgbn_cog.tif")
+TILEINFER_AOT=off "$cli" validate "${scenes[@]}" --json > "$work/validate-plain.json" 2> /dev/null
+"$cli" validate "${scenes[@]}" --json > "$work/validate-cached.json" 2> "$work/validate.err"
+grep -q '"valid"' "$work/validate-plain.json" || fail "unexpected validate output: $(head -5 "$work/validate-plain.json")"
+cmp "$work/validate-plain.json" "$work/validate-cached.json" || fail "validate --json differs with the cache"
+[ -z "$(extra_stderr "$work/validate.err")" ] || fail "validate printed on stderr: $(extra_stderr "$work/validate.err")"
 
 # 2. serve maps the cache too, answers, and prints nothing on stdout.
 port=$(free_port)
