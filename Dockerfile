@@ -28,6 +28,7 @@ COPY --from=jre /opt/java/openjdk /opt/java/openjdk
 ENV JAVA_HOME=/opt/java/openjdk
 COPY --from=build /out/ /opt/tileinfer/
 RUN /opt/tileinfer/docker-build-steps install /opt/tileinfer /usr/local/bin \
+ && /opt/tileinfer/docker-build-steps aot /opt/tileinfer \
  && /opt/tileinfer/docker-build-steps check /opt/tileinfer
 RUN mkdir -p /models /data /runs /config && chown 10001:0 /runs && chmod 2775 /runs
 COPY orchestration/docker/pipeline.yaml /config/pipeline.yaml
@@ -53,6 +54,7 @@ RUN useradd --system --uid "${TILEINFER_UID}" --gid 0 --create-home --home-dir /
  && chown "${TILEINFER_UID}:0" /models /runs && chmod 2775 /models /runs
 COPY --from=build /out/ /opt/tileinfer/
 RUN /opt/tileinfer/docker-build-steps install /opt/tileinfer /usr/local/bin \
+ && /opt/tileinfer/docker-build-steps aot /opt/tileinfer \
  && /opt/tileinfer/docker-build-steps check /opt/tileinfer
 COPY orchestration/docker/pipeline.yaml /config/pipeline.yaml
 ENV TILEINFER_GDAL_LIBRARY=/opt/tileinfer/lib/libgdal.so \
