@@ -45,6 +45,7 @@ public final class RasterWriter implements AutoCloseable {
     private final MemorySegment bandMap = arena.allocate(JAVA_INT);
     private MemorySegment staging = MemorySegment.NULL;
     private MemorySegment dataset;
+    private BlockWrites blocks; // a kept scratch's BYTE windows are written into their blocks directly
 
     private RasterWriter(Path scratchPath, boolean kept, MemorySegment dataset, int width, int height, int bandCount,
                          DataType type) {
@@ -123,6 +124,10 @@ public final class RasterWriter implements AutoCloseable {
                 GdalBindings.rasterYSize(dataset), GdalBindings.rasterCount(dataset), layout.type());
         try {
             writer.requireLayout(layout);
+            if (layout.type() == DataType.BYTE) {
+                writer.blocks = BlockWrites.open(file, dataset, writer.width, writer.height, writer.bandCount,
+                        layout.blockSize());
+            }
         } catch (RuntimeException e) {
             writer.close();
             throw e;
@@ -245,8 +250,20 @@ public final class RasterWriter implements AutoCloseable {
         }
     }
 
-    /** Writes one band of a window of a BYTE raster; {@code data} is row-major, {@code w.width()} per row. */
-    public synchronized void write(Window w, int band, byte[] data) {
+    /**
+     * Writes one band of a window of a BYTE raster; {@code data} is row-major, {@code w.width()} per row. Into a kept
+     * scratch the bytes go straight to the file, without a lock: once this returns they outlive the process.
+     */
+    public void write(Window w, int band, byte[] data) {
+        if (blocks != null) {
+            checkWrite(w, band, data.length, DataType.BYTE);
+            blocks.write(w, band, data);
+            return;
+        }
+        writeThroughGdal(w, band, data);
+    }
+
+    private synchronized void writeThroughGdal(Window w, int band, byte[] data) {
         checkWrite(w, band, data.length, DataType.BYTE);
         MemorySegment buffer = staging(data.length);
         MemorySegment.copy(data, 0, buffer, JAVA_BYTE, 0, data.length);
@@ -294,8 +311,8 @@ public final class RasterWriter implements AutoCloseable {
     }
 
     /**
-     * Writes every block written so far into the file (to the operating system: it survives this process, not the
-     * machine losing power).
+     * Writes every block written through GDAL so far into the file (to the operating system: it survives this
+     * process, not the machine losing power). A kept scratch's BYTE windows are in the file when written.
      */
     public synchronized void flush() {
         requireOpen();
@@ -374,6 +391,10 @@ public final class RasterWriter implements AutoCloseable {
     public synchronized void close() {
         if (dataset == null) {
             return;
+        }
+        if (blocks != null) {
+            blocks.close();
+            blocks = null;
         }
         if (dataset.address() != 0) { // NULL: closed already while being created
             GdalBindings.close(dataset);
