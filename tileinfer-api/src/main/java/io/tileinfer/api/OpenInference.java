@@ -215,7 +215,8 @@ final class OpenInference {
         return fields;
     }
 
-    private static Map<String, Object> classEntry(ClassSpec spec) {
+    /** A class as the API's JSON shows it, in the model metadata and on the web page: value, name, colour. */
+    static Map<String, Object> classEntry(ClassSpec spec) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("value", spec.value());
         fields.put("name", spec.name());

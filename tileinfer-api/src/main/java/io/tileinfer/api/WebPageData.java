@@ -123,8 +123,7 @@ final class WebPageData {
         scene.put("extent", extent);
         scene.put("width", info.width());
         scene.put("height", info.height());
-        scene.put("classes", classes(ref).stream().map(c -> Map.of("value", c.value(), "name", c.name(),
-                "color", c.color())).toList());
+        scene.put("classes", classes(ref).stream().map(OpenInference::classEntry).toList());
         scene.put("footprint", feature(sceneId, extent, Map.of("scene_id", sceneId)));
         if (lonLat != null) {
             // the corners (north-west, north-east, south-east, south-west) in EPSG:4326, longitude first
