@@ -18,9 +18,9 @@ import java.util.List;
  * {@link #finishCog(Path)} converts with GDAL's COG driver. Writes may come from several threads (they are
  * serialised: a GDAL dataset handle must not be used concurrently).
  *
- * <p>The scratch is either temporary ({@link #create}: deleted on close) or kept ({@link #keep}): a raster whose
- * every block has its place in the file from its creation, so that what was {@linkplain #flush flushed} survives the
- * process and a later one can go on writing into it.
+ * <p>The scratch is either temporary ({@link #create}: deleted on close) or kept ({@link #keep}): a BYTE raster
+ * whose every block has its place in the file from its creation, written straight into its blocks, so that what was
+ * written survives the process and a later one can go on writing into it.
  */
 public final class RasterWriter implements AutoCloseable {
 
@@ -98,13 +98,16 @@ public final class RasterWriter implements AutoCloseable {
     /**
      * Opens the kept scratch raster at {@code file}, creating it first if there is none. A new one is an uncompressed
      * tiled GeoTIFF whose every block is allocated (sparse, so it costs no disk until written) and described when it
-     * is created: writes then land in their blocks' places and never touch the file's directory, so a process killed
-     * at any moment leaves every block it flushed readable. It is built under a temporary name and linked into place,
+     * is created: writes then land in their blocks' places in the file and never touch its directory, so a process
+     * killed at any moment leaves every window it wrote readable. It is built under a temporary name and linked into place,
      * so {@code file} is never half made; of two processes creating it at once, both use the first one's.
      *
      * @throws RasterException if the file exists but cannot be opened, or holds another layout than {@code layout}
      */
     public static RasterWriter keep(Path file, RasterLayout layout) {
+        if (layout.type() != DataType.BYTE) {
+            throw new IllegalArgumentException(file + ": a kept scratch raster is BYTE, found " + layout.type());
+        }
         Gdal.init();
         if (!Files.exists(file)) {
             createKept(file, layout);
@@ -124,10 +127,8 @@ public final class RasterWriter implements AutoCloseable {
                 GdalBindings.rasterYSize(dataset), GdalBindings.rasterCount(dataset), layout.type());
         try {
             writer.requireLayout(layout);
-            if (layout.type() == DataType.BYTE) {
-                writer.blocks = BlockWrites.open(file, dataset, writer.width, writer.height, writer.bandCount,
-                        layout.blockSize());
-            }
+            writer.blocks = BlockWrites.open(file, dataset, writer.width, writer.height, writer.bandCount,
+                    layout.blockSize());
         } catch (RuntimeException e) {
             writer.close();
             throw e;
@@ -311,10 +312,9 @@ public final class RasterWriter implements AutoCloseable {
     }
 
     /**
-     * Writes every block written through GDAL so far into the file (to the operating system: it survives this
-     * process, not the machine losing power). A kept scratch's BYTE windows are in the file when written.
+     * Writes every block written through GDAL so far into the file (a kept scratch's windows are there already).
      */
-    public synchronized void flush() {
+    private synchronized void flush() {
         requireOpen();
         GdalBindings.errorReset();
         GdalBindings.flushCache(dataset);
@@ -385,7 +385,7 @@ public final class RasterWriter implements AutoCloseable {
 
     /**
      * Closes the scratch dataset (after {@link #finishCog}, or abandoning it) and deletes a temporary scratch file;
-     * a kept one keeps what was flushed.
+     * a kept one keeps what was written.
      */
     @Override
     public synchronized void close() {

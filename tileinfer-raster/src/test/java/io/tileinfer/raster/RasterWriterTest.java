@@ -206,12 +206,12 @@ class RasterWriterTest {
             Crs.parse("EPSG:32616"), 255.0, List.of("cloud class"), Map.of("TILEINFER_MODEL", "clouds-v1"));
 
     /**
-     * A kept scratch is written by one writer, flushed, closed, and finished by a second: the flushed blocks are in
-     * the file at once (another reader sees them while the writer is open), writes never move the file's directory
+     * A kept scratch is written by one writer, closed, and finished by a second: written windows are in the file at
+     * once (another reader sees them while the writer is open), writes never move the file's directory
      * (its size stays), and the COG is the one a single temporary scratch gives for the same pixels.
      */
     @Test
-    void aKeptScratchCarriesFlushedBlocksToTheNextWriter() throws IOException {
+    void aKeptScratchCarriesWrittenBlocksToTheNextWriter() throws IOException {
         Path scratch = dir.resolve("kept/scene.tif");
         List<Window> windows = windows(200);
         long size;
@@ -219,12 +219,10 @@ class RasterWriterTest {
             size = Files.size(scratch);
             Window w = windows.getFirst();
             first.write(w, 1, classes(w));
-            first.flush();
-            assertArrayEquals(toFloats(classes(w)), TestData.read(scratch.toString(), w, 1), "flushed, not on disk");
+            assertArrayEquals(toFloats(classes(w)), TestData.read(scratch.toString(), w, 1), "written, not on disk");
             for (Window rest : windows.subList(1, windows.size() / 2)) {
                 first.write(rest, 1, classes(rest));
             }
-            first.flush();
         }
         assertEquals(size, Files.size(scratch), "a block was appended rather than written in its place");
         try (Stream<Path> files = Files.list(scratch.getParent())) {
@@ -251,6 +249,10 @@ class RasterWriterTest {
         RasterException other = assertThrows(RasterException.class, () -> RasterWriter.keep(scratch, wider));
         assertTrue(other.getMessage().startsWith(scratch + ": holds a 600x520 raster of 1 bands"), other.getMessage());
         assertTrue(other.getMessage().contains("expected 601x520, 1 bands of BYTE"), other.getMessage());
+
+        assertThrows(IllegalArgumentException.class, () -> RasterWriter.keep(dir.resolve("float.tif"),
+                new RasterLayout(WIDTH, HEIGHT, DataType.FLOAT32, 48, TRANSFORM, null, null, List.of("score"),
+                        Map.of())));
 
         Files.writeString(scratch, "not a raster");
         RasterException garbage = assertThrows(RasterException.class, () -> RasterWriter.keep(scratch, CLASS_LAYOUT));

@@ -56,11 +56,6 @@ public final class PredictionChunks implements PredictionSink {
         return raw.array();
     }
 
-    /** Nothing to do: each chunk is in place, under its own name, when {@link #write} returns. */
-    @Override
-    public void flush() {
-    }
-
     public boolean has(Tile tile) {
         return Files.isRegularFile(file(tile));
     }

@@ -9,8 +9,6 @@ import java.io.IOException;
  */
 public interface PredictionSink {
 
+    /** When it returns, the prediction is in the file system: a later process reads it, so its row may commit. */
     void write(TilePrediction prediction) throws IOException;
-
-    /** Makes what was written readable by a later process: called before the tiles' rows are committed. */
-    void flush() throws IOException;
 }

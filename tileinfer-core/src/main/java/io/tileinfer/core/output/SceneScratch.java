@@ -24,8 +24,8 @@ import java.util.Set;
 /**
  * A scene's predictions on their way to its Cloud-Optimized GeoTIFF: one scratch raster on the scene's grid and
  * CRS (band 1 the class map, then one percent-probability band per class), kept in the run directory until the
- * scene is done. Workers of this process write each finished tile into it, flushed before the batch's rows commit,
- * so a killed run finds its finished tiles there when it resumes; tiles computed elsewhere arrive as
+ * scene is done. Workers of this process write each finished tile into its blocks in the file before the batch's
+ * rows commit, so a killed run finds its finished tiles there when it resumes; tiles computed elsewhere arrive as
  * {@link PredictionChunks} and are folded in when the COG is made. Memory holds one tile at a time.
  */
 public final class SceneScratch implements PredictionSink, AutoCloseable {
@@ -62,7 +62,7 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
         boolean existed = Files.exists(file);
         if (existed && !trusted(file)) {
             LOG.warn("{}: written before the machine last started and not synced to disk since, so it may lack what "
-                    + "was flushed: made again, and the tiles it held are computed again", file);
+                    + "was written: made again, and the tiles it held are computed again", file);
             Files.delete(file);
             existed = false;
         }
@@ -90,10 +90,10 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
     }
 
     /**
-     * Whether what an earlier process flushed is in the file. A flush reaches the operating system, not the disk
+     * Whether what an earlier process wrote is in the file. A write reaches the operating system, not the disk
      * (syncing at every batch cost 1 s of W1's 17, docs/benchmarks.md): the state beside the raster says
      * {@value #SYNCED} once a process closed it and synced it to disk, else the boot id of the machine that wrote
-     * it. With that machine still up (only the process died) its page cache holds every flushed block; after a
+     * it. With that machine still up (only the process died) its page cache holds every written block; after a
      * restart it may not, and the tiles recorded DONE could read as zeros.
      */
     static boolean trusted(Path file) throws IOException {
@@ -150,11 +150,6 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
         for (int b = 0; b < bands.length; b++) {
             writer.write(tile.core(), b + 1, bands[b]);
         }
-    }
-
-    @Override
-    public void flush() {
-        writer.flush();
     }
 
     /**

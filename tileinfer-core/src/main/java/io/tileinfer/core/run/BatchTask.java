@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One batch of consecutive tiles: read, infer together, crop, write each prediction to the sink and flush it, then
- * commit all rows in one transaction. Batches are fixed by the grid, not by timing, so results do not depend on the thread count
+ * One batch of consecutive tiles: read, infer together, crop, write each prediction to the sink, then commit all
+ * rows in one transaction. Batches are fixed by the grid, not by timing, so results do not depend on the thread count
  * or on which Spark executor runs them. A failing tile is retried, then recorded with its cause; it never stops
  * the batch.
  */
@@ -74,7 +74,6 @@ public final class BatchTask implements Runnable {
             }
             if (!pending.isEmpty()) {
                 infer(pending, results);
-                flush(results);
             }
             commit(ctx, results);
         } finally {
@@ -187,17 +186,6 @@ public final class BatchTask implements Runnable {
         }
     }
 
-    /** A row may say DONE only once its pixels would outlive this process: else the batch's tiles fail. */
-    private void flush(List<TileResult> results) {
-        long start = System.nanoTime();
-        try {
-            predictions.flush();
-            ctx.metrics().record("write", System.nanoTime() - start);
-        } catch (java.io.IOException | RuntimeException e) {
-            results.replaceAll(r -> r.status() != TileStatus.DONE ? r : failed(r, "write", e));
-        }
-    }
-
     private Map<String, Double> fractions(TilePrediction prediction) {
         Map<String, Double> fractions = new LinkedHashMap<>();
         long valid = prediction.validPixels();
@@ -215,17 +203,6 @@ public final class BatchTask implements Runnable {
             LOG.error("tile {} failed ({}) after {} attempts: {}", tile.id(), cause, attempts, message);
         }
         return row(tile, TileStatus.FAILED, message, cause, attempts, Map.of(), nanos, sha);
-    }
-
-    private TileResult failed(TileResult done, String cause, Exception error) {
-        ctx.metrics().failure(cause);
-        String message = error.getMessage() == null ? error.toString() : error.getMessage();
-        try (MDC.MDCCloseable id = MDC.putCloseable("tile_id", done.tileId())) {
-            LOG.error("tile {} failed ({}): {}", done.tileId(), cause, message);
-        }
-        return new TileResult(done.runId(), done.sceneId(), done.tileId(), done.tileIndex(), done.window(),
-                done.bounds(), TileStatus.FAILED, message, cause, done.attempts(), Map.of(), done.latencyMs(),
-                done.inputSha256(), done.modelVersion());
     }
 
     private TileResult row(Tile tile, TileStatus status, String error, String cause, int attempts,

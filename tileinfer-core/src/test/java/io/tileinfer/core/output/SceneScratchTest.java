@@ -47,7 +47,6 @@ class SceneScratchTest {
         try (SceneScratch scratch = SceneScratch.open(file, SCENE, 16, BANDS, Map.of("K", "v"))) {
             assertTrue(scratch.created());
             scratch.write(prediction(tiles.get(0), 1));
-            scratch.flush();
         }
         chunks.write(prediction(tiles.get(5), 2));
         Path cog = dir.resolve("s.tif");
@@ -76,8 +75,8 @@ class SceneScratchTest {
     }
 
     /**
-     * Whether a resumed run may use what an earlier process flushed: yes once that process closed (synced) it, or
-     * while the machine that wrote it has not restarted (its page cache holds the flushed blocks); after a restart,
+     * Whether a resumed run may use what an earlier process wrote: yes once that process closed (synced) it, or
+     * while the machine that wrote it has not restarted (its page cache holds the written blocks); after a restart,
      * or with no state beside it, the raster is made again and its tiles computed again.
      */
     @Test
@@ -89,14 +88,13 @@ class SceneScratchTest {
             assertTrue(scratch.created());
             assertTrue(Files.readString(state).startsWith("written since boot "), "marked before any tile");
             scratch.write(prediction(tile, 7));
-            scratch.flush();
         }
         assertEquals("synced", Files.readString(state));
         assertFalse(reopened(file), "closed and synced: used");
 
         String thisBoot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
         Files.writeString(state, "written since boot " + thisBoot); // as a process killed on this machine left it
-        assertFalse(reopened(file), "the machine is still up: its page cache holds what was flushed");
+        assertFalse(reopened(file), "the machine is still up: its page cache holds what was written");
 
         Files.writeString(state, "written since boot 00000000-0000-0000-0000-000000000000");
         assertTrue(reopened(file), "written before a restart, never synced: made again");
