@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tileinfer.api.ApiServer;
 import io.tileinfer.api.ApiSettings;
 import io.tileinfer.model.BandSpec;
@@ -61,6 +62,7 @@ final class AotTrainingCommand implements Callable<Integer> {
     private static final List<String> COMMON_NAMES = List.of("blue", "green", "red", "nir08");
     private static final int WIDTH = 600;
     private static final int HEIGHT = 560;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(index = "0", paramLabel = "STEP", description = "prepare (creates DIR) or run (the workload in DIR).")
     String step;
@@ -125,12 +127,12 @@ final class AotTrainingCommand implements Callable<Integer> {
     private static void serve(Path registry, String store, byte[] tile) throws IOException {
         try (ApiServer server = ApiServer.start(registry, "production", ApiSettings.defaults(), store)) {
             int port = server.port();
-            StringBuilder values = new StringBuilder();
-            for (int i = 0; i < BANDS.size() * 8 * 8; i++) {
-                values.append(i == 0 ? "" : ",").append(8000 + 97 * i);
+            float[] values = new float[BANDS.size() * 8 * 8];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = 8000 + 97 * i;
             }
-            byte[] infer = ("{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4, 8, 8], \"datatype\": \"FP32\", "
-                    + "\"data\": [" + values + "]}]}").getBytes(StandardCharsets.UTF_8);
+            byte[] infer = JSON.writeValueAsBytes(Map.of("inputs", List.of(Map.of("name", "input",
+                    "shape", List.of(1, BANDS.size(), 8, 8), "datatype", "FP32", "data", values))));
             for (String path : List.of("/v2/health/ready", "/v2", "/v2/models/aot-training", "/openapi.json")) {
                 get(port, path);
             }
@@ -138,12 +140,12 @@ final class AotTrainingCommand implements Callable<Integer> {
             send(port, "POST", "/v1/predict?pixels=true", "image/tiff", "application/json", tile);
             send(port, "POST", "/v1/predict", "image/tiff", "image/tiff", tile);
             String runs = get(port, "/ui/api/runs");
-            Matcher run = Pattern.compile("\"run_id\"\\s*:\\s*\"([^\"]+)\"").matcher(runs);
-            if (!run.find()) {
+            String runId = JSON.readTree(runs).path("runs").path(0).path("run_id").asText("");
+            if (runId.isEmpty()) {
                 throw new IOException("/ui/api/runs lists no run: " + runs);
             }
-            String scene = "/ui/api/runs/" + run.group(1) + "/scenes/aot";
-            for (String path : List.of("/ui", "/ui/assets/app.js", "/ui/api/models", "/ui/api/runs/" + run.group(1),
+            String scene = "/ui/api/runs/" + runId + "/scenes/aot";
+            for (String path : List.of("/ui", "/ui/assets/app.js", "/ui/api/models", "/ui/api/runs/" + runId,
                     scene + "/tiles", scene + "/imagery.png?size=256", scene + "/prediction.png?size=256", "/metrics")) {
                 get(port, path);
             }
