@@ -157,19 +157,37 @@ public final class Quicklook {
         return out;
     }
 
-    /** Writes the batch's quicklook beside the prediction raster, atomically (temp file + rename). */
-    public static Path write(Path prediction, List<ImageryBand> imagery, List<ClassSpec> classes, String title)
+    /**
+     * The imagery under the batch's quicklook, for a prediction raster of {@code width} × {@code height}. It needs
+     * the inputs alone, so batch renders it while GDAL writes the COG.
+     */
+    public record Background(BufferedImage image, boolean unreadable) {
+        public static Background render(List<ImageryBand> imagery, int width, int height) {
+            Size size = Size.fit(width, height, BATCH_SIDE);
+            try {
+                return new Background(imagery(imagery, size), false);
+            } catch (RasterException damaged) {
+                // A damaged input (the reason some tiles failed) still deserves a picture of what was predicted.
+                return new Background(new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_INT_RGB),
+                        true);
+            }
+        }
+    }
+
+    /**
+     * Writes the batch's quicklook beside the prediction raster, atomically (temp file + rename): the classes over
+     * {@code background}, which was rendered for this raster's size.
+     */
+    public static Path write(Path prediction, Background background, List<ClassSpec> classes, String title)
             throws IOException {
         Size size = size(prediction, BATCH_SIDE);
-        BufferedImage background;
-        try {
-            background = imagery(imagery, size);
-        } catch (RasterException unreadable) {
-            // A damaged input (the reason some tiles failed) still deserves a picture of what was predicted.
-            background = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_INT_RGB);
-            title = title + " (imagery unreadable)";
+        BufferedImage imagery = background.image();
+        if (imagery.getWidth() != size.width() || imagery.getHeight() != size.height()) {
+            throw new IllegalArgumentException("the background is " + imagery.getWidth() + "x" + imagery.getHeight()
+                    + ", the quicklook of " + prediction + " is " + size.width() + "x" + size.height());
         }
-        BufferedImage picture = composite(background, classes(prediction, classes, size), classes, title);
+        String caption = background.unreadable() ? title + " (imagery unreadable)" : title;
+        BufferedImage picture = composite(imagery, classes(prediction, classes, size), classes, caption);
         Path target = fileFor(prediction);
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.write(temp, png(picture));

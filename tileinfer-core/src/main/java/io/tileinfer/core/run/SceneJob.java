@@ -85,7 +85,7 @@ final class SceneJob {
             ctx.listener().sceneStarted(scene.id(), tiles.size(), tiles.size());
             Path existing = Quicklook.fileFor(output);
             Manifest.FileEntry quicklook = Files.isRegularFile(existing) ? fileEntry(existing)
-                    : writeQuicklook(scene, output); // a run killed between the raster and its quicklook
+                    : writeQuicklook(scene, output, renderBackground(scene)); // killed between raster and quicklook
             ctx.listener().sceneFinished(scene.id());
             return entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes), assembled, quicklook);
         }
@@ -144,10 +144,11 @@ final class SceneJob {
         Set<String> predicted = after.entrySet().stream().filter(e -> e.getValue() == TileStatus.DONE)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         Path output = ctx.prediction(scene.id());
+        FutureTask<Quicklook.Background> background = renderBackground(scene);
         scratch.assemble(tiles, predicted, chunks, output, ctx.config().workers());
         ctx.metrics().record("assemble", System.nanoTime() - start);
         Manifest.FileEntry raster = fileEntry(output);
-        Manifest.FileEntry quicklook = writeQuicklook(scene, output);
+        Manifest.FileEntry quicklook = writeQuicklook(scene, output, background);
         SceneStatus status = counts.failed() == 0 ? SceneStatus.DONE : SceneStatus.PARTIAL;
         ctx.store().saveScene(new SceneResult(ctx.runId(), scene.id(), status, null, tiles.size(),
                 output.toString(), raster.sha256()));
@@ -166,13 +167,11 @@ final class SceneJob {
      * logged, the scene goes on, and the manifest lists no quicklook (null). A quicklook left by an earlier attempt
      * is removed then, as it would not show this raster.
      */
-    private Manifest.FileEntry writeQuicklook(Scene scene, Path output) {
-        List<Quicklook.ImageryBand> bands = scene.bands().stream()
-                .map(b -> new Quicklook.ImageryBand(b.location(), b.index())).toList();
+    private Manifest.FileEntry writeQuicklook(Scene scene, Path output, FutureTask<Quicklook.Background> background) {
         Path file = Quicklook.fileFor(output);
         try {
-            Quicklook.write(output, Quicklook.displayBands(ctx.model().card().bands(), bands),
-                    ctx.model().card().classes(), scene.id() + " \u00b7 " + ctx.model().id());
+            Quicklook.write(output, await(background), ctx.model().card().classes(),
+                    scene.id() + " \u00b7 " + ctx.model().id());
             return fileEntry(file);
         } catch (IOException | RuntimeException e) {
             LOG.warn("scene {}: cannot write the quicklook {}: {}", scene.id(), file, e.toString());
@@ -183,6 +182,20 @@ final class SceneJob {
             }
             return null;
         }
+    }
+
+    /**
+     * The quicklook's imagery, rendered in the background: it reads the inputs alone (their overviews, when they
+     * have some), so it runs while GDAL writes the COG rather than after it (docs/benchmarks.md).
+     */
+    private FutureTask<Quicklook.Background> renderBackground(Scene scene) {
+        List<Quicklook.ImageryBand> bands = scene.bands().stream()
+                .map(b -> new Quicklook.ImageryBand(b.location(), b.index())).toList();
+        List<Quicklook.ImageryBand> shown = Quicklook.displayBands(ctx.model().card().bands(), bands);
+        FutureTask<Quicklook.Background> task = new FutureTask<>(
+                () -> Quicklook.Background.render(shown, scene.width(), scene.height()));
+        Thread.ofVirtual().name("tileinfer-quicklook").start(task);
+        return task;
     }
 
     /** A file of the run directory as the manifest lists it: its path relative to the run directory, its SHA-256. */
@@ -229,12 +242,13 @@ final class SceneJob {
         return new Manifest.Counts(tiles.size(), done, skipped, failed, 1, 0);
     }
 
-    private static List<Manifest.FileEntry> await(FutureTask<List<Manifest.FileEntry>> hashes) throws IOException {
+    /** The result of a background task, with its IOException or RuntimeException as thrown. */
+    private static <T> T await(FutureTask<T> task) throws IOException {
         try {
-            return hashes.get();
+            return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while hashing the inputs", e);
+            throw new IOException("interrupted while waiting for a background task", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
