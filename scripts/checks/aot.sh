@@ -78,4 +78,18 @@ for attempt in 1 2; do
   [ -z "$(grep -v '^tileinfer: \(building\|could not build\) the AOT cache' "$work/stale.err")" ] \
     || fail "run $attempt printed on stderr: $(cat "$work/stale.err")"
 done
-echo "aot: the cache is used by batch and serve with stdout unchanged; a stale cache is not used"
+# 5. Two first runs at once after a rebuild: one builds the cache, the other waits for it; both get the same cache.
+touch -d '+2 minutes' "$work/repo/tileinfer-cli/target/tileinfer.jar"
+(cd "$work/repo" && scripts/aot-cache "$PWD/tileinfer-cli/target/tileinfer.jar" > "$work/one.out" 2> "$work/one.err") &
+one=$!
+(cd "$work/repo" && scripts/aot-cache "$PWD/tileinfer-cli/target/tileinfer.jar" > "$work/two.out" 2> "$work/two.err") &
+two=$!
+wait "$one" || fail "the first concurrent build failed: $(cat "$work/one.err")"
+wait "$two" || fail "the second concurrent build failed: $(cat "$work/two.err")"
+builds=$(cat "$work/one.err" "$work/two.err" | grep -c '^tileinfer: building the AOT cache' || true)
+[ "$builds" = 1 ] || fail "$builds builds for two concurrent runs: $(cat "$work/one.err" "$work/two.err")"
+[ -s "$work/one.out" ] && cmp -s "$work/one.out" "$work/two.out" && [ -f "$(cat "$work/one.out")" ] \
+  || fail "the two runs got different caches: $(cat "$work/one.out" "$work/two.out")"
+[ "$(find "$work/repo/tileinfer-cli/target/aot" -name '*.aot' | wc -l)" = 1 ] \
+  || fail "caches left: $(ls -a "$work/repo/tileinfer-cli/target/aot")"
+echo "aot: the cache is used by batch and serve with stdout unchanged; a stale cache is not used; concurrent first runs build it once"
