@@ -2,6 +2,7 @@ package io.tileinfer.core.output;
 
 import io.tileinfer.core.SharedData;
 import io.tileinfer.model.ClassSpec;
+import io.tileinfer.raster.RasterInfo;
 import io.tileinfer.raster.RasterReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,18 +25,13 @@ class QuicklookTest {
     @Test
     void backgroundIsTheImageryAtTheQuicklookSize() {
         String cog = SharedData.variant("l8_rgbn_cog.tif");
-        int width;
-        int height;
-        try (RasterReader reader = RasterReader.open(cog)) {
-            width = reader.info().width();
-            height = reader.info().height();
-        }
+        RasterInfo info = info(cog);
         Quicklook.Background background = Quicklook.Background.render(
                 List.of(new Quicklook.ImageryBand(cog, 3), new Quicklook.ImageryBand(cog, 2),
-                        new Quicklook.ImageryBand(cog, 1)), width, height);
+                        new Quicklook.ImageryBand(cog, 1)), info.width(), info.height());
 
         assertFalse(background.unreadable());
-        Quicklook.Size expected = Quicklook.Size.fit(width, height, Quicklook.BATCH_SIDE);
+        Quicklook.Size expected = Quicklook.Size.fit(info.width(), info.height(), Quicklook.BATCH_SIDE);
         assertEquals(expected.width(), background.image().getWidth());
         assertEquals(expected.height(), background.image().getHeight());
         assertTrue(hasColour(background.image()), "the imagery should not be black");
@@ -45,14 +41,9 @@ class QuicklookTest {
     void unreadableImageryGivesABlackBackgroundAndSaysSo(@TempDir Path dir) throws Exception {
         String broken = SharedData.variant("l8_rgbn_truncated.tif");
         String prediction = SharedData.variant("l8_rgbn_cog.tif"); // band 1 stands for the class map
-        int width;
-        int height;
-        try (RasterReader reader = RasterReader.open(prediction)) {
-            width = reader.info().width();
-            height = reader.info().height();
-        }
+        RasterInfo info = info(prediction);
         Quicklook.Background background = Quicklook.Background.render(
-                List.of(new Quicklook.ImageryBand(broken, 1)), width, height);
+                List.of(new Quicklook.ImageryBand(broken, 1)), info.width(), info.height());
         assertTrue(background.unreadable());
         assertFalse(hasColour(background.image()));
 
@@ -78,6 +69,12 @@ class QuicklookTest {
         assertTrue(error.getMessage().contains("7x5") && error.getMessage().contains(copy.toString()),
                 error.getMessage());
         assertTrue(Files.notExists(dir.resolve("scene.quicklook.png")));
+    }
+
+    private static RasterInfo info(String file) {
+        try (RasterReader reader = RasterReader.open(file)) {
+            return reader.info();
+        }
     }
 
     private static boolean hasColour(BufferedImage image) {
