@@ -1,14 +1,5 @@
 package io.tileinfer.cli;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tileinfer.api.ApiServer;
 import io.tileinfer.api.ApiSettings;
@@ -21,6 +12,7 @@ import io.tileinfer.raster.DataType;
 import io.tileinfer.raster.GeoTransform;
 import io.tileinfer.raster.RasterWriter;
 import io.tileinfer.raster.Window;
+import io.tileinfer.train.OnnxPixelGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -33,6 +25,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -222,34 +215,14 @@ final class AotTrainingCommand implements Callable<Integer> {
 
     /** Per pixel: softmax over two classes of a 1x1 convolution of the scaled bands (cloud when bright). */
     private static byte[] onnx() {
-        TensorProto.Builder weights = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(2).addDims(BANDS.size()).addDims(1).addDims(1);
-        for (int i = 0; i < 2 * BANDS.size(); i++) {
-            weights.addFloatData(i < BANDS.size() ? 0 : 2.5f);
-        }
-        TensorProto bias = TensorProto.newBuilder().setName("B").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(2).addFloatData(0).addFloatData(-2).build();
-        GraphProto graph = GraphProto.newBuilder().setName("aot-training")
-                .addInput(nchw("input", BANDS.size())).addOutput(nchw("probabilities", 2))
-                .addInitializer(weights).addInitializer(bias)
-                .addNode(NodeProto.newBuilder().setOpType("Conv").addInput("input").addInput("W").addInput("B")
-                        .addOutput("logits"))
-                .addNode(NodeProto.newBuilder().setOpType("Softmax").addInput("logits").addOutput("probabilities")
-                        .addAttribute(AttributeProto.newBuilder().setName("axis")
-                                .setType(AttributeProto.AttributeType.INT).setI(1)))
-                .build();
-        return ModelProto.newBuilder().setIrVersion(7).setProducerName("tileinfer-aot-training")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(graph)
-                .build().toByteArray();
-    }
-
-    private static ValueInfoProto nchw(String name, int channels) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(channels))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("H"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("W"));
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+        int bands = BANDS.size();
+        float[] weights = new float[2 * bands]; // clear: 0 per band; cloud: 2.5 per band
+        Arrays.fill(weights, bands, weights.length, 2.5f);
+        return new OnnxPixelGraph("aot-training", bands, 2)
+                .floatConstant("W", new long[]{2, bands, 1, 1}, weights)
+                .floatConstant("B", new long[]{2}, 0, -2)
+                .node("Conv", "logits", OnnxPixelGraph.INPUT, "W", "B")
+                .node("Softmax", OnnxPixelGraph.OUTPUT, OnnxPixelGraph.axis(1), "logits")
+                .toModelBytes("tileinfer-aot-training");
     }
 }

@@ -1,16 +1,9 @@
 package io.tileinfer.train;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
-
 import java.util.Arrays;
+
+import static io.tileinfer.train.OnnxPixelGraph.INPUT;
+import static io.tileinfer.train.OnnxPixelGraph.OUTPUT;
 
 /**
  * Writes a trained {@link PixelClassifier} as an ONNX graph over whole tiles, input [N, C, H, W] (the card's
@@ -32,11 +25,6 @@ import java.util.Arrays;
  */
 final class OnnxExport {
 
-    static final String INPUT = "input";
-    static final String OUTPUT = "probabilities";
-    private static final int OPSET = 13;
-    private static final int IR_VERSION = 7;
-
     private OnnxExport() {
     }
 
@@ -47,19 +35,18 @@ final class OnnxExport {
         int classes = weights.length;
         int bias = features.featureCount();
 
-        GraphProto.Builder graph = GraphProto.newBuilder().setName(modelName)
-                .addInput(nchw(INPUT, channels)).addOutput(nchw(OUTPUT, classes));
+        OnnxPixelGraph graph = new OnnxPixelGraph(modelName, channels, classes);
         long[] perChannel = {1, channels, 1, 1};
-        graph.addInitializer(floats("standard_scale", perChannel, features.standardScale()));
-        graph.addInitializer(floats("standard_offset", perChannel, features.standardOffset()));
-        graph.addNode(node("Mul", "z_scaled", INPUT, "standard_scale"));
-        graph.addNode(node("Add", "z", "z_scaled", "standard_offset"));
+        graph.floatConstant("standard_scale", perChannel, features.standardScale());
+        graph.floatConstant("standard_offset", perChannel, features.standardOffset());
+        graph.node("Mul", "z_scaled", INPUT, "standard_scale");
+        graph.node("Add", "z", "z_scaled", "standard_offset");
 
         float[] classBias = new float[classes];
         for (int k = 0; k < classes; k++) {
             classBias[k] = (float) weights[k][bias];
         }
-        graph.addInitializer(floats("class_bias", new long[]{classes}, classBias));
+        graph.floatConstant("class_bias", new long[]{classes}, classBias);
         if (features.set() == FeatureSet.LINEAR) {
             float[] linear = new float[classes * channels];
             for (int k = 0; k < classes; k++) {
@@ -67,26 +54,22 @@ final class OnnxExport {
                     linear[k * channels + i] = (float) weights[k][i];
                 }
             }
-            graph.addInitializer(floats("linear_weights", new long[]{classes, channels, 1, 1}, linear));
-            graph.addNode(node("Conv", "logits", "z", "linear_weights", "class_bias"));
+            graph.floatConstant("linear_weights", new long[]{classes, channels, 1, 1}, linear);
+            graph.node("Conv", "logits", "z", "linear_weights", "class_bias");
         } else {
             addQuadraticForm(graph, features, weights);
         }
 
-        graph.addInitializer(longs("class_axis", new long[]{1}));
-        graph.addNode(node("ReduceMax", "logits_max", "logits").addAttribute(AttributeProto.newBuilder()
-                .setName("axes").setType(AttributeProto.AttributeType.INTS).addInts(1)));
-        graph.addNode(node("Sub", "logits_shifted", "logits", "logits_max"));
-        graph.addNode(node("Exp", "exp", "logits_shifted"));
-        graph.addNode(node("ReduceSum", "exp_sum", "exp", "class_axis"));
-        graph.addNode(node("Div", OUTPUT, "exp", "exp_sum"));
-
-        return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("tileinfer-train")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setGraph(graph).build().toByteArray();
+        graph.int64Constant("class_axis", 1);
+        graph.node("ReduceMax", "logits_max", OnnxPixelGraph.axes(1), "logits");
+        graph.node("Sub", "logits_shifted", "logits", "logits_max");
+        graph.node("Exp", "exp", "logits_shifted");
+        graph.node("ReduceSum", "exp_sum", "exp", "class_axis");
+        graph.node("Div", OUTPUT, "exp", "exp_sum");
+        return graph.toModelBytes("tileinfer-train");
     }
 
-    private static void addQuadraticForm(GraphProto.Builder graph, PixelFeatures features, double[][] weights) {
+    private static void addQuadraticForm(OnnxPixelGraph graph, PixelFeatures features, double[][] weights) {
         int channels = features.bandCount();
         int classes = weights.length;
         float[] quadratic = new float[classes * channels * channels];
@@ -107,62 +90,14 @@ final class OnnxExport {
                 groupSum[(k * classes + k) * channels + i] = 1;
             }
         }
-        graph.addInitializer(floats("quadratic_weights", new long[]{(long) classes * channels, channels, 1, 1},
-                quadratic));
-        graph.addInitializer(floats("linear_weights", new long[]{(long) classes * channels}, linear));
-        graph.addInitializer(floats("class_sum", new long[]{classes, (long) classes * channels, 1, 1}, groupSum));
-        graph.addNode(node("Conv", "per_class_terms", "z", "quadratic_weights", "linear_weights"));
+        graph.floatConstant("quadratic_weights", new long[]{(long) classes * channels, channels, 1, 1}, quadratic);
+        graph.floatConstant("linear_weights", new long[]{(long) classes * channels}, linear);
+        graph.floatConstant("class_sum", new long[]{classes, (long) classes * channels, 1, 1}, groupSum);
+        graph.node("Conv", "per_class_terms", "z", "quadratic_weights", "linear_weights");
         String[] zPerClass = new String[classes];
         Arrays.fill(zPerClass, "z");
-        graph.addNode(node("Concat", "z_per_class", zPerClass).addAttribute(axis(1)));
-        graph.addNode(node("Mul", "per_class_products", "per_class_terms", "z_per_class"));
-        graph.addNode(node("Conv", "logits", "per_class_products", "class_sum", "class_bias"));
-    }
-
-    /** A node named after its single output. */
-    private static NodeProto.Builder node(String op, String output, String... inputs) {
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output).addOutput(output);
-        for (String input : inputs) {
-            node.addInput(input);
-        }
-        return node;
-    }
-
-    private static AttributeProto axis(long axis) {
-        return AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(axis)
-                .build();
-    }
-
-    private static TensorProto floats(String name, long[] dims, float[] values) {
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE);
-        for (long dim : dims) {
-            tensor.addDims(dim);
-        }
-        for (float value : values) {
-            tensor.addFloatData(value);
-        }
-        return tensor.build();
-    }
-
-    private static TensorProto longs(String name, long[] values) {
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.INT64_VALUE).addDims(values.length);
-        for (long value : values) {
-            tensor.addInt64Data(value);
-        }
-        return tensor.build();
-    }
-
-    /** A float32 [N, channels, H, W] tensor with symbolic batch, height and width. */
-    private static ValueInfoProto nchw(String name, int channels) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(channels))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("height"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("width"));
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
-                .build();
+        graph.node("Concat", "z_per_class", OnnxPixelGraph.axis(1), zPerClass);
+        graph.node("Mul", "per_class_products", "per_class_terms", "z_per_class");
+        graph.node("Conv", "logits", "per_class_products", "class_sum", "class_bias");
     }
 }
