@@ -33,6 +33,18 @@ quicklook=$(dirname "$manifest")/$quicklook
 [ -s "$quicklook" ] || { echo "ui: batch wrote no quicklook at $quicklook" >&2; exit 1; }
 cp "$quicklook" "$artifacts/batch-quicklook.png"
 
+# 60 older runs without tiles beside the batch's, so that the runs list has a page of older runs (50 a page)
+python3 - "$work/runs/results.db" <<'EOF'
+import datetime, sqlite3, sys
+start = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+def text(t): return t.strftime("%Y-%m-%dT%H:%M:%S.%f000Z")  # the store's text: nine fractional digits
+with sqlite3.connect(sys.argv[1]) as db:
+    db.executemany("INSERT INTO runs (run_id, config_path, config_sha256, model_version, started_at, finished_at,"
+                   " status) VALUES (?, 'older.yaml', 'sha', 'older', ?, ?, 'succeeded')",
+                   [(f"older-{i:02d}", text(start + datetime.timedelta(hours=i)),
+                     text(start + datetime.timedelta(hours=i, minutes=1))) for i in range(60)])
+EOF
+
 port=$(free_port)
 echo "ui-check-key" > "$work/key" # with an API key, as a shared server would have: the page must ask for it
 # java itself in the background (not the function), so that $! is the server's pid for the cleanup
@@ -42,7 +54,8 @@ java --enable-native-access=ALL-UNNAMED -jar "$jar" serve --registry "$work/mode
 server=$!
 await_ready "$port" "$work/server.log"
 
-TILEINFER_UI_KEY=ui-check-key node tileinfer-api/browser-test/ui-check.mjs "http://127.0.0.1:$port" "$artifacts" "$run_id" \
+TILEINFER_UI_KEY=ui-check-key TILEINFER_UI_RUNS=61 \
+  node tileinfer-api/browser-test/ui-check.mjs "http://127.0.0.1:$port" "$artifacts" "$run_id" \
   || { echo "ui: the browser check failed; server log:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
 kill -0 "$server" || { echo "ui: the server died during the check" >&2; tail -20 "$work/server.log" >&2; exit 1; }
 echo "ui: screenshots in $artifacts (ui.png, ui-models.png, batch-quicklook.png)"

@@ -1,13 +1,15 @@
 // The web page in a real browser (Debian's headless Chromium, driven by playwright-core):
-//   [TILEINFER_UI_KEY=KEY] node ui-check.mjs http://127.0.0.1:PORT OUT_DIR EXPECTED_RUN_ID
+//   [TILEINFER_UI_KEY=KEY] [TILEINFER_UI_RUNS=N] node ui-check.mjs http://127.0.0.1:PORT OUT_DIR EXPECTED_RUN_ID
 // The runs list shows the run, the map draws its tiles, clicking a tile shows its row, the opacity slider works,
-// the models page shows the production model, the page loads nothing from elsewhere and logs no error.
+// the models page shows the production model, "Older runs" pages through the store's N runs (when N is given),
+// the page loads nothing from elsewhere and logs no error.
 // Screenshots: OUT_DIR/ui.png (runs and map with a tile's details) and OUT_DIR/ui-models.png.
 import {chromium} from 'playwright-core';
 import assert from 'node:assert/strict';
 
 const [base, outDir, expectedRun] = process.argv.slice(2);
 const apiKey = process.env.TILEINFER_UI_KEY; // when the server has one: the page must ask for it
+const storeRuns = Number(process.env.TILEINFER_UI_RUNS || 0); // how many runs the store holds, when known
 if (!base || !outDir || !expectedRun) {
   console.error('usage: node ui-check.mjs BASE_URL OUT_DIR RUN_ID');
   process.exit(2);
@@ -136,6 +138,27 @@ try {
     assert.match(text, /metric: /);
     await page.screenshot({path: outDir + '/ui-models.png', fullPage: true});
   });
+
+  if (storeRuns > 0) {
+    await step('the runs list shows 50 runs, newest first, and "Older runs" appends the others', async () => {
+      await page.click('#tab-runs');
+      const rows = page.locator('#runs-table tbody tr');
+      const older = page.locator('#runs-older');
+      assert.equal(await rows.count(), Math.min(50, storeRuns));
+      while (await older.isVisible()) {
+        const shown = await rows.count();
+        await older.click();
+        await page.waitForFunction((n) => document.querySelectorAll('#runs-table tbody tr').length > n, shown,
+          {timeout: 10_000});
+      }
+      const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.runId));
+      assert.equal(ids.length, storeRuns);
+      assert.equal(new Set(ids).size, ids.length, 'no run twice');
+      assert.equal(ids[0], expectedRun);
+      const started = await rows.evaluateAll((trs) => trs.map((tr) => Date.parse(tr.cells[7].textContent)));
+      assert.ok(started.every((t, i) => i === 0 || started[i - 1] >= t), 'newest first: ' + started.join());
+    });
+  }
 
   await step('nothing was loaded from elsewhere and nothing failed in the page', async () => {
     assert.deepEqual(elsewhere, []);

@@ -33,6 +33,8 @@ final class WebPage implements AutoCloseable {
             "app.js", new Asset(OURS + "app.js", "text/javascript; charset=utf-8"),
             "app.css", new Asset(OURS + "app.css", "text/css; charset=utf-8"));
     private static final Asset INDEX = new Asset(OURS + "index.html", "text/html; charset=utf-8");
+    /** {@code ?size=N}: the longest side of a picture. */
+    private static final WholeNumberParameter SIZE = new WholeNumberParameter("size", 16, 4096, "pixels", 1024);
 
     private record Asset(String resource, String contentType) {
         byte[] bytes() {
@@ -93,7 +95,7 @@ final class WebPage implements AutoCloseable {
                     return Reply.bytes(200, asset.contentType(), cache.get(name))
                             .withHeader("Cache-Control", "max-age=3600");
                 }),
-                Route.getKeyed("/ui/api/runs", call -> Reply.ok(data.runs())),
+                Route.getKeyed("/ui/api/runs", call -> Reply.ok(data.runs(RunsQuery.of(call)))),
                 Route.getKeyed("/ui/api/runs/{run}", call -> Reply.ok(data.run(call.pathParameter("run")))),
                 Route.getKeyed("/ui/api/runs/{run}/scenes/{scene}/tiles", call -> Reply.ok(
                         data.tiles(call.pathParameter("run"), call.pathParameter("scene")))),
@@ -125,28 +127,13 @@ final class WebPage implements AutoCloseable {
     private Reply picture(Call call, String kind, Render render) {
         String runId = call.pathParameter("run");
         String sceneId = call.pathParameter("scene");
-        int side = side(call);
+        int side = SIZE.in(call);
         String etag = pictures.etag(runId, sceneId, kind, side);
         if (etag != null && call.header("If-None-Match").filter(etag::equals).isPresent()) {
             return Reply.bytes(304, "image/png", new byte[0]).withHeader("ETag", etag);
         }
         Reply reply = Reply.bytes(200, "image/png", render.picture(runId, sceneId, side));
         return etag == null ? reply : reply.withHeader("ETag", etag).withHeader("Cache-Control", "private, no-cache");
-    }
-
-    /** {@code ?size=N}: the longest side of a picture, 16 to 4096 pixels (default 1024). */
-    private static int side(Call call) {
-        String text = call.query("size").orElse("1024");
-        int side;
-        try {
-            side = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("size: found '" + text + "', expected a whole number of pixels");
-        }
-        if (side < 16 || side > 4096) {
-            throw ApiException.badRequest("size: found " + side + ", expected 16 to 4096 pixels");
-        }
-        return side;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.tileinfer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tileinfer.core.store.ResultStore;
+import io.tileinfer.core.store.RunPage;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.TileCounts;
@@ -48,16 +49,17 @@ final class WebPageData {
         this.registry = registry;
     }
 
-    Map<String, Object> runs() {
+    /** A page of runs, newest first, and {@code next}: the cursor of the page of older runs, null on the last. */
+    Map<String, Object> runs(RunsQuery query) {
+        RunPage page = store == null ? new RunPage(List.of(), null) : store.runs(query.limit(), query.before());
         List<Map<String, Object>> runs = new ArrayList<>();
-        if (store != null) {
-            for (RunRecord run : store.runs()) {
-                runs.add(summary(run));
-            }
+        for (RunRecord run : page.runs()) {
+            runs.add(summary(run));
         }
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("store", store != null);
         reply.put("runs", runs);
+        reply.put("next", page.next() == null ? null : RunCursorToken.encode(page.next()));
         return reply;
     }
 

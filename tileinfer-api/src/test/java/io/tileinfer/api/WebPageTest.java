@@ -5,6 +5,8 @@ import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.run.Runs;
+import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.model.ModelVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,9 +18,13 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -82,6 +88,53 @@ class WebPageTest {
         assertEquals(run.counts().failed(), first.get("failed").asLong());
         assertTrue(run.counts().failed() > 0 && run.counts().done() > 0);
         assertTrue(first.get("duration_seconds").asDouble() > 0);
+        assertTrue(json("/ui/api/runs").get("next").isNull(), "one run: no older page");
+    }
+
+    @Test
+    void theRunsListComesInPagesNewestFirstThatANewRunDoesNotShift(@TempDir Path other) throws Exception {
+        String url = "jdbc:sqlite:" + other.resolve("results.db");
+        Instant start = Instant.parse("2026-05-01T00:00:00Z");
+        List<String> newestFirst = new ArrayList<>();
+        try (JdbcResultStore store = JdbcResultStore.open(url)) {
+            for (int i = 0; i < 52; i++) { // two runs a start: ties, told apart by run id
+                store.saveRun(new RunRecord("run-%02d".formatted(i), "c.yaml", "sha", model.id(),
+                        start.plusSeconds(i / 2), null, "running", null));
+                newestFirst.addFirst("run-%02d".formatted(i));
+            }
+        }
+        ApiServer paged = ApiServer.start(dir.resolve("models"), "production", ApiSettings.defaults(), url);
+        try {
+            Http client = new Http(paged.port());
+            JsonNode first = Http.json(client.get("/ui/api/runs"));
+            assertEquals(newestFirst.subList(0, 50), names(first.get("runs"), "run_id"), "50 by default");
+            assertEquals(0, first.at("/runs/0/done").asLong());
+            String next = first.get("next").asText();
+            assertTrue(next.matches("[A-Za-z0-9_-]+"), "base64url: " + next);
+            JsonNode last = Http.json(client.get("/ui/api/runs?before=" + next));
+            assertEquals(newestFirst.subList(50, 52), names(last.get("runs"), "run_id"));
+            assertTrue(last.get("next").isNull(), "the last page");
+            assertEquals(newestFirst, names(Http.json(client.get("/ui/api/runs?limit=500")).get("runs"), "run_id"));
+
+            // pages of 20; a run starts after the first was read: the pages after it go on where they were
+            List<String> walked = new ArrayList<>();
+            JsonNode page = Http.json(client.get("/ui/api/runs?limit=20"));
+            walked.addAll(names(page.get("runs"), "run_id"));
+            try (JdbcResultStore store = JdbcResultStore.open(url)) {
+                store.saveRun(new RunRecord("run-new", "c.yaml", "sha", model.id(), Instant.now(), null, "running",
+                        null));
+            }
+            while (!page.get("next").isNull()) {
+                page = Http.json(client.get("/ui/api/runs?limit=20&before=" + page.get("next").asText()));
+                assertTrue(page.get("runs").size() <= 20);
+                walked.addAll(names(page.get("runs"), "run_id"));
+            }
+            assertEquals(newestFirst, walked);
+            assertEquals(List.of("run-new"), names(Http.json(client.get("/ui/api/runs?limit=1")).get("runs"),
+                    "run_id"));
+        } finally {
+            paged.shutdown();
+        }
     }
 
     @Test
@@ -202,6 +255,15 @@ class WebPageTest {
         assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=big"), 400, "size");
         assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=99999"), 400, "4096");
         assertError(http.get("/ui/assets/secret.txt"), 404, "no such asset");
+        assertError(http.get("/ui/api/runs?limit=0"), 400, "limit: found 0, expected 1 to 500 runs");
+        assertError(http.get("/ui/api/runs?limit=501"), 400, "limit: found 501, expected 1 to 500 runs");
+        assertError(http.get("/ui/api/runs?limit=ten"), 400, "limit: found 'ten', expected a whole number of runs");
+        String cursor = "expected the \"next\" of an earlier reply";
+        for (String before : List.of("", "not*base64", base64url("2026-05-01T00:00:00Z"),
+                base64url("yesterday|run-1"), base64url("2026-05-01T00:00:00Z|"))) {
+            assertError(http.get("/ui/api/runs?before=" + before), 400, "before: not a cursor of the runs list, "
+                    + cursor);
+        }
         // the truncated input's missing blocks: a clear error, and the page goes on without a background
         assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/truncated/imagery.png"), 422,
                 "its imagery cannot be read: ");
@@ -242,6 +304,7 @@ class WebPageTest {
             JsonNode runs = Http.json(new Http(bare.port()).get("/ui/api/runs"));
             assertFalse(runs.get("store").asBoolean());
             assertEquals(0, runs.get("runs").size());
+            assertTrue(runs.get("next").isNull());
             assertFalse(Files.exists(empty.resolve("absent.db")), "the page never creates a database");
         } finally {
             bare.shutdown();
@@ -287,6 +350,10 @@ class WebPageTest {
         String error = Http.json(response).get("error").asText();
         assertTrue(error.contains(text), error);
         assertFalse(error.contains("Exception") || error.contains("\tat "), "no stack trace: " + error);
+    }
+
+    private static String base64url(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<String> names(JsonNode array, String field) {

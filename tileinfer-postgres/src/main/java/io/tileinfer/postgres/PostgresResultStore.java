@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tileinfer.core.store.ClassFractionsJson;
 import io.tileinfer.core.store.ResultRows;
 import io.tileinfer.core.store.ResultStore;
+import io.tileinfer.core.store.RunCursor;
+import io.tileinfer.core.store.RunPage;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.StoreException;
@@ -172,8 +174,14 @@ public final class PostgresResultStore implements ResultStore {
     }
 
     @Override
-    public List<RunRecord> runs() {
-        return runsWhere("TRUE ORDER BY started_at DESC");
+    public RunPage runs(int limit, RunCursor before) {
+        int rows = RunPage.rowsToRead(limit);
+        // COLLATE "C": the index's order (V2__runs_by_start.sql), which the range and the sort must name to use it
+        String newestFirst = " ORDER BY started_at DESC, run_id COLLATE \"C\" DESC LIMIT ?";
+        List<RunRecord> runs = before == null ? runsWhere("TRUE" + newestFirst, rows)
+                : runsWhere("(started_at, run_id COLLATE \"C\") < (?, ?)" + newestFirst,
+                        timestamp(before.startedAt()), before.runId(), rows);
+        return RunPage.of(runs, limit);
     }
 
     @Override

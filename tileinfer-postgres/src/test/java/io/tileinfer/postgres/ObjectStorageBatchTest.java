@@ -100,7 +100,7 @@ class ObjectStorageBatchTest {
         assertEquals(Files.readString(remote.manifest()),
                 Files.readString(s3.objectFile("results", prefix + "manifest.json")));
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("remote/staging/results.db"))) {
-            assertEquals("s3://results/" + prefix + "manifest.json", store.runs().getFirst().manifest());
+            assertEquals("s3://results/" + prefix + "manifest.json", store.runs(1, null).runs().getFirst().manifest());
         }
         assertEquals(null, Manifest.read(remote.manifest()).scenes().getFirst().inputs().getFirst().sha256(),
                 "a remote input is not downloaded whole to hash it");

@@ -11,6 +11,7 @@ import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.run.Runs;
 import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.ResultStore;
+import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.raster.RasterReader;
 import io.tileinfer.raster.S3TestServer;
@@ -165,9 +166,10 @@ class PostgresBatchTest {
 
     private static String onlyRun(String database) {
         try (ResultStore store = PostgresResultStore.open(server.url(database))) {
-            assertEquals(1, store.runs().size());
-            assertEquals("succeeded", store.runs().getFirst().status());
-            return store.runs().getFirst().runId();
+            List<RunRecord> runs = store.runs(2, null).runs();
+            assertEquals(1, runs.size());
+            assertEquals("succeeded", runs.getFirst().status());
+            return runs.getFirst().runId();
         }
     }
 

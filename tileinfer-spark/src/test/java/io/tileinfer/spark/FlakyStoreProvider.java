@@ -73,8 +73,8 @@ public final class FlakyStoreProvider implements ResultStoreProvider {
         }
 
         @Override
-        public List<RunRecord> runs() {
-            return store.runs();
+        public io.tileinfer.core.store.RunPage runs(int limit, io.tileinfer.core.store.RunCursor before) {
+            return store.runs(limit, before);
         }
 
         @Override

@@ -49,15 +49,22 @@ function duration(seconds) {
   return Math.floor(seconds / 60) + ' min ' + Math.round(seconds % 60) + ' s';
 }
 
-async function showRuns() {
-  const data = await api('/ui/api/runs');
+/**
+ * The runs list, a page at a time (newest first): the first page, or with `before` (the server's `next` cursor) the
+ * page of older runs, appended. The cursor keeps the pages in place while new runs start.
+ */
+async function showRuns(before) {
+  const data = await api('/ui/api/runs' + (before ? '?before=' + encodeURIComponent(before) : ''));
   const body = $('runs-table').querySelector('tbody');
-  body.replaceChildren();
-  $('runs-empty').hidden = data.runs.length > 0;
-  if (!data.store) $('runs-empty').textContent = 'No result store: start the server with --store.';
+  if (!before) {
+    body.replaceChildren();
+    $('runs-empty').hidden = data.runs.length > 0;
+    if (!data.store) $('runs-empty').textContent = 'No result store: start the server with --store.';
+  }
   for (const run of data.runs) {
     const row = document.createElement('tr');
     row.dataset.runId = run.run_id;
+    row.classList.toggle('selected', run.run_id === $('run').dataset.runId);
     cell(row, run.run_id);
     cell(row, run.status, 's-' + run.status);
     cell(row, run.done, 'num');
@@ -69,7 +76,20 @@ async function showRuns() {
     row.addEventListener('click', () => showRun(run.run_id).catch(fail));
     body.appendChild(row);
   }
+  const older = $('runs-older');
+  older.hidden = !data.next;
+  older.dataset.before = data.next || '';
   if (data.runs.length > 0 && !$('run').dataset.runId) await showRun(data.runs[0].run_id);
+}
+
+async function showOlderRuns() {
+  const older = $('runs-older');
+  older.disabled = true; // a second click would append the same page again
+  try {
+    await showRuns(older.dataset.before);
+  } finally {
+    older.disabled = false;
+  }
 }
 
 async function showRun(runId) {
@@ -354,6 +374,7 @@ function tab(name) {
 document.addEventListener('DOMContentLoaded', () => {
   $('tab-runs').addEventListener('click', () => tab('runs'));
   $('tab-models').addEventListener('click', () => tab('models'));
+  $('runs-older').addEventListener('click', () => showOlderRuns().catch(fail));
   $('key-form').addEventListener('submit', (event) => {
     event.preventDefault();
     sessionStorage.setItem(KEY, $('key-input').value.trim());

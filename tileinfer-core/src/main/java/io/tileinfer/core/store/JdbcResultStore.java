@@ -40,7 +40,10 @@ public final class JdbcResultStore implements ResultStore {
               status TEXT NOT NULL, error TEXT, cause TEXT, attempts INTEGER NOT NULL, class_fractions TEXT,
               latency_ms REAL NOT NULL, input_sha256 TEXT, model_version TEXT NOT NULL, recorded_at TEXT NOT NULL,
               PRIMARY KEY (run_id, tile_id))""",
-            "CREATE INDEX IF NOT EXISTS tile_results_scene ON tile_results (run_id, scene_id)"
+            "CREATE INDEX IF NOT EXISTS tile_results_scene ON tile_results (run_id, scene_id)",
+            SqliteTime.NORMALIZE_STARTED_AT,
+            // the pages of runs, newest first, are ranges of this index read backwards
+            "CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at, run_id)"
     };
 
     /** SQLite binds the JSON as text and the time recorded as an ISO-8601 text parameter. */
@@ -82,8 +85,8 @@ public final class JdbcResultStore implements ResultStore {
     @Override
     public synchronized void saveRun(RunRecord run) {
         execute("save run " + run.runId(), ResultRows.SAVE_RUN, run.runId(), run.configPath(), run.configSha256(),
-                run.modelVersion(), run.startedAt().toString(),
-                run.finishedAt() == null ? null : run.finishedAt().toString(), run.status(), run.manifest());
+                run.modelVersion(), SqliteTime.text(run.startedAt()), SqliteTime.text(run.finishedAt()), run.status(),
+                run.manifest());
     }
 
     @Override
@@ -166,8 +169,13 @@ public final class JdbcResultStore implements ResultStore {
     }
 
     @Override
-    public synchronized List<RunRecord> runs() {
-        return runsWhere("1 = 1 ORDER BY started_at DESC");
+    public synchronized RunPage runs(int limit, RunCursor before) {
+        int rows = RunPage.rowsToRead(limit);
+        String newestFirst = " ORDER BY started_at DESC, run_id DESC LIMIT ?";
+        List<RunRecord> runs = before == null ? runsWhere("1 = 1" + newestFirst, rows)
+                : runsWhere("(started_at, run_id) < (?, ?)" + newestFirst, SqliteTime.text(before.startedAt()),
+                        before.runId(), rows);
+        return RunPage.of(runs, limit);
     }
 
     @Override

@@ -24,8 +24,12 @@ public interface ResultStore extends AutoCloseable {
 
     List<SceneResult> scenes(String runId);
 
-    /** Newest first. */
-    List<RunRecord> runs();
+    /**
+     * At most {@code limit} runs, newest first (started_at DESC, then run_id DESC): the newest when {@code before}
+     * is null, else those that come after that cursor in this order. Keyset paging: each page is one indexed range
+     * read, however many runs the store holds.
+     */
+    RunPage runs(int limit, RunCursor before);
 
     Optional<RunRecord> run(String runId);
 

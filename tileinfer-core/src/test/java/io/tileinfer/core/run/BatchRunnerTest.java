@@ -9,6 +9,7 @@ import io.tileinfer.core.TestModels;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.model.ModelVersion;
@@ -68,8 +69,9 @@ class BatchRunnerTest {
                 refused.getMessage());
         assertTrue(refused.getMessage().contains("TILEINFER_JAVA_OPTS=-Xmx"), refused.getMessage());
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
-            assertEquals("failed", store.runs().getFirst().status());
-            assertEquals(List.of(), store.tiles(store.runs().getFirst().runId()));
+            RunRecord run = store.runs(1, null).runs().getFirst();
+            assertEquals("failed", run.status());
+            assertEquals(List.of(), store.tiles(run.runId()));
         }
     }
 

@@ -79,7 +79,7 @@ class KillAndResumeTest {
                 assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList());
             }
             try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + db)) {
-                assertEquals("stopped", store.runs().getFirst().status());
+                assertEquals("stopped", store.runs(1, null).runs().getFirst().status());
             }
         } else {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush

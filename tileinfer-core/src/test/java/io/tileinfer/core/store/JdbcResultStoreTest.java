@@ -5,6 +5,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +41,7 @@ class JdbcResultStoreTest {
             assertEquals(TileStatus.DONE, tiles.get(1).status());
             assertEquals(Map.of("cloud", 0.25), tiles.get(0).classFractions());
             assertEquals(Map.of("a", TileStatus.DONE, "b", TileStatus.DONE), store.tileStatuses("run", "scene"));
-            assertEquals("running", store.runs().getFirst().status());
+            assertEquals("running", store.run("run").orElseThrow().status());
         }
     }
 
@@ -45,6 +49,38 @@ class JdbcResultStoreTest {
     void theReadQueriesOfTheWebPage() {
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("read.db"))) {
             ReadQueries.check(store);
+        }
+    }
+
+    @Test
+    void theRunsInPages() {
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("pages.db"))) {
+            ReadQueries.checkRunPages(store);
+        }
+    }
+
+    @Test
+    void startsWrittenByEarlierVersionsAreRewrittenSoThatTheirTextOrderIsTheirTimeOrder() throws SQLException {
+        String url = "jdbc:sqlite:" + dir.resolve("earlier.db");
+        JdbcResultStore.open(url).close();
+        // Instant.toString, as the store wrote starts before: "…07Z" sorts after "…07.5Z" as text
+        List<String> starts = List.of("2026-03-04T05:06:07Z", "2026-03-04T05:06:07.500Z",
+                "2026-03-04T05:06:07.000001Z", "2026-03-04T05:06:06.999999999Z");
+        try (Connection connection = DriverManager.getConnection(url);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO runs (run_id, config_path, "
+                     + "config_sha256, model_version, started_at, status) VALUES (?, 'c', 's', 'm', ?, 'running')")) {
+            for (int i = 0; i < starts.size(); i++) {
+                insert.setString(1, "r" + i);
+                insert.setString(2, starts.get(i));
+                insert.executeUpdate();
+            }
+        }
+        try (JdbcResultStore store = JdbcResultStore.open(url)) {
+            List<RunRecord> runs = store.runs(10, null).runs();
+            assertEquals(List.of("r1", "r2", "r0", "r3"), runs.stream().map(RunRecord::runId).toList());
+            assertEquals(Instant.parse("2026-03-04T05:06:07.000001Z"), runs.get(1).startedAt());
+            assertEquals(List.of(new RunRecord("r3", "c", "s", "m", Instant.parse(starts.get(3)), null, "running",
+                    null)), store.runs(1, RunCursor.after(runs.get(2))).runs());
         }
     }
 

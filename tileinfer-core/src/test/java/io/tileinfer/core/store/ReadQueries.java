@@ -3,11 +3,16 @@ package io.tileinfer.core.store;
 import io.tileinfer.raster.Window;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The read queries of the web page, checked the same way on every store (SQLite here, PostgreSQL in its module). */
 public final class ReadQueries {
@@ -24,7 +29,9 @@ public final class ReadQueries {
                 tile("new", "a", 0, TileStatus.SKIPPED), tile("new", "b", 1, TileStatus.FAILED),
                 tile("old", "a", 0, TileStatus.DONE)));
 
-        assertEquals(List.of("new", "old"), store.runs().stream().map(RunRecord::runId).toList());
+        RunPage runs = store.runs(50, null);
+        assertEquals(List.of("new", "old"), ids(runs));
+        assertNull(runs.next());
         assertEquals(Optional.of("/runs/old/manifest.json"), store.run("old").map(RunRecord::manifest));
         assertEquals(Optional.empty(), store.run("nope"));
         assertEquals(new TileCounts(1, 1, 2), store.tileCounts("new"));
@@ -43,6 +50,64 @@ public final class ReadQueries {
 
         assertEquals(List.of("a/t1", "b/t1"), store.failures("new").stream().map(TileResult::tileId).toList());
         assertEquals(List.of(), store.failures("old"));
+    }
+
+    /**
+     * Writes runs with ties on their start, and starts that Instant.toString writes with 0, 3 and 6 fractional
+     * digits, into an empty store, and reads them in pages: every page size gives each run once, newest first (ties
+     * by run id, descending), and a run that starts between two page requests shifts none of the pages read.
+     */
+    public static void checkRunPages(ResultStore store) {
+        Instant t = Instant.parse("2026-03-04T05:06:07Z");
+        List<String> newestFirst = List.of("g", "f", "e", "c", "b", "a", "old");
+        saveRuns(store, "a", t, "b", t, "c", t, "e", t.plusMillis(500), "f", t.plusSeconds(1),
+                "g", t.plusSeconds(1).plusNanos(1000), "old", t.minus(1, ChronoUnit.DAYS));
+        for (int limit : new int[]{1, 2, 3, 6, 7, 8, 500}) {
+            assertEquals(newestFirst, allPages(store, limit), "pages of " + limit);
+        }
+        assertNull(store.runs(7, null).next(), "a page that ends with the last run says there is no older one");
+        assertEquals(new RunCursor(t, "c"), store.runs(4, null).next());
+
+        // A page of 2 ends within the tie at t; then "h" starts. The pages that follow go on where they were.
+        RunPage first = store.runs(2, null);
+        RunPage second = store.runs(2, first.next());
+        assertEquals(List.of("e", "c"), ids(second));
+        saveRuns(store, "h", t.plusSeconds(2));
+        RunPage third = store.runs(2, second.next());
+        assertEquals(List.of("b", "a"), ids(third));
+        assertEquals(List.of("old"), ids(store.runs(2, third.next())));
+        assertNull(store.runs(2, third.next()).next());
+        assertEquals(List.of("h", "g"), ids(store.runs(2, null)), "a new first page shows the new run");
+
+        // A cursor is a position, not a row: one of a run that is not in the store pages from where it would be.
+        assertEquals(List.of("b", "a", "old"), ids(store.runs(5, new RunCursor(t, "bb"))));
+        assertEquals(List.of(), ids(store.runs(5, new RunCursor(t.minus(2, ChronoUnit.DAYS), "x"))));
+        assertThrows(IllegalArgumentException.class, () -> store.runs(0, null));
+    }
+
+    /** Every run, page after page of {@code limit}. */
+    private static List<String> allPages(ResultStore store, int limit) {
+        List<String> ids = new ArrayList<>();
+        RunCursor before = null;
+        do {
+            RunPage page = store.runs(limit, before);
+            assertTrue(page.runs().size() <= limit);
+            ids.addAll(ids(page));
+            before = page.next();
+        } while (before != null);
+        return ids;
+    }
+
+    /** Runs by id and start: {@code id, start, id, start, ...}. */
+    private static void saveRuns(ResultStore store, Object... idsAndStarts) {
+        for (int i = 0; i < idsAndStarts.length; i += 2) {
+            store.saveRun(new RunRecord((String) idsAndStarts[i], "c.yaml", "sha", "m-1", (Instant) idsAndStarts[i + 1],
+                    null, "running", null));
+        }
+    }
+
+    private static List<String> ids(RunPage page) {
+        return page.runs().stream().map(RunRecord::runId).toList();
     }
 
     private static TileResult tile(String run, String scene, int index, TileStatus status) {

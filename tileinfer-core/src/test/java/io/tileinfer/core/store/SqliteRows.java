@@ -10,7 +10,7 @@ public final class SqliteRows {
     /** The tile rows of the first run in {@code db}; 0 while the database is still being created. */
     public static int tiles(Path db) {
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + db)) {
-            var runs = store.runs();
+            var runs = store.runs(1, null).runs();
             return runs.isEmpty() ? 0 : store.tiles(runs.getFirst().runId()).size();
         } catch (RuntimeException e) {
             return 0; // the database is being created
