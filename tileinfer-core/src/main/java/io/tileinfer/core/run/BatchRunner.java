@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,12 +75,14 @@ public final class BatchRunner {
             RunMetrics metrics = new RunMetrics(meters, version.id());
             RunContext ctx = new RunContext(runId, runDir, config, version, store, metrics, listener, settings,
                     stop);
-            List<Manifest.SceneEntry> scenes = new ArrayList<>();
-            try (BatchExecutor executor = executors.open(ctx)) {
+            List<Manifest.SceneEntry> scenes;
+            try (BatchExecutor executor = executors.open(ctx);
+                 SceneCompletions completions = new SceneCompletions()) {
                 for (SceneSpec spec : config.scenes()) {
                     stop.throwIfRequested();
-                    scenes.add(new SceneJob(ctx, spec).run(executor));
+                    completions.submit(new SceneJob(ctx, spec).run(executor));
                 }
+                scenes = completions.entries();
             } catch (StopRequest.Stopped e) {
                 store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
                         Instant.now(), "stopped", null));

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
@@ -44,13 +45,19 @@ final class SceneJob {
         this.spec = spec;
     }
 
-    Manifest.SceneEntry run(BatchExecutor executor) throws IOException {
+    /**
+     * Validates the scene and runs its pending tiles. Returns what is left once they are done (the prediction raster,
+     * its quicklook, the scene's row: {@link SceneCompletions} does it while the next scene's tiles run), or the
+     * scene's entry as it is when nothing is left.
+     */
+    Callable<Manifest.SceneEntry> run(BatchExecutor executor) throws IOException {
         MDC.put("run_id", ctx.runId());
         MDC.put("scene_id", spec.id());
         try {
             SceneInspector.Inspection inspection = SceneInspector.inspect(spec, ctx.settings().expectations());
             if (!inspection.valid()) {
-                return rejected(inspection.issues());
+                Manifest.SceneEntry rejected = rejected(inspection.issues());
+                return () -> rejected;
             }
             return process(inspection.scene(), executor);
         } finally {
@@ -70,7 +77,7 @@ final class SceneJob {
                 null, null, null, null);
     }
 
-    private Manifest.SceneEntry process(Scene scene, BatchExecutor executor) throws IOException {
+    private Callable<Manifest.SceneEntry> process(Scene scene, BatchExecutor executor) throws IOException {
         // The inputs' SHA-256 for the manifest is read in the background, while the tiles run.
         FutureTask<List<Manifest.FileEntry>> hashes = new FutureTask<>(() -> inputHashes(scene));
         Thread.ofVirtual().name("tileinfer-input-hash").start(hashes);
@@ -87,16 +94,40 @@ final class SceneJob {
             Manifest.FileEntry quicklook = Files.isRegularFile(existing) ? fileEntry(existing)
                     : writeQuicklook(scene, output, renderBackground(scene)); // killed between raster and quicklook
             ctx.listener().sceneFinished(scene.id());
-            return entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes), assembled, quicklook);
+            Manifest.SceneEntry entry = entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes),
+                    assembled, quicklook);
+            return () -> entry;
         }
         PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
-        try (SceneScratch scratch = SceneScratch.open(ctx.scratch(scene.id()), scene, grid.step(), outputBands(),
-                outputMetadata(scene))) {
+        SceneScratch scratch = SceneScratch.open(ctx.scratch(scene.id()), scene, grid.step(), outputBands(),
+                outputMetadata(scene));
+        try {
             Map<String, TileStatus> kept = scratch.created() ? withPixels(scene, tiles, before, chunks) : before;
             int finishedBefore = (int) tiles.stream().filter(t -> ScenePlan.finished(kept, t)).count();
             ctx.listener().sceneStarted(scene.id(), tiles.size(), finishedBefore);
             executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), kept)), scratch);
-            return finish(scene, tiles, scratch, chunks, await(hashes));
+            ctx.listener().sceneFinished(scene.id());
+        } catch (RuntimeException | Error e) { // e.g. stopped: the scratch raster is synced for the resume
+            closeAfter(scratch, e);
+            throw e;
+        }
+        return () -> {
+            MDC.put("run_id", ctx.runId());
+            MDC.put("scene_id", scene.id());
+            try (scratch) {
+                return finish(scene, tiles, scratch, chunks, await(hashes));
+            } finally {
+                MDC.remove("scene_id");
+                MDC.remove("run_id");
+            }
+        };
+    }
+
+    private static void closeAfter(SceneScratch scratch, Throwable failure) {
+        try {
+            scratch.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -125,7 +156,6 @@ final class SceneJob {
                                        List<Manifest.FileEntry> inputs) throws IOException {
         Map<String, TileStatus> after = ctx.store().tileStatuses(ctx.runId(), scene.id());
         Manifest.Counts counts = counts(tiles, after);
-        ctx.listener().sceneFinished(scene.id());
         if (counts.done() == 0 && counts.failed() == 0) {
             scratch.delete();
             ValidationIssue empty = new ValidationIssue(spec.describe(), "nodata", "only nodata pixels",
