@@ -7,8 +7,9 @@
  * is 128 MB as in tileinfer. Prints: seconds, windows, pixels, checksum. With "sum", the checksum is the sum of
  * all values as integers, to check that tileinfer's readers return the same values (run.sh does so once, untimed);
  * without it, the sum of each window's first value: the timed runs measure the decode, not a summing loop (which
- * took 0.4 s of 3.2 s here, and would compare C's loop with Java's).
- *   gdal_windows FILE SIZE THREADS [sum]
+ * took 0.4 s of 3.2 s here, and would compare C's loop with Java's). REPEATS passes over all windows in one
+ * process, one line each (run.sh times the last one, as it does tileinfer's harnesses after their JIT warm-up).
+ *   gdal_windows FILE SIZE THREADS [REPEATS [sum]]
  */
 #include <gdal.h>
 #include <cpl_conv.h>
@@ -57,8 +58,9 @@ static void *worker(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4 && argc != 5) { fprintf(stderr, "usage: gdal_windows FILE SIZE THREADS [sum]\n"); return 2; }
-    path = argv[1]; size = atoi(argv[2]); int threads = atoi(argv[3]); sum_all = argc == 5;
+    if (argc < 4 || argc > 6) { fprintf(stderr, "usage: gdal_windows FILE SIZE THREADS [REPEATS [sum]]\n"); return 2; }
+    path = argv[1]; size = atoi(argv[2]); int threads = atoi(argv[3]);
+    int repeats = argc >= 5 ? atoi(argv[4]) : 1; sum_all = argc == 6;
     GDALAllRegister();
     if (!getenv("GDAL_CACHEMAX")) CPLSetConfigOption("GDAL_CACHEMAX", "128");
     GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);
@@ -66,14 +68,18 @@ int main(int argc, char **argv) {
     width = GDALGetRasterXSize(ds); height = GDALGetRasterYSize(ds); bands = GDALGetRasterCount(ds);
     GDALClose(ds);
     cols = (width + size - 1) / size; rows = (height + size - 1) / size; batches = (cols * rows + 7) / 8;
-    pthread_t t[64]; result_t r[64] = {0};
-    struct timespec start, end;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (int i = 0; i < threads; i++) pthread_create(&t[i], NULL, worker, &r[i]);
-    uint64_t checksum = 0; long windows = 0;
-    for (int i = 0; i < threads; i++) { pthread_join(t[i], NULL); checksum += r[i].checksum; windows += r[i].windows; }
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    double seconds = (end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
-    printf("%.3f %ld %lld %llu\n", seconds, windows, (long long)width * height, (unsigned long long)checksum);
+    for (int pass = 0; pass < repeats; pass++) {
+        pthread_t t[64]; result_t r[64] = {0};
+        atomic_store(&next_batch, 0);
+        struct timespec start, end;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        for (int i = 0; i < threads; i++) pthread_create(&t[i], NULL, worker, &r[i]);
+        uint64_t checksum = 0; long windows = 0;
+        for (int i = 0; i < threads; i++) { pthread_join(t[i], NULL); checksum += r[i].checksum; windows += r[i].windows; }
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        double seconds = (end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
+        printf("%.3f %ld %lld %llu\n", seconds, windows, (long long)width * height, (unsigned long long)checksum);
+        fflush(stdout);
+    }
     return 0;
 }

@@ -32,6 +32,10 @@ final class Fixtures {
     }
 
     static String yaml(Path registry, String tiling, String store) {
+        return yaml(registry, tiling, store, SCENE);
+    }
+
+    static String yaml(Path registry, String tiling, String store, String scenes) {
         return """
                 model: production
                 registry: %s
@@ -41,7 +45,7 @@ final class Fixtures {
                 %s
                 scenes:
                 %s
-                """.formatted(registry, tiling, store, SCENE);
+                """.formatted(registry, tiling, store, scenes);
     }
 
     static RunSummary runOn(Path config, BatchExecutor.Factory executors, RunListener listener) throws IOException {

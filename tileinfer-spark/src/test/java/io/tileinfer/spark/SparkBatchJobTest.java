@@ -31,7 +31,9 @@ class SparkBatchJobTest {
 
     @Test
     void theSparkRunWritesTheLocalRunsRasterRowsAndCounts(@TempDir Path dir) throws Exception {
-        String yaml = Fixtures.yaml(registry, "{size: 64, halo: 8, batch: 3}", "");
+        // two scenes: the driver writes the first one's COG while the second one's job runs
+        String yaml = Fixtures.yaml(registry, "{size: 64, halo: 8, batch: 3}", "",
+                Fixtures.SCENE + "\n" + Fixtures.SCENE.replace("id: l8,", "id: l8-again,"));
         RunSummary local = Runs.run(Runs.config(dir.resolve("local"), yaml), 2);
         Path sparkConfig = Runs.config(dir.resolve("spark"), yaml);
 
@@ -57,11 +59,13 @@ class SparkBatchJobTest {
                 Fixtures.comparableRows(sparkConfig, local.runId()));
         assertEquals(reference.counts(), spark.counts());
         assertEquals(reference.scenes(), spark.scenes());
+        assertEquals(4, spark.outputs().size(), "each scene's COG and quicklook");
         for (String stage : new String[]{"read", "infer", "write"}) {
             assertEquals(reference.stageTimings().get(stage).get("count"), spark.stageTimings().get(stage).get("count"),
                     "the executors' " + stage + " timings reach the driver's manifest");
         }
         assertFalse(Files.exists(runDir.resolve("chunks/l8")), "chunks go once the raster holds them");
+        assertFalse(Files.exists(runDir.resolve("chunks/l8-again")));
     }
 
     @Test
