@@ -5,7 +5,7 @@ find_jdk() {
   local candidate
   for candidate in "${TILEINFER_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk-arm64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/*25*; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
-    if "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
+    if "$candidate/bin/java" -version 2>&1 | grep -E 'version "(2[5-9]|[3-9][0-9])' >/dev/null; then
       echo "$candidate"
       return 0
     fi
@@ -21,7 +21,7 @@ export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 
 gdal_present() {
-  ldconfig -p 2>/dev/null | grep -q 'libgdal\.so' || [ -n "${TILEINFER_GDAL_LIBRARY:-}" ]
+  ldconfig -p 2>/dev/null | grep 'libgdal\.so' >/dev/null || [ -n "${TILEINFER_GDAL_LIBRARY:-}" ]
 }
 
 # Installs Debian's GDAL (the raster I/O library tileinfer binds) when it is missing and we may.

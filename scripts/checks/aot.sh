@@ -52,7 +52,7 @@ TILEINFER_JAVA_OPTS="-Xlog:aot=info:file=$work/serve-aot.log" "$cli" serve --reg
   --port "$port" > "$work/serve.out" 2> "$work/serve.err" &
 server=$!
 await_ready "$port" "$work/serve.err"
-curl -sf "http://127.0.0.1:$port/v2" | grep -q '"model_version"' || fail "serve does not answer /v2"
+curl -sf "http://127.0.0.1:$port/v2" | grep '"model_version"' >/dev/null || fail "serve does not answer /v2"
 kill "$server"; wait "$server" || true; server=
 grep -q "Opened AOT cache $cache" "$work/serve-aot.log" || fail "serve did not map $cache"
 [ ! -s "$work/serve.out" ] || fail "serve printed on stdout: $(cat "$work/serve.out")"
