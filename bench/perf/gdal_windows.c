@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static const char *path;
@@ -61,6 +62,9 @@ int main(int argc, char **argv) {
     if (argc < 4 || argc > 6) { fprintf(stderr, "usage: gdal_windows FILE SIZE THREADS [REPEATS [sum]]\n"); return 2; }
     path = argv[1]; size = atoi(argv[2]); int threads = atoi(argv[3]);
     int repeats = argc >= 5 ? atoi(argv[4]) : 1; sum_all = argc == 6;
+    if (repeats < 1 || (argc == 6 && strcmp(argv[5], "sum") != 0)) {
+        fprintf(stderr, "usage: gdal_windows FILE SIZE THREADS [REPEATS [sum]]\n"); return 2;
+    }
     GDALAllRegister();
     if (!getenv("GDAL_CACHEMAX")) CPLSetConfigOption("GDAL_CACHEMAX", "128");
     GDALDatasetH ds = GDALOpen(path, GA_ReadOnly);

@@ -135,6 +135,7 @@ passes=2
 lines() { # lines NAME CMD...: a harness that prints "seconds ..." per pass; the last pass counts
   local name=$1; shift
   "$@" >"$cache/$name.out" 2>"$cache/$name.err" || { log "$name failed"; tail -5 "$cache/$name.err" >&2; exit 1; }
+  [ "$(wc -l <"$cache/$name.out")" = "$passes" ] || { log "$name printed no line per pass: see $cache/$name.out"; exit 1; }
   tail -1 "$cache/$name.out" | while read -r s rest; do record "$name $s 0 $rest"; done
 }
 

@@ -188,11 +188,6 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
         writer.close();
         Files.deleteIfExists(file);
         Files.deleteIfExists(stateFile(file));
-        try {
-            Files.deleteIfExists(file.getParent()); // the run's last scene done: no empty directory left
-        } catch (java.nio.file.DirectoryNotEmptyException others) {
-            // other scenes' scratch rasters are still there
-        }
     }
 
     /** Closes the raster, syncs it to disk and says so beside it, for the process that resumes the scene. */

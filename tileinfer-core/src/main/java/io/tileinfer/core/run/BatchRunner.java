@@ -83,13 +83,15 @@ public final class BatchRunner {
                     completions.submit(new SceneJob(ctx, spec).run(executor));
                 }
                 scenes = completions.entries();
+                ctx.removeEmptyScratch();
             } catch (StopRequest.Stopped e) {
                 store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
                         Instant.now(), "stopped", null));
                 LOG.warn("run {} {}; run the same configuration again to resume", runId, e.getMessage());
                 throw e;
-            } catch (RuntimeException e) {
-                // e.g. the model or the heap refused at start: the run is not left "running" in the store
+            } catch (IOException | RuntimeException e) {
+                // e.g. the model or the heap refused at start, a COG that could not be written: the run is not left
+                // "running" in the store
                 store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
                         Instant.now(), "failed", null));
                 throw e;

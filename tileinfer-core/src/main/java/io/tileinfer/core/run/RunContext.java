@@ -4,6 +4,9 @@ import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.model.ModelVersion;
 
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What every scene of a run shares in the process that drives it, whatever executes the batches. */
@@ -14,6 +17,18 @@ public record RunContext(String runId, Path runDir, PipelineConfig config, Model
     /** Where the scene's finished tiles wait for its raster, when they are computed in this process. */
     public Path scratch(String sceneId) {
         return runDir.resolve("scratch").resolve(sceneId + ".tif");
+    }
+
+    /**
+     * Removes the scratch directory once no scene needs it (the run's end; not a scene's, as the next scene may be
+     * creating its raster there meanwhile).
+     */
+    void removeEmptyScratch() throws IOException {
+        try {
+            Files.deleteIfExists(runDir.resolve("scratch"));
+        } catch (DirectoryNotEmptyException partial) {
+            // a partial scene keeps its scratch raster for the resume
+        }
     }
 
     /** Where each finished tile's cropped prediction waits for the scene's raster, when computed elsewhere. */

@@ -224,7 +224,8 @@ final class SceneJob {
         List<Quicklook.ImageryBand> shown = Quicklook.displayBands(ctx.model().card().bands(), bands);
         FutureTask<Quicklook.Background> task = new FutureTask<>(
                 () -> Quicklook.Background.render(shown, scene.width(), scene.height()));
-        Thread.ofVirtual().name("tileinfer-quicklook").start(task);
+        // a platform thread: GDAL keeps its error state per OS thread, which a virtual thread may change between calls
+        Thread.ofPlatform().name("tileinfer-quicklook").daemon(true).start(task);
         return task;
     }
 

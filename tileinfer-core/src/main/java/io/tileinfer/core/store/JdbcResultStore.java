@@ -41,7 +41,6 @@ public final class JdbcResultStore implements ResultStore {
               latency_ms REAL NOT NULL, input_sha256 TEXT, model_version TEXT NOT NULL, recorded_at TEXT NOT NULL,
               PRIMARY KEY (run_id, tile_id))""",
             "CREATE INDEX IF NOT EXISTS tile_results_scene ON tile_results (run_id, scene_id)",
-            SqliteTime.NORMALIZE_STARTED_AT,
             // the pages of runs, newest first, are ranges of this index read backwards
             "CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at, run_id)"
     };
@@ -75,10 +74,26 @@ public final class JdbcResultStore implements ResultStore {
                 for (String ddl : SCHEMA) {
                     statement.execute(ddl);
                 }
+                normalizeStartTimes(statement);
             }
             return new JdbcResultStore(url, connection);
         } catch (SQLException | java.io.IOException e) {
             throw new StoreException(url + ": cannot open the result store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Once per store file (its {@code user_version} says so after): an UPDATE takes SQLite's write lock even when it
+     * changes nothing, which every open would otherwise wait for behind a batch that is writing.
+     */
+    private static void normalizeStartTimes(Statement statement) throws SQLException {
+        int version;
+        try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version < SqliteTime.NORMALIZED_VERSION) {
+            statement.execute(SqliteTime.NORMALIZE_STARTED_AT);
+            statement.execute("PRAGMA user_version = " + SqliteTime.NORMALIZED_VERSION);
         }
     }
 

@@ -13,6 +13,9 @@ final class SqliteTime {
     private static final DateTimeFormatter TEXT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** The store file's {@code user_version} once its start times are all in this form. */
+    static final int NORMALIZED_VERSION = 1;
+
     /** Rewrites the start of runs written before in Instant.toString's 0, 3 or 6 fractional digits; idempotent. */
     static final String NORMALIZE_STARTED_AT = """
             UPDATE runs SET started_at = substr(started_at, 1, 19) || '.'

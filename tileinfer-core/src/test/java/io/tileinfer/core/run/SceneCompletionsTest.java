@@ -42,14 +42,37 @@ class SceneCompletionsTest {
     }
 
     @Test
-    void aFailedCompletionIsThrownByTheNextSubmitAsItWas() throws Exception {
+    void aFailedCompletionIsThrownByTheNextSubmitAndTheNextOneRunsAllTheSame() throws Exception {
         IOException failure = new IOException("cannot write the COG");
+        CountDownLatch secondRan = new CountDownLatch(1);
+        SceneCompletions completions = new SceneCompletions();
+        completions.submit(() -> {
+            throw failure;
+        });
+        IOException thrown = assertThrows(IOException.class, () -> completions.submit(() -> {
+            secondRan.countDown();
+            return scene("b");
+        }));
+        assertSame(failure, thrown);
+        completions.close(); // the run ends there; the second scene's files are still completed and closed
+        assertTrue(secondRan.await(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anInterruptedWaitGoesOnAndKeepsTheInterrupt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         try (SceneCompletions completions = new SceneCompletions()) {
             completions.submit(() -> {
-                throw failure;
+                assertTrue(release.await(30, TimeUnit.SECONDS));
+                return scene("a");
             });
-            IOException thrown = assertThrows(IOException.class, () -> completions.submit(() -> scene("b")));
-            assertSame(failure, thrown);
+            Thread caller = Thread.currentThread();
+            Thread.ofPlatform().start(() -> {
+                caller.interrupt();
+                release.countDown();
+            });
+            assertEquals(List.of("a"), completions.entries().stream().map(Manifest.SceneEntry::id).toList());
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller (and cleared here)");
         }
     }
 

@@ -74,6 +74,9 @@ class JdbcResultStoreTest {
                 insert.setString(2, starts.get(i));
                 insert.executeUpdate();
             }
+            try (var statement = connection.createStatement()) {
+                statement.execute("PRAGMA user_version = 0"); // as earlier versions left their files
+            }
         }
         try (JdbcResultStore store = JdbcResultStore.open(url)) {
             List<RunRecord> runs = store.runs(10, null).runs();
@@ -81,6 +84,11 @@ class JdbcResultStoreTest {
             assertEquals(Instant.parse("2026-03-04T05:06:07.000001Z"), runs.get(1).startedAt());
             assertEquals(List.of(new RunRecord("r3", "c", "s", "m", Instant.parse(starts.get(3)), null, "running",
                     null)), store.runs(1, RunCursor.after(runs.get(2))).runs());
+        }
+        try (Connection connection = DriverManager.getConnection(url);
+             var statement = connection.createStatement();
+             var version = statement.executeQuery("PRAGMA user_version")) {
+            assertEquals(1, version.getInt(1), "rewritten once: later opens take no write lock for it");
         }
     }
 
