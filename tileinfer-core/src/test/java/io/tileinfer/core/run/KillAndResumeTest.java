@@ -32,25 +32,35 @@ class KillAndResumeTest {
 
     @Test
     void aKilledRunResumesWithoutLosingOrRepeatingWork(@TempDir Path dir) throws Exception {
-        interruptAndResume(dir, false);
+        interruptAndResume(dir, false, List.of("l8"));
     }
 
     @Test
     void sigtermStopsAfterTheBatchesInFlightAndTheRunResumes(@TempDir Path dir) throws Exception {
-        interruptAndResume(dir, true);
+        interruptAndResume(dir, true, List.of("l8"));
     }
 
-    private static void interruptAndResume(Path dir, boolean sigterm) throws Exception {
+    /** Killed during the second scene, while the first one is being completed or just after. */
+    @Test
+    void aRunOfTwoScenesKilledInTheSecondResumes(@TempDir Path dir) throws Exception {
+        interruptAndResume(dir, false, List.of("l8", "l8-again"));
+    }
+
+    private static void interruptAndResume(Path dir, boolean sigterm, List<String> scenes) throws Exception {
         Path registry = dir.resolve("models");
         TestModels.brightness(registry);
+        StringBuilder sceneList = new StringBuilder();
+        for (String scene : scenes) {
+            sceneList.append("  - {id: %s, file: %s}\n".formatted(scene, SharedData.variant("l8_rgbn_cog.tif")));
+        }
         String yaml = """
                 model: production
                 registry: %s
                 output: runs
                 tiling: {size: 16, halo: 2, batch: 1}
                 scenes:
-                  - {id: l8, file: %s}
-                """.formatted(registry, SharedData.variant("l8_rgbn_cog.tif"));
+                %s""".formatted(registry, sceneList);
+        int tiles = TILES * scenes.size();
         Path killed = Runs.config(dir.resolve("killed"), yaml);
         Path reference = Runs.config(dir.resolve("reference"), yaml);
 
@@ -62,7 +72,8 @@ class KillAndResumeTest {
         Path db = dir.resolve("killed/runs/results.db");
         int rowsSeen = 0;
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (process.isAlive() && rowsSeen < TILES / 4 && Instant.now().isBefore(deadline)) {
+        int killAt = tiles - TILES * 3 / 4; // a quarter into the last scene
+        while (process.isAlive() && rowsSeen < killAt && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);
             if (Files.exists(db)) {
                 rowsSeen = SqliteRows.tiles(db);
@@ -86,19 +97,23 @@ class KillAndResumeTest {
             process.waitFor();
         }
         int finishedAtKill = SqliteRows.tiles(db);
-        assertTrue(finishedAtKill > 0 && finishedAtKill < TILES, "killed mid-run: " + finishedAtKill + " rows");
+        assertTrue(finishedAtKill >= killAt && finishedAtKill < tiles, "killed mid-run: " + finishedAtKill + " rows");
 
         CountingListener resumed = new CountingListener();
         RunSummary summary = new BatchRunner(ConfigLoader.load(killed).withWorkers(2), new SimpleMeterRegistry(),
                 resumed).run();
-        assertEquals(finishedAtKill, resumed.alreadyFinished.get(), "finished tiles are not computed again");
-        assertEquals(TILES - finishedAtKill, resumed.processed.get());
-        assertEquals(TILES, SqliteRows.tiles(db), "no row lost or duplicated");
+        // (the listener keeps the last scene's count; the scenes before it were finished whole)
+        assertEquals(finishedAtKill - TILES * (scenes.size() - 1), resumed.alreadyFinished.get(),
+                "finished tiles are not computed again");
+        assertEquals(tiles - finishedAtKill, resumed.processed.get());
+        assertEquals(tiles, SqliteRows.tiles(db), "no row lost or duplicated");
 
         RunSummary uninterrupted = Runs.run(reference, 2);
         assertEquals(uninterrupted.runId(), summary.runId());
-        assertEquals(Hashing.sha256(uninterrupted.runDir().resolve("predictions/l8.tif")),
-                Hashing.sha256(summary.runDir().resolve("predictions/l8.tif")));
+        for (String scene : scenes) {
+            assertEquals(Hashing.sha256(uninterrupted.runDir().resolve("predictions/" + scene + ".tif")),
+                    Hashing.sha256(summary.runDir().resolve("predictions/" + scene + ".tif")), scene);
+        }
         assertEquals(BatchRunnerTest.comparableRows(dir.resolve("reference"), summary.runId()),
                 BatchRunnerTest.comparableRows(dir.resolve("killed"), summary.runId()));
         assertFalse(Files.exists(summary.runDir().resolve("chunks/l8")), "local workers write no chunks");
