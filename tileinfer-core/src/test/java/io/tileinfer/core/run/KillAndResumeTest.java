@@ -40,7 +40,7 @@ class KillAndResumeTest {
         interruptAndResume(dir, true, List.of("l8"));
     }
 
-    /** Killed during the second scene, while the first one is being completed or just after. */
+    /** Killed a quarter into the second scene; the first one's completion, on its own thread, has ended by then. */
     @Test
     void aRunOfTwoScenesKilledInTheSecondResumes(@TempDir Path dir) throws Exception {
         interruptAndResume(dir, false, List.of("l8", "l8-again"));
