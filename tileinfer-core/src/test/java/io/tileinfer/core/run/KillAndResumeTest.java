@@ -40,7 +40,7 @@ class KillAndResumeTest {
         interruptAndResume(dir, true, List.of("l8"));
     }
 
-    /** Killed a quarter into the second scene; the first one's completion, on its own thread, has ended by then. */
+    /** Killed a quarter into the second scene (the first one, completed on its own thread, is usually done by then). */
     @Test
     void aRunOfTwoScenesKilledInTheSecondResumes(@TempDir Path dir) throws Exception {
         interruptAndResume(dir, false, List.of("l8", "l8-again"));
