@@ -74,17 +74,7 @@ public final class RasterWriter implements AutoCloseable {
             throw new RasterException(location, "cannot create a " + width + "x" + height + " raster of "
                     + bandCount + " bands");
         }
-        MemorySegment dataset;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment driver = driver("GTiff", location);
-            GdalBindings.errorReset();
-            dataset = GdalBindings.create(driver, arena.allocateFrom(location), width, height, bandCount,
-                    type.gdalCode(), GdalBindings.stringList(arena, SCRATCH_OPTIONS));
-            if (dataset.address() == 0) {
-                throw new RasterException(location, "cannot create the scratch GeoTIFF: "
-                        + GdalBindings.lastErrorMessage());
-            }
-        }
+        MemorySegment dataset = createGtiff(location, width, height, bandCount, type, SCRATCH_OPTIONS, location);
         RasterWriter writer = new RasterWriter(scratch, false, dataset, width, height, bandCount, type);
         try {
             writer.georeference(transform, crs, nodata);
@@ -112,17 +102,7 @@ public final class RasterWriter implements AutoCloseable {
         if (!Files.exists(file)) {
             createKept(file, layout);
         }
-        String location = file.toString();
-        MemorySegment dataset;
-        try (Arena arena = Arena.ofConfined()) {
-            GdalBindings.errorReset();
-            dataset = GdalBindings.openEx(arena.allocateFrom(location), GdalBindings.GDAL_OF_RASTER
-                    | GdalBindings.GDAL_OF_UPDATE | GdalBindings.GDAL_OF_VERBOSE_ERROR);
-            if (dataset.address() == 0) {
-                throw new RasterException(location, "cannot open the scratch raster for writing: "
-                        + GdalBindings.lastErrorMessage());
-            }
-        }
+        MemorySegment dataset = openForUpdate(file.toString(), "cannot open the scratch raster for writing");
         RasterWriter writer = new RasterWriter(file, true, dataset, GdalBindings.rasterXSize(dataset),
                 GdalBindings.rasterYSize(dataset), GdalBindings.rasterCount(dataset), layout.type());
         try {
@@ -150,17 +130,8 @@ public final class RasterWriter implements AutoCloseable {
                 // is declared yet: nodata is set afterwards so that GDAL does not write it into every block).
                 "SPARSE_OK=FALSE", "BIGTIFF=IF_NEEDED", "PHOTOMETRIC=MINISBLACK");
         String location = temporary.toString();
-        MemorySegment dataset;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment driver = driver("GTiff", location);
-            GdalBindings.errorReset();
-            dataset = GdalBindings.create(driver, arena.allocateFrom(location), layout.width(), layout.height(),
-                    layout.bandCount(), layout.type().gdalCode(), GdalBindings.stringList(arena, options));
-            if (dataset.address() == 0) {
-                throw new RasterException(file.toString(), "cannot create the scratch raster: "
-                        + GdalBindings.lastErrorMessage());
-            }
-        }
+        MemorySegment dataset = createGtiff(location, layout.width(), layout.height(), layout.bandCount(),
+                layout.type(), options, file.toString());
         RasterWriter describing = new RasterWriter(temporary, false, dataset, layout.width(), layout.height(),
                 layout.bandCount(), layout.type());
         try {
@@ -171,14 +142,7 @@ public final class RasterWriter implements AutoCloseable {
             layout.metadata().forEach(describing::setMetadata);
             describing.closeDataset("cannot allocate the scratch raster's blocks");
             if (layout.nodata() != null) {
-                try (Arena arena = Arena.ofConfined()) {
-                    describing.dataset = GdalBindings.openEx(arena.allocateFrom(location),
-                            GdalBindings.GDAL_OF_RASTER | GdalBindings.GDAL_OF_UPDATE);
-                }
-                if (describing.dataset.address() == 0) {
-                    throw new RasterException(location, "cannot reopen the new scratch raster: "
-                            + GdalBindings.lastErrorMessage());
-                }
+                describing.dataset = openForUpdate(location, "cannot reopen the new scratch raster");
                 describing.georeference(null, null, layout.nodata());
                 describing.closeDataset("cannot declare nodata on the scratch raster");
             }
@@ -189,6 +153,34 @@ public final class RasterWriter implements AutoCloseable {
             throw new RasterException(file.toString(), "cannot move the new scratch raster into place: " + e, e);
         } finally {
             describing.close(); // deletes the temporary name; the linked file stays
+        }
+    }
+
+    /** A new GeoTIFF at {@code location}; a failure names {@code reported} (the file the caller asked for). */
+    private static MemorySegment createGtiff(String location, int width, int height, int bandCount, DataType type,
+                                             List<String> options, String reported) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment driver = driver("GTiff", location);
+            GdalBindings.errorReset();
+            MemorySegment dataset = GdalBindings.create(driver, arena.allocateFrom(location), width, height,
+                    bandCount, type.gdalCode(), GdalBindings.stringList(arena, options));
+            if (dataset.address() == 0) {
+                throw new RasterException(reported, "cannot create the scratch raster: "
+                        + GdalBindings.lastErrorMessage());
+            }
+            return dataset;
+        }
+    }
+
+    private static MemorySegment openForUpdate(String location, String failure) {
+        try (Arena arena = Arena.ofConfined()) {
+            GdalBindings.errorReset();
+            MemorySegment dataset = GdalBindings.openEx(arena.allocateFrom(location), GdalBindings.GDAL_OF_RASTER
+                    | GdalBindings.GDAL_OF_UPDATE | GdalBindings.GDAL_OF_VERBOSE_ERROR);
+            if (dataset.address() == 0) {
+                throw new RasterException(location, failure + ": " + GdalBindings.lastErrorMessage());
+            }
+            return dataset;
         }
     }
 
