@@ -46,6 +46,14 @@ class KillAndResumeTest {
         interruptAndResume(dir, false, List.of("l8", "l8-again"));
     }
 
+    private static String readLog(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     private static void interruptAndResume(Path dir, boolean sigterm, List<String> scenes) throws Exception {
         Path registry = dir.resolve("models");
         TestModels.brightness(registry);
@@ -79,7 +87,8 @@ class KillAndResumeTest {
                 rowsSeen = SqliteRows.tiles(db);
             }
         }
-        assertTrue(process.isAlive(), "the run finished before it could be killed; see " + dir.resolve("killed.log"));
+        assertTrue(process.isAlive(), () -> "the run ended before it could be killed, exit " + process.exitValue()
+                + "; its log:\n" + readLog(dir.resolve("killed.log")));
         if (sigterm) {
             process.destroy();
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "SIGTERM did not stop the run");
