@@ -3,13 +3,13 @@ package io.tileinfer.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tileinfer.core.store.ClassFractionsJson;
+import io.tileinfer.core.store.Jdbc;
 import io.tileinfer.core.store.ResultRows;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.RunCursor;
 import io.tileinfer.core.store.RunPage;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SceneResult;
-import io.tileinfer.core.store.StoreException;
 import io.tileinfer.core.store.TileCounts;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
@@ -19,7 +19,6 @@ import org.flywaydb.core.api.FlywayException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -73,37 +72,29 @@ public final class PostgresResultStore implements ResultStore {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreException(settings.display() + ": cannot connect to PostgreSQL: " + rootMessage(e), e);
+            throw Jdbc.failure(settings.display(), "connect to PostgreSQL", e);
         }
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres").load().migrate();
         } catch (FlywayException e) {
             pool.close();
-            throw new StoreException(settings.display() + ": cannot migrate the result tables: " + rootMessage(e), e);
+            throw Jdbc.failure(settings.display(), "migrate the result tables", e);
         }
         return new PostgresResultStore(settings.display(), pool);
     }
 
     @Override
     public void saveRun(RunRecord run) {
-        transaction("save run " + run.runId(), connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(ResultRows.SAVE_RUN)) {
-                bind(statement, run.runId(), run.configPath(), run.configSha256(), run.modelVersion(),
-                        timestamp(run.startedAt()), timestamp(run.finishedAt()), run.status(), run.manifest());
-                statement.executeUpdate();
-            }
-        });
+        transaction("save run " + run.runId(), connection -> Jdbc.update(connection, ResultRows.SAVE_RUN,
+                run.runId(), run.configPath(), run.configSha256(), run.modelVersion(), timestamp(run.startedAt()),
+                timestamp(run.finishedAt()), run.status(), run.manifest()));
     }
 
     @Override
     public void saveScene(SceneResult scene) {
-        transaction("save scene " + scene.sceneId(), connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(ResultRows.SAVE_SCENE)) {
-                bind(statement, scene.runId(), scene.sceneId(), scene.status().name(), scene.error(), scene.tiles(),
-                        scene.output(), scene.outputSha256());
-                statement.executeUpdate();
-            }
-        });
+        transaction("save scene " + scene.sceneId(), connection -> Jdbc.update(connection, ResultRows.SAVE_SCENE,
+                scene.runId(), scene.sceneId(), scene.status().name(), scene.error(), scene.tiles(), scene.output(),
+                scene.outputSha256()));
     }
 
     @Override
@@ -115,7 +106,7 @@ public final class PostgresResultStore implements ResultStore {
             try (PreparedStatement insert = connection.prepareStatement(SAVE_TILE)) {
                 for (TileResult t : ordered) {
                     Window w = t.window();
-                    bind(insert, t.runId(), t.tileId(), t.sceneId(), t.tileIndex(), w.x(), w.y(), w.width(),
+                    Jdbc.bind(insert, t.runId(), t.tileId(), t.sceneId(), t.tileIndex(), w.x(), w.y(), w.width(),
                             w.height(), t.bounds()[0], t.bounds()[1], t.bounds()[2], t.bounds()[3],
                             t.status().name(), t.error(), t.cause(), t.attempts(), ClassFractionsJson.write(t.classFractions()),
                             t.latencyMs(), t.inputSha256(), t.modelVersion());
@@ -207,10 +198,6 @@ public final class PostgresResultStore implements ResultStore {
         void run(Connection connection) throws SQLException;
     }
 
-    private interface RowReader {
-        void read(ResultSet rs) throws SQLException;
-    }
-
     /** Runs {@code work} in one transaction, again when another writer's transaction made it abort. */
     private void transaction(String what, Work work) {
         for (int attempt = 1; ; attempt++) {
@@ -226,7 +213,7 @@ public final class PostgresResultStore implements ResultStore {
                 }
             } catch (SQLException e) {
                 if (!isConflict(e) || attempt == CONFLICT_ATTEMPTS) {
-                    throw new StoreException(displayUrl + ": cannot " + what + ": " + rootMessage(e), e);
+                    throw Jdbc.failure(displayUrl, what, e);
                 }
             }
         }
@@ -242,37 +229,15 @@ public final class PostgresResultStore implements ResultStore {
         return false;
     }
 
-    private void query(String what, String sql, RowReader reader, Object... parameters) {
-        try (Connection connection = pool.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, parameters);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    reader.read(rs);
-                }
-            }
+    private void query(String what, String sql, Jdbc.RowReader reader, Object... parameters) {
+        try (Connection connection = pool.getConnection()) {
+            Jdbc.query(connection, sql, reader, parameters);
         } catch (SQLException e) {
-            throw new StoreException(displayUrl + ": cannot " + what + ": " + rootMessage(e), e);
-        }
-    }
-
-    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
+            throw Jdbc.failure(displayUrl, what, e);
         }
     }
 
     private static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = String.valueOf(e.getMessage());
-        return root == e || message.contains(String.valueOf(root.getMessage())) ? message
-                : message + " (" + root.getMessage() + ")";
     }
 }

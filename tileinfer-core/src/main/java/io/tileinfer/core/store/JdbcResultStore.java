@@ -78,7 +78,7 @@ public final class JdbcResultStore implements ResultStore {
             }
             return new JdbcResultStore(url, connection);
         } catch (SQLException | java.io.IOException e) {
-            throw new StoreException(url + ": cannot open the result store: " + e.getMessage(), e);
+            throw Jdbc.failure(url, "open the result store", e);
         }
     }
 
@@ -118,7 +118,7 @@ public final class JdbcResultStore implements ResultStore {
                 String now = Instant.now().toString();
                 for (TileResult t : tiles) {
                     Window w = t.window();
-                    bind(insert, t.runId(), t.tileId(), t.sceneId(), t.tileIndex(), w.x(), w.y(), w.width(),
+                    Jdbc.bind(insert, t.runId(), t.tileId(), t.sceneId(), t.tileIndex(), w.x(), w.y(), w.width(),
                             w.height(), t.bounds()[0], t.bounds()[1], t.bounds()[2], t.bounds()[3],
                             t.status().name(), t.error(), t.cause(), t.attempts(), ClassFractionsJson.write(t.classFractions()),
                             t.latencyMs(), t.inputSha256(), t.modelVersion(), now);
@@ -133,7 +133,7 @@ public final class JdbcResultStore implements ResultStore {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException(url + ": cannot save " + tiles.size() + " tile rows: " + e.getMessage(), e);
+            throw Jdbc.failure(url, "save " + tiles.size() + " tile rows", e);
         }
     }
 
@@ -212,39 +212,23 @@ public final class JdbcResultStore implements ResultStore {
         try {
             connection.close();
         } catch (SQLException e) {
-            throw new StoreException(url + ": cannot close: " + e.getMessage(), e);
+            throw Jdbc.failure(url, "close", e);
         }
     }
 
-    private interface RowReader {
-        void read(ResultSet rs) throws SQLException;
-    }
-
-    private void query(String what, String sql, RowReader reader, Object... parameters) {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, parameters);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    reader.read(rs);
-                }
-            }
+    private void query(String what, String sql, Jdbc.RowReader reader, Object... parameters) {
+        try {
+            Jdbc.query(connection, sql, reader, parameters);
         } catch (SQLException e) {
-            throw new StoreException(url + ": cannot " + what + ": " + e.getMessage(), e);
+            throw Jdbc.failure(url, what, e);
         }
     }
 
     private void execute(String what, String sql, Object... parameters) {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, parameters);
-            statement.executeUpdate();
+        try {
+            Jdbc.update(connection, sql, parameters);
         } catch (SQLException e) {
-            throw new StoreException(url + ": cannot " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
+            throw Jdbc.failure(url, what, e);
         }
     }
 }
