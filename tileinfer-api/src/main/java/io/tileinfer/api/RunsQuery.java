@@ -7,7 +7,7 @@ import io.tileinfer.core.store.RunCursor;
  * cursor (the {@code next} of the page before) or from the newest when there is none.
  */
 record RunsQuery(int limit, RunCursor before) {
-    /** Each run of a page costs a count of its tiles: 500 keeps a page a bounded amount of work. */
+    /** A page's tile counts are one query, but its work grows with the page's runs: 500 keeps it bounded. */
     private static final WholeNumberParameter LIMIT = new WholeNumberParameter("limit", 1, 500, "runs", 50);
 
     /** @throws ApiException 400 naming the parameter and what was expected */

@@ -52,9 +52,12 @@ final class WebPageData {
     /** A page of runs, newest first, and {@code next}: the cursor of the page of older runs, null on the last. */
     Map<String, Object> runs(RunsQuery query) {
         RunPage page = store == null ? new RunPage(List.of(), null) : store.runs(query.limit(), query.before());
+        // the counts of the whole page in one query, not one a run
+        Map<String, TileCounts> counts = store == null ? Map.of()
+                : store.tileCounts(page.runs().stream().map(RunRecord::runId).toList());
         List<Map<String, Object>> runs = new ArrayList<>();
         for (RunRecord run : page.runs()) {
-            runs.add(summary(run));
+            runs.add(summary(run, counts.get(run.runId())));
         }
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("store", store != null);
@@ -83,7 +86,7 @@ final class WebPageData {
             failures.add(tile(tile));
         }
         Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("run", summary(run));
+        reply.put("run", summary(run, store.tileCounts(List.of(runId)).get(runId)));
         reply.put("manifest", manifest(run).orElse(null));
         reply.put("scenes", scenes);
         reply.put("failures_total", failed.size());
@@ -235,8 +238,7 @@ final class WebPageData {
         return store.run(runId).orElseThrow(() -> ApiException.notFound("no such run: " + runId));
     }
 
-    private Map<String, Object> summary(RunRecord run) {
-        TileCounts counts = store.tileCounts(run.runId());
+    private static Map<String, Object> summary(RunRecord run, TileCounts counts) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("run_id", run.runId());
         fields.put("status", run.status());

@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -141,11 +142,15 @@ public final class PostgresResultStore implements ResultStore {
     }
 
     @Override
-    public TileCounts tileCounts(String runId) {
-        Map<String, Long> counts = new HashMap<>();
-        query("count tiles", ResultRows.TILE_COUNTS,
-                rs -> counts.put(rs.getString(1), rs.getLong(2)), runId);
-        return TileCounts.of(counts);
+    public Map<String, TileCounts> tileCounts(Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, TileCounts> counts = ResultRows.noTiles(runIds);
+        // one parameter, the ids as an array, however many runs: one statement text, not one per page size
+        query("count the tiles of " + runIds.size() + " runs", ResultRows.tileCounts("run_id = ANY(?::text[])"),
+                rs -> ResultRows.countTiles(rs, counts), (Object) runIds.toArray(String[]::new));
+        return counts;
     }
 
     private List<TileResult> tilesWhere(String condition, Object... parameters) {

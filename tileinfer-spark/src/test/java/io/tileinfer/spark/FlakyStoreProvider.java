@@ -93,8 +93,8 @@ public final class FlakyStoreProvider implements ResultStoreProvider {
         }
 
         @Override
-        public io.tileinfer.core.store.TileCounts tileCounts(String runId) {
-            return store.tileCounts(runId);
+        public Map<String, io.tileinfer.core.store.TileCounts> tileCounts(java.util.Collection<String> runIds) {
+            return store.tileCounts(runIds);
         }
 
         @Override

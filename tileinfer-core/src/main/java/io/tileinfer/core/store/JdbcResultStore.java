@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,11 +163,16 @@ public final class JdbcResultStore implements ResultStore {
     }
 
     @Override
-    public synchronized TileCounts tileCounts(String runId) {
-        Map<String, Long> counts = new HashMap<>();
-        query("count tiles", ResultRows.TILE_COUNTS,
-                rs -> counts.put(rs.getString(1), rs.getLong(2)), runId);
-        return TileCounts.of(counts);
+    public synchronized Map<String, TileCounts> tileCounts(Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return Map.of();
+        }
+        // a parameter a run: a page of runs (500 at most) is far below SQLite's limit of 32766
+        String parameters = String.join(", ", Collections.nCopies(runIds.size(), "?"));
+        Map<String, TileCounts> counts = ResultRows.noTiles(runIds);
+        query("count the tiles of " + runIds.size() + " runs", ResultRows.tileCounts("run_id IN (" + parameters + ")"),
+                rs -> ResultRows.countTiles(rs, counts), runIds.toArray());
+        return counts;
     }
 
     private List<TileResult> tilesWhere(String condition, Object... parameters) {

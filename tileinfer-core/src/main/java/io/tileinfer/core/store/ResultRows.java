@@ -4,6 +4,9 @@ import io.tileinfer.raster.Window;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The SQL that the JDBC stores (SQLite, PostgreSQL) share, so that their rows stay the same: the upserts, the
@@ -27,9 +30,6 @@ public final class ResultRows {
 
     public static final String TILE_STATUSES =
             "SELECT tile_id, status FROM tile_results WHERE run_id = ? AND scene_id = ?";
-
-    public static final String TILE_COUNTS =
-            "SELECT status, COUNT(*) FROM tile_results WHERE run_id = ? GROUP BY status";
 
     /** {@code SELECT RUN_COLUMNS FROM runs WHERE ...}: the {@link RunRecord}'s fields, in order. */
     public static final String RUN_COLUMNS =
@@ -61,6 +61,27 @@ public final class ResultRows {
                   model_version = excluded.model_version, recorded_at = excluded.recorded_at
                 WHERE tile_results.status = 'FAILED' OR excluded.status <> 'FAILED'""".formatted(fractionsParameter,
                 recordedAt);
+    }
+
+    /**
+     * The tile counts of the runs that {@code runs} (the dialect's condition on run_id) selects: a row a run and
+     * status.
+     */
+    public static String tileCounts(String runs) {
+        return "SELECT run_id, status, COUNT(*) FROM tile_results WHERE " + runs + " GROUP BY run_id, status";
+    }
+
+    /** No tiles counted yet for each of the runs, which the rows of {@link #tileCounts} then fill in. */
+    public static Map<String, TileCounts> noTiles(Collection<String> runIds) {
+        Map<String, TileCounts> counts = new HashMap<>();
+        runIds.forEach(runId -> counts.put(runId, TileCounts.NONE));
+        return counts;
+    }
+
+    /** Adds the row of a {@link #tileCounts} query to the counts of its run. */
+    public static void countTiles(ResultSet rs, Map<String, TileCounts> counts) throws SQLException {
+        String runId = rs.getString(1);
+        counts.put(runId, counts.get(runId).with(TileStatus.valueOf(rs.getString(2)), rs.getLong(3)));
     }
 
     /** The row of a {@code SELECT TILE_COLUMNS ...}. */

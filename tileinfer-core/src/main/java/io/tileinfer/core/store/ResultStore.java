@@ -1,5 +1,6 @@
 package io.tileinfer.core.store;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,8 +40,12 @@ public interface ResultStore extends AutoCloseable {
     /** The FAILED rows of a run, with their error and cause. */
     List<TileResult> failures(String runId);
 
-    /** How many rows of a run have each status; counted by the store, not by reading the rows. */
-    TileCounts tileCounts(String runId);
+    /**
+     * How many rows of each run have each status, by run id: counted by the store in one grouped query for all the
+     * runs (a page of the web page's runs list), not by reading the rows. A run without rows counts none; no runs
+     * need no query.
+     */
+    Map<String, TileCounts> tileCounts(Collection<String> runIds);
 
     @Override
     void close();

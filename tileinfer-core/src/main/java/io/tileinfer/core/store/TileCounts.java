@@ -2,10 +2,14 @@ package io.tileinfer.core.store;
 
 /** The number of tile rows of a run by status. */
 public record TileCounts(long done, long skipped, long failed) {
+    public static final TileCounts NONE = new TileCounts(0, 0, 0);
 
-    public static TileCounts of(java.util.Map<String, Long> byStatus) {
-        return new TileCounts(byStatus.getOrDefault(TileStatus.DONE.name(), 0L),
-                byStatus.getOrDefault(TileStatus.SKIPPED.name(), 0L),
-                byStatus.getOrDefault(TileStatus.FAILED.name(), 0L));
+    /** These counts with {@code status}'s set to {@code count}. */
+    public TileCounts with(TileStatus status, long count) {
+        return switch (status) {
+            case DONE -> new TileCounts(count, skipped, failed);
+            case SKIPPED -> new TileCounts(done, count, failed);
+            case FAILED -> new TileCounts(done, skipped, count);
+        };
     }
 }

@@ -34,9 +34,11 @@ public final class ReadQueries {
         assertNull(runs.next());
         assertEquals(Optional.of("/runs/old/manifest.json"), store.run("old").map(RunRecord::manifest));
         assertEquals(Optional.empty(), store.run("nope"));
-        assertEquals(new TileCounts(1, 1, 2), store.tileCounts("new"));
-        assertEquals(new TileCounts(1, 0, 0), store.tileCounts("old"));
-        assertEquals(new TileCounts(0, 0, 0), store.tileCounts("nope"));
+        assertEquals(Map.of("new", new TileCounts(1, 1, 2), "old", new TileCounts(1, 0, 0),
+                "nope", new TileCounts(0, 0, 0)), store.tileCounts(List.of("new", "nope", "old")));
+        assertEquals(Map.of("old", new TileCounts(1, 0, 0)), store.tileCounts(List.of("old")), "only the runs asked");
+        assertEquals(Map.of("nope", new TileCounts(0, 0, 0)), store.tileCounts(List.of("nope")));
+        assertEquals(Map.of(), store.tileCounts(List.of()));
 
         List<TileResult> sceneA = store.tiles("new", "a");
         assertEquals(List.of("a/t0", "a/t1"), sceneA.stream().map(TileResult::tileId).toList());
