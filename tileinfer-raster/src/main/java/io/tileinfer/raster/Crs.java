@@ -47,6 +47,14 @@ public record Crs(String wkt, Integer epsg) implements Serializable {
         }
     }
 
+    /** The CRS as WKT2 (ISO 19162:2019), which GDAL's datasets do not give ({@link #wkt} is usually WKT1). */
+    public String wkt2() {
+        Gdal.init();
+        try (SpatialRef srs = SpatialRef.fromWkt(wkt, label())) {
+            return srs.toWkt2(label());
+        }
+    }
+
     /**
      * A CRS from "EPSG:32616", WKT or anything else OSRSetFromUserInput accepts.
      *

@@ -96,6 +96,8 @@ final class GdalBindings {
     private static final MethodHandle OSR_SET_FROM_USER_INPUT =
             function("OSRSetFromUserInput", JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle OSR_EXPORT_TO_WKT = function("OSRExportToWkt", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle OSR_EXPORT_TO_WKT_EX =
+            function("OSRExportToWktEx", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     private static final MethodHandle OSR_GET_AUTHORITY_NAME =
             function("OSRGetAuthorityName", ADDRESS, ADDRESS, ADDRESS);
     private static final MethodHandle OSR_GET_AUTHORITY_CODE =
@@ -491,6 +493,18 @@ final class GdalBindings {
     static int exportToWkt(MemorySegment srs, MemorySegment result) {
         try {
             return (int) OSR_EXPORT_TO_WKT.invokeExact(srs, result);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /**
+     * @param result  a char** that receives a string the caller must release with {@link #vsiFree}
+     * @param options a NULL-terminated list such as {@code FORMAT=WKT2_2019}
+     */
+    static int exportToWktEx(MemorySegment srs, MemorySegment result, MemorySegment options) {
+        try {
+            return (int) OSR_EXPORT_TO_WKT_EX.invokeExact(srs, result, options);
         } catch (Throwable t) {
             throw unchecked(t);
         }

@@ -21,6 +21,16 @@ public record GeoTransform(double originX, double pixelWidth, double rowRotation
         return new double[] {originX, pixelWidth, rowRotation, originY, columnRotation, pixelHeight};
     }
 
+    /** The CRS x of a point given in pixel coordinates (column, row; 0, 0 is the raster's outer corner). */
+    public double x(double col, double row) {
+        return originX + col * pixelWidth + row * rowRotation;
+    }
+
+    /** The CRS y of a point given in pixel coordinates. */
+    public double y(double col, double row) {
+        return originY + col * columnRotation + row * pixelHeight;
+    }
+
     /** {minX, minY, maxX, maxY} of the window's outer pixel corners, in CRS units. */
     public double[] bounds(Window w) {
         double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
@@ -28,8 +38,8 @@ public record GeoTransform(double originX, double pixelWidth, double rowRotation
         // All four corners: with a negative pixelHeight or a rotation any of them can be the extreme.
         for (long col : new long[] {w.x(), (long) w.x() + w.width()}) {
             for (long row : new long[] {w.y(), (long) w.y() + w.height()}) {
-                double x = originX + col * pixelWidth + row * rowRotation;
-                double y = originY + col * columnRotation + row * pixelHeight;
+                double x = x(col, row);
+                double y = y(col, row);
                 minX = Math.min(minX, x);
                 maxX = Math.max(maxX, x);
                 minY = Math.min(minY, y);

@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.function.ToIntFunction;
 
 /** An OGRSpatialReferenceH owned by Java, destroyed on close. */
 final class SpatialRef implements AutoCloseable {
@@ -67,10 +69,23 @@ final class SpatialRef implements AutoCloseable {
     }
 
     String toWkt(String location) {
+        return exported(location, result -> GdalBindings.exportToWkt(handle, result));
+    }
+
+    /** WKT2 (ISO 19162:2019); {@link #toWkt} gives GDAL's default, WKT1. */
+    String toWkt2(String location) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment options = GdalBindings.stringList(arena, List.of("FORMAT=WKT2_2019"));
+            return exported(location, result -> GdalBindings.exportToWktEx(handle, result, options));
+        }
+    }
+
+    /** @param export an OSRExportToWkt* call that puts the string GDAL allocates in its char** argument */
+    private static String exported(String location, ToIntFunction<MemorySegment> export) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment result = arena.allocate(ADDRESS);
             GdalBindings.errorReset();
-            if (GdalBindings.exportToWkt(handle, result) != OGRERR_NONE) {
+            if (export.applyAsInt(result) != OGRERR_NONE) {
                 throw new RasterException(location, "cannot export the CRS as WKT: "
                         + GdalBindings.lastErrorMessage());
             }
