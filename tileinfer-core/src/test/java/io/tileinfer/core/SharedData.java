@@ -1,5 +1,6 @@
 package io.tileinfer.core;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,5 +27,24 @@ public final class SharedData {
 
     public static String landsat(String band) {
         return LANDSAT.resolve(band + ".tif").toString();
+    }
+
+    /**
+     * Writes a STAC Item of the Landsat subset's B2..B5 (by absolute href, with their eo:bands names) and a thumbnail
+     * that is no raster, acquired 2015-08-04T16:19:21Z; returns {@code file}.
+     */
+    public static Path landsatStacItem(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        return Files.writeString(file, """
+                {"type": "Feature", "stac_version": "1.0.0", "id": "LC08-sample",
+                 "properties": {"datetime": "2015-08-04T16:19:21Z"},
+                 "assets": {
+                   "blue": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B2"}]},
+                   "green": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B3"}]},
+                   "red": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B4"}]},
+                   "nir08": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B5"}]},
+                   "thumbnail": {"href": "thumb.png", "type": "image/png"}
+                 }}
+                """.formatted(landsat("B2"), landsat("B3"), landsat("B4"), landsat("B5")));
     }
 }

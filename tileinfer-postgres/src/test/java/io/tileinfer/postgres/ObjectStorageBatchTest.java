@@ -97,6 +97,9 @@ class ObjectStorageBatchTest {
         Manifest.FileEntry quicklook = Manifest.read(remote.manifest()).scenes().getFirst().quicklook();
         assertEquals(quicklook.sha256(), Hashing.sha256(s3.objectFile("results", prefix + quicklook.path())),
                 "the quicklook the manifest lists is uploaded beside the raster");
+        Manifest.FileEntry item = Manifest.read(remote.manifest()).scenes().getFirst().stacItem();
+        assertEquals(item.sha256(), Hashing.sha256(s3.objectFile("results", prefix + item.path())),
+                "so is the STAC Item, whose relative hrefs name the files beside it");
         assertEquals(Files.readString(remote.manifest()),
                 Files.readString(s3.objectFile("results", prefix + "manifest.json")));
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("remote/staging/results.db"))) {

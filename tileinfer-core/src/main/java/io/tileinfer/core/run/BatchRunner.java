@@ -73,8 +73,9 @@ public final class BatchRunner {
             store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
                     null, "running", null));
             RunMetrics metrics = new RunMetrics(meters, version.id());
+            Instant firstStarted = store.run(runId).map(RunRecord::startedAt).orElse(started); // the first attempt's
             RunContext ctx = new RunContext(runId, runDir, config, version, store, metrics, listener, settings,
-                    stop);
+                    stop, firstStarted);
             List<Manifest.SceneEntry> scenes;
             try (BatchExecutor executor = executors.open(ctx);
                  SceneCompletions completions = new SceneCompletions()) {
@@ -139,9 +140,9 @@ public final class BatchRunner {
         }
         Manifest.Counts counts = new Manifest.Counts(rows.size(), done, skipped, failed, scenes.size(),
                 scenesFailed);
-        // every file the run made, scene by scene: the prediction COG, then its quicklook
+        // every file the run made, scene by scene: the prediction COG, its quicklook, its STAC Item
         List<Manifest.FileEntry> outputs = scenes.stream()
-                .flatMap(s -> Stream.of(s.output(), s.quicklook()))
+                .flatMap(s -> Stream.of(s.output(), s.quicklook(), s.stacItem()))
                 .filter(Objects::nonNull).toList();
         String status = failed == 0 && scenesFailed == 0 ? "succeeded" : "finished_with_failures";
         String text = Files.readString(config.file(), StandardCharsets.UTF_8);

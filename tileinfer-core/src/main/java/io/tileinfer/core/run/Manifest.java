@@ -35,13 +35,14 @@ public record Manifest(String runId, String status, Instant startedAt, Instant f
     }
 
     /**
-     * One scene: {@code output} is its prediction COG and {@code quicklook} the PNG beside it, both relative to the
-     * run directory; either is absent when it was not written (a failed scene; a quicklook that could not be made).
+     * One scene: {@code output} is its prediction COG, {@code quicklook} the PNG and {@code stacItem} the STAC Item
+     * beside it, all relative to the run directory; each is absent when it was not written (a failed scene; a
+     * quicklook or item that could not be made).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SceneEntry(String id, String status, List<ValidationIssue> issues, Instant acquired, Integer width,
                              Integer height, String crs, Counts tiles, List<FileEntry> inputs, FileEntry output,
-                             FileEntry quicklook) {
+                             FileEntry quicklook, FileEntry stacItem) {
     }
 
     public record FileEntry(String path, String sha256) {

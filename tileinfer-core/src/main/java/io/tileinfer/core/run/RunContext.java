@@ -8,11 +8,15 @@ import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
-/** What every scene of a run shares in the process that drives it, whatever executes the batches. */
+/**
+ * What every scene of a run shares in the process that drives it, whatever executes the batches. {@code started}
+ * is when the run first started, as the store keeps it across resumes.
+ */
 public record RunContext(String runId, Path runDir, PipelineConfig config, ModelVersion model, ResultStore store,
                          RunMetrics metrics, RunListener listener, RunSettings settings,
-                         StopRequest stop) {
+                         StopRequest stop, Instant started) {
 
     /** Where the scene's finished tiles wait for its raster, when they are computed in this process. */
     public Path scratch(String sceneId) {

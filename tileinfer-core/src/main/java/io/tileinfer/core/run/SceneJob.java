@@ -3,7 +3,9 @@ package io.tileinfer.core.run;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.core.output.PredictionBands;
 import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.output.PredictionItem;
 import io.tileinfer.core.output.Quicklook;
 import io.tileinfer.core.output.SceneScratch;
 import io.tileinfer.core.scene.Scene;
@@ -14,6 +16,7 @@ import io.tileinfer.core.store.SceneStatus;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
+import io.tileinfer.raster.Gdal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -74,7 +77,7 @@ final class SceneJob {
         ctx.store().saveScene(new SceneResult(ctx.runId(), spec.id(), SceneStatus.FAILED,
                 String.join("\n", messages), 0, null, null));
         return new Manifest.SceneEntry(spec.id(), SceneStatus.FAILED.name(), issues, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     private Callable<Manifest.SceneEntry> process(Scene scene, BatchExecutor executor) throws IOException {
@@ -90,16 +93,22 @@ final class SceneJob {
         Manifest.FileEntry assembled = allFinished ? alreadyAssembled(scene.id(), output) : null;
         if (assembled != null) {
             ctx.listener().sceneStarted(scene.id(), tiles.size(), tiles.size());
+            // killed between the raster and the files derived from it: those missing are written again
             Path existing = Quicklook.fileFor(output);
-            Manifest.FileEntry quicklook = Files.isRegularFile(existing) ? fileEntry(existing)
-                    : writeQuicklook(scene, output, renderBackground(scene)); // killed between raster and quicklook
+            boolean quicklookKept = Files.isRegularFile(existing);
+            Manifest.FileEntry quicklook = quicklookKept ? fileEntry(existing)
+                    : writeQuicklook(scene, output, renderBackground(scene));
+            Path existingItem = PredictionItem.fileFor(output);
+            // the item lists the quicklook, so it follows a quicklook written again (or one that could not be)
+            Manifest.FileEntry item = quicklookKept && Files.isRegularFile(existingItem) ? fileEntry(existingItem)
+                    : writeItem(scene, output, assembled, quicklook);
             ctx.listener().sceneFinished(scene.id());
             Manifest.SceneEntry entry = entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes),
-                    assembled, quicklook);
+                    assembled, quicklook, item);
             return () -> entry;
         }
         PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
-        SceneScratch scratch = SceneScratch.open(ctx.scratch(scene.id()), scene, grid.step(), outputBands(),
+        SceneScratch scratch = SceneScratch.open(ctx.scratch(scene.id()), scene, grid.step(), outputBands().names(),
                 outputMetadata(scene));
         try {
             Map<String, TileStatus> kept = scratch.created() ? withPixels(scene, tiles, before, chunks) : before;
@@ -168,7 +177,7 @@ final class SceneJob {
                     null, null));
             LOG.error("scene {} FAILED: {}", scene.id(), error);
             return new Manifest.SceneEntry(scene.id(), SceneStatus.FAILED.name(), List.of(), scene.acquired(),
-                    scene.width(), scene.height(), scene.crs().label(), counts, inputs, null, null);
+                    scene.width(), scene.height(), scene.crs().label(), counts, inputs, null, null, null);
         }
         long start = System.nanoTime();
         Set<String> predicted = after.entrySet().stream().filter(e -> e.getValue() == TileStatus.DONE)
@@ -179,6 +188,7 @@ final class SceneJob {
         ctx.metrics().record("assemble", System.nanoTime() - start);
         Manifest.FileEntry raster = fileEntry(output);
         Manifest.FileEntry quicklook = writeQuicklook(scene, output, background);
+        Manifest.FileEntry item = writeItem(scene, output, raster, quicklook);
         SceneStatus status = counts.failed() == 0 ? SceneStatus.DONE : SceneStatus.PARTIAL;
         ctx.store().saveScene(new SceneResult(ctx.runId(), scene.id(), status, null, tiles.size(),
                 output.toString(), raster.sha256()));
@@ -189,7 +199,7 @@ final class SceneJob {
         }
         LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
                 counts.skipped(), counts.failed(), output);
-        return entry(scene, status, counts, inputs, raster, quicklook);
+        return entry(scene, status, counts, inputs, raster, quicklook, item);
     }
 
     /**
@@ -204,14 +214,42 @@ final class SceneJob {
                     scene.id() + " \u00b7 " + ctx.model().id());
             return fileEntry(file);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("scene {}: cannot write the quicklook {}: {}", scene.id(), file, e.toString());
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException stale) {
-                LOG.warn("scene {}: cannot remove the earlier quicklook {}: {}", scene.id(), file, stale.toString());
-            }
-            return null;
+            return notWritten(scene, file, "quicklook", e);
         }
+    }
+
+    /**
+     * The raster's STAC Item, for catalogues. Derived from the raster like the quicklook, and handled alike: a failure
+     * (no acquisition time, a CRS GDAL cannot take to longitude and latitude...) is logged and the manifest lists no
+     * item.
+     */
+    private Manifest.FileEntry writeItem(Scene scene, Path output, Manifest.FileEntry raster,
+                                         Manifest.FileEntry quicklook) {
+        Path file = PredictionItem.fileFor(output);
+        try {
+            PredictionItem.Run run = new PredictionItem.Run(ctx.runId(), ctx.model().id(), ctx.config().sha256(),
+                    ctx.started(), Map.of("tileinfer", Version.tileinfer(), "GDAL", Gdal.version()));
+            new PredictionItem(scene, run, outputBands(), itemFile(raster), itemFile(quicklook), spec.stacItem())
+                    .write();
+            return fileEntry(file);
+        } catch (IOException | RuntimeException e) {
+            return notWritten(scene, file, "STAC item", e);
+        }
+    }
+
+    private PredictionItem.ItemFile itemFile(Manifest.FileEntry entry) {
+        return entry == null ? null : new PredictionItem.ItemFile(ctx.runDir().resolve(entry.path()), entry.sha256());
+    }
+
+    /** Logs why a file derived from the raster is missing and removes an earlier attempt's, which would not fit. */
+    private static Manifest.FileEntry notWritten(Scene scene, Path file, String what, Exception cause) {
+        LOG.warn("scene {}: cannot write the {} {}: {}", scene.id(), what, file, cause.toString());
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException stale) {
+            LOG.warn("scene {}: cannot remove the earlier {} {}: {}", scene.id(), what, file, stale.toString());
+        }
+        return null;
     }
 
     /**
@@ -236,9 +274,9 @@ final class SceneJob {
 
     private Manifest.SceneEntry entry(Scene scene, SceneStatus status, Manifest.Counts counts,
                                       List<Manifest.FileEntry> inputs, Manifest.FileEntry output,
-                                      Manifest.FileEntry quicklook) {
+                                      Manifest.FileEntry quicklook, Manifest.FileEntry item) {
         return new Manifest.SceneEntry(scene.id(), status.name(), List.of(), scene.acquired(), scene.width(),
-                scene.height(), scene.crs().label(), counts, inputs, output, quicklook);
+                scene.height(), scene.crs().label(), counts, inputs, output, quicklook, item);
     }
 
     /**
@@ -298,12 +336,8 @@ final class SceneJob {
         return inputs;
     }
 
-    private List<String> outputBands() {
-        List<String> names = new ArrayList<>(List.of("class"));
-        if (ctx.config().probabilities()) {
-            ctx.model().card().classes().forEach(c -> names.add("p_" + c.name() + " (percent)"));
-        }
-        return names;
+    private PredictionBands outputBands() {
+        return new PredictionBands(ctx.model().card().classes(), ctx.config().probabilities());
     }
 
     private Map<String, String> outputMetadata(Scene scene) {

@@ -8,6 +8,7 @@ import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
+import io.tileinfer.core.output.StacSchemas;
 import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.TileResult;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -129,29 +131,92 @@ class BatchRunnerTest {
         assertEquals(new Manifest.FileEntry("predictions/l8.tif", Hashing.sha256(prediction)), scene.output());
         assertEquals(new Manifest.FileEntry("predictions/l8.quicklook.png", Hashing.sha256(quicklook)),
                 scene.quicklook());
-        assertEquals(List.of(scene.output(), scene.quicklook()), manifest.outputs());
+        Path itemFile = summary.runDir().resolve("predictions/l8.json");
+        assertEquals(new Manifest.FileEntry("predictions/l8.json", Hashing.sha256(itemFile)), scene.stacItem());
+        assertEquals(List.of(scene.output(), scene.quicklook(), scene.stacItem()), manifest.outputs());
         JsonNode json = new ObjectMapper().readTree(summary.manifest().toFile()); // as Airflow or a user reads it
         assertEquals(Hashing.sha256(summary.runDir().resolve(json.at("/scenes/0/quicklook/path").asText())),
                 json.at("/scenes/0/quicklook/sha256").asText());
         assertEquals(json.at("/scenes/0/quicklook"), json.at("/outputs/1"));
+        assertEquals(json.at("/scenes/0/stac_item"), json.at("/outputs/2"));
 
-        // A resumed run whose quicklook went missing writes it again, byte for byte; the raster is untouched.
+        // The STAC Item: valid against the official schemas, its footprint GDAL's own, its assets the manifest's.
+        JsonNode item = new ObjectMapper().readTree(itemFile.toFile());
+        assertEquals(List.of(), StacSchemas.errors(item));
+        assertEquals(summary.runId() + "~l8", item.path("id").asText());
+        assertEquals(scene.acquired(), Instant.parse(item.at("/properties/datetime").asText()));
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            assertEquals(store.run(summary.runId()).orElseThrow().startedAt(),
+                    Instant.parse(item.at("/properties/created").asText()), "created is when the run started");
+        }
+        assertEquals(model.id(), item.at("/properties/tileinfer:model_version").asText());
+        assertEquals(manifest.config().sha256(), item.at("/properties/tileinfer:config_sha256").asText());
+        assertEquals("1220" + scene.output().sha256(), item.at("/assets/prediction/file:checksum").asText());
+        assertEquals(Files.size(prediction), item.at("/assets/prediction/file:size").asLong());
+        assertEquals("1220" + scene.quicklook().sha256(), item.at("/assets/quicklook/file:checksum").asText());
+        assertEquals(summary.runDir().resolve("predictions").resolve(item.at("/assets/prediction/href").asText())
+                .normalize(), prediction);
+        assertEquals(info.at("/bands").size(), item.at("/assets/prediction/raster:bands").size());
+        JsonNode ring = item.at("/geometry/coordinates/0");
+        JsonNode gdalCorners = info.at("/wgs84Extent/coordinates/0"); // upper left, lower left, lower right, upper right
+        for (int corner = 0; corner < 5; corner++) {
+            JsonNode ours = ring.get(corner * (ring.size() - 1) / 4);
+            for (int axis = 0; axis < 2; axis++) {
+                assertEquals(gdalCorners.get(corner).get(axis).asDouble(), ours.get(axis).asDouble(), 1e-7,
+                        "corner " + corner + " axis " + axis);
+            }
+        }
+        for (int axis = 0; axis < 2; axis++) { // the box: the corners' range, and the edges' slight bulge
+            double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+            for (JsonNode point : gdalCorners) {
+                min = Math.min(min, point.get(axis).asDouble());
+                max = Math.max(max, point.get(axis).asDouble());
+            }
+            assertEquals(min, item.at("/bbox/" + axis).asDouble(), 1e-4);
+            assertEquals(max, item.at("/bbox/" + (axis + 2)).asDouble(), 1e-4);
+        }
+
+        // A resumed run whose quicklook went missing writes it again, byte for byte, and the item that lists it;
+        // the raster is untouched.
         byte[] first = Files.readAllBytes(quicklook);
+        byte[] firstItem = Files.readAllBytes(itemFile);
         String raster = Hashing.sha256(prediction);
         Files.delete(quicklook);
         RunSummary resumed = Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
         assertArrayEquals(first, Files.readAllBytes(quicklook));
+        assertArrayEquals(firstItem, Files.readAllBytes(itemFile));
         assertEquals(raster, Hashing.sha256(prediction));
         assertEquals(manifest.outputs(), Manifest.read(resumed.manifest()).outputs());
 
-        // A quicklook that cannot be written is left out of the manifest; the raster is still listed.
+        // Likewise a missing item alone, the same bytes as the first attempt's.
+        Files.delete(itemFile);
+        resumed = Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
+        assertArrayEquals(firstItem, Files.readAllBytes(itemFile));
+        assertEquals(manifest.outputs(), Manifest.read(resumed.manifest()).outputs());
+
+        // A quicklook that cannot be written is left out of the manifest and of the item; the raster is still listed.
         Files.delete(quicklook);
         Files.createDirectories(quicklook.resolveSibling(quicklook.getFileName() + ".tmp")); // blocks its writing
         Manifest without = Manifest.read(Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2)
                 .manifest());
         assertEquals(null, without.scenes().getFirst().quicklook());
-        assertEquals(List.of(scene.output()), without.outputs());
+        assertEquals(List.of(scene.output(), without.scenes().getFirst().stacItem()), without.outputs());
         assertTrue(Files.notExists(quicklook));
+        JsonNode withoutQuicklook = new ObjectMapper().readTree(itemFile.toFile());
+        assertEquals(List.of(), StacSchemas.errors(withoutQuicklook));
+        assertTrue(withoutQuicklook.at("/assets/quicklook").isMissingNode());
+    }
+
+    @Test
+    void aSceneFromAStacItemHasAnItemThatLinksToIt(@TempDir Path dir) throws Exception {
+        Path input = SharedData.landsatStacItem(dir.resolve("inputs/LC08.json"));
+        RunSummary summary = Runs.run(Runs.config(dir, yaml("{size: 640, halo: 0}",
+                "  - {stac: inputs/LC08.json}")), 1);
+        JsonNode item = new ObjectMapper().readTree(summary.runDir().resolve("predictions/LC08.json").toFile());
+        assertEquals(List.of(), StacSchemas.errors(item));
+        assertEquals("derived_from", item.at("/links/0/rel").asText());
+        assertEquals(input.toUri().toString(), item.at("/links/0/href").asText());
+        assertEquals("2015-08-04T16:19:21Z", item.at("/properties/datetime").asText());
     }
 
     @Test

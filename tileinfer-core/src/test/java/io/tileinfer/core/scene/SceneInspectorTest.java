@@ -160,18 +160,7 @@ class SceneInspectorTest {
 
     @Test
     void aStacItemGivesBandsByEoNameAndItsDatetime(@TempDir Path dir) throws IOException {
-        Path item = dir.resolve("item.json");
-        Files.writeString(item, """
-                {"type": "Feature", "stac_version": "1.0.0", "id": "LC08-sample",
-                 "properties": {"datetime": "2015-08-04T16:19:21Z"},
-                 "assets": {
-                   "blue": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B2"}]},
-                   "green": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B3"}]},
-                   "red": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B4"}]},
-                   "nir08": {"href": "%s", "type": "image/tiff; application=geotiff", "eo:bands": [{"name": "B5"}]},
-                   "thumbnail": {"href": "thumb.png", "type": "image/png"}
-                 }}
-                """.formatted(landsat("B2"), landsat("B3"), landsat("B4"), landsat("B5")));
+        Path item = SharedData.landsatStacItem(dir.resolve("item.json"));
         SceneInspector.Inspection inspection = SceneInspector.inspect(
                 new SceneSpec("stac", null, null, null, item.toString(), null, null),
                 new Expectations(RGBN, "uint16", null, Set.of()));

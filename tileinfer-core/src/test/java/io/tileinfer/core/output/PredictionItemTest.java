@@ -1,0 +1,151 @@
+package io.tileinfer.core.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tileinfer.core.Hashing;
+import io.tileinfer.core.SharedData;
+import io.tileinfer.core.scene.Scene;
+import io.tileinfer.model.ClassSpec;
+import io.tileinfer.raster.Crs;
+import io.tileinfer.raster.GeoTransform;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The item's fields, on scenes made up around the real Landsat grid; BatchRunnerTest checks one a run writes. */
+class PredictionItemTest {
+    private static final GeoTransform LANDSAT_GRID = new GeoTransform(452475, 30, 0, 3408645, 0, -30);
+    private static final Instant ACQUIRED = Instant.parse("2015-08-04T16:19:21Z");
+    private static final PredictionItem.Run RUN = new PredictionItem.Run("pipeline-0123456789ab", "m-1", "c0ffee",
+            Instant.parse("2026-01-02T03:04:05.123456Z"), Map.of("tileinfer", "0.1.0", "GDAL", "3.6.2"));
+    private static final List<ClassSpec> CLASSES = List.of(new ClassSpec(0, "clear", "#2ca02c"),
+            new ClassSpec(1, "thin cloud", "#ffffff"));
+
+    @Test
+    void anItemIsValidAgainstTheOfficialSchemasOfStacAndItsExtensions(@TempDir Path dir) throws IOException {
+        JsonNode item = item(dir, scene(Crs.parse("EPSG:32616"), ACQUIRED), true, null).toJson();
+        assertEquals(List.of(), StacSchemas.errors(item));
+
+        assertEquals("pipeline-0123456789ab~l8", item.path("id").asText());
+        assertEquals("2015-08-04T16:19:21Z", item.at("/properties/datetime").asText());
+        assertEquals("2026-01-02T03:04:05.123456Z", item.at("/properties/created").asText());
+        assertEquals("{\"GDAL\":\"3.6.2\",\"tileinfer\":\"0.1.0\"}",
+                item.at("/properties/processing:software").toString());
+        JsonNode cog = item.at("/assets/prediction");
+        assertEquals("./l8.tif", cog.path("href").asText());
+        assertEquals("EPSG:32616", cog.path("proj:code").asText());
+        assertEquals("[603,627]", cog.path("proj:shape").toString());
+        assertEquals("[30.0,0.0,452475.0,0.0,-30.0,3408645.0]", cog.path("proj:transform").toString());
+        assertEquals("[452475.0,3390555.0,471285.0,3408645.0]", cog.path("proj:bbox").toString());
+        assertEquals(Files.size(dir.resolve("l8.tif")), cog.path("file:size").asLong());
+        assertEquals("1220" + Hashing.sha256(dir.resolve("l8.tif")), cog.path("file:checksum").asText());
+        JsonNode bands = cog.path("raster:bands");
+        assertEquals(List.of("class", "p_clear (percent)", "p_thin cloud (percent)"),
+                bands.valueStream().map(band -> band.path("name").asText()).toList());
+        // the card's name is kept as the title where the classification extension's names allow less
+        assertEquals("[{\"value\":0,\"name\":\"clear\",\"color_hint\":\"2CA02C\"},"
+                        + "{\"value\":1,\"name\":\"thin_cloud\",\"title\":\"thin cloud\",\"color_hint\":\"FFFFFF\"}]",
+                bands.get(0).path("classification:classes").toString());
+        assertEquals("%", bands.get(2).path("unit").asText());
+        assertEquals("./l8.quicklook.png", item.at("/assets/quicklook/href").asText());
+        assertEquals(0, item.path("links").size(), "a scene from files has no STAC Item to link to");
+    }
+
+    @Test
+    void theSchemasFindWhatIsWrong(@TempDir Path dir) throws IOException {
+        ObjectNode valid = item(dir, scene(Crs.parse("EPSG:32616"), ACQUIRED), true, null).toJson();
+        assertBroken(valid, item -> ((ObjectNode) item.path("properties")).remove("datetime"), "item.json");
+        assertBroken(valid, item -> ((ObjectNode) item.path("properties")).put("datetime", "2015-08-04 16:19"),
+                "item.json");
+        assertBroken(valid, item -> asset(item).put("file:checksum", "sha256:0123"), "file/v2.1.0");
+        assertBroken(valid, item -> ((ArrayNode) asset(item).path("proj:shape")).add(3), "projection/v2.0.0");
+        assertBroken(valid, item -> ((ObjectNode) asset(item).path("raster:bands").get(0)).put("data_type", "byte"),
+                "raster/v1.1.0");
+        assertBroken(valid, item -> ((ObjectNode) asset(item).at("/raster:bands/0/classification:classes/1"))
+                .put("name", "thin cloud"), "classification/v2.0.0");
+        assertBroken(valid, item -> ((ObjectNode) item.path("properties")).putObject("processing:software")
+                .put("tileinfer", 1), "processing/v1.2.0");
+        assertBroken(valid, item -> ((ObjectNode) item.path("geometry")).put("type", "Polygn"), "item.json");
+    }
+
+    @Test
+    void aCrsWithoutEpsgCodeIsGivenAsWkt2(@TempDir Path dir) throws IOException {
+        Crs custom = Crs.parse("+proj=utm +zone=16 +ellps=intl +units=m +no_defs");
+        JsonNode item = item(dir, scene(custom, ACQUIRED), false, null).toJson();
+        assertEquals(List.of(), StacSchemas.errors(item));
+        JsonNode cog = item.at("/assets/prediction");
+        assertTrue(cog.path("proj:code").isNull());
+        assertTrue(Crs.parse(cog.path("proj:wkt2").asText()).sameAs(custom));
+        assertEquals(1, cog.path("raster:bands").size(), "no probability bands were kept");
+        assertFalse(cog.path("description").asText().contains("probability"));
+    }
+
+    @Test
+    void aSceneFromAStacItemLinksToItByAnAbsoluteUri(@TempDir Path dir) throws IOException {
+        Path input = dir.resolve("inputs/LC08 item.json");
+        JsonNode local = item(dir, scene(Crs.parse("EPSG:32616"), ACQUIRED), true, input.toString()).toJson();
+        assertEquals(List.of(), StacSchemas.errors(local));
+        assertEquals("derived_from", local.at("/links/0/rel").asText());
+        assertEquals(input.toUri().toString(), local.at("/links/0/href").asText());
+        String url = "https://example.com/stac/LC08.json";
+        assertEquals(url, item(dir, scene(Crs.parse("EPSG:32616"), ACQUIRED), true, url).toJson()
+                .at("/links/0/href").asText());
+    }
+
+    @Test
+    void aSceneWithoutAcquisitionTimeHasNoItem(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> item(dir, scene(Crs.parse("EPSG:32616"), null), true, null));
+        assertTrue(e.getMessage().contains("no acquisition time"), e.getMessage());
+    }
+
+    @Test
+    void theItemIsNamedAfterTheRasterAndWrittenBesideIt(@TempDir Path dir) throws IOException {
+        PredictionItem item = item(dir, scene(Crs.parse("EPSG:32616"), ACQUIRED), true, null);
+        Path file = item.write();
+        assertEquals(dir.resolve("l8.json"), file);
+        assertEquals(item.toJson().toString(), new ObjectMapper().readTree(file.toFile()).toString());
+        assertFalse(Files.exists(dir.resolve("l8.json.tmp")));
+    }
+
+    private static void assertBroken(ObjectNode valid, Consumer<ObjectNode> breakIt, String schema) {
+        ObjectNode broken = valid.deepCopy();
+        breakIt.accept(broken);
+        List<String> errors = StacSchemas.errors(broken);
+        assertTrue(errors.stream().anyMatch(e -> e.contains(schema)), schema + " should object, found " + errors);
+    }
+
+    private static ObjectNode asset(ObjectNode item) {
+        return (ObjectNode) item.at("/assets/prediction");
+    }
+
+    private static Scene scene(Crs crs, Instant acquired) {
+        return new Scene("l8", 627, 603, LANDSAT_GRID, crs, acquired, List.of());
+    }
+
+    /** An item whose raster and quicklook are stand-in files of {@code dir} (the item reads only their bytes). */
+    private static PredictionItem item(Path dir, Scene scene, boolean probabilities, String sourceItem)
+            throws IOException {
+        Path raster = dir.resolve("l8.tif");
+        Files.copy(Path.of(SharedData.variant("l8_rgbn_cog.tif")), raster, StandardCopyOption.REPLACE_EXISTING);
+        Path quicklook = Files.write(dir.resolve("l8.quicklook.png"), new byte[]{(byte) 0x89, 'P', 'N', 'G'});
+        return new PredictionItem(scene, RUN, new PredictionBands(CLASSES, probabilities),
+                new PredictionItem.ItemFile(raster, Hashing.sha256(raster)),
+                new PredictionItem.ItemFile(quicklook, Hashing.sha256(quicklook)), sourceItem);
+    }
+}
