@@ -14,9 +14,9 @@
 * **run_batch** runs `tileinfer batch` locally or through `spark-submit` (param `runner`). Retried with
   exponential back-off; a retry resumes the same run (finished tiles are never recomputed).
 * **check_manifest** reads the run's `manifest.json`: every scene present, failed tiles and scenes within the
-  thresholds, every output (raster, and quicklook when listed) present with its recorded SHA-256. A failed check
+  thresholds, every output (raster, and quicklook and STAC Item when listed) present with its recorded SHA-256. A failed check
   is not retried.
-* **publish** marks the scenes done (`<state_dir>/done/<scene>.json`: run, model, output, SHA-256, quicklook) and
+* **publish** marks the scenes done (`<state_dir>/done/<scene>.json`: run, model, output, SHA-256, quicklook, STAC Item) and
   emits the `tileinfer-predictions` asset event.
 
 Defaults of the params come from the environment: `TILEINFER_CONFIG`, `TILEINFER_SCENES`, `TILEINFER_STATE_DIR`.

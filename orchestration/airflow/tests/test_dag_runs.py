@@ -53,6 +53,9 @@ def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sam
     assert sha256(prediction) == scene["output"]["sha256"]
     quicklook = run / scene["quicklook"]["path"]
     assert sha256(quicklook) == scene["quicklook"]["sha256"]
+    item = run / scene["stac_item"]["path"]
+    assert sha256(item) == scene["stac_item"]["sha256"]
+    assert json.loads(item.read_text())["assets"]["prediction"]["href"] == "./" + prediction.name
     info = json.loads(subprocess.run(["gdalinfo", "-json", str(prediction)], check=True, capture_output=True,
                                      text=True).stdout)
     assert info["size"] == [627, 603]
@@ -68,7 +71,7 @@ def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sam
     # Published: the scene is marked done with its output; the broken file was set aside with its issue.
     done = json.loads((state / "done" / "LC80200392015216.json").read_text())
     assert done["output"] == str(prediction) and done["sha256"] == scene["output"]["sha256"]
-    assert done["quicklook"] == str(quicklook)
+    assert done["quicklook"] == str(quicklook) and done["stac_item"] == str(item)
     assert done["run_id"] == manifest["run_id"]
     rejected = json.loads((state / "rejected" / "broken.json").read_text())
     assert any("broken.tif" in issue for issue in rejected["issues"]), rejected

@@ -97,7 +97,7 @@ def test_the_run_configuration_is_the_same_file_for_the_same_scenes(tmp_path):
 def manifest(tmp_path: Path, counts: dict, scenes: list[dict]) -> Path:
     run = tmp_path / "runs" / "r-1"
     for scene in scenes:
-        for key, content in (("output", "raster"), ("quicklook", "picture")):
+        for key, content in (("output", "raster"), ("quicklook", "picture"), ("stac_item", "item")):
             if scene.get(key):
                 write(run / scene[key]["path"], content)
                 scene[key]["sha256"] = scene[key].get("sha256") or pipeline.sha256_file(run / scene[key]["path"])
@@ -133,24 +133,26 @@ def test_manifest_check_catches_a_missing_or_changed_output(tmp_path):
         pipeline.check_manifest(str(path), ["A"], max_failed_tile_fraction=0, max_failed_scenes=0)
 
 
-def test_manifest_check_passes_the_listed_quicklook_on_and_catches_a_missing_or_changed_one(tmp_path):
+@pytest.mark.parametrize("key,name,what", [("quicklook", "A.quicklook.png", "quicklook"),
+                                           ("stac_item", "A.json", "STAC Item")])
+def test_manifest_check_passes_a_listed_derived_file_on_and_catches_a_missing_or_changed_one(tmp_path, key, name,
+                                                                                          what):
     counts = {"tiles": 8, "done": 8, "skipped": 0, "failed": 0, "scenes": 2, "scenes_failed": 0}
     path = manifest(tmp_path, counts, [
-        {"id": "A", "status": "DONE", "output": {"path": "predictions/A.tif"},
-         "quicklook": {"path": "predictions/A.quicklook.png"}},
-        {"id": "B", "status": "DONE", "output": {"path": "predictions/B.tif"}}])  # its quicklook was not written
+        {"id": "A", "status": "DONE", "output": {"path": "predictions/A.tif"}, key: {"path": f"predictions/{name}"}},
+        {"id": "B", "status": "DONE", "output": {"path": "predictions/B.tif"}}])  # this file was not written
+    derived = path.parent / "predictions" / name
     summary = pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0, max_failed_scenes=0)
-    assert summary["outputs"]["A"]["quicklook"] == str(path.parent / "predictions" / "A.quicklook.png")
-    assert "quicklook" not in summary["outputs"]["B"]
+    assert summary["outputs"]["A"][key] == str(derived)
+    assert key not in summary["outputs"]["B"]
     pipeline.publish(summary, [Scene("A", "/in/A", {}), Scene("B", "/in/B", {})], tmp_path / "state", "manual__1")
-    assert json.loads((tmp_path / "state" / "done" / "A.json").read_text())["quicklook"] == str(
-        path.parent / "predictions" / "A.quicklook.png")
-    assert json.loads((tmp_path / "state" / "done" / "B.json").read_text())["quicklook"] is None
-    (path.parent / "predictions" / "A.quicklook.png").write_text("changed")
-    with pytest.raises(PermanentError, match="A.quicklook.png: SHA-256 differs"):
+    assert json.loads((tmp_path / "state" / "done" / "A.json").read_text())[key] == str(derived)
+    assert json.loads((tmp_path / "state" / "done" / "B.json").read_text())[key] is None
+    derived.write_text("changed")
+    with pytest.raises(PermanentError, match=f"{name}: SHA-256 differs"):
         pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0, max_failed_scenes=0)
-    (path.parent / "predictions" / "A.quicklook.png").unlink()
-    with pytest.raises(PermanentError, match="quicklook of scene A is missing"):
+    derived.unlink()
+    with pytest.raises(PermanentError, match=f"{what} of scene A is missing"):
         pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0, max_failed_scenes=0)
 
 

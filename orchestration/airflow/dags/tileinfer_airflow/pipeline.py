@@ -443,10 +443,14 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+# The files a run writes beside a scene's raster, by their key in the manifest's scene entry.
+DERIVED_FILES = {"quicklook": "quicklook", "stac_item": "STAC Item"}
+
+
 def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_tile_fraction: float,
                    max_failed_scenes: int) -> dict[str, Any]:
     """Checks a run's manifest: every expected scene is there, failures are within the thresholds, and every
-    output (each scene's raster and, when listed, its quicklook) exists with the SHA-256 the manifest records.
+    output (each scene's raster and, when listed, its quicklook and STAC Item) exists with the SHA-256 the manifest records.
     Returns a summary; raises PermanentError otherwise."""
     path = Path(manifest_path)
     try:
@@ -490,16 +494,18 @@ def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_ti
             problems.append(f"{file}: SHA-256 differs from the manifest's {output.get('sha256')}")
         else:
             outputs[scene["id"]] = {"path": str(file), "sha256": output["sha256"], "status": scene.get("status")}
-        # the quicklook PNG, when the run could write one: listed, so it must be there as listed
-        quicklook = scene.get("quicklook")
-        if quicklook:
-            picture = run_dir / quicklook["path"]
-            if not picture.is_file():
-                problems.append(f"{picture}: quicklook of scene {scene.get('id')} is missing")
-            elif sha256_file(picture) != quicklook.get("sha256"):
-                problems.append(f"{picture}: SHA-256 differs from the manifest's {quicklook.get('sha256')}")
+        # the quicklook PNG and the STAC Item, when the run could write them: listed, so there as listed
+        for key, what in DERIVED_FILES.items():
+            entry = scene.get(key)
+            if not entry:
+                continue
+            derived = run_dir / entry["path"]
+            if not derived.is_file():
+                problems.append(f"{derived}: {what} of scene {scene.get('id')} is missing")
+            elif sha256_file(derived) != entry.get("sha256"):
+                problems.append(f"{derived}: SHA-256 differs from the manifest's {entry.get('sha256')}")
             elif scene["id"] in outputs:
-                outputs[scene["id"]]["quicklook"] = str(picture)
+                outputs[scene["id"]][key] = str(derived)
     if problems:
         raise PermanentError(f"{path}: " + "; ".join(problems))
     return {"manifest": str(path), "run_id": manifest.get("run_id"), "status": manifest.get("status"),
@@ -512,7 +518,7 @@ def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_ti
 def publish(summary: dict[str, Any], scenes: list[Scene], state_dir: str | os.PathLike,
             dag_run: str) -> list[str]:
     """Marks every scene with an output as done (``done/<id>.json``: run, model, output and its SHA-256, and the
-    quicklook's path, null when the run wrote none).
+    quicklook's and the STAC Item's paths, each null when the run wrote none).
     Scenes that failed are not marked and are picked up again by the next DAG run. Rewriting a marker with the
     same content changes nothing, so re-running publish is harmless."""
     by_id = {s.id: s for s in scenes}
@@ -521,7 +527,7 @@ def publish(summary: dict[str, Any], scenes: list[Scene], state_dir: str | os.Pa
         scene = by_id.get(sid)
         record = {"scene": sid, "source": scene.source if scene else None, "run_id": summary["run_id"],
                   "model": summary["model"], "manifest": summary["manifest"], "output": output["path"],
-                  "sha256": output["sha256"], "quicklook": output.get("quicklook"), "status": output["status"],
+                  "sha256": output["sha256"], "quicklook": output.get("quicklook"), "stac_item": output.get("stac_item"), "status": output["status"],
                   "dag_run": dag_run}
         write_atomically(Path(state_dir) / "done" / f"{sid}.json", json.dumps(record, indent=2) + "\n")
         published.append(sid)

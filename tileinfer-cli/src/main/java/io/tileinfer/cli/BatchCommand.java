@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code tileinfer batch}: the main job. */
@@ -58,8 +60,7 @@ final class BatchCommand implements Callable<Integer> {
         for (Manifest.SceneEntry scene : manifest.scenes()) {
             if (scene.output() != null) {
                 Path raster = summary.runDir().resolve(scene.output().path());
-                System.out.printf("  %s: %s%s%n", scene.id(), raster, scene.quicklook() == null ? ""
-                        : " (quicklook: " + Path.of(scene.quicklook().path()).getFileName() + ")");
+                System.out.printf("  %s: %s%s%n", scene.id(), raster, besides(scene));
             } else {
                 System.out.printf("  %s: FAILED%s%n", scene.id(), scene.tiles() == null ? ""
                         : " (all " + scene.tiles().failed() + " tiles failed; see the manifest's rows)");
@@ -68,5 +69,17 @@ final class BatchCommand implements Callable<Integer> {
         }
         System.out.printf("manifest: %s%n", summary.manifest());
         return summary.complete() ? ExitCodes.OK : ExitCodes.FAILURES;
+    }
+
+    /** The files written beside a scene's raster, by name: " (quicklook: X, STAC item: Y)", or "" when none. */
+    private static String besides(Manifest.SceneEntry scene) {
+        List<String> files = new ArrayList<>();
+        if (scene.quicklook() != null) {
+            files.add("quicklook: " + Path.of(scene.quicklook().path()).getFileName());
+        }
+        if (scene.stacItem() != null) {
+            files.add("STAC item: " + Path.of(scene.stacItem().path()).getFileName());
+        }
+        return files.isEmpty() ? "" : " (" + String.join(", ", files) + ")";
     }
 }
