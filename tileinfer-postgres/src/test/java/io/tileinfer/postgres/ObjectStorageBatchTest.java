@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -116,6 +117,26 @@ class ObjectStorageBatchTest {
         assertTrue(Files.exists(s3.objectFile("results", prefix + "manifest.json")), "and uploads again");
         assertFalse(Files.exists(s3.objectFile("results", prefix + "predictions/gone.tif")),
                 "only what the manifest lists is uploaded");
+    }
+
+    @Test
+    void anUploadThatFailsMarksTheRunFailedAndTheSameCommandUploadsLater(@TempDir Path dir) throws Exception {
+        Path config = Runs.config(dir, config("s3://later/batch",
+                "  - {id: l8, file: %s}".formatted(SharedData.variant("l8_rgbn_cog.tif"))));
+        Exception failure = assertThrows(Exception.class, () -> Runs.run(config, 2));
+        assertTrue(failure.getMessage().contains("later"), failure.getMessage());
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("staging/results.db"))) {
+            assertEquals("failed", store.runs(1, null).runs().getFirst().status(), "not left running");
+        }
+
+        s3.createBucket("later");
+        CountingListener resumed = new CountingListener();
+        RunSummary summary = new BatchRunner(ConfigLoader.load(config), new SimpleMeterRegistry(), resumed).run();
+        assertEquals(0, resumed.processed.get(), "the tiles were done: only the upload was left");
+        assertTrue(Files.exists(s3.objectFile("later", "batch/" + summary.runId() + "/manifest.json")));
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("staging/results.db"))) {
+            assertEquals("succeeded", store.runs(1, null).runs().getFirst().status());
+        }
     }
 
     @Test

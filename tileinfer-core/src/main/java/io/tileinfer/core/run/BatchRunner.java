@@ -70,45 +70,53 @@ public final class BatchRunner {
         Instant started = Instant.now();
         LOG.info("run {} with model {} -> {}", runId, version.id(), runDir);
         try (ResultStore store = ResultStores.open(config.effectiveStoreUrl())) {
-            store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
-                    null, "running", null));
+            RunRow row = new RunRow(store, runId, config, version.id(), started);
+            row.save(null, "running", null);
             RunMetrics metrics = new RunMetrics(meters, version.id());
-            Instant firstStarted = store.run(runId).map(RunRecord::startedAt).orElse(started); // the first attempt's
             RunContext ctx = new RunContext(runId, runDir, config, version, store, metrics, listener, settings,
-                    stop, firstStarted);
-            List<Manifest.SceneEntry> scenes;
-            try (BatchExecutor executor = executors.open(ctx);
-                 SceneCompletions completions = new SceneCompletions()) {
-                for (SceneSpec spec : config.scenes()) {
-                    stop.throwIfRequested();
-                    completions.submit(new SceneJob(ctx, spec).run(executor));
+                    stop, store.run(runId).map(RunRecord::startedAt).orElse(started)); // the first attempt's
+            try {
+                List<Manifest.SceneEntry> scenes;
+                try (BatchExecutor executor = executors.open(ctx);
+                     SceneCompletions completions = new SceneCompletions()) {
+                    for (SceneSpec spec : config.scenes()) {
+                        stop.throwIfRequested();
+                        completions.submit(new SceneJob(ctx, spec).run(executor));
+                    }
+                    scenes = completions.entries();
+                    ctx.removeEmptyScratch();
                 }
-                scenes = completions.entries();
-                ctx.removeEmptyScratch();
+                Manifest manifest = manifest(runId, started, version, store, metrics, scenes);
+                Path manifestFile = runDir.resolve("manifest.json");
+                manifest.write(manifestFile);
+                String manifestLocation = RunOutputs.publish(config, runDir,
+                        manifest.outputs().stream().map(Manifest.FileEntry::path).toList());
+                row.save(manifest.finishedAt(), manifest.status(), manifestLocation);
+                LOG.info("run {} {}: {} tiles done, {} skipped, {} failed", runId, manifest.status(),
+                        manifest.counts().done(), manifest.counts().skipped(), manifest.counts().failed());
+                return new RunSummary(runId, runDir, manifestFile, manifest.counts());
             } catch (StopRequest.Stopped e) {
-                store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
-                        Instant.now(), "stopped", null));
+                row.save(Instant.now(), "stopped", null);
                 LOG.warn("run {} {}; run the same configuration again to resume", runId, e.getMessage());
                 throw e;
             } catch (IOException | RuntimeException e) {
-                // e.g. the model or the heap refused at start, a COG that could not be written: the run is not left
-                // "running" in the store
-                store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
-                        Instant.now(), "failed", null));
+                // e.g. the model or the heap refused at start, a COG that could not be written, outputs that could
+                // not be uploaded: the run is not left "running" in the store, and the same command resumes it
+                row.save(Instant.now(), "failed", null);
+                LOG.error("run {} failed: {}; run the same configuration again to resume", runId, e.getMessage());
                 throw e;
             }
-            Manifest manifest = manifest(runId, started, version, store, metrics, scenes);
-            Path manifestFile = runDir.resolve("manifest.json");
-            manifest.write(manifestFile);
-            String manifestLocation = RunOutputs.publish(config, runDir,
-                    manifest.outputs().stream().map(Manifest.FileEntry::path).toList());
-            store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), version.id(), started,
-                    manifest.finishedAt(), manifest.status(), manifestLocation));
-            LOG.info("run {} {}: {} tiles done, {} skipped, {} failed", runId, manifest.status(),
-                    manifest.counts().done(), manifest.counts().skipped(), manifest.counts().failed());
-            return new RunSummary(runId, runDir, manifestFile, manifest.counts());
         } finally {
             MDC.remove("run_id");
+        }
+    }
+
+    /** The run's row, saved again at each change of status with its end, status and manifest. */
+    private record RunRow(ResultStore store, String runId, PipelineConfig config, String modelVersion,
+                          Instant started) {
+        void save(Instant finished, String status, String manifest) {
+            store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), modelVersion, started,
+                    finished, status, manifest));
         }
     }
 
