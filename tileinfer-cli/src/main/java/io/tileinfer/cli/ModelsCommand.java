@@ -73,6 +73,12 @@ final class ModelsCommand implements Callable<Integer> {
                 PrintWriter out = spec.commandLine().getOut();
                 ModelRegistry models = parent.registry();
                 List<ModelVersion> versions = models.list();
+                List<String> unreadable = models.unreadable();
+                if (!unreadable.isEmpty()) { // said first: a list that looks whole must be whole
+                    spec.commandLine().getErr().printf("tileinfer: %d version(s) of %s cannot be read and are not "
+                            + "listed: %s; `tileinfer models verify` says why%n", unreadable.size(), models.root(),
+                            String.join(", ", unreadable));
+                }
                 if (versions.isEmpty()) {
                     out.println("no model versions in " + models.root());
                     return ExitCodes.OK;

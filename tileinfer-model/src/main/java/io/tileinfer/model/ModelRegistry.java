@@ -191,6 +191,19 @@ public final class ModelRegistry {
         return result;
     }
 
+    /** The ids of the versions that {@link #list} leaves out because they cannot be read; {@link #verify} says why. */
+    public List<String> unreadable() {
+        List<String> ids = new ArrayList<>();
+        for (String id : versionIds()) {
+            try {
+                load(id);
+            } catch (ModelException e) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
     /** Alias name to version id, sorted by alias. */
     public Map<String, String> aliases() {
         if (!Files.exists(aliasesFile)) {
