@@ -45,6 +45,22 @@ def test_inbox_discovery_reads_each_form_and_skips_done_rejected_and_incoming(tm
     assert pipeline.discover(str(inbox), tmp_path / "other", limit=2)[-1].id == "S2A_T18SVG"
 
 
+def test_archive_file_names_give_their_bands_and_a_band_given_twice_sets_the_scene_aside(tmp_path, caplog):
+    inbox = tmp_path / "inbox"
+    for band in ("B10", "B2", "BQA"):
+        write(inbox / "LC08" / f"LC08_L1TP_020039_20150804_20200908_02_T1_{band}.TIF")
+    write(inbox / "twice" / "B2.tif")
+    write(inbox / "twice" / "T18SVG_20160112T160622_b2.tif")
+    write(inbox / "other.tif")
+
+    scenes = pipeline.discover(str(inbox), tmp_path / "state")
+
+    assert [s.id for s in scenes] == ["LC08", "other"], "the scene with a band twice is left out, not the others"
+    assert list(scenes[0].entry["bands"]) == ["B2", "B10", "BQA"]
+    assert scenes[0].entry["bands"]["B2"] == str(inbox / "LC08" / "LC08_L1TP_020039_20150804_20200908_02_T1_B2.TIF")
+    assert "B2.tif and T18SVG_20160112T160622_b2.tif are both band B2" in caplog.text
+
+
 def test_a_missing_inbox_is_worth_a_retry_and_duplicate_ids_are_not(tmp_path):
     with pytest.raises(TransientError):
         pipeline.discover(str(tmp_path / "not-mounted-yet"), tmp_path / "state")

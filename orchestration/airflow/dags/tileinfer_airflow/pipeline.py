@@ -43,6 +43,9 @@ EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG, EXIT_FAILURES, EXIT_INVALID = 0, 1, 2, 3, 4
 
 SCENE_ID = re.compile(r"[A-Za-z0-9._-]+")
 TIFF = re.compile(r"(?i).*\.tiff?$")
+# A file name that ends in a band token, as the archives name their files (LC08_..._T1_B2.TIF, T18SVG_..._B8A.tif,
+# b2.tif), is that band (B2, B8A): the CLI's rule (SceneArguments).
+BAND_SUFFIX = re.compile(r"(?i)(?:.*_)?(B\d{1,2}A?|BQA)")
 SPARK_JOB_CLASS = "io.tileinfer.spark.SparkBatchJob"  # in the tileinfer-spark job jar
 
 
@@ -111,7 +114,8 @@ def discover(source: str, state_dir: str | os.PathLike, limit: int = 0) -> list[
 
 
 def inbox_scenes(inbox: Path) -> list[Scene]:
-    """Each entry of the inbox is a scene: a directory of single-band GeoTIFFs named by band (``B4.tif``), a
+    """Each entry of the inbox is a scene: a directory of single-band GeoTIFFs named by band (``B4.tif``, or an
+    archive's ``..._B4.TIF``), a
     multi-band GeoTIFF/COG, or a STAC Item (``.json``). Names starting with '.' or '_' are skipped, so that a
     scene being copied in can be written under such a name and renamed when complete."""
     scenes = []
@@ -120,8 +124,16 @@ def inbox_scenes(inbox: Path) -> list[Scene]:
             continue
         location = os.path.abspath(entry)
         if entry.is_dir():
-            bands = {f.name.rsplit(".", 1)[0]: os.path.abspath(f)
-                     for f in sorted(entry.iterdir(), key=natural) if f.is_file() and TIFF.match(f.name)}
+            bands: dict[str, str] = {}
+            twice = []
+            files = [f for f in entry.iterdir() if f.is_file() and TIFF.match(f.name)]
+            for f in sorted(files, key=lambda f: (natural(band_name(f)), f.name)):
+                if band_name(f) in bands:
+                    twice.append(f"{Path(bands[band_name(f)]).name} and {f.name} are both band {band_name(f)}")
+                bands.setdefault(band_name(f), os.path.abspath(f))
+            if twice:  # the other scenes go on; this one is taken once a file of each pair is gone
+                log.warning("%s: not a scene while %s (one file a band expected)", entry, "; ".join(twice))
+                continue
             if not bands:
                 log.warning("%s: no GeoTIFF in this directory, not a scene (yet)", entry)
                 continue
@@ -201,9 +213,15 @@ def read_json(location: str, timeout: float = 30) -> dict[str, Any]:
     return doc
 
 
-def natural(path: Path) -> list:
+def band_name(file: Path) -> str:
+    stem = file.name.rsplit(".", 1)[0]
+    band = BAND_SUFFIX.fullmatch(stem)
+    return band.group(1).upper() if band else stem
+
+
+def natural(name: str) -> list:
     """B2 before B10, as the CLI orders a directory's bands."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 def marked(state_dir: str | os.PathLike, kind: str) -> set[str]:

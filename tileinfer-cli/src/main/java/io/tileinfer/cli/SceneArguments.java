@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,10 +17,13 @@ import java.util.stream.Stream;
 
 /**
  * Scenes named on the command line: a GeoTIFF, a STAC Item ({@code .json}), or a directory whose GeoTIFFs are
- * single bands named by their file names (B1.tif, B2.tif, ... in natural order).
+ * single bands named by their file names (B1.tif, B2.tif, ... in natural order). A name that ends in a band token, as
+ * the archives name their files ({@code LC08_L1TP_..._T1_B2.TIF}, {@code T18SVG_..._B8A.tif}, {@code b2.tif}), gives
+ * that band ({@code B2}, {@code B8A}).
  */
 final class SceneArguments {
     private static final Pattern NUMBERED = Pattern.compile("(\\D*)(\\d+)(.*)");
+    private static final Pattern BAND_SUFFIX = Pattern.compile("(?i)(?:.*_)?(B\\d{1,2}A?|BQA)");
 
     private SceneArguments() {
     }
@@ -31,9 +35,16 @@ final class SceneArguments {
         if (Locations.isLocal(location) && Files.isDirectory(Path.of(location))) {
             Map<String, String> bands = new LinkedHashMap<>();
             try (Stream<Path> files = Files.list(Path.of(location))) {
-                files.filter(f -> f.getFileName().toString().matches("(?i).*\\.tiff?$"))
-                        .sorted(Comparator.comparing(SceneArguments::bandName, SceneArguments::natural))
-                        .forEach(f -> bands.put(bandName(f), f.toString()));
+                for (Path file : files.filter(f -> f.getFileName().toString().matches("(?i).*\\.tiff?$"))
+                        .sorted(Comparator.comparing(SceneArguments::bandName, SceneArguments::natural)
+                                .thenComparing(Path::getFileName)).toList()) {
+                    String earlier = bands.putIfAbsent(bandName(file), file.toString());
+                    if (earlier != null) {
+                        throw new IllegalArgumentException(location + ": two files for band " + bandName(file)
+                                + ": " + Path.of(earlier).getFileName() + " and " + file.getFileName()
+                                + ", expected one a band");
+                    }
+                }
             }
             if (bands.isEmpty()) {
                 throw new IllegalArgumentException(location + ": no GeoTIFF files in this directory");
@@ -46,8 +57,10 @@ final class SceneArguments {
         return new SceneSpec(name, location, null, null, null, null, null);
     }
 
-    private static String bandName(Path file) {
-        return file.getFileName().toString().replaceFirst("(?i)\\.tiff?$", "");
+    static String bandName(Path file) {
+        String stem = file.getFileName().toString().replaceFirst("(?i)\\.tiff?$", "");
+        Matcher band = BAND_SUFFIX.matcher(stem);
+        return band.matches() ? band.group(1).toUpperCase(Locale.ROOT) : stem;
     }
 
     /** B2 before B10. */
