@@ -173,7 +173,7 @@ public final class SceneInspector {
     }
 
     private void checkGeoreferencing(List<DeclaredBand> bands) {
-        String firstLocation = null;
+        List<String> georeferenced = new ArrayList<>();
         for (String location : bands.stream().map(DeclaredBand::location).distinct().toList()) {
             RasterInfo info = infos.get(location);
             if (info.crs() == null || info.transform() == null) {
@@ -186,21 +186,45 @@ public final class SceneInspector {
                 issues.add(new ValidationIssue(location, "crs-config", info.crs().label(),
                         expect.crs().label() + " as configured"));
             }
-            if (firstLocation == null) {
-                firstLocation = location;
-                continue;
-            }
-            RasterInfo first = infos.get(firstLocation);
+            georeferenced.add(location);
+        }
+        if (georeferenced.isEmpty()) {
+            return;
+        }
+        String reference = mostShared(georeferenced);
+        RasterInfo first = infos.get(reference);
+        for (String location : georeferenced) {
+            RasterInfo info = infos.get(location);
             if (!info.crs().sameAs(first.crs())) {
                 issues.add(new ValidationIssue(location, "crs-consistency", info.crs().label(),
-                        first.crs().label() + " like " + firstLocation));
+                        first.crs().label() + " like " + reference));
             } else if (!sameGrid(info, first)) {
-                issues.add(new ValidationIssue(location, "grid", grid(info), grid(first) + " like " + firstLocation));
+                issues.add(new ValidationIssue(location, "grid", grid(info), grid(first) + " like " + reference));
             }
         }
-        if (firstLocation != null && infos.get(firstLocation).width() * (long) infos.get(firstLocation).height() == 0) {
-            issues.add(new ValidationIssue(firstLocation, "empty", "0 pixels", "a raster with pixels"));
+        if (first.width() * (long) first.height() == 0) {
+            issues.add(new ValidationIssue(reference, "empty", "0 pixels", "a raster with pixels"));
         }
+    }
+
+    /**
+     * The file whose CRS and grid the most files share (the first of them on a tie), which the others are compared
+     * with: in a Sentinel-2 directory with three 60 m bands and six 20 m ones, the 60 m bands are the odd ones out,
+     * whichever comes first in band order.
+     */
+    private String mostShared(List<String> locations) {
+        String best = locations.getFirst();
+        long bestCount = 0;
+        for (String candidate : locations) {
+            RasterInfo info = infos.get(candidate);
+            long count = locations.stream().map(infos::get)
+                    .filter(other -> other.crs().sameAs(info.crs()) && sameGrid(other, info)).count();
+            if (count > bestCount) {
+                best = candidate;
+                bestCount = count;
+            }
+        }
+        return best;
     }
 
     private List<SceneBand> describe(List<DeclaredBand> bands) {
