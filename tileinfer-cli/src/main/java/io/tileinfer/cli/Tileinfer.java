@@ -1,5 +1,6 @@
 package io.tileinfer.cli;
 
+import io.tileinfer.core.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.run.Version;
 import io.tileinfer.core.store.StoreException;
@@ -7,6 +8,9 @@ import io.tileinfer.model.ModelException;
 import io.tileinfer.raster.RasterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** The {@code tileinfer} command. */
 @Command(name = "tileinfer", mixinStandardHelpOptions = true, versionProvider = Tileinfer.VersionProvider.class,
@@ -40,8 +44,16 @@ public final class Tileinfer {
             cli.getErr().println("tileinfer: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
-        if (e instanceof RasterException || e instanceof StoreException || e instanceof java.io.IOException) {
+        if (e instanceof RasterException || e instanceof StoreException) {
             cli.getErr().println("tileinfer: " + e.getMessage());
+            return ExitCodes.INTERNAL;
+        }
+        if (e instanceof IOException io) {
+            cli.getErr().println("tileinfer: " + FileErrors.describe(io));
+            return ExitCodes.INTERNAL;
+        }
+        if (e instanceof UncheckedIOException io) {
+            cli.getErr().println("tileinfer: " + FileErrors.describe(io));
             return ExitCodes.INTERNAL;
         }
         cli.getErr().println("tileinfer: internal error: " + e);

@@ -1,6 +1,7 @@
 package io.tileinfer.core.run;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tileinfer.core.FileErrors;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.scene.ValidationIssue;
@@ -18,6 +19,7 @@ import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -65,7 +67,7 @@ public final class BatchRunner {
         RunSettings settings = RunSettings.of(config, version);
         String runId = settings.runId();
         Path runDir = config.outputDir().resolve(runId);
-        Files.createDirectories(runDir);
+        createRunDirectory(runDir);
         MDC.put("run_id", runId);
         Instant started = Instant.now();
         LOG.info("run {} with model {} -> {}", runId, version.id(), runDir);
@@ -117,6 +119,18 @@ public final class BatchRunner {
         void save(Instant finished, String status, String manifest) {
             store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), modelVersion, started,
                     finished, status, manifest));
+        }
+    }
+
+    /** An output that cannot be created says which setting named it and why (an I/O failure: nothing was run). */
+    private void createRunDirectory(Path runDir) throws IOException {
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            Path failed = e instanceof FileSystemException f && f.getFile() != null ? Path.of(f.getFile()) : runDir;
+            String setting = config.outputUrl() == null ? "output" : "staging";
+            throw new IOException("cannot create the output directory " + failed + " (" + setting + " in "
+                    + config.file() + "): " + FileErrors.reason(e), e);
         }
     }
 

@@ -1,0 +1,47 @@
+package io.tileinfer.cli;
+
+import io.tileinfer.core.SharedData;
+import io.tileinfer.core.TestModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** `tileinfer batch` refusing bad input: one line naming the file and the setting, and the documented exit code. */
+class BatchCommandTest {
+    @TempDir
+    static Path dir;
+    static Path registry;
+
+    @BeforeAll
+    static void registerModel() {
+        registry = dir.resolve("models");
+        TestModels.brightness(registry);
+    }
+
+    static Path config(String name, String settings) throws IOException {
+        return Files.writeString(dir.resolve(name), """
+                registry: %s
+                %s
+                scenes:
+                  - {id: l8, file: %s}
+                """.formatted(registry, settings, SharedData.variant("l8_rgbn_cog.tif")));
+    }
+
+    private static void assertFails(int exitCode, String message, CommandOutput result) {
+        assertEquals(exitCode, result.exitCode(), result.err());
+        assertEquals("tileinfer: " + message, result.err().lines().reduce((a, b) -> b).orElse(""), result.err());
+    }
+
+    @Test
+    void anOutputThatCannotBeCreatedSaysWhy() throws IOException {
+        Path config = config("proc.yaml", "output: /proc/tileinfer-out");
+        assertFails(ExitCodes.INTERNAL, "cannot create the output directory /proc/tileinfer-out (output in " + config
+                + "): no such file or directory", CommandOutput.run("batch", "--config", config.toString()));
+    }
+}

@@ -1,0 +1,50 @@
+package io.tileinfer.core.run;
+
+import io.tileinfer.core.SharedData;
+import io.tileinfer.core.TestModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** What a run refuses before it reads a tile, and how it says so: the setting, the configuration, the reason. */
+class RunStartTest {
+    @TempDir
+    static Path shared;
+    static Path registry;
+
+    @BeforeAll
+    static void registerModel() {
+        registry = shared.resolve("models");
+        TestModels.brightness(registry);
+    }
+
+    private static Path config(Path dir, String settings) throws IOException {
+        return Runs.config(dir, """
+                registry: %s
+                %s
+                scenes:
+                  - {id: l8, file: %s}
+                """.formatted(registry, settings, SharedData.variant("l8_rgbn_cog.tif")));
+    }
+
+    @Test
+    void anOutputThatCannotBeCreatedIsNamedWithItsSettingAndTheReason(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        Path underFile = config(dir, "output: a-file/runs");
+        IOException notDirectory = assertThrows(IOException.class, () -> Runs.run(underFile, 1));
+        assertEquals("cannot create the output directory " + file.resolve("runs") + " (output in " + underFile
+                + "): not a directory", notDirectory.getMessage());
+
+        Path inProc = config(dir, "output: /proc/tileinfer-out");
+        IOException missing = assertThrows(IOException.class, () -> Runs.run(inProc, 1));
+        assertEquals("cannot create the output directory /proc/tileinfer-out (output in " + inProc
+                + "): no such file or directory", missing.getMessage());
+    }
+}
