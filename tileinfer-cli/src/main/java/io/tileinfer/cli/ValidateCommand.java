@@ -39,8 +39,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--registry", defaultValue = "models", description = "The model registry (default: ${DEFAULT-VALUE}).")
     Path registry;
 
-    @Option(names = "--crs", description = "Require this CRS, e.g. EPSG:32616.")
-    String crs;
+    @Option(names = "--crs", converter = CrsOption.class, description = "Require this CRS, e.g. EPSG:32616.")
+    Crs crs;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -61,12 +61,11 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private Expectations expectations() {
-        Crs required = crs == null ? null : Crs.parse(crs);
         if (model == null) {
-            return new Expectations(null, null, required, Set.of());
+            return new Expectations(null, null, crs, Set.of());
         }
         ModelCard card = ModelRegistry.open(registry).resolve(model).card();
-        return new Expectations(card.bandNames(), card.inputDataType(), required, Set.of());
+        return new Expectations(card.bandNames(), card.inputDataType(), crs, Set.of());
     }
 
     private static void printText(Inspection inspection) {

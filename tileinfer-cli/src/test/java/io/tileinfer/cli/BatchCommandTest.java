@@ -44,4 +44,13 @@ class BatchCommandTest {
         assertFails(ExitCodes.INTERNAL, "cannot create the output directory /proc/tileinfer-out (output in " + config
                 + "): no such file or directory", CommandOutput.run("batch", "--config", config.toString()));
     }
+
+    @Test
+    void aCrsGdalDoesNotKnowIsNamedWithTheConfigurationBeforeAnythingRuns() throws IOException {
+        Path config = config("crs.yaml", "crs: EPSG:nope");
+        String message = config + ": crs: EPSG:nope: not a CRS GDAL understands: PROJ: proj_create_from_database: "
+                + "crs not found, expected a CRS such as EPSG:32616";
+        assertFails(ExitCodes.CONFIG, message, CommandOutput.run("batch", "--config", config.toString()));
+        assertFails(ExitCodes.CONFIG, message, CommandOutput.run("plan", "--config", config.toString()));
+    }
 }

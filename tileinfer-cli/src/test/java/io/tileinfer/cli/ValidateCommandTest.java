@@ -63,4 +63,12 @@ class ValidateCommandTest {
         assertTrue(result.out().contains("\"check\" : \"crs\""), result.out());
         assertTrue(result.out().contains("\"expected\" : \"a georeferenced raster (CRS and geotransform)\""));
     }
+
+    @Test
+    void aCrsGdalDoesNotKnowIsAUsageErrorNamingTheOption() {
+        CommandOutput result = CommandOutput.run("validate", "--crs", "bogus", VARIANTS.resolve("l8_rgbn_cog.tif").toString());
+        assertEquals(ExitCodes.CONFIG, result.exitCode());
+        assertEquals("Invalid value for option '--crs': bogus: not a CRS GDAL understands: GDAL gave no details, "
+                + "expected a CRS such as EPSG:32616", result.err().lines().findFirst().orElse(""), result.err());
+    }
 }

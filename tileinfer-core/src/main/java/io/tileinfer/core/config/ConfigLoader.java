@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tileinfer.core.store.StoreUrls;
+import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.ObjectStoreOptions;
+import io.tileinfer.raster.RasterException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -159,10 +161,19 @@ public final class ConfigLoader {
                 batch,
                 root.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
                 root.integer("retries", 2, 0, 100),
-                root.string("crs", null),
+                root.has("crs") ? crs(root) : null,
                 probabilities,
                 Set.copyOf(skipChecks),
                 List.copyOf(scenes));
+    }
+
+    /** Parsed here, so that a CRS GDAL does not know is the configuration's mistake, not a failed run's. */
+    private static Crs crs(ConfigNode root) {
+        try {
+            return Crs.parse(root.string("crs"));
+        } catch (RasterException e) {
+            throw root.get("crs").invalid(e.getMessage() + ", expected a CRS such as EPSG:32616");
+        }
     }
 
     private static ObjectStoreOptions objectStore(ConfigNode node) {

@@ -1,6 +1,7 @@
 package io.tileinfer.core.config;
 
 import io.tileinfer.core.store.StoreUrls;
+import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.ObjectStoreOptions;
 
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import java.util.Set;
 
 /**
  * The batch configuration ({@code configs/pipeline.yaml}), with every relative path resolved against the
- * file's directory. {@code tileSize} and {@code halo} are null when the model card's recommendation applies.
+ * file's directory. {@code tileSize} and {@code halo} are null when the model card's recommendation applies, and
+ * {@code crs} when scenes may be in any CRS.
  * With an {@code s3://} output, {@code outputUrl} is that URL and {@code outputDir} the local staging directory the
  * run works in before it uploads its outputs; otherwise {@code outputUrl} is null.
  */
@@ -27,7 +29,7 @@ public record PipelineConfig(
         int batchSize,
         int workers,
         int retries,
-        String crs,
+        Crs crs,
         boolean probabilities,
         Set<String> skipChecks,
         List<SceneSpec> scenes) {

@@ -4,7 +4,6 @@ import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.scene.Expectations;
 import io.tileinfer.model.ModelCard;
 import io.tileinfer.model.ModelVersion;
-import io.tileinfer.raster.Crs;
 
 /**
  * What a configuration and a model together decide before any pixel is read: the run id, the tiling (the
@@ -20,8 +19,7 @@ public record RunSettings(String runId, int tileSize, int halo, Expectations exp
             throw new IllegalArgumentException(config.file() + ": tiling: a halo of " + halo + " with tiles of "
                     + size + " pixels leaves no core; expected a halo below half the tile size");
         }
-        Crs crs = config.crs() == null ? null : Crs.parse(config.crs());
         return new RunSettings(RunIds.of(config.file(), config.sha256(), model.id()), size, halo,
-                new Expectations(card.bandNames(), card.inputDataType(), crs, config.skipChecks()));
+                new Expectations(card.bandNames(), card.inputDataType(), config.crs(), config.skipChecks()));
     }
 }

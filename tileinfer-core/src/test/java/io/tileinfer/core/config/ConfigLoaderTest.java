@@ -104,4 +104,16 @@ class ConfigLoaderTest {
         assertEquals(missing + ": no such configuration file",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(missing)).getMessage());
     }
+
+    @Test
+    void aCrsGdalDoesNotKnowIsAConfigurationError() throws IOException {
+        Path file = write("""
+                crs: EPSG:nope
+                scenes: [{id: a, file: a.tif}]
+                """);
+        assertEquals(file + ": crs: EPSG:nope: not a CRS GDAL understands: PROJ: proj_create_from_database: crs not "
+                + "found, expected a CRS such as EPSG:32616",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).getMessage());
+        assertEquals(32616, ConfigLoader.load(write("crs: EPSG:32616\nscenes: [{id: a, file: a.tif}]")).crs().epsg());
+    }
 }
