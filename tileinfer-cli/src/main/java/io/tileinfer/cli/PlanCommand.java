@@ -39,13 +39,14 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PipelineConfig pipeline = ConfigLoader.load(config);
+        String storeUrl = pipeline.servedStoreUrl();
         ModelVersion model = ModelRegistry.open(pipeline.registry()).resolve(pipeline.model());
         RunSettings settings = RunSettings.of(pipeline, model);
         System.out.printf("run %s: model %s (%s), tiles of %d px with a %d px halo, batches of %d, %d workers%n",
                 settings.runId(), model.id(), pipeline.model(), settings.tileSize(), settings.halo(),
                 pipeline.batchSize(), pipeline.workers());
         System.out.printf("outputs: %s%n", pipeline.outputDir().resolve(settings.runId()));
-        Map<String, Map<String, TileStatus>> finished = finishedTiles(pipeline, settings);
+        Map<String, Map<String, TileStatus>> finished = finishedTiles(storeUrl, pipeline, settings);
         long totalTiles = 0;
         long totalBytes = 0;
         int failing = 0;
@@ -95,8 +96,8 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** Rows of an earlier attempt of this run; the embedded store is read only if it already exists. */
-    private static Map<String, Map<String, TileStatus>> finishedTiles(PipelineConfig pipeline, RunSettings settings) {
-        String url = pipeline.effectiveStoreUrl();
+    private static Map<String, Map<String, TileStatus>> finishedTiles(String url, PipelineConfig pipeline,
+                                                                      RunSettings settings) {
         if (url.startsWith("jdbc:sqlite:") && !Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
             return Map.of();
         }

@@ -53,4 +53,16 @@ class BatchCommandTest {
         assertFails(ExitCodes.CONFIG, message, CommandOutput.run("batch", "--config", config.toString()));
         assertFails(ExitCodes.CONFIG, message, CommandOutput.run("plan", "--config", config.toString()));
     }
+
+    @Test
+    void aStoreUrlNoModuleServesIsNamedWithTheConfiguration() throws IOException {
+        Path config = config("store.yaml", "store: {url: \"jdbc:mysql://x/y\"}");
+        String message = config + ": store.url: jdbc:mysql://x/y: no result store for this URL; expected one of "
+                + "[jdbc:sqlite:..., jdbc:postgresql:...] (jdbc:postgresql: needs the tileinfer-postgres module on the "
+                + "class path)";
+        assertFails(ExitCodes.CONFIG, message, CommandOutput.run("batch", "--config", config.toString()));
+        CommandOutput plan = CommandOutput.run("plan", "--config", config.toString());
+        assertFails(ExitCodes.CONFIG, message, plan);
+        assertEquals("", plan.out(), "no plan is printed for a configuration that cannot run");
+    }
 }

@@ -1,5 +1,6 @@
 package io.tileinfer.core.config;
 
+import io.tileinfer.core.store.ResultStores;
 import io.tileinfer.core.store.StoreUrls;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.ObjectStoreOptions;
@@ -47,5 +48,18 @@ public record PipelineConfig(
     /** The store's JDBC URL: the configured one, else the deployment's, else the SQLite database beside the runs. */
     public String effectiveStoreUrl() {
         return StoreUrls.effective(storeUrl, outputDir);
+    }
+
+    /**
+     * {@link #effectiveStoreUrl()}, checked before anything runs: a URL that no module on the class path serves is
+     * refused, naming where it was set (this file's {@code store.url}, or the deployment's {@value StoreUrls#ENV}).
+     */
+    public String servedStoreUrl() {
+        String url = effectiveStoreUrl();
+        if (ResultStores.provider(url).isEmpty()) {
+            String setting = storeUrl != null ? file + ": store.url" : StoreUrls.ENV;
+            throw new ConfigException(setting + ": " + StoreUrls.redact(url) + ": " + ResultStores.noStore());
+        }
+        return url;
     }
 }

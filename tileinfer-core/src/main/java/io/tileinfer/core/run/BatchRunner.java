@@ -62,6 +62,7 @@ public final class BatchRunner {
     /** Runs the batches on the executor that {@code executors} opens once the run's id, model and store are known. */
     public RunSummary run(BatchExecutor.Factory executors) throws IOException {
         Gdal.init();
+        String storeUrl = config.servedStoreUrl();
         config.objectStore().apply();
         ModelVersion version = ModelRegistry.open(config.registry()).resolve(config.model());
         RunSettings settings = RunSettings.of(config, version);
@@ -71,7 +72,7 @@ public final class BatchRunner {
         MDC.put("run_id", runId);
         Instant started = Instant.now();
         LOG.info("run {} with model {} -> {}", runId, version.id(), runDir);
-        try (ResultStore store = ResultStores.open(config.effectiveStoreUrl())) {
+        try (ResultStore store = ResultStores.open(storeUrl)) {
             RunRow row = new RunRow(store, runId, config, version.id(), started);
             row.save(null, "running", null);
             RunMetrics metrics = new RunMetrics(meters, version.id());

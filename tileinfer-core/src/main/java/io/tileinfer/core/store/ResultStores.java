@@ -1,6 +1,7 @@
 package io.tileinfer.core.store;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /** Opens the result store a URL names, through the {@link ResultStoreProvider} registered for its prefix. */
@@ -9,15 +10,20 @@ public final class ResultStores {
     }
 
     public static ResultStore open(String url) {
-        List<ResultStoreProvider> providers = providers();
-        for (ResultStoreProvider provider : providers) {
-            if (url.startsWith(provider.urlPrefix())) {
-                return provider.open(url);
-            }
-        }
-        throw new StoreException(StoreUrls.redact(url) + ": no result store for this URL; expected one of "
-                + providers.stream().map(p -> p.urlPrefix() + "...").toList()
-                + " (jdbc:postgresql: needs the tileinfer-postgres module on the class path)", null);
+        return provider(url).orElseThrow(() -> new StoreException(StoreUrls.redact(url) + ": " + noStore(), null))
+                .open(url);
+    }
+
+    /** The provider registered for the URL's prefix, if a module on the class path has one. */
+    public static Optional<ResultStoreProvider> provider(String url) {
+        return providers().stream().filter(p -> url.startsWith(p.urlPrefix())).findFirst();
+    }
+
+    /** What is wrong with a URL that no provider serves, and which URLs would do. */
+    public static String noStore() {
+        return "no result store for this URL; expected one of "
+                + providers().stream().map(p -> p.urlPrefix() + "...").toList()
+                + " (jdbc:postgresql: needs the tileinfer-postgres module on the class path)";
     }
 
     private static List<ResultStoreProvider> providers() {
