@@ -23,6 +23,18 @@ record GdalError(int number, String message) {
         }
         return failure != null
                 ? new RemoteAccessException(location, action, failure, message)
-                : new RasterException(location, action + ": " + message);
+                : new RasterException(location, action + ": " + about(gdalPath));
+    }
+
+    /**
+     * GDAL's message without the path the exception already starts with ("`PATH' not recognized...", "PATH: No such
+     * file...") and without its closing full stop, so that it reads as one clause of a longer message.
+     */
+    private String about(String gdalPath) {
+        String text = message.replace("`" + gdalPath + "' ", "");
+        if (text.startsWith(gdalPath + ": ")) {
+            text = text.substring(gdalPath.length() + 2);
+        }
+        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     }
 }

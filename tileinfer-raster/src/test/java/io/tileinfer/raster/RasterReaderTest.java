@@ -193,12 +193,13 @@ class RasterReaderTest {
     void notATiffIsRejectedWithGdalsReasonAndTheFileName() {
         RasterException e = assertThrows(RasterException.class, () -> RasterReader.open(variant("not_a_tiff.tif")));
         assertEquals(variant("not_a_tiff.tif"), e.location());
-        assertTrue(e.getMessage().startsWith(variant("not_a_tiff.tif") + ": "), e.getMessage());
-        assertTrue(e.getMessage().contains("not recognized as a supported file format"), e.getMessage());
+        // GDAL's reason, said once: its message repeats the path and ends in a full stop
+        assertEquals(variant("not_a_tiff.tif") + ": cannot open: not recognized as a supported file format",
+                e.getMessage());
 
         RasterException missing = assertThrows(RasterException.class,
                 () -> RasterReader.open(variant("does_not_exist.tif")));
-        assertTrue(missing.getMessage().contains("No such file or directory"), missing.getMessage());
+        assertEquals(variant("does_not_exist.tif") + ": cannot open: No such file or directory", missing.getMessage());
     }
 
     @Test

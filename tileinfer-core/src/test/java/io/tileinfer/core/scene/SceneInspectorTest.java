@@ -62,7 +62,9 @@ class SceneInspectorTest {
         ValidationIssue issue = only(file("not_a_tiff.tif", Expectations.none()));
         assertEquals(variant("not_a_tiff.tif"), issue.file());
         assertEquals("readable", issue.check());
-        assertTrue(issue.found().contains("not recognized as a supported file format"), issue.found());
+        assertEquals("cannot open: not recognized as a supported file format", issue.found());
+        assertEquals(variant("not_a_tiff.tif") + ": readable: found cannot open: not recognized as a supported file "
+                + "format, expected a readable GeoTIFF", issue.message());
     }
 
     @Test
