@@ -66,7 +66,8 @@ class ValidateCommandTest {
 
     @Test
     void aCrsGdalDoesNotKnowIsAUsageErrorNamingTheOption() {
-        CommandOutput result = CommandOutput.run("validate", "--crs", "bogus", VARIANTS.resolve("l8_rgbn_cog.tif").toString());
+        CommandOutput result = CommandOutput.run("validate", "--crs", "bogus",
+                VARIANTS.resolve("l8_rgbn_cog.tif").toString());
         assertEquals(ExitCodes.CONFIG, result.exitCode());
         assertEquals("Invalid value for option '--crs': bogus: not a CRS GDAL understands: GDAL gave no details, "
                 + "expected a CRS such as EPSG:32616", result.err().lines().findFirst().orElse(""), result.err());

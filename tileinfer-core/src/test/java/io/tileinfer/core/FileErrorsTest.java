@@ -25,8 +25,9 @@ class FileErrorsTest {
         Path file = Files.writeString(dir.resolve("file"), "");
         assertEquals(file + ": a file of that name already exists",
                 FileErrors.describe(assertThrows(IOException.class, () -> Files.createDirectories(file))));
-        assertEquals(file.resolve("sub") + ": not a directory", // the system's own reason, in lower case
-                FileErrors.describe(assertThrows(IOException.class, () -> Files.createDirectories(file.resolve("sub")))));
+        Path under = file.resolve("sub");
+        assertEquals(under + ": not a directory", // the system's own reason, in lower case
+                FileErrors.describe(assertThrows(IOException.class, () -> Files.createDirectories(under))));
         assertEquals(file + " -> " + missing.resolve("x") + ": no such file or directory",
                 FileErrors.describe(assertThrows(IOException.class, () -> Files.move(file, missing.resolve("x")))));
         // root may write anywhere, so the denial that a user meets is made here rather than provoked

@@ -41,8 +41,7 @@ public final class CloudMaskTrainer {
     public static TrainingResult train(TrainConfig config) {
         TRIBUO_LOG.setLevel(Level.WARNING);
         OLCUT_LOG.setLevel(Level.WARNING);
-        SceneData scene = SceneData.load(config.sceneDirectory(), config.bands(), config.labelsFile(),
-                config.metadataFile());
+        SceneData scene = SceneData.load(config);
         MtlMetadata mtl = MtlMetadata.read(config.metadataFile());
         List<BandSpec> bands = config.bands().stream().map(band -> Landsat8Bands.spec(band, mtl)).toList();
         InputScaling scaling = InputScaling.of(bands);

@@ -20,6 +20,10 @@ final class Landsat8Bands {
     private Landsat8Bands() {
     }
 
+    static boolean isBand(String band) {
+        return COMMON_NAMES.containsKey(band);
+    }
+
     static BandSpec spec(String band, MtlMetadata mtl) {
         String commonName = COMMON_NAMES.get(band);
         if (commonName == null) {

@@ -16,12 +16,13 @@ import java.util.Set;
 /**
  * A training configuration (configs/train.yaml). Paths are relative to the configuration file.
  *
+ * @param file             the configuration file, which errors about the files it names start with
  * @param sceneDirectory   the Landsat 8 scene: one GeoTIFF per band and the BQA band
  * @param metadataFile     the rescaling coefficients: the scene's MTL.txt or the lines of it that matter
  * @param heldOutFraction  share of the {@code blockSize} x {@code blockSize} blocks held out for evaluation
  * @param trainingPixels   how many labelled pixels of the training blocks to train on (seeded sample)
  */
-public record TrainConfig(String modelName, int tileSize, Path sceneDirectory, Path metadataFile,
+public record TrainConfig(Path file, String modelName, int tileSize, Path sceneDirectory, Path metadataFile,
                           String labelsFile, List<String> bands, int blockSize, double heldOutFraction, long seed,
                           int trainingPixels, FeatureSet features, int epochs, double learningRate) {
 
@@ -47,10 +48,10 @@ public record TrainConfig(String modelName, int tileSize, Path sceneDirectory, P
         Section split = top.section("split", "block_size", "held_out_fraction");
         Section training = top.section("training", "seed", "pixels", "features", "epochs", "learning_rate");
         Path base = file.toAbsolutePath().getParent();
-        return new TrainConfig(model.text("name"), model.integer("tile_size", 16, 8192),
+        return new TrainConfig(file, model.text("name"), model.integer("tile_size", 16, 8192),
                 base.resolve(scene.text("directory")).normalize(), base.resolve(scene.text("metadata")).normalize(),
                 scene.text("labels"),
-                scene.texts("bands"), split.integer("block_size", 8, 4096),
+                scene.landsatBands("bands"), split.integer("block_size", 8, 4096),
                 split.number("held_out_fraction", 0.05, 0.5), training.integer("seed", 0, Integer.MAX_VALUE),
                 training.integer("pixels", 100, 10_000_000), training.choice("features", FeatureSet.class),
                 training.integer("epochs", 1, 1000), training.number("learning_rate", 1e-6, 100));
@@ -58,7 +59,7 @@ public record TrainConfig(String modelName, int tileSize, Path sceneDirectory, P
 
     /** The same configuration reading the scene from another directory (tests read the shared data). */
     public TrainConfig withSceneDirectory(Path directory) {
-        return new TrainConfig(modelName, tileSize, directory, metadataFile, labelsFile, bands, blockSize,
+        return new TrainConfig(file, modelName, tileSize, directory, metadataFile, labelsFile, bands, blockSize,
                 heldOutFraction, seed, trainingPixels, features, epochs, learningRate);
     }
 
@@ -106,6 +107,17 @@ public record TrainConfig(String modelName, int tileSize, Path sceneDirectory, P
                 texts.add(item.textValue());
             });
             return texts;
+        }
+
+        /** Landsat 8 band names, each checked here: a name that is no band is the configuration's mistake. */
+        List<String> landsatBands(String key) {
+            List<String> bands = texts(key);
+            for (int i = 0; i < bands.size(); i++) {
+                if (!Landsat8Bands.isBand(bands.get(i))) {
+                    throw error(key + "[" + i + "]", "a Landsat 8 band, B1 to B11, found " + bands.get(i));
+                }
+            }
+            return bands;
         }
 
         int integer(String key, int min, int max) {

@@ -34,7 +34,7 @@ class CloudMaskTrainerTest {
     static void train() {
         config = TestData.referenceConfig();
         result = CloudMaskTrainer.train(config);
-        scene = SceneData.load(config.sceneDirectory(), config.bands(), config.labelsFile(), config.metadataFile());
+        scene = SceneData.load(config);
     }
 
     @Test
@@ -101,8 +101,8 @@ class CloudMaskTrainerTest {
 
     @Test
     void linearFeaturesExportToo() {
-        TrainConfig linear = new TrainConfig(config.modelName(), config.tileSize(), config.sceneDirectory(),
-                config.metadataFile(), config.labelsFile(), config.bands(), config.blockSize(),
+        TrainConfig linear = new TrainConfig(config.file(), config.modelName(), config.tileSize(),
+                config.sceneDirectory(), config.metadataFile(), config.labelsFile(), config.bands(), config.blockSize(),
                 config.heldOutFraction(), config.seed(), 5000, FeatureSet.LINEAR, 2, config.learningRate());
 
         TrainingResult linearResult = CloudMaskTrainer.train(linear);

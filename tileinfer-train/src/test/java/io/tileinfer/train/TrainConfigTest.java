@@ -38,4 +38,12 @@ class TrainConfigTest {
         assertEquals(file + ": training.feature: expected one of seed, pixels, features, epochs, learning_rate "
                 + "(unknown key)", error.getMessage());
     }
+
+    @Test
+    void aBandThatLandsat8DoesNotHaveIsNamedWhereItIsListed() throws Exception {
+        Path file = dir.resolve("train.yaml");
+        Files.writeString(file, Files.readString(TestData.trainYaml()).replace("B11]", "B99]"));
+        TrainingException error = assertThrows(TrainingException.class, () -> TrainConfig.load(file));
+        assertEquals(file + ": scene.bands[9]: expected a Landsat 8 band, B1 to B11, found B99", error.getMessage());
+    }
 }

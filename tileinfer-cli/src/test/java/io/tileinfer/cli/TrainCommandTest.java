@@ -1,0 +1,51 @@
+package io.tileinfer.cli;
+
+import io.tileinfer.core.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** `tileinfer train` refusing a configuration that names a band or file that is not there, by its field. */
+class TrainCommandTest {
+    static final Path REPO = Path.of(System.getProperty("tileinfer.repoRoot", "..")).toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    /** The repository's training configuration, reading the shared scene, with {@code from} replaced by {@code to}. */
+    private Path config(String from, String to) throws IOException {
+        String yaml = Files.readString(REPO.resolve("configs/train.yaml"))
+                .replace("../data/sample/landsat8-LC80200392015216", SharedData.LANDSAT.toString())
+                .replace("metadata: ", "metadata: " + REPO.resolve("configs") + "/");
+        return Files.writeString(dir.resolve("train.yaml"), yaml.replace(from, to));
+    }
+
+    private CommandOutput train(Path config) {
+        return CommandOutput.run("train", "--config", config.toString(), "--registry",
+                dir.resolve("models").toString());
+    }
+
+    @Test
+    void aBandThatIsNoLandsat8BandIsNamedWithItsField() throws IOException {
+        Path config = config("B11]", "B99]");
+        CommandOutput result = train(config);
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
+        assertEquals("tileinfer: " + config + ": scene.bands[9]: expected a Landsat 8 band, B1 to B11, found B99",
+                result.err().strip());
+    }
+
+    @Test
+    void aLabelsFileThatIsNotThereIsNamedWithItsField() throws IOException {
+        Path config = config("labels: BQA.tif", "labels: NOPE.tif");
+        CommandOutput result = train(config);
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
+        Path nope = SharedData.LANDSAT.resolve("NOPE.tif");
+        assertEquals("tileinfer: " + config + ": scene.labels: " + nope + ": cannot open: No such file or directory",
+                result.err().strip());
+    }
+}
