@@ -65,4 +65,17 @@ class BatchCommandTest {
         assertFails(ExitCodes.CONFIG, message, plan);
         assertEquals("", plan.out(), "no plan is printed for a configuration that cannot run");
     }
+
+    @Test
+    void anAcquisitionTimeThatIsNoTimeIsTheConfigurationsMistake() throws IOException {
+        Path config = Files.writeString(dir.resolve("acquired.yaml"), """
+                registry: %s
+                scenes:
+                  - {id: l8, file: %s, acquired: "yesterday"}
+                """.formatted(registry, SharedData.variant("l8_rgbn_cog.tif")));
+        String message = config + ": scenes[0].acquired: found \"yesterday\", expected an RFC 3339 date-time with a "
+                + "time zone (Z or ±hh:mm), such as 2015-08-04T16:19:21Z";
+        assertFails(ExitCodes.CONFIG, message, CommandOutput.run("batch", "--config", config.toString()));
+        assertFails(ExitCodes.CONFIG, message, CommandOutput.run("plan", "--config", config.toString()));
+    }
 }

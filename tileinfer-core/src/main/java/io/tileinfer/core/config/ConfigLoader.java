@@ -15,6 +15,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -176,6 +177,14 @@ public final class ConfigLoader {
         }
     }
 
+    private static Instant acquired(ConfigNode scene) {
+        try {
+            return DateTimes.parse(scene.string("acquired"));
+        } catch (IllegalArgumentException e) {
+            throw scene.get("acquired").invalid("found " + e.getMessage() + ", expected " + DateTimes.EXPECTED);
+        }
+    }
+
     private static ObjectStoreOptions objectStore(ConfigNode node) {
         node.onlyKeys(OBJECT_STORE_KEYS);
         URI endpoint = node.has("endpoint") ? endpoint(node) : null;
@@ -240,6 +249,6 @@ public final class ConfigLoader {
             throw node.error("id", "is \"" + id + "\"", "letters, digits, '.', '_' or '-' (it names files)");
         }
         return new SceneSpec(id, file, bandNames, bandFiles, stac, node.optionalNumber("nodata"),
-                node.string("acquired", null));
+                node.has("acquired") ? acquired(node) : null);
     }
 }

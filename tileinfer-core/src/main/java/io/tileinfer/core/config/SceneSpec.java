@@ -1,5 +1,6 @@
 package io.tileinfer.core.config;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,7 @@ import java.util.Map;
  * Locations are absolute paths or URLs.
  */
 public record SceneSpec(String id, String file, List<String> bandNames, Map<String, String> bandFiles,
-                        String stacItem, Double nodata, String acquired) {
+                        String stacItem, Double nodata, Instant acquired) {
 
     public String describe() {
         if (file != null) {

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -30,15 +29,6 @@ final class AcquisitionTimes {
     /** TIFFTAG_DATETIME ("YYYY:MM:DD HH:MM:SS"); the TIFF standard has no time zone, so UTC is assumed. */
     static Instant fromTiff(String value) {
         return LocalDateTime.parse(value.trim(), TIFF).toInstant(ZoneOffset.UTC);
-    }
-
-    /** An ISO-8601 date-time (STAC's {@code datetime}, or the configuration's {@code acquired}). */
-    static Instant fromIso(String value) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
-        }
     }
 
     /** A Landsat metadata file ({@code *MTL.txt}) beside a local band file: DATE_ACQUIRED + SCENE_CENTER_TIME. */

@@ -56,6 +56,9 @@ public final class SceneInspector {
         if (spec.stacItem() != null) {
             try {
                 item = StacItem.read(spec.stacItem());
+            } catch (StacItem.Invalid e) {
+                issues.add(e.issue());
+                return done(null);
             } catch (IOException | RuntimeException e) {
                 return fail(spec.stacItem(), "readable", "an unreadable item (" + e.getMessage() + ")",
                         "a STAC Item in JSON");
@@ -249,21 +252,21 @@ public final class SceneInspector {
 
     private Instant acquisitionTime(StacItem item, List<DeclaredBand> bands) {
         String firstLocation = bands.getFirst().location();
-        try {
-            if (spec.acquired() != null) {
-                return AcquisitionTimes.fromIso(spec.acquired());
-            }
-            if (item != null && item.datetime() != null) {
-                return AcquisitionTimes.fromIso(item.datetime());
-            }
-            Optional<String> tiff = infos.get(firstLocation).tiffDateTime();
-            if (tiff.isPresent()) {
+        if (spec.acquired() != null) {
+            return spec.acquired();
+        }
+        if (item != null && item.datetime() != null) {
+            return item.datetime();
+        }
+        Optional<String> tiff = infos.get(firstLocation).tiffDateTime();
+        if (tiff.isPresent()) {
+            try {
                 return AcquisitionTimes.fromTiff(tiff.get());
+            } catch (DateTimeParseException e) {
+                issues.add(new ValidationIssue(firstLocation, "acquisition-time", "TIFFTAG_DATETIME \""
+                        + e.getParsedString() + "\"", "TIFFTAG_DATETIME as YYYY:MM:DD HH:MM:SS"));
+                return null;
             }
-        } catch (DateTimeParseException e) {
-            issues.add(new ValidationIssue(firstLocation, "acquisition-time", "\"" + e.getParsedString() + "\"",
-                    "an ISO-8601 date-time, or TIFFTAG_DATETIME as YYYY:MM:DD HH:MM:SS"));
-            return null;
         }
         Optional<Instant> mtl = Locations.isLocal(firstLocation)
                 ? AcquisitionTimes.fromLandsatMtl(firstLocation) : Optional.empty();

@@ -2,23 +2,46 @@ package io.tileinfer.core.scene;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tileinfer.core.config.DateTimes;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.raster.RemoteFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The parts of a STAC Item that make a scene: its datetime and its per-band GeoTIFF assets. */
-public record StacItem(String location, String id, String datetime, Map<String, Asset> assets) {
+/**
+ * The parts of a STAC Item that make a scene: its datetime (null when the item has none) and its per-band GeoTIFF
+ * assets.
+ */
+public record StacItem(String location, String id, Instant datetime, Map<String, Asset> assets) {
 
     /** A raster asset; {@code aliases} are the names it answers to (its key, eo:bands name and common name). */
     public record Asset(String key, String href, List<String> aliases) {
+    }
+
+    /** An item that a scene cannot be made of; the issue names the item, the field and what was expected. */
+    public static final class Invalid extends Exception {
+        private final transient ValidationIssue issue;
+
+        Invalid(String location, String field, String found, String expected) {
+            this(new ValidationIssue(location, field, found, expected));
+        }
+
+        private Invalid(ValidationIssue issue) {
+            super(issue.message());
+            this.issue = issue;
+        }
+
+        public ValidationIssue issue() {
+            return issue;
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +50,7 @@ public record StacItem(String location, String id, String datetime, Map<String, 
      * Reads an item from a local path, an http(s):// or s3:// URL (through GDAL, with the raster reads' endpoint,
      * credentials, timeouts and retries); problems become {@link ValidationIssue}s upstream.
      */
-    public static StacItem read(String location) throws IOException {
+    public static StacItem read(String location) throws IOException, Invalid {
         JsonNode root;
         if (Locations.isRemote(location)) {
             root = JSON.readTree(RemoteFiles.read(location));
@@ -55,9 +78,23 @@ public record StacItem(String location, String id, String datetime, Map<String, 
             }
             assets.put(entry.getKey(), new Asset(entry.getKey(), Locations.sibling(location, href), aliases));
         }
+        return new StacItem(location, root.path("id").asText(null), datetime(location, root), assets);
+    }
+
+    /** {@code properties.datetime}; STAC allows null (with a start and end instead), which leaves the time unknown. */
+    private static Instant datetime(String location, JsonNode root) throws Invalid {
         JsonNode datetime = root.path("properties").path("datetime");
-        return new StacItem(location, root.path("id").asText(null),
-                datetime.isTextual() ? datetime.asText() : null, assets);
+        if (datetime.isMissingNode() || datetime.isNull()) {
+            return null;
+        }
+        if (!datetime.isTextual()) {
+            throw new Invalid(location, "properties.datetime", datetime + " (not a string)", DateTimes.EXPECTED);
+        }
+        try {
+            return DateTimes.parse(datetime.asText());
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(location, "properties.datetime", e.getMessage(), DateTimes.EXPECTED);
+        }
     }
 
     private static void addText(List<String> into, JsonNode node) {

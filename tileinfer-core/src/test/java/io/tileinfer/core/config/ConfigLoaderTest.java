@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -115,5 +116,22 @@ class ConfigLoaderTest {
                 + "found, expected a CRS such as EPSG:32616",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).getMessage());
         assertEquals(32616, ConfigLoader.load(write("crs: EPSG:32616\nscenes: [{id: a, file: a.tif}]")).crs().epsg());
+    }
+
+    @Test
+    void anAcquisitionTimeIsAnRfc3339DateTimeWithItsTimeZone() throws IOException {
+        String expected = ", expected an RFC 3339 date-time with a time zone (Z or ±hh:mm), such as 2015-08-04T16:19:21Z";
+        Path yesterday = write("scenes: [{id: a, file: a.tif, acquired: yesterday}]");
+        assertEquals(yesterday + ": scenes[0].acquired: found \"yesterday\"" + expected,
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(yesterday)).getMessage());
+        Path local = write("scenes: [{id: a, file: a.tif, acquired: '2015-08-04T16:19:21'}]");
+        assertEquals(local + ": scenes[0].acquired: found \"2015-08-04T16:19:21\" (no time zone)" + expected,
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(local)).getMessage());
+        Path date = write("scenes: [{id: a, file: a.tif, acquired: 2015-08-04}]");
+        assertEquals(date + ": scenes[0].acquired: found \"2015-08-04\" (a date without a time)" + expected,
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(date)).getMessage());
+
+        Path zoned = write("scenes: [{id: a, file: a.tif, acquired: '2015-08-04T18:19:21.79+02:00'}]");
+        assertEquals(Instant.parse("2015-08-04T16:19:21.79Z"), ConfigLoader.load(zoned).scenes().getFirst().acquired());
     }
 }

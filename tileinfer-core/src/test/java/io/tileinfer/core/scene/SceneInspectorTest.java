@@ -6,6 +6,7 @@ import io.tileinfer.raster.Crs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -87,7 +88,7 @@ class SceneInspectorTest {
         ValidationIssue issue = only(file("l8_rgbn_no_datetime.tif", Expectations.none()));
         assertEquals("acquisition-time", issue.check());
         SceneSpec withTime = new SceneSpec("s", variant("l8_rgbn_no_datetime.tif"), null, null, null, null,
-                "2015-08-04T16:19:21Z");
+                Instant.parse("2015-08-04T16:19:21Z"));
         assertTrue(SceneInspector.inspect(withTime, Expectations.none()).valid());
     }
 
@@ -118,7 +119,7 @@ class SceneInspectorTest {
         bands.put("B2", landsat("B2"));
         bands.put("B3", variant("l8_rgbn_epsg4326.tif"));
         ValidationIssue issue = SceneInspector.inspect(new SceneSpec("s", null, null, bands, null, null,
-                "2015-08-04T00:00:00Z"), Expectations.none()).issues().stream()
+                Instant.parse("2015-08-04T00:00:00Z")), Expectations.none()).issues().stream()
                 .filter(i -> i.check().equals("crs-consistency")).findFirst().orElseThrow();
         assertEquals("EPSG:4326", issue.found());
     }
@@ -129,7 +130,7 @@ class SceneInspectorTest {
         bands.put("B05", SharedData.SENTINEL.resolve("B05.tif").toString());
         bands.put("B01", SharedData.SENTINEL.resolve("B01.tif").toString());
         List<ValidationIssue> issues = SceneInspector.inspect(new SceneSpec("s2", null, null, bands, null, null,
-                "2016-01-12T00:00:00Z"), Expectations.none()).issues();
+                Instant.parse("2016-01-12T00:00:00Z")), Expectations.none()).issues();
         ValidationIssue grid = only(new SceneInspector.Inspection("s2", "", null, issues));
         assertEquals("grid", grid.check());
         assertEquals("322x324 pixels of 60x60 at origin (435720, 4179480)", grid.found());
@@ -180,5 +181,20 @@ class SceneInspectorTest {
                 null, null), Expectations.none()));
         assertEquals("readable", issue.check());
         assertTrue(issue.found().contains("not a STAC Item"), issue.found());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "'\"2015-13-45T99:00:00\"' | '\"2015-13-45T99:00:00\"'",
+            "'\"2015-08-04\"'          | '\"2015-08-04\" (a date without a time)'",
+            "'20150804'                  | '20150804 (not a string)'"})
+    void aStacDatetimeThatIsNoDateTimeIsTheItemsIssue(String datetime, String found, @TempDir Path dir)
+            throws IOException {
+        Path item = SharedData.landsatStacItem(dir.resolve("item.json"));
+        Files.writeString(item, Files.readString(item).replace("\"2015-08-04T16:19:21Z\"", datetime));
+        ValidationIssue issue = only(SceneInspector.inspect(new SceneSpec("x", null, null, null, item.toString(),
+                null, null), Expectations.none()));
+        assertEquals(item + ": properties.datetime: found " + found + ", expected an RFC 3339 date-time with a time "
+                + "zone (Z or ±hh:mm), such as 2015-08-04T16:19:21Z", issue.message());
     }
 }
