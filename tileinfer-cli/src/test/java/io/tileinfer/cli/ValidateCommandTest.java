@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -71,5 +72,14 @@ class ValidateCommandTest {
         assertEquals(ExitCodes.CONFIG, result.exitCode());
         assertEquals("Invalid value for option '--crs': bogus: not a CRS GDAL understands: GDAL gave no details, "
                 + "expected a CRS such as EPSG:32616", result.err().lines().findFirst().orElse(""), result.err());
+    }
+
+    @Test
+    void aStacItemThatIsNotThereSaysSo(@TempDir Path dir) {
+        Path item = dir.resolve("nonexist.json");
+        CommandOutput result = CommandOutput.run("validate", item.toString());
+        assertEquals(ExitCodes.INVALID, result.exitCode());
+        assertTrue(result.out().contains(item + ": readable: found cannot read: no such file or directory, expected "
+                + "a STAC Item in JSON"), result.out());
     }
 }

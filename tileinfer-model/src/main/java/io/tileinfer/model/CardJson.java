@@ -123,7 +123,8 @@ final class CardJson {
         try {
             tree = MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw new ModelException(source + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new ModelException(source + ": not valid JSON: " + (e instanceof JsonProcessingException syntax
+                    ? JsonErrors.describe(syntax) : e.getMessage()));
         }
         Field root = new Field(tree, "", source);
         if (!tree.isObject()) {

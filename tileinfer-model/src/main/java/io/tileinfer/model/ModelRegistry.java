@@ -1,5 +1,6 @@
 package io.tileinfer.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -212,8 +213,10 @@ public final class ModelRegistry {
         JsonNode tree;
         try {
             tree = JSON.readTree(Files.readAllBytes(aliasesFile));
+        } catch (JsonProcessingException e) {
+            throw new ModelException(aliasesFile + ": not valid JSON: " + JsonErrors.describe(e), e);
         } catch (IOException e) {
-            throw new ModelException(aliasesFile + ": not valid JSON: " + e.getMessage(), e);
+            throw ModelException.cannotRead(aliasesFile, "the aliases", e);
         }
         if (tree == null || !tree.isObject()) {
             throw new ModelException(aliasesFile + ": expected an object of alias names to version ids");

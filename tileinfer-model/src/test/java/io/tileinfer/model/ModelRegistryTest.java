@@ -74,6 +74,14 @@ class ModelRegistryTest {
     }
 
     @Test
+    void malformedAliasesAreOneLineWithTheLineAndColumn() throws Exception {
+        Path aliases = Files.writeString(root.resolve("aliases.json"), "{\"production\": \"a\",\n}");
+        ModelException e = assertThrows(ModelException.class, () -> ModelRegistry.open(root).aliases());
+        assertEquals(aliases + ": not valid JSON: line 2, column 1: Unexpected character ('}' (code 125)): was "
+                + "expecting double-quote to start field name", e.getMessage());
+    }
+
+    @Test
     void verifyReportsTamperedAndMissingFiles() throws Exception {
         ModelRegistry registry = ModelRegistry.open(root);
         ModelVersion tampered = registry.register(MODEL, Cards.twoBandTwoClass());

@@ -1,8 +1,10 @@
 package io.tileinfer.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tileinfer.model.JsonErrors;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +36,8 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            throw new TrainingException(file + ": not valid YAML: " + JsonErrors.describe(e), e);
         } catch (IOException e) {
             throw TrainingException.cannotRead(file, "the training configuration", e);
         }

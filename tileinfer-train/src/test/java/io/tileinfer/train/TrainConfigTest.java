@@ -46,4 +46,12 @@ class TrainConfigTest {
         TrainingException error = assertThrows(TrainingException.class, () -> TrainConfig.load(file));
         assertEquals(file + ": scene.bands[9]: expected a Landsat 8 band, B1 to B11, found B99", error.getMessage());
     }
+
+    @Test
+    void brokenYamlIsOneLineWithTheLineAndColumn() throws Exception {
+        Path file = Files.writeString(dir.resolve("train.yaml"), "model:\n  name: a: b\n");
+        TrainingException error = assertThrows(TrainingException.class, () -> TrainConfig.load(file));
+        assertEquals(file + ": not valid YAML: line 2, column 10: mapping values are not allowed here",
+                error.getMessage());
+    }
 }

@@ -10,7 +10,6 @@ import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RasterInfo;
 import io.tileinfer.raster.RasterReader;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -59,9 +58,6 @@ public final class SceneInspector {
             } catch (StacItem.Invalid e) {
                 issues.add(e.issue());
                 return done(null);
-            } catch (IOException | RuntimeException e) {
-                return fail(spec.stacItem(), "readable", "an unreadable item (" + e.getMessage() + ")",
-                        "a STAC Item in JSON");
             }
             if (item.assets().isEmpty()) {
                 return fail(spec.stacItem(), "bands", "no GeoTIFF assets", "per-band GeoTIFF assets");
@@ -108,7 +104,7 @@ public final class SceneInspector {
             }
         } catch (RasterException e) {
             boolean opened = infos.containsKey(location);
-            issues.add(new ValidationIssue(location, opened ? "integrity" : "readable", detail(e, location),
+            issues.add(new ValidationIssue(location, opened ? "integrity" : "readable", e.problem(),
                     opened ? "an intact file" : "a readable GeoTIFF"));
         }
     }
@@ -299,16 +295,5 @@ public final class SceneInspector {
 
     private static String fmt(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
-    }
-
-    /** GDAL's message without the location that {@link ValidationIssue} already names. */
-    private static String detail(RasterException e, String location) {
-        String message = e.getMessage();
-        for (String prefix : List.of(location + ": ", Gdal.vsiPath(location) + ": ")) {
-            if (message.startsWith(prefix)) {
-                message = message.substring(prefix.length());
-            }
-        }
-        return message;
     }
 }

@@ -1,12 +1,17 @@
 package io.tileinfer.core.scene;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tileinfer.core.FileErrors;
 import io.tileinfer.core.config.DateTimes;
 import io.tileinfer.core.config.Locations;
+import io.tileinfer.model.JsonErrors;
+import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RemoteFiles;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -45,30 +51,29 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AN_ITEM = "a STAC Item in JSON";
 
     /**
      * Reads an item from a local path, an http(s):// or s3:// URL (through GDAL, with the raster reads' endpoint,
-     * credentials, timeouts and retries); problems become {@link ValidationIssue}s upstream.
+     * credentials, timeouts and retries). The fields a scene depends on must have the types STAC gives them: a
+     * mistake is reported, never read as something else.
      */
-    public static StacItem read(String location) throws IOException, Invalid {
-        JsonNode root;
-        if (Locations.isRemote(location)) {
-            root = JSON.readTree(RemoteFiles.read(location));
-        } else {
-            root = JSON.readTree(Files.readAllBytes(Path.of(location)));
-        }
-        if (!"Feature".equals(root.path("type").asText())) {
-            throw new IOException("not a STAC Item: \"type\" is \"" + root.path("type").asText()
-                    + "\", expected \"Feature\"");
+    public static StacItem read(String location) throws Invalid {
+        JsonNode root = document(location);
+        if (!"Feature".equals(root.path("type").textValue())) {
+            throw new Invalid(location, "type", describe(root.path("type")), "\"Feature\" (a STAC Item)");
         }
         Map<String, Asset> assets = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("assets").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             JsonNode asset = entry.getValue();
-            String href = asset.path("href").asText("");
+            JsonNode href = asset.path("href");
+            if (!href.isTextual() || href.textValue().isEmpty()) {
+                throw new Invalid(location, "assets." + entry.getKey() + ".href", describe(href),
+                        "a URL, or a path relative to the item");
+            }
             String type = asset.path("type").asText("");
-            boolean raster = type.startsWith("image/tiff") || href.matches("(?i).*\\.tiff?$");
-            if (!raster || href.isEmpty()) {
+            if (!type.startsWith("image/tiff") && !href.textValue().matches("(?i).*\\.tiff?$")) {
                 continue;
             }
             List<String> aliases = new ArrayList<>(List.of(entry.getKey()));
@@ -76,25 +81,70 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
                 addText(aliases, band.path("name"));
                 addText(aliases, band.path("common_name"));
             }
-            assets.put(entry.getKey(), new Asset(entry.getKey(), Locations.sibling(location, href), aliases));
+            assets.put(entry.getKey(), new Asset(entry.getKey(), Locations.sibling(location, href.textValue()),
+                    aliases));
         }
         return new StacItem(location, root.path("id").asText(null), datetime(location, root), assets);
     }
 
-    /** {@code properties.datetime}; STAC allows null (with a start and end instead), which leaves the time unknown. */
+    /** The item's JSON object, or what the file holds instead. */
+    private static JsonNode document(String location) throws Invalid {
+        byte[] bytes;
+        try {
+            bytes = Locations.isRemote(location) ? RemoteFiles.read(location) : Files.readAllBytes(Path.of(location));
+        } catch (IOException e) {
+            throw new Invalid(location, "readable", "cannot read: " + FileErrors.reason(e), AN_ITEM);
+        } catch (RasterException e) {
+            throw new Invalid(location, "readable", e.problem(), AN_ITEM);
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(new String(bytes, StandardCharsets.UTF_8)); // RFC 8259: JSON is UTF-8
+        } catch (JsonProcessingException e) {
+            throw new Invalid(location, "readable", "malformed JSON: " + JsonErrors.describe(e), AN_ITEM);
+        }
+        if (root.isMissingNode()) {
+            throw new Invalid(location, "readable", "an empty file", AN_ITEM);
+        }
+        if (!root.isObject()) {
+            throw new Invalid(location, "readable", describe(root), AN_ITEM + " (an object)");
+        }
+        return root;
+    }
+
+    /**
+     * {@code properties.datetime}; STAC allows null (with a start and end instead), which leaves the time unknown, like
+     * an item without properties.
+     */
     private static Instant datetime(String location, JsonNode root) throws Invalid {
-        JsonNode datetime = root.path("properties").path("datetime");
+        JsonNode properties = root.path("properties");
+        if (!properties.isObject() && !properties.isMissingNode()) {
+            throw new Invalid(location, "properties", describe(properties), "a JSON object");
+        }
+        JsonNode datetime = properties.path("datetime");
         if (datetime.isMissingNode() || datetime.isNull()) {
             return null;
         }
         if (!datetime.isTextual()) {
-            throw new Invalid(location, "properties.datetime", datetime + " (not a string)", DateTimes.EXPECTED);
+            throw new Invalid(location, "properties.datetime", describe(datetime), DateTimes.EXPECTED);
         }
         try {
-            return DateTimes.parse(datetime.asText());
+            return DateTimes.parse(datetime.textValue());
         } catch (IllegalArgumentException e) {
             throw new Invalid(location, "properties.datetime", e.getMessage(), DateTimes.EXPECTED);
         }
+    }
+
+    /** A JSON value as an issue shows what was found: a string quoted, {@code 123 (a number)}, a JSON array... */
+    private static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case STRING -> "\"" + node.textValue() + "\"";
+            case MISSING -> "nothing";
+            case NULL -> "null";
+            case ARRAY -> "a JSON array";
+            case OBJECT -> "a JSON object";
+            default -> node + " (a " + node.getNodeType().name().toLowerCase(Locale.ROOT) + ")";
+        };
     }
 
     private static void addText(List<String> into, JsonNode node) {

@@ -179,15 +179,14 @@ class SceneInspectorTest {
         Files.writeString(item, "{\"type\": \"FeatureCollection\"}");
         ValidationIssue issue = only(SceneInspector.inspect(new SceneSpec("x", null, null, null, item.toString(),
                 null, null), Expectations.none()));
-        assertEquals("readable", issue.check());
-        assertTrue(issue.found().contains("not a STAC Item"), issue.found());
+        assertEquals(item + ": type: found \"FeatureCollection\", expected \"Feature\" (a STAC Item)", issue.message());
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "'\"2015-13-45T99:00:00\"' | '\"2015-13-45T99:00:00\"'",
             "'\"2015-08-04\"'          | '\"2015-08-04\" (a date without a time)'",
-            "'20150804'                  | '20150804 (not a string)'"})
+            "'20150804'                  | '20150804 (a number)'"})
     void aStacDatetimeThatIsNoDateTimeIsTheItemsIssue(String datetime, String found, @TempDir Path dir)
             throws IOException {
         Path item = SharedData.landsatStacItem(dir.resolve("item.json"));

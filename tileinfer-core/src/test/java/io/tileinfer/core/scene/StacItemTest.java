@@ -1,0 +1,52 @@
+package io.tileinfer.core.scene;
+
+import io.tileinfer.core.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** STAC Items that a scene cannot be made of: each is the item's issue, naming the field and what was expected. */
+class StacItemTest {
+    @TempDir
+    Path dir;
+
+    private String issue(Path item) {
+        return assertThrows(StacItem.Invalid.class, () -> StacItem.read(item.toString())).issue().message();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "``                  | readable: found an empty file, expected a STAC Item in JSON",
+            "`[{\"type\": \"Feature\"}]` | readable: found a JSON array, expected a STAC Item in JSON (an object)",
+            "`{\"type\": \"Feature\",}` | readable: found malformed JSON: line 1, column 20: Unexpected character "
+                    + "('}' (code 125)): was expecting double-quote to start field name, expected a STAC Item in JSON",
+            "`{\"id\": \"x\"}`       | type: found nothing, expected \"Feature\" (a STAC Item)",
+            "`{\"type\": \"Feature\", \"properties\": []}` | properties: found a JSON array, expected a JSON object"})
+    void aFileThatIsNoItemSaysWhatItIs(String json, String issue) throws IOException {
+        Path item = Files.writeString(dir.resolve("item.json"), json);
+        assertEquals(item + ": " + issue, issue(item));
+    }
+
+    @Test
+    void anItemThatIsNotThereSaysSo() {
+        Path item = dir.resolve("nonexist.json");
+        assertEquals(item + ": readable: found cannot read: no such file or directory, expected a STAC Item in JSON",
+                issue(item));
+    }
+
+    @Test
+    void anAssetHrefThatIsNoStringIsNotTakenForAPath() throws IOException {
+        Path item = SharedData.landsatStacItem(dir.resolve("item.json"));
+        Files.writeString(item, Files.readString(item).replace("\"" + SharedData.landsat("B3") + "\"", "123"));
+        assertEquals(item + ": assets.green.href: found 123 (a number), expected a URL, or a path relative to the item",
+                issue(item));
+    }
+}
