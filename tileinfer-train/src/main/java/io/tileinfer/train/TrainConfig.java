@@ -1,6 +1,7 @@
 package io.tileinfer.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -28,6 +29,10 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
                           String labelsFile, List<String> bands, int blockSize, double heldOutFraction, long seed,
                           int trainingPixels, FeatureSet features, int epochs, double learningRate) {
 
+    /** A key given twice is refused like an unknown one: Jackson would keep the last without a word. */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+
     public TrainConfig {
         bands = List.copyOf(bands);
     }
@@ -35,7 +40,7 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
     public static TrainConfig load(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+            root = YAML.readTree(Files.readAllBytes(file));
         } catch (JsonProcessingException e) {
             throw new TrainingException(file + ": not valid YAML: " + JsonErrors.describe(e), e);
         } catch (IOException e) {

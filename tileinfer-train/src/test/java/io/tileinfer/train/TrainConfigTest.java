@@ -5,9 +5,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainConfigTest {
 
@@ -53,5 +55,15 @@ class TrainConfigTest {
         TrainingException error = assertThrows(TrainingException.class, () -> TrainConfig.load(file));
         assertEquals(file + ": not valid YAML: line 2, column 10: mapping values are not allowed here",
                 error.getMessage());
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedWithItsLine() throws Exception {
+        Path file = dir.resolve("train.yaml");
+        String yaml = Files.readString(TestData.trainYaml());
+        Files.writeString(file, yaml.replace("  epochs: 10", "  epochs: 10\n  epochs: 1"));
+        TrainingException error = assertThrows(TrainingException.class, () -> TrainConfig.load(file));
+        assertTrue(error.getMessage().matches(Pattern.quote(file + ": not valid YAML: line ") + "\\d+, column 9: "
+                + "Duplicate field 'epochs'"), error.getMessage());
     }
 }

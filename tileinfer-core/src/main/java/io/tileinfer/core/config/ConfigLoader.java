@@ -1,6 +1,7 @@
 package io.tileinfer.core.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -37,6 +38,9 @@ public final class ConfigLoader {
             "timeout_seconds", "connect_timeout_seconds", "retries", "retry_delay_seconds");
     private static final Set<String> SCENE_KEYS = Set.of("id", "file", "band_names", "bands", "stac", "nodata",
             "acquired");
+    /** A key given twice is refused like an unknown one: Jackson would keep the last without a word. */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     private ConfigLoader() {
     }
@@ -52,7 +56,7 @@ public final class ConfigLoader {
         }
         JsonNode tree;
         try {
-            tree = new ObjectMapper(new YAMLFactory()).readTree(bytes);
+            tree = YAML.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new ConfigException(file + ": not valid YAML: " + JsonErrors.describe(e));
         } catch (IOException e) {

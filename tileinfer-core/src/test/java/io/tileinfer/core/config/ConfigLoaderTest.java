@@ -121,7 +121,8 @@ class ConfigLoaderTest {
 
     @Test
     void anAcquisitionTimeIsAnRfc3339DateTimeWithItsTimeZone() throws IOException {
-        String expected = ", expected an RFC 3339 date-time with a time zone (Z or ±hh:mm), such as 2015-08-04T16:19:21Z";
+        String expected = ", expected an RFC 3339 date-time with a time zone (Z or ±hh:mm), such as "
+                + "2015-08-04T16:19:21Z";
         Path yesterday = write("scenes: [{id: a, file: a.tif, acquired: yesterday}]");
         assertEquals(yesterday + ": scenes[0].acquired: found \"yesterday\"" + expected,
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(yesterday)).getMessage());
@@ -134,5 +135,19 @@ class ConfigLoaderTest {
 
         Path zoned = write("scenes: [{id: a, file: a.tif, acquired: '2015-08-04T18:19:21.79+02:00'}]");
         assertEquals(Instant.parse("2015-08-04T16:19:21.79Z"), ConfigLoader.load(zoned).scenes().getFirst().acquired());
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedWithItsLine() throws IOException {
+        Path file = write("""
+                model: production
+                model: rgbn
+                scenes: [{id: a, file: a.tif}]
+                """);
+        assertEquals(file + ": not valid YAML: line 2, column 6: Duplicate field 'model'",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).getMessage());
+        Path nested = write("scenes: [{id: a, file: a.tif, id: b}]");
+        assertEquals(nested + ": not valid YAML: line 1, column 33: Duplicate field 'id'",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(nested)).getMessage());
     }
 }
