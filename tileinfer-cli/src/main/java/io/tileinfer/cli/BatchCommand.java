@@ -26,7 +26,9 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, description = "The pipeline configuration (YAML).")
     Path config;
 
-    @Option(names = "--workers", description = "Worker threads (default: the configuration's, or one per core).")
+    @Option(names = "--workers", converter = WorkerCount.class,
+            description = "Worker threads, 1 to " + PipelineConfig.MAX_WORKERS
+                    + " (default: the configuration's, or one per core).")
     Integer workers;
 
     @Option(names = "--model", description = "Model version or alias, instead of the configuration's.")

@@ -5,6 +5,8 @@ import io.tileinfer.core.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,5 +79,15 @@ class BatchCommandTest {
                 + "time zone (Z or ±hh:mm), such as 2015-08-04T16:19:21Z";
         assertFails(ExitCodes.CONFIG, message, CommandOutput.run("batch", "--config", config.toString()));
         assertFails(ExitCodes.CONFIG, message, CommandOutput.run("plan", "--config", config.toString()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-3", "100000", "many"})
+    void workersOutsideTheConfigurationsRangeAreAUsageError(String workers) throws IOException {
+        Path config = config("workers.yaml", "");
+        CommandOutput result = CommandOutput.run("batch", "--config", config.toString(), "--workers", workers);
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
+        assertEquals("Invalid value for option '--workers': found \"" + workers + "\", expected a whole number from 1 "
+                + "to 256", result.err().lines().findFirst().orElse(""));
     }
 }

@@ -35,6 +35,9 @@ public record PipelineConfig(
         Set<String> skipChecks,
         List<SceneSpec> scenes) {
 
+    /** The most worker threads a run takes, from the configuration or the command line. */
+    public static final int MAX_WORKERS = 256;
+
     public PipelineConfig withWorkers(int newWorkers) {
         return new PipelineConfig(file, sha256, model, registry, outputDir, outputUrl, storeUrl, objectStore,
                 tileSize, halo, batchSize, newWorkers, retries, crs, probabilities, skipChecks, scenes);
