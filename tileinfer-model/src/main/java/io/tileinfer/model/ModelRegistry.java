@@ -138,6 +138,11 @@ public final class ModelRegistry {
             }
             return load(id);
         }
+        if (!Files.isDirectory(root)) {
+            throw new ModelException(root + ": unknown model version or alias '" + versionOrAlias
+                    + "': no such directory, expected a model registry (train a model with tileinfer train or import "
+                    + "one, or name an existing registry)");
+        }
         List<String> ids = versionIds();
         if (ids.isEmpty() && aliases.isEmpty()) {
             throw new ModelException(root + ": unknown model version or alias '" + versionOrAlias

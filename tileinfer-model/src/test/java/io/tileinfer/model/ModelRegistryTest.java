@@ -74,6 +74,15 @@ class ModelRegistryTest {
     }
 
     @Test
+    void aRegistryThatIsNotThereIsNotCalledEmpty() {
+        Path missing = root.resolve("nope");
+        ModelException e = assertThrows(ModelException.class, () -> ModelRegistry.open(missing).resolve("production"));
+        assertEquals(missing + ": unknown model version or alias 'production': no such directory, expected a model "
+                + "registry (train a model with tileinfer train or import one, or name an existing registry)",
+                e.getMessage());
+    }
+
+    @Test
     void malformedAliasesAreOneLineWithTheLineAndColumn() throws Exception {
         Path aliases = Files.writeString(root.resolve("aliases.json"), "{\"production\": \"a\",\n}");
         ModelException e = assertThrows(ModelException.class, () -> ModelRegistry.open(root).aliases());

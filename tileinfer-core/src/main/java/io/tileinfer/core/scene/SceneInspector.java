@@ -71,6 +71,9 @@ public final class SceneInspector {
             return done(null);
         }
         List<DeclaredBand> expanded = expandFileBands(declared);
+        if (expanded.isEmpty()) {
+            return done(null); // a file whose band_names do not fit it: no band to match with the model's
+        }
         List<DeclaredBand> selected = selectModelBands(expanded);
         checkGeoreferencing(selected);
         List<SceneBand> bands = describe(selected);
@@ -117,11 +120,13 @@ public final class SceneInspector {
             if (band.index() == 0) {
                 List<String> names = spec.bandNames();
                 if (names != null && names.size() != info.bandCount()) {
-                    issues.add(new ValidationIssue(band.location(), "band-count",
-                            info.bandCount() + " bands", names.size() + " bands as band_names lists " + names));
+                    issues.add(new ValidationIssue(band.location(), "band-count", info.bandCount()
+                            + " bands in the file and " + names.size() + " names in band_names " + names,
+                            "one name per band"));
+                    continue;
                 }
                 for (int i = 1; i <= info.bandCount(); i++) {
-                    String name = names != null && i <= names.size() ? names.get(i - 1) : null;
+                    String name = names != null ? names.get(i - 1) : null;
                     bands.add(new DeclaredBand(name, name == null ? List.of() : List.of(name), band.location(), i));
                 }
             } else {

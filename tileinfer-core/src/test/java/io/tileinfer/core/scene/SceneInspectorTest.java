@@ -153,6 +153,15 @@ class SceneInspectorTest {
     }
 
     @Test
+    void bandNamesThatDoNotCoverTheFileSayHowManyOfEach() {
+        SceneSpec twoNames = new SceneSpec("s", variant("l8_rgbn_cog.tif"), List.of("B2", "B3"), null, null, null,
+                null);
+        ValidationIssue issue = only(SceneInspector.inspect(twoNames, new Expectations(RGBN, "uint16", null, Set.of())));
+        assertEquals(variant("l8_rgbn_cog.tif") + ": band-count: found 4 bands in the file and 2 names in band_names "
+                + "[B2, B3], expected one name per band", issue.message());
+    }
+
+    @Test
     void missingModelBandsAreNamed() {
         Map<String, String> bands = Map.of("B2", landsat("B2"));
         ValidationIssue issue = only(SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null, null),
