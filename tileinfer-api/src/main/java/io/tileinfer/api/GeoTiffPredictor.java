@@ -36,8 +36,8 @@ final class GeoTiffPredictor {
     GeoTiffPredictor(ApiContext context) {
         this.context = context;
         // No acquisition time is needed to predict one tile; batch needs it for its records.
-        this.expectations = new Expectations(context.served().card().bandNames(),
-                context.served().card().inputDataType(), context.settings().crs(), Set.of("acquisition-time"));
+        this.expectations = Expectations.forModel(context.served().card(), context.settings().crs(),
+                Set.of("acquisition-time"));
     }
 
     /** Runs on an inference worker: GDAL and ONNX Runtime are native calls. */

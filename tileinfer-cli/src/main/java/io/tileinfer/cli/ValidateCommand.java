@@ -65,7 +65,7 @@ final class ValidateCommand implements Callable<Integer> {
             return new Expectations(null, null, crs, Set.of());
         }
         ModelCard card = ModelRegistry.open(registry).resolve(model).card();
-        return new Expectations(card.bandNames(), card.inputDataType(), crs, Set.of());
+        return Expectations.forModel(card, crs, Set.of());
     }
 
     private static void printText(Inspection inspection) {

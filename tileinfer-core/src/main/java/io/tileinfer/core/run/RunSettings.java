@@ -20,6 +20,6 @@ public record RunSettings(String runId, int tileSize, int halo, Expectations exp
                     + size + " pixels leaves no core; expected a halo below half the tile size");
         }
         return new RunSettings(RunIds.of(config.file(), config.sha256(), model.id()), size, halo,
-                new Expectations(card.bandNames(), card.inputDataType(), config.crs(), config.skipChecks()));
+                Expectations.forModel(card, config.crs(), config.skipChecks()));
     }
 }

@@ -2,6 +2,7 @@ package io.tileinfer.core.scene;
 
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.model.BandSpec;
 import io.tileinfer.raster.BandInfo;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.Gdal;
@@ -142,11 +143,11 @@ public final class SceneInspector {
 
     /** The model's bands, in the model's order; unnamed file bands match the model by position. */
     private List<DeclaredBand> selectModelBands(List<DeclaredBand> bands) {
-        List<String> wanted = expect.modelBands();
-        boolean positional = bands.stream().allMatch(b -> b.name() == null);
-        if (wanted == null) {
+        if (expect.modelBands() == null) {
             return bands;
         }
+        List<String> wanted = expect.modelBands().stream().map(BandSpec::name).toList();
+        boolean positional = bands.stream().allMatch(b -> b.name() == null);
         if (positional) {
             if (bands.size() != wanted.size()) {
                 issues.add(new ValidationIssue(bands.getFirst().location(), "band-count", bands.size() + " bands",
@@ -162,8 +163,12 @@ public final class SceneInspector {
         }
         List<DeclaredBand> selected = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (String name : wanted) {
-            Optional<DeclaredBand> match = bands.stream().filter(b -> b.aliases().contains(name)).findFirst();
+        for (BandSpec band : expect.modelBands()) {
+            String name = band.name();
+            // its name first: a common name ("nir08") is only asked for when no band has the name ("B8A")
+            Optional<DeclaredBand> match = bands.stream().filter(b -> b.aliases().contains(name)).findFirst()
+                    .or(() -> bands.stream().filter(b -> band.commonName() != null
+                            && b.aliases().contains(band.commonName())).findFirst());
             match.ifPresentOrElse(b -> selected.add(new DeclaredBand(name, b.aliases(), b.location(), b.index())),
                     () -> missing.add(name));
         }

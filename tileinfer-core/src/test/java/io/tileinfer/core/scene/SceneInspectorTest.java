@@ -2,6 +2,7 @@ package io.tileinfer.core.scene;
 
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.model.BandSpec;
 import io.tileinfer.raster.Crs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SceneInspectorTest {
-    private static final List<String> RGBN = List.of("B2", "B3", "B4", "B5");
+    private static final List<BandSpec> RGBN = List.of(new BandSpec("B2", "blue", 1, 0),
+            new BandSpec("B3", "green", 1, 0), new BandSpec("B4", "red", 1, 0), new BandSpec("B5", "nir08", 1, 0));
+    private static final List<String> RGBN_NAMES = List.of("B2", "B3", "B4", "B5");
 
     private static SceneInspector.Inspection file(String name, Expectations expect) {
         return SceneInspector.inspect(new SceneSpec("s", variant(name), null, null, null, null, null), expect);
@@ -47,7 +50,7 @@ class SceneInspectorTest {
         Scene scene = inspection.scene();
         assertEquals(627, scene.width());
         assertEquals(603, scene.height());
-        assertEquals(RGBN, scene.bandNames());
+        assertEquals(RGBN_NAMES, scene.bandNames());
         assertEquals(Instant.parse("2015-08-04T16:19:21Z"), scene.acquired());
         assertEquals("EPSG:32616", scene.crs().label());
     }
@@ -147,7 +150,7 @@ class SceneInspectorTest {
                 new SceneSpec("l8", null, null, bands, null, null, null),
                 new Expectations(RGBN, "uint16", null, Set.of()));
         assertTrue(inspection.valid(), inspection.issues().toString());
-        assertEquals(RGBN, inspection.scene().bandNames());
+        assertEquals(RGBN_NAMES, inspection.scene().bandNames());
         assertEquals(landsat("B2"), inspection.scene().bands().getFirst().location());
         assertEquals(Instant.parse("2015-08-04T16:19:21.7917421Z"), inspection.scene().acquired());
     }
@@ -180,6 +183,24 @@ class SceneInspectorTest {
         assertNotNull(inspection.scene());
         assertEquals(landsat("B5"), inspection.scene().bands().get(3).location());
         assertEquals(Instant.parse("2015-08-04T16:19:21Z"), inspection.scene().acquired());
+    }
+
+    @Test
+    void aStacItemWhoseAssetsAreKeyedByCommonNameGivesTheModelsBands(@TempDir Path dir) throws IOException {
+        // as Earth Search names its assets: "blue", "nir08"..., with no eo:bands names the card would know
+        String assets = String.join(",\n", List.of("blue:B2", "nir08:B5", "green:B3", "red:B4").stream()
+                .map(a -> a.split(":")).map(a -> "\"%s\": {\"href\": \"%s\", \"type\": \"image/tiff\"}"
+                        .formatted(a[0], landsat(a[1]))).toList());
+        Path item = Files.writeString(dir.resolve("item.json"), """
+                {"type": "Feature", "stac_version": "1.0.0", "id": "common",
+                 "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {%s}}""".formatted(assets));
+        SceneInspector.Inspection inspection = SceneInspector.inspect(
+                new SceneSpec("stac", null, null, null, item.toString(), null, null),
+                new Expectations(RGBN, "uint16", null, Set.of()));
+        assertTrue(inspection.valid(), inspection.issues().toString());
+        assertEquals(RGBN_NAMES, inspection.scene().bandNames());
+        assertEquals(List.of(landsat("B2"), landsat("B3"), landsat("B4"), landsat("B5")),
+                inspection.scene().bands().stream().map(SceneBand::location).toList(), "in the card's order");
     }
 
     @Test
