@@ -7,6 +7,11 @@ import io.tileinfer.core.run.StopRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +46,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The API without a result store: the web page lists no run (its models still show). */
-    public static ApiServer start(Path registry, String versionOrAlias, ApiSettings settings) {
+    public static ApiServer start(Path registry, String versionOrAlias, ApiSettings settings) throws BindException {
         return start(registry, versionOrAlias, settings, null);
     }
 
@@ -50,8 +55,12 @@ public final class ApiServer implements AutoCloseable {
      * result store at {@code storeUrl} (null for none) and the registry's models.
      *
      * @throws io.tileinfer.model.ModelException when the version or alias is unknown or the model cannot be loaded
+     * @throws BindException                       when the host and port cannot be listened on (e.g. a port in use)
+     * @throws IllegalArgumentException            when the host is an unknown name
      */
-    public static ApiServer start(Path registry, String versionOrAlias, ApiSettings settings, String storeUrl) {
+    public static ApiServer start(Path registry, String versionOrAlias, ApiSettings settings, String storeUrl)
+            throws BindException {
+        requireListenable(settings.host(), settings.port());
         ServedModel served = ServedModel.load(registry, versionOrAlias);
         Admission admission = new Admission(settings.maxInFlight());
         Readiness readiness = new Readiness();
@@ -70,11 +79,40 @@ public final class ApiServer implements AutoCloseable {
                 .routing(routing -> register(routing, routes, context))
                 .build()
                 .start();
+        if (!server.isRunning()) { // another process took the port since requireListenable: Helidon logged why
+            release(context, webPage);
+            throw new BindException(cannotListen(settings.host(), settings.port()) + "see the log above");
+        }
         readiness.set(true);
         LOG.atInfo().addKeyValue("model_version", served.id()).addKeyValue("port", server.port())
                 .log("serving model {} version {} (asked for as {}) on http://{}:{}", served.name(), served.id(),
                         served.requestedAs(), settings.host(), server.port());
         return new ApiServer(context, server, webPage);
+    }
+
+    /**
+     * Binds the address once before anything is loaded, so that a port in use ends start-up at once with one clear
+     * message: Helidon 4.5 logs a bind failure as errors with stack traces and leaves a server that is not running.
+     */
+    private static void requireListenable(String host, int port) throws BindException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("--host " + host + ": unknown host name, expected an address of this "
+                    + "machine such as 127.0.0.1, or 0.0.0.0 for all of them");
+        }
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as Helidon binds
+            probe.bind(address);
+        } catch (IOException e) {
+            boolean inUse = e instanceof BindException && String.valueOf(e.getMessage()).contains("in use");
+            throw new BindException(cannotListen(host, port) + (inUse
+                    ? "the port is in use by another process: stop it or choose another --port"
+                    : e.getMessage() + " (" + e.getClass().getSimpleName() + ")"));
+        }
+    }
+
+    private static String cannotListen(String host, int port) {
+        return "cannot listen on " + host + ":" + port + ": ";
     }
 
     private static List<Route> routes(ApiContext context) {
@@ -140,13 +178,11 @@ public final class ApiServer implements AutoCloseable {
             boolean idle = context.readiness().awaitIdle(settings.shutdownTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
             server.stop();
-            webPage.close();
             if (idle) {
-                context.pool().close();
-                context.metrics().close();
-                context.served().close();
+                release(context, webPage);
                 LOG.info("stopped after every request finished");
             } else {
+                webPage.close();
                 // Closing the model under a running inference would crash the process: leave it to the exit.
                 LOG.warn("stopped with {} requests still running after the {} shutdown timeout",
                         context.readiness().activeRequests(), settings.shutdownTimeout());
@@ -157,6 +193,13 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             stopped.countDown();
         }
+    }
+
+    private static void release(ApiContext context, WebPage webPage) {
+        webPage.close();
+        context.pool().close();
+        context.metrics().close();
+        context.served().close();
     }
 
     /**

@@ -32,7 +32,12 @@ public record ApiSettings(String host, int port, long maxBodyBytes, int maxTileS
         requirePositive(maxInFlight, "maximum requests in flight");
         requirePositive(workers, "inference workers");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("request timeout must be positive, found " + requestTimeout);
+            throw new IllegalArgumentException("request timeout (--request-timeout) must be more than 0 s, found "
+                    + seconds(requestTimeout));
+        }
+        if (shutdownDelay.isNegative() || shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException("shutdown delay and timeout (--shutdown-delay, --shutdown-timeout) "
+                    + "must be 0 s or more, found " + seconds(shutdownDelay) + " and " + seconds(shutdownTimeout));
         }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("the API key must not be blank (leave it unset to serve without one)");
@@ -75,6 +80,11 @@ public record ApiSettings(String host, int port, long maxBodyBytes, int maxTileS
     public ApiSettings withHost(String newHost) {
         return new ApiSettings(newHost, port, maxBodyBytes, maxTileSide, maxInFlight, workers, requestTimeout, apiKey,
                 crs, shutdownDelay, shutdownTimeout);
+    }
+
+    private static String seconds(Duration duration) {
+        return (duration.toMillis() % 1000 == 0 ? String.valueOf(duration.toSeconds())
+                : String.valueOf(duration.toMillis() / 1000.0)) + " s";
     }
 
     private static void requirePositive(long value, String what) {

@@ -14,7 +14,7 @@ public final class ServeMain {
     private ServeMain() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.net.BindException {
         Path registry = Path.of(args[0]);
         TestModels.brightness(registry);
         ApiServer server = ApiServer.start(registry, "production", ApiSettings.defaults()

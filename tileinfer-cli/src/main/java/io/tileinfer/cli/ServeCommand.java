@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -66,6 +69,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-timeout", defaultValue = "30", description = "Seconds to wait for requests in flight on SIGTERM (default: ${DEFAULT-VALUE}).")
     int shutdownTimeoutSeconds;
 
+    /** @throws java.net.BindException when the host and port cannot be listened on: exit code 1, an I/O failure */
     @Override
     public Integer call() throws IOException {
         ApiSettings settings = new ApiSettings(host, port, (long) maxBodyMb << 20, maxTileSide, maxInFlight,
@@ -77,9 +81,25 @@ final class ServeCommand implements Callable<Integer> {
         return server.awaitStopped();
     }
 
-    private String apiKey() throws IOException {
+    private String apiKey() {
         if (apiKeyFile != null) {
-            return Files.readString(apiKeyFile).strip();
+            String key;
+            try {
+                key = Files.readString(apiKeyFile).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--api-key-file " + apiKeyFile + ": cannot be read: "
+                        + switch (e) {
+                            case NoSuchFileException _ -> "no such file";
+                            case AccessDeniedException _ -> "permission denied";
+                            case CharacterCodingException _ -> "not UTF-8 text";
+                            default -> e.getMessage();
+                        } + ", expected a readable file holding the API key");
+            }
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException("--api-key-file " + apiKeyFile + ": the file is empty, expected "
+                        + "the API key in it");
+            }
+            return key;
         }
         String fromEnvironment = System.getenv("TILEINFER_API_KEY");
         return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment;
