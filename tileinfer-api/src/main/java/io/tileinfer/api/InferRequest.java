@@ -9,6 +9,6 @@ import java.util.List;
 record InferRequest(String id, Tensor input, List<String> outputs) {
 
     /** A tensor's name, datatype, shape and values, flattened in row-major order. */
-    record Tensor(String name, String datatype, long[] shape, float[] data) {
+    record Tensor(String name, TensorDatatype datatype, long[] shape, TensorValues data) {
     }
 }

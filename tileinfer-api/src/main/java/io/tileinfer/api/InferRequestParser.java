@@ -5,32 +5,24 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads an inference request with Jackson's streaming parser, straight into a float array: a 256 x 256 x 4 tile is
  * 262,144 numbers, which as a JSON tree would cost tens of megabytes. Values are checked against their declared
- * datatype (integers in range for the integer types, finite float32 for the float types).
+ * datatype ({@link TensorDatatype}); whether the model's input type can hold them is the endpoint's check.
  */
 final class InferRequestParser {
 
-    /** The OIP datatypes a raster band can be sent as, with the range of their values. */
-    private static final Map<String, double[]> RANGES = Map.ofEntries(
-            Map.entry("UINT8", new double[] {0, 255}), Map.entry("UINT16", new double[] {0, 65535}),
-            Map.entry("UINT32", new double[] {0, 4294967295.0}), Map.entry("UINT64", new double[] {0, 0x1p64}),
-            Map.entry("INT8", new double[] {-128, 127}), Map.entry("INT16", new double[] {-32768, 32767}),
-            Map.entry("INT32", new double[] {Integer.MIN_VALUE, Integer.MAX_VALUE}),
-            Map.entry("INT64", new double[] {-0x1p63, 0x1p63}),
-            Map.entry("FP16", new double[] {-65504, 65504}),
-            Map.entry("FP32", new double[] {-Float.MAX_VALUE, Float.MAX_VALUE}),
-            Map.entry("FP64", new double[] {-Float.MAX_VALUE, Float.MAX_VALUE}));
+    /** NaN and Infinity are read as numbers (Python's json writes them) so that they get the datatype checks. */
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build();
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private InferRequestParser() {
     }
@@ -93,7 +85,7 @@ final class InferRequestParser {
         String name = null;
         String datatype = null;
         long[] shape = null;
-        Floats data = null;
+        TensorValues data = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             parser.nextToken();
@@ -103,45 +95,49 @@ final class InferRequestParser {
                 case "shape" -> shape = shape(parser, path + ".shape");
                 case "parameters" -> object(parser, path + ".parameters");
                 case "data" -> {
-                    data = new Floats();
+                    data = new TensorValues();
                     values(parser, path + ".data", data);
                 }
                 default -> parser.skipChildren();
             }
         }
         require(name, path + ".name", "the tensor's name");
-        require(datatype, path + ".datatype", "one of " + RANGES.keySet().stream().sorted().toList());
+        require(datatype, path + ".datatype", "one of " + TensorDatatype.NAMES);
         require(shape, path + ".shape", "the tensor's shape, e.g. [1, C, H, W]");
         require(data, path + ".data", "the tensor's values as a (flat or nested) array of numbers");
-        double[] range = RANGES.get(datatype);
-        if (range == null) {
+        TensorDatatype type = TensorDatatype.named(datatype);
+        if (type == null) {
             throw ApiException.badRequest(path + ".datatype: found \"" + datatype + "\", expected one of "
-                    + RANGES.keySet().stream().sorted().toList() + " (raster values)");
+                    + TensorDatatype.NAMES + " (raster values)");
         }
-        long expected = 1;
-        for (long dimension : shape) {
-            expected = dimension > Integer.MAX_VALUE || expected > Integer.MAX_VALUE ? Long.MAX_VALUE
-                    : expected * dimension;
-        }
-        if (data.size != expected) {
-            throw ApiException.badRequest(path + ".data: found " + data.size + " values, expected " + expected
+        long expected = valueCount(shape, path);
+        if (data.size() != expected) {
+            throw ApiException.badRequest(path + ".data: found " + data.size() + " values, expected " + expected
                     + " for the shape " + Arrays.toString(shape));
         }
-        if ((datatype.startsWith("INT") || datatype.startsWith("UINT")) && data.fractions) {
-            throw ApiException.badRequest(path + ".data: found a number with a fraction or exponent, expected "
-                    + "integers for " + datatype);
-        }
-        for (double value : new double[] {data.min, data.max}) {
-            if (!(value >= range[0] && value <= range[1])) {
-                throw ApiException.badRequest(path + ".data: found " + value + ", expected values in ["
-                        + format(range[0]) + ", " + format(range[1]) + "] for " + datatype);
+        data.firstNotHeldBy(type).ifPresent(offence -> {
+            throw ApiException.badRequest(path + ".data[" + offence.index() + "]: found "
+                    + TensorDatatype.format(offence.value()) + ", expected " + type.finiteValues() + " for " + type);
+        });
+        return new InferRequest.Tensor(name, type, shape, data);
+    }
+
+    /** The number of values a shape holds; a request holds fewer than 2^31 (its body is a byte array). */
+    private static long valueCount(long[] shape, String path) {
+        long count = 1;
+        for (long dimension : shape) {
+            count *= Math.min(dimension, Integer.MAX_VALUE + 1L); // both factors at most 2^31: no overflow
+            if (count > Integer.MAX_VALUE) {
+                throw ApiException.badRequest(path + ".shape: found " + Arrays.toString(shape) + ", which is too "
+                        + "large: it holds more than " + Integer.MAX_VALUE + " values, expected the shape of the "
+                        + "values sent");
             }
         }
-        return new InferRequest.Tensor(name, datatype, shape, data.toArray());
+        return count;
     }
 
     /** Reads a (flat or nested) array of numbers. */
-    private static void values(JsonParser parser, String path, Floats into) throws IOException {
+    private static void values(JsonParser parser, String path, TensorValues into) throws IOException {
         expect(parser, JsonToken.START_ARRAY, path, "an array of numbers");
         int depth = 1;
         while (depth > 0) {
@@ -149,10 +145,9 @@ final class InferRequestParser {
             switch (token) {
                 case START_ARRAY -> depth++;
                 case END_ARRAY -> depth--;
-                case VALUE_NUMBER_INT -> into.add(parser.getValueAsDouble(), false);
-                case VALUE_NUMBER_FLOAT -> into.add(parser.getValueAsDouble(), true);
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> into.add(parser.getValueAsDouble());
                 case null -> throw ApiException.badRequest(path + ": the body ends inside the array");
-                default -> throw ApiException.badRequest(path + "[" + into.size + "]: found " + describe(token)
+                default -> throw ApiException.badRequest(path + "[" + into.size() + "]: found " + describe(token)
                         + ", expected a number");
             }
         }
@@ -231,36 +226,5 @@ final class InferRequestParser {
             case VALUE_NULL -> "null";
             default -> token.asString() == null ? token.name() : token.asString();
         };
-    }
-
-    private static String format(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e18 ? String.valueOf((long) value)
-                : String.valueOf(value);
-    }
-
-    /**
-     * A growing float array, with the extremes as parsed (before rounding to float32) and whether any number had a
-     * fraction or exponent, for the datatype checks.
-     */
-    private static final class Floats {
-        private float[] values = new float[1024];
-        private int size;
-        private double min = Double.POSITIVE_INFINITY;
-        private double max = Double.NEGATIVE_INFINITY;
-        private boolean fractions;
-
-        void add(double value, boolean fraction) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, values.length * 2);
-            }
-            values[size++] = (float) value;
-            min = Math.min(min, value);
-            max = Math.max(max, value);
-            fractions |= fraction;
-        }
-
-        float[] toArray() {
-            return size == values.length ? values : Arrays.copyOf(values, size);
-        }
     }
 }

@@ -10,7 +10,6 @@ import io.tileinfer.model.ModelCard;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -58,7 +57,7 @@ final class OpenInference {
         fields.put("name", context.served().name());
         fields.put("versions", List.of(context.served().id()));
         fields.put("platform", "onnxruntime_onnx");
-        fields.put("inputs", List.of(tensor(INPUT, datatype(card.inputDataType()), inputShape)));
+        fields.put("inputs", List.of(tensor(INPUT, TensorDatatype.ofStac(card.inputDataType()).name(), inputShape)));
         fields.put("outputs", List.of(
                 tensor(CLASS_MAP, "UINT8", List.of(-1L, inputShape.get(2), inputShape.get(3))),
                 tensor(PROBABILITIES, "FP32",
@@ -98,9 +97,10 @@ final class OpenInference {
         }
         InferRequest.Tensor input = request.input();
         TensorShape shape = TensorShape.check(input, context);
+        requireModelValues(input);
         List<TileInference.Result> results = context.pool().run(() -> {
             List<TileInference.Result> tiles = new ArrayList<>();
-            for (TileData tile : TensorTiles.cut(input.data(), shape.n(), shape.bands(), shape.height(),
+            for (TileData tile : TensorTiles.cut(input.data().floats(), shape.n(), shape.bands(), shape.height(),
                     shape.width(), shape.size())) {
                 tiles.add(context.inference().infer(tile, shape.size()));
             }
@@ -108,6 +108,20 @@ final class OpenInference {
         }, call.deadlineNanos(), "inference did not finish within the request timeout");
         call.inputSha256(String.join(",", hashes(results)));
         return Reply.ok(response(call, request, shape, results));
+    }
+
+    /**
+     * 422 for a value the model's input type cannot hold, whatever the tensor's datatype: batch never gives the model
+     * such a value (a float32 GeoTIFF for a uint16 model is refused), and the model's answer to one is meaningless.
+     */
+    private void requireModelValues(InferRequest.Tensor input) {
+        String stacType = context.served().card().inputDataType();
+        TensorDatatype modelType = TensorDatatype.ofStac(stacType);
+        input.data().firstNotFiniteIn(modelType).ifPresent(offence -> {
+            throw ApiException.unprocessable("inputs[0].data[" + offence.index() + "]: found "
+                    + TensorDatatype.format(offence.value()) + ", expected " + modelType.finiteValues()
+                    + ": the model takes " + stacType + " band values (its card's data type)");
+        });
     }
 
     private Map<String, Object> response(Call call, InferRequest request, TensorShape shape,
@@ -222,11 +236,5 @@ final class OpenInference {
         fields.put("name", spec.name());
         fields.put("color", spec.color());
         return fields;
-    }
-
-    /** The card's STAC data type ("uint16", "float32") as an OIP datatype ("UINT16", "FP32"). */
-    static String datatype(String stacType) {
-        String upper = stacType.toUpperCase(Locale.ROOT);
-        return upper.startsWith("FLOAT") ? "FP" + upper.substring("FLOAT".length()) : upper;
     }
 }

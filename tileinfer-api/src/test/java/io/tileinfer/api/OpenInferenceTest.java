@@ -1,6 +1,12 @@
 package io.tileinfer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tileinfer.model.BandSpec;
+import io.tileinfer.model.ClassSpec;
+import io.tileinfer.model.ModelCard;
+import io.tileinfer.model.ModelRegistry;
+import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.TinyOnnx;
 import io.tileinfer.raster.Window;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +24,7 @@ import java.util.Map;
 
 import static io.tileinfer.api.PredictTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Open Inference Protocol v2 endpoints, with tensors read from the real Landsat 8 stack. */
@@ -124,10 +133,18 @@ class OpenInferenceTest {
         assertError(400, "inputs: missing", raw(infer, "{}"));
         assertError(400, "inputs[0].data: found 3 values, expected 4 for the shape [1, 4, 1, 1]",
                 raw(infer, tensor("[1,4,1,1]", "UINT16", "[1,2,3]")));
-        assertError(400, "inputs[0].data: found 70000.0, expected values in [0, 65535] for UINT16",
+        assertError(400, "inputs[0].data[3]: found 70000, expected integers in [0, 65535] for UINT16",
                 raw(infer, tensor("[1,4,1,1]", "UINT16", "[1,2,3,70000]")));
-        assertError(400, "inputs[0].data: found a number with a fraction or exponent, expected integers for UINT16",
+        assertError(400, "inputs[0].data[2]: found -5, expected integers in [0, 65535] for UINT16",
+                raw(infer, tensor("[1,4,1,1]", "UINT16", "[1,2,-5,70000]")));
+        assertError(400, "inputs[0].data[3]: found 4.5, expected integers in [0, 65535] for UINT16",
                 raw(infer, tensor("[1,4,1,1]", "UINT16", "[1,2,3,4.5]")));
+        assertError(400, "inputs[0].data[1]: found 1.0E39, expected finite numbers in [-3.4028235E38, 3.4028235E38]"
+                + " for FP32", raw(infer, tensor("[1,4,1,1]", "FP32", "[1,1e39,3,4]")));
+        assertError(400, "inputs[0].data[0]: found 2147483648, expected integers in [-2147483648, 2147483647] for "
+                + "INT32", raw(infer, tensor("[1,4,1,1]", "INT32", "[2147483648,1,2,3]")));
+        assertError(400, "inputs[0].shape: found [4294967296, 10, 1, 1], which is too large: it holds more than "
+                + "2147483647 values", raw(infer, tensor("[4294967296,10,1,1]", "UINT16", "[1]")));
         assertError(400, "inputs[0].data[2]: found a string, expected a number",
                 raw(infer, tensor("[1,4,1,1]", "FP32", "[1,2,\"x\",4]")));
         assertError(400, "inputs[0].datatype: found \"BYTES\"", raw(infer, tensor("[1,4,1,1]", "BYTES", "[1,2,3,4]")));
@@ -139,6 +156,62 @@ class OpenInferenceTest {
                 raw(infer, tensor("[1,4,1,2000]", "UINT8", "[" + "0,".repeat(7999) + "0]")));
         assertError(415, "Content-Type text/plain is not accepted here", api.http.send(api.http.request(infer)
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build()));
+    }
+
+    @Test
+    void refusesValuesTheModelsInputTypeCannotHoldWhateverTheDatatype() throws Exception {
+        String infer = "/v2/models/" + name + "/infer";
+        String uint16 = ", expected integers in [0, 65535]: the model takes uint16 band values (its card's data type)";
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("FP32 [1,2,3,1e25]", "inputs[0].data[3]: found 1.0E25" + uint16);
+        refused.put("FP32 [1e15,2,3,4]", "inputs[0].data[0]: found 1000000000000000" + uint16);
+        refused.put("FP32 [1,1e20,1e25,4]", "inputs[0].data[1]: found 1.0E20" + uint16);
+        refused.put("FP32 [1,2,4.5,4]", "inputs[0].data[2]: found 4.5" + uint16);
+        refused.put("FP32 [1,2,3,NaN]", "inputs[0].data[3]: found NaN" + uint16);
+        refused.put("FP32 [1,-Infinity,3,4]", "inputs[0].data[1]: found -Infinity" + uint16);
+        refused.put("FP64 [1,2,1e300,4]", "inputs[0].data[2]: found 1.0E300" + uint16);
+        refused.put("FP64 [1,2,3,Infinity]", "inputs[0].data[3]: found Infinity" + uint16);
+        refused.put("INT32 [1,-2000000000,3,4]", "inputs[0].data[1]: found -2000000000" + uint16);
+        refused.put("INT16 [1,2,3,-1]", "inputs[0].data[3]: found -1" + uint16);
+        refused.put("UINT32 [70000,2,3,4]", "inputs[0].data[0]: found 70000" + uint16);
+        for (Map.Entry<String, String> request : refused.entrySet()) {
+            String[] datatypeAndData = request.getKey().split(" ");
+            assertError(422, request.getValue(), raw(infer, tensor("[1,4,1,1]", datatypeAndData[0],
+                    datatypeAndData[1])));
+        }
+        HttpResponse<byte[]> inRange = raw(infer, tensor("[1,4,1,1]", "FP64", "[0,65535.0,9000,1e3]"));
+        assertEquals(200, inRange.statusCode(), new String(inRange.body()));
+        assertTrue(Http.json(inRange).at("/outputs/1/data/0").isNumber());
+    }
+
+    @Test
+    void aModelThatGivesNaNProbabilitiesGets500WithNoClassAndIsCountedAsSuch(@TempDir Path other) throws Exception {
+        Path registry = Files.createDirectories(other.resolve("models"));
+        // float32 bands taken as they are, and a logit of their sum: 4 x 3e38 overflows to infinity, softmax to NaN.
+        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 1, 0), new BandSpec("B3", "green", 1, 0),
+                new BandSpec("B4", "red", 1, 0), new BandSpec("B5", "nir08", 1, 0));
+        ModelCard card = new ModelCard("overflow-test", null, List.of("semantic-segmentation"), "onnxruntime",
+                "1.29.0", bands, "float32", List.of(-1L, 4L, -1L, -1L),
+                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 8,
+                List.of(), 1, Map.of(), Map.of(), Map.of());
+        ModelRegistry models = ModelRegistry.open(registry);
+        ModelVersion version = models.register(TinyOnnx.softmaxClassifier(new float[][] {{0, 0, 0, 0}, {1, 1, 1, 1}},
+                new float[] {0, 0}), card);
+        models.promote(version.id(), "production");
+        try (ApiServer server = ApiServer.start(registry, "production", ApiSettings.defaults())) {
+            Http http = new Http(server.port());
+            HttpResponse<byte[]> response = http.send(http.request("/v2/models/overflow-test/infer")
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            tensor("[1,4,1,1]", "FP32", "[3e38,3e38,3e38,3e38]"))).build());
+            assertError(500, "the model gave a probability of NaN for class 0 at pixel (0, 0) of tile 0 of the "
+                    + "request, expected a finite number: no class map or fractions are given from it", response);
+            assertFalse(new String(response.body(), StandardCharsets.UTF_8).contains("class_fractions"));
+            String metrics = new String(http.get("/metrics").body(), StandardCharsets.UTF_8);
+            assertTrue(metrics.contains("tileinfer_api_failures_total{cause=\"model_output\","
+                    + "endpoint=\"/v2/models/{name}/infer\"} 1.0"), metrics);
+            assertTrue(metrics.contains("tileinfer_api_requests_seconds_count{endpoint=\"/v2/models/{name}/infer\","
+                    + "method=\"POST\",status=\"500\"} 1"), metrics);
+        }
     }
 
     private static HttpResponse<byte[]> raw(String path, String json) throws Exception {
