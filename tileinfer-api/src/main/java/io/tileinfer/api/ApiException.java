@@ -9,6 +9,12 @@ import java.util.Map;
  */
 public final class ApiException extends RuntimeException {
 
+    /**
+     * The status of a request whose client closed the connection before the end of its body: never sent, but
+     * recorded in the access log and the metrics (nginx's "client closed request").
+     */
+    public static final int CLIENT_CLOSED = 499;
+
     private final int status;
     private final String cause;
     private final Map<String, String> headers;

@@ -75,7 +75,6 @@ public final class ApiServer implements AutoCloseable {
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false) // ours drains first, see shutdown()
-                .connectionOptions(options -> options.readTimeout(settings.requestTimeout()))
                 .routing(routing -> register(routing, routes, context))
                 .build()
                 .start();

@@ -3,11 +3,6 @@ package io.tileinfer.api;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -63,55 +58,23 @@ final class Call {
     }
 
     /**
-     * The whole body.
+     * The whole body, read within the size limit and the deadline (see {@link BodyReader}).
      *
-     * @throws ApiException 413 beyond the size limit, 408 when it does not arrive before the deadline
+     * @throws ApiException 413 beyond the size limit, 408 when it does not arrive before the deadline,
+     *                      {@value ApiException#CLIENT_CLOSED} when the client closes the connection first
      */
     byte[] body() {
         OptionalLong declared = request.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
-            throw tooLarge(declared.getAsLong() + " bytes");
+            throw BodyReader.tooLarge(declared.getAsLong() + " bytes", maxBodyBytes);
         }
         if (!request.content().hasEntity()) {
             return new byte[0];
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(maxBodyBytes,
-                declared.orElse(1 << 16)));
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = request.content().inputStream()) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                if (body.size() + (long) n > maxBodyBytes) {
-                    throw tooLarge("more than " + maxBodyBytes + " bytes");
-                }
-                if (System.nanoTime() > deadlineNanos) {
-                    throw new ApiException(408, "timeout", "the request body did not arrive within the request "
-                            + "timeout (" + body.size() + " bytes received)");
-                }
-                body.write(buffer, 0, n);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            if (timedOut(e)) {
-                throw new ApiException(408, "timeout", "the request body did not arrive within the request timeout ("
-                        + body.size() + " bytes received)");
-            }
-            throw ApiException.badRequest("cannot read the request body: " + e.getMessage());
-        }
-        bodyBytes = body.size();
-        return body.toByteArray();
-    }
-
-    private static boolean timedOut(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private ApiException tooLarge(String size) {
-        return new ApiException(413, "too_large", "the request body has " + size + ", the limit is "
-                + maxBodyBytes + " bytes (--max-body-mb)");
+        byte[] body = new BodyReader(maxBodyBytes, declared.orElse(-1))
+                .read(request.content().inputStream(), deadlineNanos);
+        bodyBytes = body.length;
+        return body;
     }
 
     long bodyBytes() {

@@ -2,6 +2,7 @@ package io.tileinfer.api;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -54,6 +55,7 @@ final class Exchange implements Handler {
         } catch (ApiException e) {
             reply = Reply.error(e);
             context.metrics().failure(route.pattern(), e.failureCause());
+            log(request, call, e);
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("request_id", call.requestId()).setCause(e)
                     .log("{} {} failed: {}", request.prologue().method().text(), route.pattern(), e.toString());
@@ -68,7 +70,9 @@ final class Exchange implements Handler {
         }
         long bytesOut = 0;
         try {
-            bytesOut = send(response, reply, call);
+            if (reply.status() != ApiException.CLIENT_CLOSED) { // else there is no one to answer
+                bytesOut = send(response, reply, call);
+            }
         } finally {
             context.readiness().requestFinished();
             long nanos = System.nanoTime() - start;
@@ -85,6 +89,23 @@ final class Exchange implements Handler {
                     .addKeyValue("model_version", context.served().id())
                     .addKeyValue("remote", request.remotePeer().host())
                     .log("{} {} {}", request.prologue().method().text(), request.path().rawPath(), reply.status());
+        }
+        if (reply.closesConnection()) {
+            // Helidon 4.5 keeps a connection open after a reply saying "Connection: close" (and would read the
+            // rest of the body); this exception is its way for a handler to close it.
+            throw new CloseConnectionException("closed after " + reply.status() + " (request " + call.requestId()
+                    + ")");
+        }
+    }
+
+    /**
+     * One line without a stack trace (the message says what happened) for what an operator should hear of beyond
+     * the access log: a failure of the model's (500), and a client that went away (its doing, so not an error).
+     */
+    private static void log(ServerRequest request, Call call, ApiException e) {
+        if (e.status() == 500 || e.status() == ApiException.CLIENT_CLOSED) {
+            (e.status() == 500 ? LOG.atError() : LOG.atWarn()).addKeyValue("request_id", call.requestId())
+                    .log("{} {}: {}", request.prologue().method().text(), request.path().rawPath(), e.getMessage());
         }
     }
 

@@ -33,6 +33,11 @@ record Reply(int status, Map<String, Object> json, String contentType, byte[] by
         return new Reply(e.status(), fields, JSON, null, e.headers());
     }
 
+    /** Whether the connection ends with this reply ({@code Connection: close}): the request's body was not read. */
+    boolean closesConnection() {
+        return "close".equals(headers.get("Connection"));
+    }
+
     Reply withHeader(String name, String value) {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put(name, value);

@@ -1,9 +1,14 @@
 package io.tileinfer.api;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tileinfer.raster.Window;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,15 +17,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static io.tileinfer.api.PredictTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Concurrent clients, the in-flight limit and the request timeout, against a running server. */
+/**
+ * Concurrent clients, the in-flight limit, the request timeout and clients that stop sending or go away, against a
+ * running server.
+ */
 class LimitsTest {
 
     @Test
@@ -77,18 +87,56 @@ class LimitsTest {
     }
 
     @Test
-    void aBodyThatDoesNotArriveWithinTheRequestTimeoutGets408(@TempDir Path dir) throws Exception {
-        try (TestServer api = TestServer.start(dir, settings -> settings.withLimits(16 << 20, 1024, 4, 1,
-                Duration.ofMillis(800)))) {
-            try (SlowUpload slow = new SlowUpload(api.server.port(), "/v1/predict", Files.readAllBytes(Tiles.COG))) {
-                Thread.sleep(1500);
-                SlowUpload.Response late = slow.finish();
-                assertEquals(408, late.status(), late.body());
-                assertTrue(late.body().contains("the request body did not arrive within the request timeout"),
-                        late.body());
+    void aSenderThatStopsIsCutOffAtTheRequestTimeoutAndItsSlotIsFreed(@TempDir Path dir) throws Exception {
+        byte[] tiff = Files.readAllBytes(Tiles.COG);
+        try (TestServer api = TestServer.start(dir, settings -> settings.withLimits(16 << 20, 1024, 1, 1,
+                Duration.ofMillis(1500)))) {
+            try (SlowUpload stalled = new SlowUpload(api.server.port(), "/v1/predict", tiff)) {
+                awaitInFlight(api, 1);
+                long start = System.nanoTime();
+                SlowUpload.Response cut = stalled.response(); // the client sends nothing more
+                assertTrue(System.nanoTime() - start < 5e9, "the 408 came late");
+                assertEquals(408, cut.status(), cut.body());
+                assertTrue(cut.body().contains("the request body did not arrive within the request timeout (1024 "
+                        + "bytes received of " + tiff.length + " declared)"), cut.body());
+                assertTrue(cut.head().toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), cut.head());
+                assertTrue(stalled.closedByServer());
             }
             awaitInFlight(api, 0);
+            assertEquals(200, api.http.postTiff("/v1/predict", Tiles.COG).statusCode());
         }
+    }
+
+    @Test
+    void aClientThatGoesAwayMidBodyIsCountedAsSuchAndNotAsAServerError(@TempDir Path dir) throws Exception {
+        byte[] tiff = Files.readAllBytes(Tiles.COG);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        logged.start();
+        root.addAppender(logged);
+        try (TestServer api = TestServer.start(dir, settings -> settings)) {
+            try (SlowUpload goesAway = new SlowUpload(api.server.port(), "/v1/predict", tiff)) {
+                awaitInFlight(api, 1);
+            }
+            awaitInFlight(api, 0);
+            String metrics = awaitMetrics(api, "status=\"499\"");
+            assertTrue(metrics.contains("tileinfer_api_failures_total{cause=\"client_aborted\",endpoint=\"/v1/predict\"}"
+                    + " 1.0"), metrics);
+            assertFalse(metrics.contains("cause=\"internal\""), metrics);
+            assertTrue(metrics.contains("tileinfer_api_requests_seconds_count{endpoint=\"/v1/predict\",method=\"POST\","
+                    + "status=\"499\"} 1"), metrics);
+        } finally {
+            root.detachAppender(logged);
+        }
+        List<ILoggingEvent> events = List.copyOf(logged.list);
+        assertEquals(List.of(), events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)
+                || e.getThrowableProxy() != null).map(ILoggingEvent::getFormattedMessage).toList());
+        List<String> warnings = events.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(List.of("POST /v1/predict: the client closed the connection after 1024 bytes of the body of "
+                + tiff.length + " declared (InsufficientDataAvailableException)"), warnings);
+        assertTrue(events.stream().anyMatch(e -> e.getLoggerName().equals("tileinfer.access")
+                && e.getFormattedMessage().equals("POST /v1/predict 499")), events.toString());
     }
 
     static void awaitInFlight(TestServer api, int count) throws Exception {
@@ -96,6 +144,16 @@ class LimitsTest {
             Thread.sleep(10);
         }
         assertEquals(count, inFlight(api));
+    }
+
+    /** The metrics once they hold {@code text} (within 5 s: a request is recorded after its reply is sent). */
+    private static String awaitMetrics(TestServer api, String text) throws Exception {
+        String metrics = "";
+        for (int i = 0; i < 500 && !metrics.contains(text); i++) {
+            Thread.sleep(10);
+            metrics = new String(api.http.get("/metrics").body(), StandardCharsets.UTF_8);
+        }
+        return metrics;
     }
 
     static int inFlight(TestServer api) throws Exception {

@@ -9,13 +9,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * An upload that sends its headers and first kilobyte, then holds back the rest until {@link #finish()}: a request
- * kept in flight for as long as a test needs. A plain HTTP/1.1 socket, because java.net.http reads a streamed
+ * kept in flight for as long as a test needs, or a client that stops sending ({@link #response()}) or goes away
+ * ({@link #close()}). A plain HTTP/1.1 socket, because java.net.http reads a streamed
  * body ahead before it sends anything.
  */
 final class SlowUpload implements AutoCloseable {
 
-    /** The status line's code and the body. */
-    record Response(int status, String body) {
+    /** The status line's code, the body and the status line with the headers. */
+    record Response(int status, String body, String head) {
     }
 
     private final Socket socket;
@@ -38,6 +39,16 @@ final class SlowUpload implements AutoCloseable {
         } catch (IOException answeredEarly) {
             // The server answered before reading everything (a timeout): its response is still there to read.
         }
+        return response();
+    }
+
+    /**
+     * Reads the response without sending more of the body.
+     *
+     * @throws java.net.SocketTimeoutException when none comes within 20 s
+     */
+    Response response() throws IOException {
+        socket.setSoTimeout(20_000);
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
@@ -52,7 +63,13 @@ final class SlowUpload implements AutoCloseable {
                 .mapToInt(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).strip())).findFirst()
                 .orElseThrow();
         return new Response(Integer.parseInt(headers.substring(9, 12)),
-                new String(in.readNBytes(length), StandardCharsets.UTF_8));
+                new String(in.readNBytes(length), StandardCharsets.UTF_8), headers);
+    }
+
+    /** Whether the server closed the connection (after its response): nothing more comes within 5 s. */
+    boolean closedByServer() throws IOException {
+        socket.setSoTimeout(5_000);
+        return socket.getInputStream().read() == -1;
     }
 
     @Override
