@@ -2,6 +2,7 @@ package io.tileinfer.cli;
 
 import io.tileinfer.api.ApiServer;
 import io.tileinfer.api.ApiSettings;
+import io.tileinfer.core.FileErrors;
 import io.tileinfer.core.store.StoreUrls;
 import io.tileinfer.raster.Crs;
 import picocli.CommandLine.Command;
@@ -9,9 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -88,12 +87,8 @@ final class ServeCommand implements Callable<Integer> {
                 key = Files.readString(apiKeyFile).strip();
             } catch (IOException e) {
                 throw new IllegalArgumentException("--api-key-file " + apiKeyFile + ": cannot be read: "
-                        + switch (e) {
-                            case NoSuchFileException _ -> "no such file";
-                            case AccessDeniedException _ -> "permission denied";
-                            case CharacterCodingException _ -> "not UTF-8 text";
-                            default -> e.getMessage();
-                        } + ", expected a readable file holding the API key");
+                        + (e instanceof CharacterCodingException ? "not UTF-8 text" : FileErrors.reason(e))
+                        + ", expected a readable file holding the API key");
             }
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("--api-key-file " + apiKeyFile + ": the file is empty, expected "

@@ -34,7 +34,7 @@ class ServeCommandTest {
     @Test
     void anApiKeyFileThatCannotBeReadOrIsEmptyIsNamed(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("nonexistent");
-        assertRefused("tileinfer: --api-key-file " + missing + ": cannot be read: no such file, expected a readable "
+        assertRefused("tileinfer: --api-key-file " + missing + ": cannot be read: no such file or directory, expected a readable "
                 + "file holding the API key\n", "serve", "--api-key-file", missing.toString());
         Path empty = Files.writeString(dir.resolve("empty-key"), " \n");
         assertRefused("tileinfer: --api-key-file " + empty + ": the file is empty, expected the API key in it\n",
