@@ -13,7 +13,12 @@ import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
+import io.tileinfer.model.BandSpec;
+import io.tileinfer.model.ClassSpec;
+import io.tileinfer.model.ModelCard;
+import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.TinyOnnx;
 import io.tileinfer.raster.RasterInfo;
 import io.tileinfer.raster.RasterReader;
 import io.tileinfer.raster.Window;
@@ -26,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -315,6 +321,38 @@ class BatchRunnerTest {
         assertEquals(truncated.tiles().skipped(), resumed.alreadyFinished.get());
         assertEquals(truncated.tiles().tiles() - truncated.tiles().skipped(), resumed.processed.get());
         assertEquals(partial, Hashing.sha256(again.runDir().resolve("predictions/truncated.tif")));
+    }
+
+    @Test
+    void tilesWhoseProbabilitiesAreNotFiniteFailAsTheModelsOutputNotAsSomeClass(@TempDir Path dir) throws Exception {
+        // Raw band values (scale 1) times 1e35: the logits of real pixels overflow to infinity, the softmax to NaN.
+        // (The import check's inputs are below 1, so the model is registered.)
+        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 1, 0), new BandSpec("B3", "green", 1, 0),
+                new BandSpec("B4", "red", 1, 0), new BandSpec("B5", "nir08", 1, 0));
+        ModelCard card = new ModelCard("overflow-test", null, List.of("semantic-segmentation"), "onnxruntime",
+                "1.29.0", bands, "uint16", List.of(-1L, 4L, -1L, -1L),
+                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 8,
+                List.of(), 1, Map.of(), Map.of(), Map.of());
+        Path models = dir.resolve("models");
+        ModelRegistry registry = ModelRegistry.open(models);
+        registry.promote(registry.register(TinyOnnx.softmaxClassifier(new float[][] {{0, 0, 0, 0},
+                {1e35f, 1e35f, 1e35f, 1e35f}}, new float[] {0, 0}), card).id(), "overflowing");
+        String config = yaml("{size: 256, halo: 0}", cog()).replace("model: production", "model: overflowing")
+                .replace("registry: " + BatchRunnerTest.registry, "registry: " + models);
+        RunSummary summary = Runs.run(Runs.config(dir, config), 2);
+
+        assertFalse(summary.complete());
+        Manifest manifest = Manifest.read(summary.manifest());
+        assertEquals("FAILED", manifest.scenes().getFirst().status(), "no raster of classes made up from NaN");
+        assertEquals(manifest.scenes().getFirst().tiles().tiles(), manifest.failuresByCause().get("model_output"));
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            TileResult failed = store.tiles(summary.runId()).getFirst();
+            assertEquals(TileStatus.FAILED, failed.status());
+            assertEquals("model_output", failed.cause());
+            assertTrue(failed.error().startsWith("the model gave a probability of NaN for class 0 at pixel ("),
+                    failed.error());
+            assertEquals(1, failed.attempts(), "not retried: the same input gives the same output");
+        }
     }
 
     /** Once a scene is done its scratch raster goes: if its COG is removed, a resumed run computes it again. */
