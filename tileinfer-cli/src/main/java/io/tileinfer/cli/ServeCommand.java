@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import io.tileinfer.api.ApiServer;
 import io.tileinfer.api.ApiSettings;
 import io.tileinfer.core.FileErrors;
+import io.tileinfer.core.store.ResultStores;
 import io.tileinfer.core.store.StoreUrls;
 import io.tileinfer.raster.Crs;
 import picocli.CommandLine.Command;
@@ -50,8 +51,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--request-timeout", defaultValue = "30", description = "Seconds a request may take, body included (default: ${DEFAULT-VALUE}).")
     int requestTimeoutSeconds;
 
-    @Option(names = "--crs", description = "Every GeoTIFF tile must be in this CRS, e.g. EPSG:32616.")
-    String crs;
+    @Option(names = "--crs", converter = CrsOption.class,
+            description = "Every GeoTIFF tile must be in this CRS, e.g. EPSG:32616.")
+    Crs crs;
 
     @Option(names = "--api-key-file", description = "File holding the bearer token the inference endpoints require "
             + "(or set TILEINFER_API_KEY); without either they are open.")
@@ -73,11 +75,21 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ApiSettings settings = new ApiSettings(host, port, (long) maxBodyMb << 20, maxTileSide, maxInFlight,
                 workers != null ? workers : Runtime.getRuntime().availableProcessors(),
-                Duration.ofSeconds(requestTimeoutSeconds), apiKey(), crs == null ? null : Crs.parse(crs),
+                Duration.ofSeconds(requestTimeoutSeconds), apiKey(), crs,
                 Duration.ofSeconds(shutdownDelaySeconds), Duration.ofSeconds(shutdownTimeoutSeconds));
-        ApiServer server = ApiServer.start(registry, model, settings, StoreUrls.effective(store, Path.of("runs")));
+        ApiServer server = ApiServer.start(registry, model, settings, storeUrl());
         server.drainOnSignals();
         return server.awaitStopped();
+    }
+
+    /** A URL no module serves is a usage error; one that cannot be opened leaves the page without runs (logged). */
+    private String storeUrl() {
+        String url = StoreUrls.effective(store, Path.of("runs"));
+        if (ResultStores.provider(url).isEmpty()) {
+            throw new IllegalArgumentException((store != null ? "--store" : StoreUrls.ENV) + ": "
+                    + StoreUrls.redact(url) + ": " + ResultStores.noStore());
+        }
+        return url;
     }
 
     private String apiKey() {

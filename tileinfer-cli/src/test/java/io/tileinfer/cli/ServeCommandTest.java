@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** `tileinfer serve` refusing to start: one line on stderr naming what is wrong, and the documented exit code. */
@@ -45,6 +46,19 @@ class ServeCommandTest {
     void aRequestTimeoutOfZeroSaysSecondsAndTheRange() {
         assertRefused("tileinfer: request timeout (--request-timeout) must be more than 0 s, found 0 s\n",
                 "serve", "--request-timeout", "0");
+    }
+
+    @Test
+    void aCrsGdalDoesNotKnowOrAStoreNoModuleServesIsAUsageError() {
+        CommandOutput crs = CommandOutput.run("serve", "--crs", "EPSG:nope");
+        assertEquals(ExitCodes.CONFIG, crs.exitCode());
+        assertTrue(crs.err().startsWith("Invalid value for option '--crs': EPSG:nope: not a CRS GDAL understands"),
+                crs.err());
+        assertTrue(crs.err().contains("expected a CRS such as EPSG:32616"), crs.err());
+        CommandOutput store = CommandOutput.run("serve", "--store", "jdbc:mysql://db/results");
+        assertEquals(ExitCodes.CONFIG, store.exitCode());
+        assertTrue(store.err().startsWith("tileinfer: --store: jdbc:mysql://db/results: no result store for this URL; "
+                + "expected one of"), store.err());
     }
 
     private static void assertRefused(String stderr, String... args) {
