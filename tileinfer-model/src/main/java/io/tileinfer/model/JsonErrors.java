@@ -24,6 +24,9 @@ public final class JsonErrors {
                 .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
                 .collect(Collectors.joining(": "));
         what = SOURCE.matcher(what).replaceAll("line $1, column $2");
+        if (what.startsWith("Trailing token")) { // Jackson's names its feature and the Java type bound
+            what = "more text after the document's end (a file holds one JSON value)";
+        }
         JsonLocation at = e.getLocation();
         return at == null || at.getLineNr() < 1 ? what : "line " + at.getLineNr() + ", column " + at.getColumnNr()
                 + ": " + what;

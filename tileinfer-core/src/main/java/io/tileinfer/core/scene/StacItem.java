@@ -1,8 +1,11 @@
 package io.tileinfer.core.scene;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tileinfer.core.FileErrors;
 import io.tileinfer.core.config.DateTimes;
 import io.tileinfer.core.config.Locations;
@@ -50,7 +53,10 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A key given twice or text after the object would be read silently otherwise: the last value, or ignored. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final String AN_ITEM = "a STAC Item in JSON";
 
     /**

@@ -28,6 +28,10 @@ class StacItemTest {
             "`[{\"type\": \"Feature\"}]` | readable: found a JSON array, expected a STAC Item in JSON (an object)",
             "`{\"type\": \"Feature\",}` | readable: found malformed JSON: line 1, column 20: Unexpected character "
                     + "('}' (code 125)): was expecting double-quote to start field name, expected a STAC Item in JSON",
+            "`{\"type\": \"Feature\", \"id\": \"a\", \"id\": \"b\"}` | readable: found malformed JSON: line 1, "
+                    + "column 36: Duplicate field 'id', expected a STAC Item in JSON",
+            "`{\"type\": \"Feature\"} {}` | readable: found malformed JSON: line 1, column 21: more text after "
+                    + "the document's end (a file holds one JSON value), expected a STAC Item in JSON",
             "`{\"id\": \"x\"}`       | type: found nothing, expected \"Feature\" (a STAC Item)",
             "`{\"type\": \"Feature\", \"properties\": []}` | properties: found a JSON array, expected a JSON object"})
     void aFileThatIsNoItemSaysWhatItIs(String json, String issue) throws IOException {
