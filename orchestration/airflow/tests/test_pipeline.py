@@ -122,6 +122,15 @@ def manifest(tmp_path: Path, counts: dict, scenes: list[dict]) -> Path:
         "failures_by_cause": {"inference": counts["failed"]}}))
 
 
+def test_a_base_configuration_with_a_key_given_twice_is_refused(tmp_path):
+    base = write(tmp_path / "pipeline.yaml", "model: production\nregistry: models\nmodel: other\n")
+    with pytest.raises(PermanentError, match=r"pipeline.yaml: not valid YAML: line 3, column 1: key 'model' given twice$"):
+        pipeline.base_settings(str(base))
+    nested = write(tmp_path / "nested.yaml", "tiling: {size: 256, size: 512}\n")
+    with pytest.raises(PermanentError, match="key 'size' given twice"):
+        pipeline.base_settings(str(nested))
+
+
 def test_manifest_check_passes_within_thresholds_and_fails_above(tmp_path):
     counts = {"tiles": 100, "done": 97, "skipped": 2, "failed": 1, "scenes": 2, "scenes_failed": 1}
     path = manifest(tmp_path, counts, [

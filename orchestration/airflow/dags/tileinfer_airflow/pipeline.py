@@ -355,15 +355,34 @@ def issue_message(issue: Any) -> str:
 
 # ------------------------------------------------------------------------------------------------- configurations
 
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses a key given twice, as the CLI does (PyYAML would keep the last)."""
+
+
+def _mapping_without_repeats(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"key {key!r} given twice", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats)
+
+
 def base_settings(config_path: str) -> dict[str, Any]:
     """The base configuration with its paths made absolute (they are relative to the file that names them)."""
     path = Path(config_path).resolve()
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
     except FileNotFoundError as e:
         raise PermanentError(f"{config_path}: no such configuration file") from e
-    except yaml.YAMLError as e:
-        raise PermanentError(f"{config_path}: not valid YAML: {e}") from e
+    except yaml.YAMLError as e:  # one line, as the CLI says it: where, then what
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise PermanentError(f"{config_path}: not valid YAML: {where}{getattr(e, 'problem', None) or e}") from e
     if not isinstance(doc, dict):
         raise PermanentError(f"{config_path}: expected a mapping (a pipeline configuration)")
     base = path.parent
