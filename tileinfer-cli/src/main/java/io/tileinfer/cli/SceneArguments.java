@@ -32,6 +32,9 @@ final class SceneArguments {
         String location = Locations.resolve(Path.of(""), argument);
         String name = location.replaceAll("/+$", "");
         name = name.substring(name.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        if (Locations.isLocal(location) && !Files.exists(Path.of(location))) { // a typo: usage, not a scene's issue
+            throw new IllegalArgumentException(argument + ": no such file or directory");
+        }
         if (Locations.isLocal(location) && Files.isDirectory(Path.of(location))) {
             Map<String, String> bands = new LinkedHashMap<>();
             try (Stream<Path> files = Files.list(Path.of(location))) {

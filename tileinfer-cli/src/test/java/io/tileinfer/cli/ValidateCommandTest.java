@@ -2,6 +2,7 @@ package io.tileinfer.cli;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,12 +75,12 @@ class ValidateCommandTest {
                 + "expected a CRS such as EPSG:32616", result.err().lines().findFirst().orElse(""), result.err());
     }
 
-    @Test
-    void aStacItemThatIsNotThereSaysSo(@TempDir Path dir) {
-        Path item = dir.resolve("nonexist.json");
-        CommandOutput result = CommandOutput.run("validate", item.toString());
-        assertEquals(ExitCodes.INVALID, result.exitCode());
-        assertTrue(result.out().contains(item + ": readable: found cannot read: no such file or directory, expected "
-                + "a STAC Item in JSON"), result.out());
+    @ParameterizedTest
+    @ValueSource(strings = {"typo.tif", "nonexist.json", "no-such-directory"})
+    void aPathThatIsNotThereIsAUsageErrorNotAFailedScene(String name, @TempDir Path dir) {
+        CommandOutput result = CommandOutput.run("validate", dir.resolve(name).toString());
+        assertEquals(ExitCodes.CONFIG, result.exitCode());
+        assertEquals("tileinfer: " + dir.resolve(name) + ": no such file or directory" + System.lineSeparator(),
+                result.err());
     }
 }
