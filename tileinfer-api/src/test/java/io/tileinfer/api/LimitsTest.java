@@ -112,6 +112,10 @@ class LimitsTest {
         byte[] tiff = Files.readAllBytes(Tiles.COG);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        // the test class path's logback-test.xml (a test-jar's) keeps the root at WARN: the access line is INFO
+        Logger access = (Logger) LoggerFactory.getLogger("tileinfer.access");
+        Level accessLevel = access.getLevel();
+        access.setLevel(Level.INFO);
         logged.start();
         root.addAppender(logged);
         try (TestServer api = TestServer.start(dir, settings -> settings)) {
@@ -127,6 +131,7 @@ class LimitsTest {
                     + "status=\"499\"} 1"), metrics);
         } finally {
             root.detachAppender(logged);
+            access.setLevel(accessLevel);
         }
         List<ILoggingEvent> events = List.copyOf(logged.list);
         assertEquals(List.of(), events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)
