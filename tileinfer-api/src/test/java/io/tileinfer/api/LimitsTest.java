@@ -93,9 +93,9 @@ class LimitsTest {
                 Duration.ofMillis(1500)))) {
             try (SlowUpload stalled = new SlowUpload(api.server.port(), "/v1/predict", tiff)) {
                 awaitInFlight(api, 1);
-                long start = System.nanoTime();
-                SlowUpload.Response cut = stalled.response(); // the client sends nothing more
-                assertTrue(System.nanoTime() - start < 5e9, "the 408 came late");
+                // the client sends nothing more; without the cut-off no answer would come (response() gives up
+                // after 20 s), and the 408's text says it is the request timeout's
+                SlowUpload.Response cut = stalled.response();
                 assertEquals(408, cut.status(), cut.body());
                 assertTrue(cut.body().contains("the request body did not arrive within the request timeout (1024 "
                         + "bytes received of " + tiff.length + " declared)"), cut.body());
