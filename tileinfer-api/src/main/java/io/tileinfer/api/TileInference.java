@@ -51,24 +51,12 @@ final class TileInference {
         long start = System.nanoTime();
         float[] probabilities = served.model().predict(data.raw(), 1, size, size);
         inferenceTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        requireFinite(probabilities, data, size);
-        return new Result(data, postprocessor.crop(data, probabilities, 0), probabilities);
-    }
-
-    /**
-     * A 500 rather than an answer computed from a NaN or infinite probability (the class map's argmax would make it
-     * some class, and the fractions would follow): the model failed on this input, which should be looked into.
-     */
-    private static void requireFinite(float[] probabilities, TileData data, int size) {
-        int plane = size * size;
-        for (int i = 0; i < probabilities.length; i++) {
-            if (!Float.isFinite(probabilities[i])) {
-                int pixel = i % plane;
-                throw new ApiException(500, "model_output", "the model gave a probability of " + probabilities[i]
-                        + " for class " + i / plane + " at pixel (" + pixel % size + ", " + pixel / size
-                        + ") of tile " + data.tile().index() + " of the request, expected a finite number: no "
-                        + "class map or fractions are given from it (input SHA-256 " + data.inputSha256() + ")");
-            }
+        String nonFinite = postprocessor.firstNonFinite(probabilities, 0);
+        if (nonFinite != null) { // a 500 rather than a class map and fractions made from it
+            throw new ApiException(500, "model_output", "the model gave a probability of " + nonFinite + " of tile "
+                    + data.tile().index() + " of the request, expected a finite number: no class map or fractions are "
+                    + "given from it (input SHA-256 " + data.inputSha256() + ")");
         }
+        return new Result(data, postprocessor.crop(data, probabilities, 0), probabilities);
     }
 }

@@ -17,6 +17,23 @@ public final class Postprocessor {
         this.keepProbabilities = keepProbabilities;
     }
 
+    /**
+     * The first NaN or infinite value of a tile's {@code [K][size][size]} probabilities from {@code offset}, as a
+     * message shows it ("NaN for class 1 at pixel (3, 5)"), or null when all are finite: argmax would turn such a
+     * value into some class, so no class map may be made from it.
+     */
+    public String firstNonFinite(float[] probabilities, int offset) {
+        int plane = size * size;
+        for (int i = 0; i < classes * plane; i++) {
+            float value = probabilities[offset + i];
+            if (!Float.isFinite(value)) {
+                int pixel = i % plane;
+                return value + " for class " + i / plane + " at pixel (" + pixel % size + ", " + pixel / size + ")";
+            }
+        }
+        return null;
+    }
+
     /** {@code probabilities} holds {@code [K][size][size]} for this tile starting at {@code offset}. */
     public TilePrediction crop(TileData data, float[] probabilities, int offset) {
         Window core = data.tile().core();

@@ -172,14 +172,11 @@ public final class BatchTask implements Runnable {
             Pending p = pending.get(i);
             long writeStart = System.nanoTime();
             Tile tile = p.data().tile();
-            int nonFinite = firstNonFinite(probabilities, i * perTileOut, perTileOut);
-            if (nonFinite >= 0) { // argmax would make it some class: the model failed on this input
-                int pixel = nonFinite % plane;
+            String nonFinite = postprocessor.firstNonFinite(probabilities, i * perTileOut);
+            if (nonFinite != null) { // not retried: the model gives the same output for the same input
                 results.add(failed(tile, "model_output", new IllegalStateException("the model gave a probability of "
-                        + probabilities[i * perTileOut + nonFinite] + " for class " + nonFinite / plane + " at pixel ("
-                        + pixel % ctx.tileSize() + ", " + pixel / ctx.tileSize() + ") of the tile's input, expected a "
-                        + "finite number: no class map from it"), p.attempts(), p.nanos() + inferShare,
-                        p.data().inputSha256()));
+                        + nonFinite + " of the tile's input, expected a finite number: no class map from it"),
+                        p.attempts(), p.nanos() + inferShare, p.data().inputSha256()));
                 continue;
             }
             try {
@@ -194,16 +191,6 @@ public final class BatchTask implements Runnable {
                         p.data().inputSha256()));
             }
         }
-    }
-
-    /** The index, from {@code offset}, of the first NaN or infinite of the {@code length} values, or -1. */
-    private static int firstNonFinite(float[] values, int offset, int length) {
-        for (int i = 0; i < length; i++) {
-            if (!Float.isFinite(values[offset + i])) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private Map<String, Double> fractions(TilePrediction prediction) {
