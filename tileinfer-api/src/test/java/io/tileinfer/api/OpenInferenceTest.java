@@ -1,12 +1,7 @@
 package io.tileinfer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tileinfer.model.BandSpec;
-import io.tileinfer.model.ClassSpec;
-import io.tileinfer.model.ModelCard;
-import io.tileinfer.model.ModelRegistry;
-import io.tileinfer.model.ModelVersion;
-import io.tileinfer.model.TinyOnnx;
+import io.tileinfer.core.TestModels;
 import io.tileinfer.raster.Window;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,22 +182,12 @@ class OpenInferenceTest {
     @Test
     void aModelThatGivesNaNProbabilitiesGets500WithNoClassAndIsCountedAsSuch(@TempDir Path other) throws Exception {
         Path registry = Files.createDirectories(other.resolve("models"));
-        // float32 bands taken as they are, and a logit of their sum: 4 x 3e38 overflows to infinity, softmax to NaN.
-        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 1, 0), new BandSpec("B3", "green", 1, 0),
-                new BandSpec("B4", "red", 1, 0), new BandSpec("B5", "nir08", 1, 0));
-        ModelCard card = new ModelCard("overflow-test", null, List.of("semantic-segmentation"), "onnxruntime",
-                "1.29.0", bands, "float32", List.of(-1L, 4L, -1L, -1L),
-                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 8,
-                List.of(), 1, Map.of(), Map.of(), Map.of());
-        ModelRegistry models = ModelRegistry.open(registry);
-        ModelVersion version = models.register(TinyOnnx.softmaxClassifier(new float[][] {{0, 0, 0, 0}, {1, 1, 1, 1}},
-                new float[] {0, 0}), card);
-        models.promote(version.id(), "production");
+        TestModels.overflowing(registry, "production"); // 65535 in each band: its logits overflow, its softmax NaN
         try (ApiServer server = ApiServer.start(registry, "production", ApiSettings.defaults())) {
             Http http = new Http(server.port());
             HttpResponse<byte[]> response = http.send(http.request("/v2/models/overflow-test/infer")
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            tensor("[1,4,1,1]", "FP32", "[3e38,3e38,3e38,3e38]"))).build());
+                            tensor("[1,4,1,1]", "UINT16", "[65535,65535,65535,65535]"))).build());
             assertError(500, "the model gave a probability of NaN for class 0 at pixel (0, 0) of tile 0 of the "
                     + "request, expected a finite number: no class map or fractions are given from it", response);
             assertFalse(new String(response.body(), StandardCharsets.UTF_8).contains("class_fractions"));

@@ -30,4 +30,23 @@ public final class TestModels {
         registry.promote(version.id(), "production");
         return version;
     }
+
+    /**
+     * A model over raw band values (scale 1) whose logits of real pixels overflow to infinity (weights of 1e35), so
+     * that its softmax gives NaN; the import check's inputs are below 1, so it is registered. Named by {@code alias}.
+     */
+    public static ModelVersion overflowing(Path registryDir, String alias) {
+        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 1, 0), new BandSpec("B3", "green", 1, 0),
+                new BandSpec("B4", "red", 1, 0), new BandSpec("B5", "nir08", 1, 0));
+        ModelCard card = new ModelCard("overflow-test", null, List.of("semantic-segmentation"), "onnxruntime",
+                "1.29.0", bands, "uint16", List.of(-1L, 4L, -1L, -1L),
+                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 8,
+                List.of(), 1, Map.of(), Map.of(), Map.of());
+        byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {1e35f, 1e35f, 1e35f, 1e35f}},
+                new float[]{0, 0});
+        ModelRegistry registry = ModelRegistry.open(registryDir);
+        ModelVersion version = registry.register(onnx, card);
+        registry.promote(version.id(), alias);
+        return version;
+    }
 }

@@ -13,12 +13,8 @@ import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
-import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.ClassSpec;
-import io.tileinfer.model.ModelCard;
-import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
-import io.tileinfer.model.TinyOnnx;
 import io.tileinfer.raster.RasterInfo;
 import io.tileinfer.raster.RasterReader;
 import io.tileinfer.raster.Window;
@@ -31,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -325,18 +320,8 @@ class BatchRunnerTest {
 
     @Test
     void tilesWhoseProbabilitiesAreNotFiniteFailAsTheModelsOutputNotAsSomeClass(@TempDir Path dir) throws Exception {
-        // Raw band values (scale 1) times 1e35: the logits of real pixels overflow to infinity, the softmax to NaN.
-        // (The import check's inputs are below 1, so the model is registered.)
-        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 1, 0), new BandSpec("B3", "green", 1, 0),
-                new BandSpec("B4", "red", 1, 0), new BandSpec("B5", "nir08", 1, 0));
-        ModelCard card = new ModelCard("overflow-test", null, List.of("semantic-segmentation"), "onnxruntime",
-                "1.29.0", bands, "uint16", List.of(-1L, 4L, -1L, -1L),
-                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 8,
-                List.of(), 1, Map.of(), Map.of(), Map.of());
         Path models = dir.resolve("models");
-        ModelRegistry registry = ModelRegistry.open(models);
-        registry.promote(registry.register(TinyOnnx.softmaxClassifier(new float[][] {{0, 0, 0, 0},
-                {1e35f, 1e35f, 1e35f, 1e35f}}, new float[] {0, 0}), card).id(), "overflowing");
+        TestModels.overflowing(models, "overflowing");
         String config = yaml("{size: 256, halo: 0}", cog()).replace("model: production", "model: overflowing")
                 .replace("registry: " + BatchRunnerTest.registry, "registry: " + models);
         RunSummary summary = Runs.run(Runs.config(dir, config), 2);
