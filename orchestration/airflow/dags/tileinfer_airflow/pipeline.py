@@ -484,6 +484,16 @@ def sha256_file(path: Path) -> str:
 DERIVED_FILES = {"quicklook": "quicklook", "stac_item": "STAC Item"}
 
 
+def listed_file_problem(run_dir: Path, entry: dict, what: str, scene_id: Any) -> str | None:
+    """Why a file the manifest lists is not as listed (missing, or bytes other than its SHA-256); None when it is."""
+    file = run_dir / entry["path"]
+    if not file.is_file():
+        return f"{file}: {what} of scene {scene_id} is missing"
+    if sha256_file(file) != entry.get("sha256"):
+        return f"{file}: SHA-256 differs from the manifest's {entry.get('sha256')}"
+    return None
+
+
 def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_tile_fraction: float,
                    max_failed_scenes: int) -> dict[str, Any]:
     """Checks a run's manifest: every expected scene is there, failures are within the thresholds, and every
@@ -524,25 +534,22 @@ def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_ti
         if not output:
             problems.append(f"scene {scene.get('id')} is {scene.get('status')} but has no output")
             continue
-        file = run_dir / output["path"]
-        if not file.is_file():
-            problems.append(f"{file}: output of scene {scene.get('id')} is missing")
-        elif sha256_file(file) != output.get("sha256"):
-            problems.append(f"{file}: SHA-256 differs from the manifest's {output.get('sha256')}")
+        problem = listed_file_problem(run_dir, output, "output", scene.get("id"))
+        if problem:
+            problems.append(problem)
         else:
-            outputs[scene["id"]] = {"path": str(file), "sha256": output["sha256"], "status": scene.get("status")}
+            outputs[scene["id"]] = {"path": str(run_dir / output["path"]), "sha256": output["sha256"],
+                                    "status": scene.get("status")}
         # the quicklook PNG and the STAC Item, when the run could write them: listed, so there as listed
         for key, what in DERIVED_FILES.items():
             entry = scene.get(key)
             if not entry:
                 continue
-            derived = run_dir / entry["path"]
-            if not derived.is_file():
-                problems.append(f"{derived}: {what} of scene {scene.get('id')} is missing")
-            elif sha256_file(derived) != entry.get("sha256"):
-                problems.append(f"{derived}: SHA-256 differs from the manifest's {entry.get('sha256')}")
+            problem = listed_file_problem(run_dir, entry, what, scene.get("id"))
+            if problem:
+                problems.append(problem)
             elif scene["id"] in outputs:
-                outputs[scene["id"]][key] = str(derived)
+                outputs[scene["id"]][key] = str(run_dir / entry["path"])
     if problems:
         raise PermanentError(f"{path}: " + "; ".join(problems))
     return {"manifest": str(path), "run_id": manifest.get("run_id"), "status": manifest.get("status"),
