@@ -72,8 +72,9 @@ final class ModelsCommand implements Callable<Integer> {
             return parent.run(spec, () -> {
                 PrintWriter out = spec.commandLine().getOut();
                 ModelRegistry models = parent.registry();
-                List<ModelVersion> versions = models.list();
-                List<String> unreadable = models.unreadable();
+                ModelRegistry.Listing listing = models.listing();
+                List<ModelVersion> versions = listing.readable();
+                List<String> unreadable = listing.unreadable();
                 if (!unreadable.isEmpty()) { // said first: a list that looks whole must be whole
                     spec.commandLine().getErr().printf("tileinfer: %d version(s) of %s cannot be read and are not "
                             + "listed: %s; `tileinfer models verify` says why%n", unreadable.size(), models.root(),

@@ -184,30 +184,27 @@ public final class ModelRegistry {
         }
     }
 
-    /** Every readable version, by id; a version that cannot be read is left out (verify reports it). */
+    /** Every readable version, by id; a version that cannot be read is left out ({@link #listing} names it). */
     public List<ModelVersion> list() {
-        List<ModelVersion> result = new ArrayList<>();
-        for (String id : versionIds()) {
-            try {
-                result.add(load(id));
-            } catch (ModelException unreadable) {
-                // verify() names the problem; listing the healthy versions is still useful.
-            }
-        }
-        return result;
+        return listing().readable();
     }
 
-    /** The ids of the versions that {@link #list} leaves out because they cannot be read; {@link #verify} says why. */
-    public List<String> unreadable() {
-        List<String> ids = new ArrayList<>();
+    /** The versions that can be read, by id, and the ids of those that cannot; {@link #verify} says why. */
+    public Listing listing() {
+        List<ModelVersion> readable = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
         for (String id : versionIds()) {
             try {
-                load(id);
+                readable.add(load(id));
             } catch (ModelException e) {
-                ids.add(id);
+                unreadable.add(id);
             }
         }
-        return ids;
+        return new Listing(List.copyOf(readable), List.copyOf(unreadable));
+    }
+
+    /** One pass over the registry's versions: those {@link #load} reads, and the ids of the others. */
+    public record Listing(List<ModelVersion> readable, List<String> unreadable) {
     }
 
     /** Alias name to version id, sorted by alias. */

@@ -105,7 +105,7 @@ class ModelRegistryTest {
         List<String> problems = registry.verify();
 
         assertEquals(2, problems.size(), problems.toString());
-        assertEquals(List.of(cardless.id()), registry.unreadable(), "a version without a card cannot be listed");
+        assertEquals(List.of(cardless.id()), registry.listing().unreadable(), "a version without a card cannot be listed");
         assertEquals(List.of(tampered.id()), registry.list().stream().map(ModelVersion::id).toList());
         assertTrue(problems.contains(cardless.id() + ": card.json is missing"), problems.toString());
         assertTrue(problems.contains(tampered.id() + ": model.onnx has SHA-256 " + Sha256.hex(changed)
