@@ -47,4 +47,26 @@ public final class SharedData {
                  }}
                 """.formatted(landsat("B2"), landsat("B3"), landsat("B4"), landsat("B5")));
     }
+
+    /**
+     * A copy of the four-band COG moved across the antimeridian, near Fiji: UTM zone 60 S, its 627 × 603 pixels of
+     * 30 m from about 179.92° E to 179.90° W at 17.5° S. The georeferencing is made up; the pixels and the
+     * acquisition time are the real ones.
+     */
+    public static Path acrossTheAntimeridian(Path dir) throws IOException {
+        Path copy = dir.resolve("l8_fiji.tif");
+        Process process = new ProcessBuilder("gdal_translate", "-q", "-a_srs", "EPSG:32760", "-a_ullr", "810000",
+                "8070000", "828810", "8051910", variant("l8_rgbn_cog.tif"), copy.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        try {
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("gdal_translate could not write " + copy + ": " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return copy;
+    }
 }

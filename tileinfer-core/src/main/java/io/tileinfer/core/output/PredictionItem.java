@@ -92,10 +92,8 @@ public record PredictionItem(Scene scene, Run run, PredictionBands bands, ItemFi
         item.put("stac_version", "1.0.0");
         EXTENSIONS.forEach(item.putArray("stac_extensions")::add);
         item.put("id", run.id() + "~" + scene.id());
-        ObjectNode geometry = item.putObject("geometry");
-        geometry.put("type", "Polygon");
-        ArrayNode ring = geometry.putArray("coordinates").addArray();
-        footprint.ring().forEach(point -> ring.addArray().add(point.lon()).add(point.lat()));
+        // a MultiPolygon split at the antimeridian there, and a bbox whose west is greater than its east
+        item.set("geometry", JSON.valueToTree(footprint.geoJson()));
         Footprint.Box box = footprint.box();
         item.putArray("bbox").add(box.west()).add(box.south()).add(box.east()).add(box.north());
         item.set("properties", properties());

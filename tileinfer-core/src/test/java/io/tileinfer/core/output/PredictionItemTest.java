@@ -10,6 +10,8 @@ import io.tileinfer.core.scene.Scene;
 import io.tileinfer.model.ClassSpec;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.GeoTransform;
+import io.tileinfer.raster.RasterInfo;
+import io.tileinfer.raster.RasterReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +83,43 @@ class PredictionItemTest {
         assertBroken(valid, item -> ((ObjectNode) item.path("properties")).putObject("processing:software")
                 .put("tileinfer", 1), "processing/v1.2.0");
         assertBroken(valid, item -> ((ObjectNode) item.path("geometry")).put("type", "Polygn"), "item.json");
+    }
+
+    @Test
+    void aSceneAcrossTheAntimeridianHasAMultiPolygonSplitThereAndABoxFromWestToEast(@TempDir Path dir)
+            throws IOException {
+        Scene scene;
+        try (RasterReader reader = RasterReader.open(SharedData.acrossTheAntimeridian(dir).toString())) {
+            RasterInfo info = reader.info();
+            scene = new Scene("l8", info.width(), info.height(), info.transform(), info.crs(), ACQUIRED, List.of());
+        }
+        JsonNode item = item(dir, scene, true, null).toJson();
+        assertEquals(List.of(), StacSchemas.errors(item));
+
+        assertEquals("MultiPolygon", item.at("/geometry/type").asText());
+        JsonNode polygons = item.at("/geometry/coordinates");
+        assertEquals(2, polygons.size());
+        for (JsonNode polygon : polygons) {
+            assertEquals(1, polygon.size(), "no holes");
+            JsonNode ring = polygon.get(0);
+            assertEquals(ring.get(0), ring.get(ring.size() - 1));
+            for (JsonNode point : ring) {
+                assertTrue(Math.abs(point.get(0).asDouble()) <= 180, point.toString());
+            }
+        }
+        // west of the antimeridian up to 180°, east of it from -180°
+        assertEquals(180.0, polygons.at("/0/0").valueStream().mapToDouble(p -> p.get(0).asDouble()).max().orElseThrow());
+        assertEquals(-180.0, polygons.at("/1/0").valueStream().mapToDouble(p -> p.get(0).asDouble()).min()
+                .orElseThrow());
+        // the box runs from its west across 180° to its east: the corners' range, as gdaltransform gives them (upper
+        // left 179.91812 -17.43460, lower left 179.92073 -17.59790, lower right -179.90223 -17.59520, upper right
+        // -179.90500 -17.43192); a whole-globe -180..180 is what a box of the raw longitudes would say
+        JsonNode bbox = item.path("bbox");
+        assertTrue(bbox.get(0).asDouble() > bbox.get(2).asDouble(), bbox.toString());
+        List<Double> expected = List.of(179.91812, -17.59790, -179.90223, -17.43192);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected.get(i), bbox.get(i).asDouble(), 1e-4, "bbox " + i);
+        }
     }
 
     @Test

@@ -221,6 +221,21 @@ class BatchRunnerTest {
     }
 
     @Test
+    void aSceneAcrossTheAntimeridianHasAnItemSplitThere(@TempDir Path dir) throws Exception {
+        Path fiji = SharedData.acrossTheAntimeridian(dir);
+        RunSummary summary = Runs.run(Runs.config(dir, yaml("{size: 640, halo: 0}",
+                "  - {id: fiji, file: %s}".formatted(fiji))), 1);
+        Manifest.SceneEntry scene = Manifest.read(summary.manifest()).scenes().getFirst();
+        assertEquals("predictions/fiji.json", scene.stacItem() == null ? null : scene.stacItem().path(),
+                "the manifest lists the item");
+        JsonNode item = new ObjectMapper().readTree(summary.runDir().resolve("predictions/fiji.json").toFile());
+        assertEquals(List.of(), StacSchemas.errors(item));
+        assertEquals("MultiPolygon", item.at("/geometry/type").asText());
+        assertTrue(item.at("/bbox/0").asDouble() > 179.9 && item.at("/bbox/2").asDouble() < -179.9,
+                item.path("bbox").toString());
+    }
+
+    @Test
     void theStitchedOutputEqualsAWholeScenePrediction(@TempDir Path dir) throws Exception {
         Path tiled = Runs.run(Runs.config(dir.resolve("tiled"), yaml("{size: 64, halo: 8}", cog())), 2)
                 .runDir().resolve("predictions/l8.tif");
