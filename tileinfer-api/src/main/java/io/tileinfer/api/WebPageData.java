@@ -11,7 +11,9 @@ import io.tileinfer.model.ClassSpec;
 import io.tileinfer.model.ModelCard;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
+import io.tileinfer.raster.Footprint;
 import io.tileinfer.raster.GeoTransform;
+import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RasterInfo;
 import io.tileinfer.raster.RasterReader;
 import io.tileinfer.raster.Window;
@@ -30,7 +32,7 @@ import java.util.Optional;
  * The JSON of the web page: runs with their counts and manifest, a scene's tile grid as GeoJSON, the registry's
  * models. Reads only. Geometry stays in the scene's own CRS (the page's map is in that CRS, see app.js), so the
  * tiles and the pictures line up exactly without any reprojection; longitude and latitude (through GDAL's OSR)
- * come along for people: the footprint's corners and each tile's centre.
+ * come along for people: the footprint (the STAC Item's), the scene's centre and each tile's.
  */
 final class WebPageData {
 
@@ -104,21 +106,22 @@ final class WebPageData {
         GeoTransform transform = info.transform();
         double[] extent = transform.bounds(new Window(0, 0, info.width(), info.height()));
         List<TileResult> rows = store.tiles(runId, sceneId);
-        // Longitude and latitude for people (GDAL's OSR): the footprint's corners and each tile's centre.
-        double[] points = new double[8 + 2 * rows.size()];
-        double[] corners = {extent[0], extent[3], extent[2], extent[3], extent[2], extent[1], extent[0], extent[1]};
-        System.arraycopy(corners, 0, points, 0, 8);
+        // Longitude and latitude for people (GDAL's OSR): the scene's centre and each tile's; a mean of longitudes
+        // would put a scene across the antimeridian on the other side of the globe.
+        double[] points = new double[2 + 2 * rows.size()];
+        points[0] = (extent[0] + extent[2]) / 2;
+        points[1] = (extent[1] + extent[3]) / 2;
         for (int i = 0; i < rows.size(); i++) {
             double[] b = rows.get(i).bounds();
-            points[8 + 2 * i] = (b[0] + b[2]) / 2;
-            points[9 + 2 * i] = (b[1] + b[3]) / 2;
+            points[2 + 2 * i] = (b[0] + b[2]) / 2;
+            points[3 + 2 * i] = (b[1] + b[3]) / 2;
         }
         double[] lonLat = info.crs() == null ? null : info.crs().toLonLat(points);
         List<Map<String, Object>> features = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> properties = tile(rows.get(i));
             if (lonLat != null) {
-                properties.put("centre_lon_lat", new double[]{lonLat[8 + 2 * i], lonLat[9 + 2 * i]});
+                properties.put("centre_lon_lat", new double[]{lonLat[2 + 2 * i], lonLat[3 + 2 * i]});
             }
             features.add(feature(rows.get(i).tileId(), rows.get(i).bounds(), properties));
         }
@@ -131,12 +134,13 @@ final class WebPageData {
         scene.put("classes", classes(ref).stream().map(OpenInference::classEntry).toList());
         scene.put("footprint", feature(sceneId, extent, Map.of("scene_id", sceneId)));
         if (lonLat != null) {
-            // the corners (north-west, north-east, south-east, south-west) in EPSG:4326, longitude first
-            double[][] ring = new double[5][];
-            for (int c = 0; c < 5; c++) {
-                ring[c] = new double[]{lonLat[2 * (c % 4)], lonLat[2 * (c % 4) + 1]};
+            scene.put("centre_lon_lat", new double[]{lonLat[0], lonLat[1]});
+            try { // the STAC Item's footprint: split at the antimeridian there
+                scene.put("footprint_lon_lat", Footprint.of(transform, info.width(), info.height(), info.crs())
+                        .geoJson());
+            } catch (RasterException roundAPole) {
+                // none then, as the raster has no STAC Item either
             }
-            scene.put("footprint_lon_lat", Map.of("type", "Polygon", "coordinates", new double[][][]{ring}));
         }
 
         Map<String, Object> collection = new LinkedHashMap<>();

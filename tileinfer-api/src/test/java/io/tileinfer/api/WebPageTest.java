@@ -179,6 +179,48 @@ class WebPageTest {
     }
 
     @Test
+    void aScenesFootprintIsItsStacItemsAndItsCentreIsTransformedNotAveraged(@TempDir Path other) throws Exception {
+        // the Landsat scene: one polygon, its edges cut in 16; gdaltransform gives -87.3981797185198 30.728669372083
+        // for the middle of its extent
+        JsonNode l8 = json("/ui/api/runs/" + run.runId() + "/scenes/l8/tiles").get("scene");
+        assertEquals("Polygon", l8.at("/footprint_lon_lat/type").asText());
+        assertEquals(4 * 16 + 1, l8.at("/footprint_lon_lat/coordinates/0").size());
+        assertEquals(-87.3981797185198, l8.at("/centre_lon_lat/0").asDouble(), 1e-9);
+        assertEquals(30.728669372083, l8.at("/centre_lon_lat/1").asDouble(), 1e-9);
+
+        // a scene across the antimeridian: two polygons that meet there, and its centre just west of it (gdaltransform
+        // gives -179.992094222835 -17.5149256420562), where a mean of the corners' longitudes would be near 0°
+        Path fiji = SharedData.acrossTheAntimeridian(other);
+        RunSummary fijiRun = Runs.run(Runs.config(other, """
+                model: production
+                registry: %s
+                output: runs
+                tiling: {size: 128, halo: 0}
+                scenes:
+                  - {id: fiji, file: %s}
+                """.formatted(dir.resolve("models"), fiji)), 1);
+        ApiServer fijiServer = ApiServer.start(dir.resolve("models"), "production", ApiSettings.defaults(),
+                "jdbc:sqlite:" + other.resolve("runs/results.db"));
+        try {
+            JsonNode scene = Http.json(new Http(fijiServer.port())
+                    .get("/ui/api/runs/" + fijiRun.runId() + "/scenes/fiji/tiles")).get("scene");
+            JsonNode footprint = scene.get("footprint_lon_lat");
+            assertEquals("MultiPolygon", footprint.get("type").asText());
+            assertEquals(2, footprint.get("coordinates").size());
+            for (JsonNode point : footprint.at("/coordinates/0/0")) {
+                assertTrue(point.get(0).asDouble() > 179.9 && point.get(0).asDouble() <= 180, point.toString());
+            }
+            for (JsonNode point : footprint.at("/coordinates/1/0")) {
+                assertTrue(point.get(0).asDouble() >= -180 && point.get(0).asDouble() < -179.9, point.toString());
+            }
+            assertEquals(-179.992094222835, scene.at("/centre_lon_lat/0").asDouble(), 1e-9);
+            assertEquals(-17.5149256420562, scene.at("/centre_lon_lat/1").asDouble(), 1e-9);
+        } finally {
+            fijiServer.shutdown();
+        }
+    }
+
+    @Test
     void thePredictionPictureHasTheClassColoursAndIsClearWhereThereIsNoPrediction() throws Exception {
         BufferedImage full = png("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png");
         assertEquals(List.of(627, 603), List.of(full.getWidth(), full.getHeight()));

@@ -197,8 +197,7 @@ async function showScene(runId, sceneId) {
   state.scene = scene;
   $('scene').hidden = false;
   $('scene-id').textContent = sceneId;
-  const corners = scene.footprint_lon_lat ? scene.footprint_lon_lat.coordinates[0].slice(0, 4) : [];
-  const centre = corners.length ? lonLat(corners.reduce((a, c) => [a[0] + c[0] / 4, a[1] + c[1] / 4], [0, 0])) : '';
+  const centre = scene.centre_lon_lat ? lonLat(scene.centre_lon_lat) : '';
   $('scene-crs').textContent = scene.crs + ', ' + scene.width + ' × ' + scene.height + ' pixels, ' +
     tiles.features.length + ' tiles' + (centre ? ', centre ' + centre : '');
 
