@@ -178,10 +178,10 @@ final class InferRequestParser {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
-                if (field.equals("name")) {
-                    name = string(parser, path + ".name");
-                } else {
-                    parser.skipChildren();
+                switch (field) {
+                    case "name" -> name = string(parser, path + ".name");
+                    case "parameters" -> object(parser, path + ".parameters"); // an object, as in an input
+                    default -> parser.skipChildren();
                 }
             }
             require(name, path + ".name", "the name of an output");

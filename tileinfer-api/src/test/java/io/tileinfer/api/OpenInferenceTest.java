@@ -145,6 +145,16 @@ class OpenInferenceTest {
         assertError(400, "inputs[0].datatype: found \"BYTES\"", raw(infer, tensor("[1,4,1,1]", "BYTES", "[1,2,3,4]")));
         assertError(400, "outputs: the model has no output \"logits\"", raw(infer, "{\"inputs\": ["
                 + tensorObject("[1,4,1,1]", "FP32", "[1,2,3,4]") + "], \"outputs\": [{\"name\": \"logits\"}]}"));
+        assertError(400, "outputs[0].parameters: found an array, expected an object", raw(infer, "{\"inputs\": ["
+                + tensorObject("[1,4,1,1]", "FP32", "[1,2,3,4]") + "], \"outputs\": [{\"name\": \"class_map\", "
+                + "\"parameters\": [null]}]}"));
+        assertError(400, "inputs[0].parameters: found null, expected an object", raw(infer, "{\"inputs\": [{"
+                + "\"name\": \"input\", \"shape\": [1,4,1,1], \"datatype\": \"FP32\", \"parameters\": null, "
+                + "\"data\": [1,2,3,4]}]}"));
+        HttpResponse<byte[]> withParameters = raw(infer, "{\"parameters\": {}, \"inputs\": ["
+                + tensorObject("[1,4,1,1]", "FP32", "[1,2,3,4]") + "], \"outputs\": [{\"name\": \"class_map\", "
+                + "\"parameters\": {\"binary_data\": false}}]}");
+        assertEquals(200, withParameters.statusCode(), new String(withParameters.body()));
         assertError(422, "inputs[0].shape: found [1, 3, 1, 1], expected [N, 4, H, W]",
                 raw(infer, tensor("[1,3,1,1]", "FP32", "[1,2,3]")));
         assertError(422, "inputs[0].shape: found [1, 4, 1, 2000], expected H and W of at most 1024 pixels",
