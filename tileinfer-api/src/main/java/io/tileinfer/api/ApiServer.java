@@ -116,7 +116,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static List<Route> routes(ApiContext context) {
         OpenInference oip = new OpenInference(context);
-        byte[] openApi = OpenApiDocument.render(context.settings().apiKey() != null);
+        byte[] openApi = OpenApiDocument.render(context.settings().apiKey() != null, context.served());
         return List.of(
                 Route.get("/v2/health/live", oip::live),
                 Route.get("/v2/health/ready", oip::ready),

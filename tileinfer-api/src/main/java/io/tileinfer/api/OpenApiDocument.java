@@ -11,14 +11,20 @@ import java.io.UncheckedIOException;
 
 /**
  * {@code GET /openapi.json}: the hand-written OpenAPI 3.0 document of every endpoint (a resource beside this class),
- * with the software's version and the inference endpoints' security as this server is configured.
+ * with the software's version, the inference endpoints' security as this server is configured, and what the served
+ * model takes: the bounds of its input's band values, and an inference request it accepts as the example.
  */
 final class OpenApiDocument {
+
+    /** The resource's placeholder for the inference request example. */
+    private static final String EXAMPLE = "EXAMPLE";
+    /** Whole numbers up to this magnitude are written without a fraction ("65535", not "65535.0"). */
+    private static final double EXACT_INTEGERS = 0x1p53;
 
     private OpenApiDocument() {
     }
 
-    static byte[] render(boolean apiKeyRequired) {
+    static byte[] render(boolean apiKeyRequired, ServedModel served) {
         ObjectNode document;
         try (InputStream in = OpenApiDocument.class.getResourceAsStream("openapi.json")) {
             document = (ObjectNode) Json.MAPPER.readTree(in);
@@ -26,6 +32,9 @@ final class OpenApiDocument {
             throw new UncheckedIOException("the OpenAPI document is missing from the jar", e);
         }
         ((ObjectNode) document.get("info")).put("version", Version.tileinfer());
+        TensorDatatype modelType = TensorDatatype.ofStac(served.card().inputDataType());
+        bandValueBounds((ObjectNode) document.at("/components/schemas/BandValue"), modelType);
+        ObjectNode example = inferExample(served.model().bandCount(), modelType);
         for (JsonNode path : document.get("paths")) {
             for (JsonNode operation : path) {
                 if (operation.has("security")) {
@@ -35,8 +44,46 @@ final class OpenApiDocument {
                     }
                     ((ObjectNode) operation).set("security", security);
                 }
+                JsonNode json = operation.at("/requestBody/content/application~1json");
+                if (EXAMPLE.equals(json.path("example").asText(null))) {
+                    ((ObjectNode) json).set("example", example);
+                }
             }
         }
         return Json.bytes(document);
+    }
+
+    /** The values the model's input can be, as the endpoints check them (a value beyond them is a 422). */
+    private static void bandValueBounds(ObjectNode schema, TensorDatatype modelType) {
+        schema.set("minimum", number(modelType.min()));
+        schema.set("maximum", number(modelType.max()));
+        if (modelType.integral()) {
+            schema.put("multipleOf", 1);
+        }
+    }
+
+    /**
+     * One pixel of zeros in each band: a request the served model accepts, so that a client (and the API fuzzer,
+     * which cannot guess that the values' count is the product of the shape) has one to start from.
+     */
+    private static ObjectNode inferExample(int bands, TensorDatatype modelType) {
+        ObjectNode request = Json.MAPPER.createObjectNode();
+        request.put("id", "example");
+        ObjectNode input = request.putArray("inputs").addObject();
+        input.put("name", OpenInference.INPUT);
+        input.putArray("shape").add(1).add(bands).add(1).add(1);
+        input.put("datatype", modelType.name());
+        ArrayNode data = input.putArray("data");
+        for (int band = 0; band < bands; band++) {
+            data.add(0);
+        }
+        request.putArray("outputs").addObject().put("name", OpenInference.CLASS_MAP);
+        return request;
+    }
+
+    private static JsonNode number(double value) {
+        return value == Math.rint(value) && Math.abs(value) <= EXACT_INTEGERS
+                ? Json.MAPPER.getNodeFactory().numberNode((long) value)
+                : Json.MAPPER.getNodeFactory().numberNode(value);
     }
 }

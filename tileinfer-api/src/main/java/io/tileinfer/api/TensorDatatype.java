@@ -46,6 +46,21 @@ enum TensorDatatype {
         return valueOf(upper.startsWith("FLOAT") ? "FP" + upper.substring("FLOAT".length()) : upper);
     }
 
+    /** The least finite value of this datatype. */
+    double min() {
+        return min;
+    }
+
+    /** The greatest finite value of this datatype. */
+    double max() {
+        return max;
+    }
+
+    /** Whether this is an integer datatype: its values are whole numbers. */
+    boolean integral() {
+        return integral;
+    }
+
     /** Whether a value of this datatype can be {@code value}. */
     boolean holds(double value) {
         if (integral) {

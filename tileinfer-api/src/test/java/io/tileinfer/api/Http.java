@@ -35,9 +35,14 @@ final class Http {
         return send(request(path).GET().build());
     }
 
-    HttpResponse<byte[]> postJson(String path, Object body) throws IOException, InterruptedException {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build());
+    HttpResponse<byte[]> postJson(String path, Object body, String... headers) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder builder = request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return send(builder.build());
     }
 
     HttpResponse<byte[]> postTiff(String path, Path tiff, String... headers) throws IOException, InterruptedException {

@@ -131,4 +131,59 @@ class OperationsTest {
         assertEquals("[{\"apiKey\":[]}]", document.at("/paths/~1v1~1predict/post/security").toString());
         assertTrue(document.at("/paths/~1v2~1health~1live/get/security").isMissingNode());
     }
+
+    /** The document's example request is one the served model takes, on both inference paths. */
+    @Test
+    void theOpenApiDocumentsInferenceExampleIsAccepted() throws Exception {
+        JsonNode document = Http.json(api.http.get("/openapi.json"));
+        for (String path : List.of("/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer")) {
+            JsonNode example = document.at("/paths/" + path.replace("/", "~1")
+                    + "/post/requestBody/content/application~1json/example");
+            assertEquals("{\"id\":\"example\",\"inputs\":[{\"name\":\"input\",\"shape\":[1,4,1,1],\"datatype\":"
+                    + "\"UINT16\",\"data\":[0,0,0,0]}],\"outputs\":[{\"name\":\"class_map\"}]}", example.toString());
+            HttpResponse<byte[]> response = api.http.postJson(path.replace("{name}", name)
+                    .replace("{version}", api.model.id()), example, "Authorization", "Bearer s3cret-key");
+            assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+            assertEquals("class_map", Http.json(response).at("/outputs/0/name").asText());
+        }
+    }
+
+    /**
+     * What the document says of a tensor's values is what the server checks: numbers (or arrays of them), at least
+     * one, within the bounds of the model's input type (uint16 for the test model), whatever the datatype sent.
+     */
+    @Test
+    void theOpenApiDocumentsBandValueBoundsAreTheOnesTheServerChecks() throws Exception {
+        JsonNode document = Http.json(api.http.get("/openapi.json"));
+        JsonNode bandValue = document.at("/components/schemas/BandValue");
+        assertEquals("number", bandValue.get("type").asText());
+        assertEquals("0", bandValue.get("minimum").toString());
+        assertEquals("65535", bandValue.get("maximum").toString());
+        assertEquals("1", bandValue.get("multipleOf").toString());
+        assertEquals(1, document.at("/components/schemas/RequestInput/properties/data/minItems").asInt());
+        assertEquals("[{\"$ref\":\"#/components/schemas/BandValue\"},{\"type\":\"array\",\"items\":"
+                + "{\"$ref\":\"#/components/schemas/TensorValue\"}}]",
+                document.at("/components/schemas/TensorValue/anyOf").toString());
+
+        String infer = "/v2/models/" + name + "/infer";
+        String uint16 = ", expected integers in [0, 65535]: the model takes uint16 band values";
+        assertEquals(200, api.http.postJson(infer, fp64("[65535, 0, [[1]], 2]"), "Authorization",
+                "Bearer s3cret-key").statusCode());
+        assertError(422, "inputs[0].data[0]: found 65536" + uint16, api.http.postJson(infer,
+                fp64("[65536, 0, 1, 2]"), "Authorization", "Bearer s3cret-key"));
+        assertError(422, "inputs[0].data[1]: found -1" + uint16, api.http.postJson(infer,
+                fp64("[0, -1, 1, 2]"), "Authorization", "Bearer s3cret-key"));
+        assertError(422, "inputs[0].data[2]: found 1.5" + uint16, api.http.postJson(infer,
+                fp64("[0, 0, 1.5, 2]"), "Authorization", "Bearer s3cret-key"));
+        assertError(400, "inputs[0].data: found 0 values, expected 4", api.http.postJson(infer, fp64("[]"),
+                "Authorization", "Bearer s3cret-key"));
+        assertError(400, "inputs[0].data[1]: found null, expected a number", api.http.postJson(infer,
+                fp64("[0, null, 1, 2]"), "Authorization", "Bearer s3cret-key"));
+    }
+
+    /** A request for one pixel of the test model's 4 bands sent as FP64, so that only the model's type bounds it. */
+    private static JsonNode fp64(String data) throws Exception {
+        return Http.JSON.readTree("{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4, 1, 1], \"datatype\": "
+                + "\"FP64\", \"data\": " + data + "}]}");
+    }
 }
