@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.core.output.ProbabilityChunks;
 import io.tileinfer.core.run.RunSettings;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.scene.SceneInspector;
@@ -45,6 +46,7 @@ final class PlanCommand implements Callable<Integer> {
         System.out.printf("run %s: model %s (%s), tiles of %d px with a %d px halo, batches of %d, %d workers%n",
                 settings.runId(), model.id(), pipeline.model(), settings.tileSize(), settings.halo(),
                 pipeline.batchSize(), pipeline.workers());
+        System.out.printf("stitching: %s%n", settings.describeStitching());
         System.out.printf("outputs: %s%n", pipeline.outputDir().resolve(settings.runId()));
         Map<String, Map<String, TileStatus>> finished = finishedTiles(storeUrl, pipeline, settings);
         long totalTiles = 0;
@@ -59,7 +61,7 @@ final class PlanCommand implements Callable<Integer> {
                 continue;
             }
             Scene scene = inspection.scene();
-            TileGrid grid = new TileGrid(scene.width(), scene.height(), settings.tileSize(), settings.halo());
+            TileGrid grid = settings.grid(scene.width(), scene.height());
             List<Tile> tiles = grid.tiles(scene.id());
             Map<String, TileStatus> earlier = finished.getOrDefault(scene.id(), Map.of());
             long done = tiles.stream().filter(t -> earlier.containsKey(t.id()) && earlier.get(t.id()).finished())
@@ -71,6 +73,12 @@ final class PlanCommand implements Callable<Integer> {
             System.out.printf("  tiles: %d (%d x %d), %d to compute, %d finished earlier%n", tiles.size(),
                     grid.columns(), grid.rows(), tiles.size() - done, done);
             System.out.printf("  bytes to read: %s (decoded)%n", megabytes(bytes));
+            if (settings.blend()) {
+                long chunkBytes = tiles.stream().mapToLong(t -> ProbabilityChunks.bytes(t.kept(),
+                        model.card().classCount())).sum();
+                System.out.printf("  probability chunks: up to %s on disk until the scene is assembled%n",
+                        megabytes(chunkBytes));
+            }
             if (!noScan) {
                 System.out.printf("  tiles skipped as nodata: %d%n", emptyTiles(scene, tiles, settings.tileSize()));
             }

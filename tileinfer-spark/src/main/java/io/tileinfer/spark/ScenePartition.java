@@ -2,6 +2,8 @@ package io.tileinfer.spark;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.output.PredictionSink;
+import io.tileinfer.core.output.ProbabilityChunks;
 import io.tileinfer.core.run.BatchContext;
 import io.tileinfer.core.run.BatchTask;
 import io.tileinfer.core.run.RunListener;
@@ -22,7 +24,8 @@ import java.util.List;
 
 /**
  * One Spark task, on an executor: consecutive batches of one scene, run in order with one reader, each one the
- * local runner's {@link BatchTask} (chunk files first, then the batch's rows in one transaction). It returns the
+ * local runner's {@link BatchTask} (chunk files first: cropped predictions, or when blending the probabilities that
+ * local workers write too, then the batch's rows in one transaction). It returns the
  * time its stages took, for the driver's manifest.
  *
  * <p>A retried task skips the batches that an earlier attempt committed. On the last attempt Spark allows, the
@@ -64,7 +67,7 @@ final class ScenePartition implements FlatMapFunction<Iterator<List<Tile>>, Stag
         ResultStore store = ExecutorResources.store(settings.storeUrl());
         RunMetrics metrics = new RunMetrics(new SimpleMeterRegistry(), settings.modelVersion());
         BatchContext ctx = new BatchContext(settings.runId(), ExecutorResources.model(settings), store, metrics,
-                NO_PROGRESS, settings.tileSize(), settings.retries(), settings.probabilities());
+                NO_PROGRESS, settings.tileSize(), settings.retries(), settings.probabilities(), settings.blend());
 
         int attempt = TaskContext.get().attemptNumber();
         if (attempt > 0) {
@@ -77,7 +80,9 @@ final class ScenePartition implements FlatMapFunction<Iterator<List<Tile>>, Stag
             batches = batches.subList(1, batches.size());
         }
         if (!batches.isEmpty()) {
-            PredictionChunks chunks = new PredictionChunks(Path.of(chunkDir));
+            // the same chunks as local workers write when blending, so the driver assembles both alike
+            PredictionSink chunks = settings.blend() ? new ProbabilityChunks(Path.of(chunkDir))
+                    : new PredictionChunks(Path.of(chunkDir));
             try (TileReader reader = new TileReader(scene, settings.tileSize())) {
                 for (List<Tile> batch : batches) {
                     new BatchTask(ctx, scene, batch, reader, chunks).run();

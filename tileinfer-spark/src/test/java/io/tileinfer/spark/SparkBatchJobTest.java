@@ -116,7 +116,7 @@ class SparkBatchJobTest {
         assertEquals(4, SparkBatches.maxTaskFailures(new SparkConf().setMaster("local-cluster[2,1,1024]")));
         assertEquals(8, SparkBatches.maxTaskFailures(new SparkConf().setMaster("yarn")
                 .set("spark.task.maxFailures", "8")));
-        assertTrue(new TaskSettings("r", "m", "v", "s", null, 64, 1, true, 3).isLastOfSeveralAttempts(2));
-        assertFalse(new TaskSettings("r", "m", "v", "s", null, 64, 1, true, 1).isLastOfSeveralAttempts(0));
+        assertTrue(new TaskSettings("r", "m", "v", "s", null, 64, 1, true, false, 3).isLastOfSeveralAttempts(2));
+        assertFalse(new TaskSettings("r", "m", "v", "s", null, 64, 1, true, false, 1).isLastOfSeveralAttempts(0));
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tileinfer.core.store.StoreUrls;
+import io.tileinfer.core.tile.TileGrid;
 import io.tileinfer.model.JsonErrors;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.ObjectStoreOptions;
@@ -108,9 +109,11 @@ public final class ConfigLoader {
         Integer tileSize = null;
         Integer halo = null;
         int batch = 8;
+        Stitching stitch = Stitching.CROP;
+        int overlap = 0;
         if (root.has("tiling")) {
             ConfigNode tiling = root.get("tiling");
-            tiling.onlyKeys(Set.of("size", "halo", "batch"));
+            tiling.onlyKeys(Set.of("size", "halo", "batch", "stitch", "overlap"));
             tileSize = tiling.optionalInteger("size", 16, 8192);
             halo = tiling.optionalInteger("halo", 0, 4096);
             batch = tiling.integer("batch", 8, 1, 1024);
@@ -118,6 +121,8 @@ public final class ConfigLoader {
                 throw tiling.error("halo", "is " + halo + " with a tile size of " + tileSize,
                         "less than half the tile size");
             }
+            stitch = stitching(tiling);
+            overlap = overlap(tiling, stitch, tileSize, halo);
         }
 
         boolean probabilities = true;
@@ -163,6 +168,8 @@ public final class ConfigLoader {
                 objectStore,
                 tileSize,
                 halo,
+                stitch,
+                overlap,
                 batch,
                 root.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors()), 1,
                         PipelineConfig.MAX_WORKERS),
@@ -171,6 +178,45 @@ public final class ConfigLoader {
                 probabilities,
                 Set.copyOf(skipChecks),
                 List.copyOf(scenes));
+    }
+
+    private static Stitching stitching(ConfigNode tiling) {
+        String text = tiling.string("stitch", Stitching.CROP.key());
+        for (Stitching stitching : Stitching.values()) {
+            if (stitching.key().equals(text)) {
+                return stitching;
+            }
+        }
+        throw tiling.error("stitch", "is \"" + text + "\"", "crop or blend");
+    }
+
+    /**
+     * Blend only, and then required: an even number of pixels (the kept window grows by half of it on each side),
+     * at most half of what a tile keeps, which {@link io.tileinfer.core.run.RunSettings} checks again against the
+     * model card's size and halo when the configuration leaves them out.
+     */
+    private static int overlap(ConfigNode tiling, Stitching stitch, Integer tileSize, Integer halo) {
+        if (stitch == Stitching.CROP) {
+            if (tiling.has("overlap")) {
+                throw tiling.error("overlap", "is set with stitch: crop", "overlap only with stitch: blend");
+            }
+            return 0;
+        }
+        if (!tiling.has("overlap")) {
+            throw tiling.error("overlap", "is missing with stitch: blend",
+                    "the pixels that neighbouring tiles share, an even number such as 16");
+        }
+        int overlap = tiling.integer("overlap", 0, 2, 4096);
+        if (overlap % 2 != 0) {
+            throw tiling.error("overlap", "is " + overlap, "an even number of pixels (a power of two, such as 16, "
+                    + "makes every blend weight exact)");
+        }
+        if (tileSize != null && halo != null && overlap > TileGrid.maxOverlap(tileSize, halo)) {
+            throw tiling.error("overlap", "is " + overlap + " with a tile size of " + tileSize + " and a halo of "
+                    + halo, "at most " + TileGrid.maxOverlap(tileSize, halo) + ", half of the " + (tileSize - 2 * halo)
+                    + " px a tile keeps");
+        }
+        return overlap;
     }
 
     /** Parsed here, so that a CRS GDAL does not know is the configuration's mistake, not a failed run's. */

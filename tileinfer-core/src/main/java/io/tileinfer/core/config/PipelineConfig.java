@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * The batch configuration ({@code configs/pipeline.yaml}), with every relative path resolved against the
  * file's directory. {@code tileSize} and {@code halo} are null when the model card's recommendation applies, and
- * {@code crs} when scenes may be in any CRS.
+ * {@code crs} when scenes may be in any CRS. {@code overlap} is 0 unless {@code stitch} is {@link Stitching#BLEND}.
  * With an {@code s3://} output, {@code outputUrl} is that URL and {@code outputDir} the local staging directory the
  * run works in before it uploads its outputs; otherwise {@code outputUrl} is null.
  */
@@ -27,6 +27,8 @@ public record PipelineConfig(
         ObjectStoreOptions objectStore,
         Integer tileSize,
         Integer halo,
+        Stitching stitch,
+        int overlap,
         int batchSize,
         int workers,
         int retries,
@@ -40,12 +42,12 @@ public record PipelineConfig(
 
     public PipelineConfig withWorkers(int newWorkers) {
         return new PipelineConfig(file, sha256, model, registry, outputDir, outputUrl, storeUrl, objectStore,
-                tileSize, halo, batchSize, newWorkers, retries, crs, probabilities, skipChecks, scenes);
+                tileSize, halo, stitch, overlap, batchSize, newWorkers, retries, crs, probabilities, skipChecks, scenes);
     }
 
     public PipelineConfig withModel(String newModel) {
         return new PipelineConfig(file, sha256, newModel, registry, outputDir, outputUrl, storeUrl, objectStore,
-                tileSize, halo, batchSize, workers, retries, crs, probabilities, skipChecks, scenes);
+                tileSize, halo, stitch, overlap, batchSize, workers, retries, crs, probabilities, skipChecks, scenes);
     }
 
     /** The store's JDBC URL: the configured one, else the deployment's, else the SQLite database beside the runs. */

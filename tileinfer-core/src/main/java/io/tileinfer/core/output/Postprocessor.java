@@ -46,14 +46,7 @@ public final class Postprocessor {
         byte[] classMap = bands[0];
         // Row by row and plane by plane, so that each loop streams through memory (and the JIT can vectorise).
         for (int r = 0; r < core.height(); r++) {
-            int src = offset + (y0 + r) * size + x0;
-            int dst = r * width;
-            argmax(probabilities, src, plane, classMap, dst, width);
-            if (keepProbabilities) {
-                for (int k = 0; k < classes; k++) {
-                    percent(probabilities, src + k * plane, bands[k + 1], dst, width);
-                }
-            }
+            classify(probabilities, offset + (y0 + r) * size + x0, plane, bands, r * width, width);
         }
         long[] counts = new long[classes];
         boolean[] valid = data.valid();
@@ -72,6 +65,52 @@ public final class Postprocessor {
             }
         }
         return new TilePrediction(data.tile(), bands, counts);
+    }
+
+    /**
+     * The output bands of {@code width} pixels: the class map (argmax, ties to the lower class) into {@code bands[0]}
+     * from {@code dst}, and when kept the percents into the others, from the probabilities at {@code src} of a
+     * {@code [K][plane]} array. How both a tile's crop and a blended scene turn probabilities into bytes.
+     */
+    void classify(float[] probabilities, int src, int plane, byte[][] bands, int dst, int width) {
+        argmax(probabilities, src, plane, bands[0], dst, width);
+        if (keepProbabilities) {
+            for (int k = 0; k < classes; k++) {
+                percent(probabilities, src + k * plane, bands[k + 1], dst, width);
+            }
+        }
+    }
+
+    int bandCount() {
+        return keepProbabilities ? classes + 1 : 1;
+    }
+
+    /**
+     * The tile's probabilities over its kept window, {@code [K][kept pixels]} row-major, NaN where the input had no
+     * valid data: what blending takes from a tile ({@link ProbabilityChunks}).
+     */
+    public float[] kept(TileData data, float[] probabilities, int offset) {
+        Window kept = data.tile().kept();
+        int x0 = kept.x() - data.tile().input().x();
+        int y0 = kept.y() - data.tile().input().y();
+        int width = kept.width();
+        int pixels = width * kept.height();
+        int plane = size * size;
+        float[] values = new float[classes * pixels];
+        boolean[] valid = data.valid();
+        for (int k = 0; k < classes; k++) {
+            for (int r = 0; r < kept.height(); r++) {
+                int src = offset + k * plane + (y0 + r) * size + x0;
+                int dst = k * pixels + r * width;
+                System.arraycopy(probabilities, src, values, dst, width);
+                for (int c = 0; c < width; c++) {
+                    if (!valid[(y0 + r) * size + x0 + c]) {
+                        values[dst + c] = Float.NaN;
+                    }
+                }
+            }
+        }
+        return values;
     }
 
     private void argmax(float[] probabilities, int src, int plane, byte[] classMap, int dst, int width) {

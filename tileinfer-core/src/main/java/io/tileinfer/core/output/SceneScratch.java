@@ -175,6 +175,20 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
         writer.finishCog(target, threads);
     }
 
+    /**
+     * Writes the COG of a blended scene: every pixel as {@code blended} makes it from the tiles' probability chunks
+     * (whatever an earlier attempt left in this raster is overwritten).
+     */
+    public void assemble(BlendedScene blended, Path target, int threads) throws IOException {
+        Files.createDirectories(target.getParent());
+        blended.writeInto((window, bands) -> {
+            for (int b = 0; b < bands.length; b++) {
+                writer.write(window, b + 1, bands[b]);
+            }
+        });
+        writer.finishCog(target, threads);
+    }
+
     private static byte[][] nodata(Tile tile, int bandCount) {
         byte[][] bands = new byte[bandCount][(int) tile.core().pixels()];
         for (byte[] band : bands) {

@@ -71,7 +71,7 @@ public final class BatchRunner {
         createRunDirectory(runDir);
         MDC.put("run_id", runId);
         Instant started = Instant.now();
-        LOG.info("run {} with model {} -> {}", runId, version.id(), runDir);
+        LOG.info("run {} with model {} ({}) -> {}", runId, version.id(), settings.describeStitching(), runDir);
         try (ResultStore store = ResultStores.open(storeUrl)) {
             RunRow row = new RunRow(store, runId, config, version.id(), started);
             row.save(null, "running", null);
@@ -89,7 +89,7 @@ public final class BatchRunner {
                     scenes = completions.entries();
                     ctx.removeEmptyScratch();
                 }
-                Manifest manifest = manifest(runId, started, version, store, metrics, scenes);
+                Manifest manifest = manifest(runId, started, version, settings, store, metrics, scenes);
                 Path manifestFile = runDir.resolve("manifest.json");
                 manifest.write(manifestFile);
                 String manifestLocation = RunOutputs.publish(config, runDir,
@@ -135,7 +135,8 @@ public final class BatchRunner {
         }
     }
 
-    private Manifest manifest(String runId, Instant started, ModelVersion version, ResultStore store,
+    private Manifest manifest(String runId, Instant started, ModelVersion version, RunSettings settings,
+                              ResultStore store,
                               RunMetrics metrics, List<Manifest.SceneEntry> scenes) throws IOException {
         List<TileResult> rows = store.tiles(runId);
         Map<String, Long> failures = new TreeMap<>();
@@ -175,6 +176,7 @@ public final class BatchRunner {
                 new Manifest.Config(config.file().toString(), config.sha256(), text),
                 new Manifest.Model(version.id(), version.card().name(), version.onnxSha256(),
                         config.model().equals(version.id()) ? null : config.model()),
+                new Manifest.Tiling(settings.tileSize(), settings.halo(), settings.stitch().key(), settings.overlap()),
                 counts, failures, metrics.stageSummary(), scenes, outputs);
     }
 }

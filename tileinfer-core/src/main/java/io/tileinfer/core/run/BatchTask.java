@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One batch of consecutive tiles: read, infer together, crop, write each prediction to the sink, then commit all
+ * One batch of consecutive tiles: read, infer together, crop (and, when blending, keep the probabilities over each
+ * tile's kept window), write each prediction to the sink, then commit all
  * rows in one transaction. Batches are fixed by the grid, not by timing, so results do not depend on the thread count
  * or on which Spark executor runs them. A failing tile is retried, then recorded with its cause; it never stops
  * the batch.
@@ -181,6 +182,10 @@ public final class BatchTask implements Runnable {
             }
             try {
                 TilePrediction prediction = postprocessor.crop(p.data(), probabilities, i * perTileOut);
+                if (ctx.blend()) { // the row's fractions stay the tile's own over its core
+                    prediction = prediction.withKeptProbabilities(
+                            postprocessor.kept(p.data(), probabilities, i * perTileOut));
+                }
                 predictions.write(prediction);
                 long writeNanos = System.nanoTime() - writeStart;
                 ctx.metrics().record("write", writeNanos);

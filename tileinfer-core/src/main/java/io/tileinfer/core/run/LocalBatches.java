@@ -36,7 +36,8 @@ final class LocalBatches implements BatchExecutor {
         requireHeap(run, Runtime.getRuntime().maxMemory());
         TileModel model = TileModel.load(run.model(), new ModelOptions(1, "cpu"));
         BatchContext ctx = new BatchContext(run.runId(), model, run.store(), run.metrics(), run.listener(),
-                run.settings().tileSize(), run.config().retries(), run.config().probabilities());
+                run.settings().tileSize(), run.config().retries(), run.config().probabilities(),
+                run.settings().blend());
         return new LocalBatches(run, ctx, Executors.newFixedThreadPool(run.config().workers(), workerThreads()));
     }
 

@@ -18,7 +18,7 @@ import java.util.Map;
 /** What a run did and from what: the provenance record written as {@code manifest.json} in the run directory. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(String runId, String status, Instant startedAt, Instant finishedAt, Software software,
-                       Config config, Model model, Counts counts, Map<String, Long> failuresByCause,
+                       Config config, Model model, Tiling tiling, Counts counts, Map<String, Long> failuresByCause,
                        Map<String, Map<String, Number>> stageTimings, List<SceneEntry> scenes,
                        List<FileEntry> outputs) {
 
@@ -29,6 +29,10 @@ public record Manifest(String runId, String status, Instant startedAt, Instant f
     }
 
     public record Model(String version, String name, String onnxSha256, String alias) {
+    }
+
+    /** The tiling the run used (the configuration's, else the model card's size and halo). */
+    public record Tiling(int size, int halo, String stitch, int overlap) {
     }
 
     public record Counts(long tiles, long done, long skipped, long failed, long scenes, long scenesFailed) {

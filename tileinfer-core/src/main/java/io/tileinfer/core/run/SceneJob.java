@@ -3,9 +3,11 @@ package io.tileinfer.core.run;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.core.output.BlendedScene;
 import io.tileinfer.core.output.PredictionBands;
 import io.tileinfer.core.output.PredictionChunks;
 import io.tileinfer.core.output.PredictionItem;
+import io.tileinfer.core.output.ProbabilityChunks;
 import io.tileinfer.core.output.Quicklook;
 import io.tileinfer.core.output.SceneScratch;
 import io.tileinfer.core.scene.Scene;
@@ -32,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -84,7 +87,7 @@ final class SceneJob {
         // The inputs' SHA-256 for the manifest is read in the background, while the tiles run.
         FutureTask<List<Manifest.FileEntry>> hashes = new FutureTask<>(() -> inputHashes(scene));
         Thread.ofVirtual().name("tileinfer-input-hash").start(hashes);
-        TileGrid grid = new TileGrid(scene.width(), scene.height(), ctx.settings().tileSize(), ctx.settings().halo());
+        TileGrid grid = ctx.settings().grid(scene.width(), scene.height());
         List<Tile> tiles = grid.tiles(scene.id());
         Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
 
@@ -108,13 +111,17 @@ final class SceneJob {
             return () -> entry;
         }
         PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
+        ProbabilityChunks probabilities = new ProbabilityChunks(ctx.chunkDir(scene.id()));
         SceneScratch scratch = SceneScratch.open(ctx.scratch(scene.id()), scene, grid.step(), outputBands().names(),
                 outputMetadata(scene));
         try {
-            Map<String, TileStatus> kept = scratch.created() ? withPixels(scene, tiles, before, chunks) : before;
+            // blending: the chunks hold every finished tile's contribution, the scratch raster only the assembly
+            Map<String, TileStatus> kept = ctx.settings().blend() ? withPixels(scene, tiles, before, probabilities::has)
+                    : scratch.created() ? withPixels(scene, tiles, before, chunks::has) : before;
             int finishedBefore = (int) tiles.stream().filter(t -> ScenePlan.finished(kept, t)).count();
             ctx.listener().sceneStarted(scene.id(), tiles.size(), finishedBefore);
-            executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), kept)), scratch);
+            executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), kept)),
+                    ctx.settings().blend() ? probabilities : scratch);
             ctx.listener().sceneFinished(scene.id());
         } catch (RuntimeException | Error e) { // e.g. stopped: the scratch raster is synced for the resume
             closeAfter(scratch, e);
@@ -124,7 +131,7 @@ final class SceneJob {
             MDC.put("run_id", ctx.runId());
             MDC.put("scene_id", scene.id());
             try (scratch) {
-                return finish(scene, tiles, scratch, chunks, await(hashes));
+                return finish(scene, grid, tiles, scratch, chunks, probabilities, await(hashes));
             } finally {
                 MDC.remove("scene_id");
                 MDC.remove("run_id");
@@ -142,14 +149,15 @@ final class SceneJob {
 
     /**
      * The statuses less the finished tiles whose pixels are lost: recorded DONE, but neither in a scratch raster (this
-     * one is new: the earlier one was removed, or could not be used) nor in a chunk. They are computed again.
+     * one is new: the earlier one was removed, or could not be used) nor in a chunk ({@code chunked}); when blending,
+     * without a probability chunk. They are computed again.
      */
     private static Map<String, TileStatus> withPixels(Scene scene, List<Tile> tiles, Map<String, TileStatus> statuses,
-                                                      PredictionChunks chunks) {
+                                                      Predicate<Tile> chunked) {
         Map<String, TileStatus> kept = new LinkedHashMap<>(statuses);
         int lost = 0;
         for (Tile tile : tiles) {
-            if (statuses.get(tile.id()) == TileStatus.DONE && !chunks.has(tile)) {
+            if (statuses.get(tile.id()) == TileStatus.DONE && !chunked.test(tile)) {
                 kept.remove(tile.id());
                 lost++;
             }
@@ -161,7 +169,8 @@ final class SceneJob {
         return kept;
     }
 
-    private Manifest.SceneEntry finish(Scene scene, List<Tile> tiles, SceneScratch scratch, PredictionChunks chunks,
+    private Manifest.SceneEntry finish(Scene scene, TileGrid grid, List<Tile> tiles, SceneScratch scratch,
+                                       PredictionChunks chunks, ProbabilityChunks probabilities,
                                        List<Manifest.FileEntry> inputs) throws IOException {
         Map<String, TileStatus> after = ctx.store().tileStatuses(ctx.runId(), scene.id());
         Manifest.Counts counts = counts(tiles, after);
@@ -184,7 +193,12 @@ final class SceneJob {
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
         Path output = ctx.prediction(scene.id());
         FutureTask<Quicklook.Background> background = renderBackground(scene);
-        scratch.assemble(tiles, predicted, chunks, output, ctx.config().workers());
+        if (ctx.settings().blend()) {
+            scratch.assemble(new BlendedScene(grid, tiles, predicted, probabilities, ctx.model().card().classCount(),
+                    ctx.config().probabilities()), output, ctx.config().workers());
+        } else {
+            scratch.assemble(tiles, predicted, chunks, output, ctx.config().workers());
+        }
         ctx.metrics().record("assemble", System.nanoTime() - start);
         Manifest.FileEntry raster = fileEntry(output);
         Manifest.FileEntry quicklook = writeQuicklook(scene, output, background);
@@ -195,7 +209,7 @@ final class SceneJob {
         if (status == SceneStatus.DONE) {
             // every pixel is in the raster now; a partial scene keeps them for a resume to add the failed tiles
             scratch.delete();
-            chunks.deleteAll();
+            chunks.deleteAll(); // both kinds: a run either crops or blends
         }
         LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
                 counts.skipped(), counts.failed(), output);

@@ -1,0 +1,96 @@
+package io.tileinfer.core.output;
+
+import io.tileinfer.core.tile.Tile;
+import io.tileinfer.raster.Window;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * When a run blends, each finished tile's probabilities over its kept window, a file per tile until the scene is
+ * assembled ({@link BlendedScene}): float32, so that the blend is computed from what the model gave, not from
+ * rounded percents. Written by local workers and Spark executors alike, atomically and before the tile's row
+ * commits: a resumed run finds every finished tile's contribution once, and a tile computed again replaces its file
+ * rather than adding to anything. Invalid pixels (no valid input) hold NaN, which a model's output never does (a
+ * tile with a non-finite probability fails).
+ */
+public final class ProbabilityChunks implements PredictionSink {
+    private static final int MAGIC = 0x54494230; // "TIB0"
+    private static final int HEADER = 6 * Integer.BYTES;
+    private final Path dir;
+
+    public ProbabilityChunks(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path file(Tile tile) {
+        return dir.resolve(tile.id().replace('/', '_') + ".probabilities.bin");
+    }
+
+    /** Bytes of a tile's chunk on disk: a header and 4 bytes per class and kept pixel. */
+    public static long bytes(Window kept, int classes) {
+        return HEADER + (long) Float.BYTES * classes * kept.pixels();
+    }
+
+    @Override
+    public void write(TilePrediction prediction) throws IOException {
+        float[] values = prediction.keptProbabilities();
+        if (values == null) {
+            throw new IllegalArgumentException(prediction.tile().id() + ": no kept probabilities to blend");
+        }
+        Window kept = prediction.tile().kept();
+        int classes = (int) (values.length / kept.pixels());
+        ByteBuffer buffer = ByteBuffer.allocate((int) bytes(kept, classes)).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(MAGIC).putInt(classes).putInt(kept.x()).putInt(kept.y()).putInt(kept.width())
+                .putInt(kept.height());
+        buffer.asFloatBuffer().put(values);
+        Path target = file(prediction.tile());
+        Files.createDirectories(target.getParent());
+        // a temporary file of this writer's own: two attempts of one Spark task may write the same tile at once
+        Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Files.write(temp, buffer.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public boolean has(Tile tile) {
+        return Files.isRegularFile(file(tile));
+    }
+
+    /** A finished tile's probabilities, {@code [K][kept pixels]}; checked against the tile and the class count. */
+    public float[] read(Tile tile, int classes) throws IOException {
+        Path source = file(tile);
+        Window kept = tile.kept();
+        ByteBuffer buffer = ByteBuffer.allocate((int) bytes(kept, classes)).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
+            if (channel.size() != buffer.capacity()) {
+                throw new IOException(source + ": holds " + channel.size() + " bytes, expected " + buffer.capacity()
+                        + " for " + classes + " classes over " + kept);
+            }
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // until full
+            }
+        }
+        buffer.flip();
+        Window found = null;
+        if (buffer.getInt() != MAGIC || buffer.getInt() != classes
+                || !(found = new Window(buffer.getInt(), buffer.getInt(), buffer.getInt(), buffer.getInt()))
+                .equals(kept)) {
+            throw new IOException(source + ": not a probability chunk of " + classes + " classes over " + kept
+                    + (found == null ? "" : ", found one over " + found));
+        }
+        float[] values = new float[classes * (int) kept.pixels()];
+        buffer.asFloatBuffer().get(values);
+        return values;
+    }
+
+    public void deleteAll() throws IOException {
+        new PredictionChunks(dir).deleteAll();
+    }
+}
