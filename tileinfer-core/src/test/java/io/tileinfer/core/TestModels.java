@@ -49,4 +49,23 @@ public final class TestModels {
         registry.promote(version.id(), alias);
         return version;
     }
+
+    /**
+     * A model with spatial context: the brightness rule over the mean of each band in a 9 x 9 window, with zero
+     * padding at the tile's edge (no halo on its card), so that cropped tiles show seams. Named by {@code alias}.
+     */
+    public static ModelVersion boxFilter(Path registryDir, String alias) {
+        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 2e-5, -0.1), new BandSpec("B3", "green", 2e-5, -0.1),
+                new BandSpec("B4", "red", 2e-5, -0.1), new BandSpec("B5", "nir08", 2e-5, -0.1));
+        ModelCard card = new ModelCard("box-test", null, List.of("semantic-segmentation"), "onnxruntime",
+                "1.29.0", bands, "uint16", List.of(-1L, 4L, -1L, -1L),
+                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 0,
+                List.of(), 1, Map.of(), Map.of(), Map.of());
+        byte[] onnx = TinyOnnx.boxFilterSoftmax(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}},
+                new float[]{0, -2}, 9);
+        ModelRegistry registry = ModelRegistry.open(registryDir);
+        ModelVersion version = registry.register(onnx, card);
+        registry.promote(version.id(), alias);
+        return version;
+    }
 }

@@ -29,14 +29,29 @@ public final class TinyOnnx {
         return build(weights, bias, false);
     }
 
+    /**
+     * A model with spatial context: softmax of a {@code side x side} box filter per class, {@code weights[k][c] / side²}
+     * at every position of the window, plus {@code bias[k]}; zero padding where the window passes the input's edge,
+     * so a pixel near a tile's edge gets another value than the same pixel inside a tile (a seam when cropped).
+     */
+    public static byte[] boxFilterSoftmax(float[][] weights, float[] bias, int side) {
+        return build(weights, bias, true, side);
+    }
+
     private static byte[] build(float[][] weights, float[] bias, boolean softmax) {
+        return build(weights, bias, softmax, 1);
+    }
+
+    private static byte[] build(float[][] weights, float[] bias, boolean softmax, int side) {
         int classes = weights.length;
         int channels = weights[0].length;
         TensorProto.Builder kernel = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(classes).addDims(channels).addDims(1).addDims(1);
+                .addDims(classes).addDims(channels).addDims(side).addDims(side);
         for (float[] row : weights) {
             for (float w : row) {
-                kernel.addFloatData(w);
+                for (int i = 0; i < side * side; i++) {
+                    kernel.addFloatData(w / (side * side));
+                }
             }
         }
         TensorProto.Builder biasTensor = TensorProto.newBuilder().setName("B")
@@ -46,8 +61,8 @@ public final class TinyOnnx {
         }
         GraphProto.Builder graph = GraphProto.newBuilder().setName("tiny")
                 .addInput(tensor("input", channels)).addInitializer(kernel).addInitializer(biasTensor)
-                .addNode(NodeProto.newBuilder().setOpType("Conv").setName("conv").addInput("input").addInput("W")
-                        .addInput("B").addOutput(softmax ? "logits" : "probabilities"));
+                .addNode(conv(side).addInput("input").addInput("W").addInput("B")
+                        .addOutput(softmax ? "logits" : "probabilities"));
         if (softmax) {
             graph.addNode(NodeProto.newBuilder().setOpType("Softmax").setName("softmax").addInput("logits")
                     .addOutput("probabilities").addAttribute(AttributeProto.newBuilder().setName("axis")
@@ -57,6 +72,17 @@ public final class TinyOnnx {
         return ModelProto.newBuilder().setIrVersion(7).setProducerName("tileinfer-test")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
                 .setGraph(graph).build().toByteArray();
+    }
+
+    private static NodeProto.Builder conv(int side) {
+        NodeProto.Builder conv = NodeProto.newBuilder().setOpType("Conv").setName("conv");
+        if (side > 1) {
+            conv.addAttribute(AttributeProto.newBuilder().setName("kernel_shape")
+                    .setType(AttributeProto.AttributeType.INTS).addInts(side).addInts(side));
+            conv.addAttribute(AttributeProto.newBuilder().setName("pads").setType(AttributeProto.AttributeType.INTS)
+                    .addInts(side / 2).addInts(side / 2).addInts(side / 2).addInts(side / 2));
+        }
+        return conv;
     }
 
     private static ValueInfoProto tensor(String name, int channels) {

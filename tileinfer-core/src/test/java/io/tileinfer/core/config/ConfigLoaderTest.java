@@ -87,6 +87,41 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void stitchingIsCropUnlessBlendIsAskedForWithAnOverlap() throws IOException {
+        PipelineConfig crop = ConfigLoader.load(write("scenes: [{id: a, file: a.tif}]"));
+        assertEquals(Stitching.CROP, crop.stitch());
+        assertEquals(0, crop.overlap());
+        PipelineConfig blend = ConfigLoader.load(write("""
+                tiling: {size: 64, halo: 8, stitch: blend, overlap: 16}
+                scenes: [{id: a, file: a.tif}]
+                """));
+        assertEquals(Stitching.BLEND, blend.stitch());
+        assertEquals(16, blend.overlap());
+    }
+
+    @Test
+    void refusesAnOverlapThatBlendCannotUse() throws IOException {
+        assertTilingError("{stitch: crop, overlap: 16}",
+                "tiling.overlap: is set with stitch: crop, expected overlap only with stitch: blend");
+        assertTilingError("{overlap: 16}",
+                "tiling.overlap: is set with stitch: crop, expected overlap only with stitch: blend");
+        assertTilingError("{stitch: blend}", "tiling.overlap: is missing with stitch: blend, expected the pixels "
+                + "that neighbouring tiles share, an even number such as 16");
+        assertTilingError("{stitch: blend, overlap: 15}", "tiling.overlap: is 15, expected an even number of pixels");
+        assertTilingError("{stitch: blend, overlap: -2}", "tiling.overlap: found -2, expected a whole number from 2");
+        assertTilingError("{stitch: blend, overlap: 0}", "tiling.overlap: found 0, expected a whole number from 2");
+        assertTilingError("{size: 64, halo: 8, stitch: blend, overlap: 26}", "tiling.overlap: is 26 with a tile size "
+                + "of 64 and a halo of 8, expected at most 24, half of the 48 px a tile keeps");
+        assertTilingError("{stitch: feather, overlap: 16}", "tiling.stitch: is \"feather\", expected crop or blend");
+    }
+
+    private void assertTilingError(String tiling, String expected) throws IOException {
+        Path file = write("tiling: " + tiling + "\nscenes: [{id: a, file: a.tif}]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file), tiling);
+        assertTrue(e.getMessage().startsWith(file + ": " + expected), e.getMessage());
+    }
+
+    @Test
     void rejectsDuplicateSceneIdsAndAmbiguousScenes() throws IOException {
         Path dup = write("scenes: [{id: a, file: a.tif}, {id: a, file: b.tif}]");
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(dup)).getMessage()

@@ -28,11 +28,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KillAndResumeTest {
     private static final int TILES = 53 * 51; // 16 px tiles with a 2 px halo over 627 x 603
+    private static final String TILING = "{size: 16, halo: 2, batch: 1}";
+    /** Blending: 24 px tiles keep 20, cores of 16 over 627 x 603. */
+    private static final String BLEND_TILING = "{size: 24, halo: 2, stitch: blend, overlap: 4, batch: 1}";
+    private static final int BLEND_TILES = 40 * 38;
     private static final int EXIT_ON_SIGTERM = 128 + 15;
 
     @Test
     void aKilledRunResumesWithoutLosingOrRepeatingWork(@TempDir Path dir) throws Exception {
         interruptAndResume(dir, false, List.of("l8"));
+    }
+
+    /** Blending: each finished tile's probability chunk is in place before its row, and none counts twice. */
+    @Test
+    void aKilledBlendingRunResumesToTheSameRaster(@TempDir Path dir) throws Exception {
+        interruptAndResume(dir, false, List.of("l8"), BLEND_TILING, BLEND_TILES);
     }
 
     @Test
@@ -46,6 +56,10 @@ class KillAndResumeTest {
         interruptAndResume(dir, false, List.of("l8", "l8-again"));
     }
 
+    private static void interruptAndResume(Path dir, boolean sigterm, List<String> scenes) throws Exception {
+        interruptAndResume(dir, sigterm, scenes, TILING, TILES);
+    }
+
     private static String readLog(Path log) {
         try {
             return Files.readString(log);
@@ -54,7 +68,8 @@ class KillAndResumeTest {
         }
     }
 
-    private static void interruptAndResume(Path dir, boolean sigterm, List<String> scenes) throws Exception {
+    private static void interruptAndResume(Path dir, boolean sigterm, List<String> scenes, String tiling,
+                                           int tilesPerScene) throws Exception {
         Path registry = dir.resolve("models");
         TestModels.brightness(registry);
         StringBuilder sceneList = new StringBuilder();
@@ -65,10 +80,10 @@ class KillAndResumeTest {
                 model: production
                 registry: %s
                 output: runs
-                tiling: {size: 16, halo: 2, batch: 1}
+                tiling: %s
                 scenes:
-                %s""".formatted(registry, sceneList);
-        int tiles = TILES * scenes.size();
+                %s""".formatted(registry, tiling, sceneList);
+        int tiles = tilesPerScene * scenes.size();
         Path killed = Runs.config(dir.resolve("killed"), yaml);
         Path reference = Runs.config(dir.resolve("reference"), yaml);
 
@@ -80,7 +95,7 @@ class KillAndResumeTest {
         Path db = dir.resolve("killed/runs/results.db");
         int rowsSeen = 0;
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        int killAt = tiles - TILES * 3 / 4; // a quarter into the last scene
+        int killAt = tiles - tilesPerScene * 3 / 4; // a quarter into the last scene
         while (process.isAlive() && rowsSeen < killAt && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);
             if (Files.exists(db)) {
@@ -112,7 +127,7 @@ class KillAndResumeTest {
         RunSummary summary = new BatchRunner(ConfigLoader.load(killed).withWorkers(2), new SimpleMeterRegistry(),
                 resumed).run();
         // (the listener keeps the last scene's count; the scenes before it were finished whole)
-        assertEquals(finishedAtKill - TILES * (scenes.size() - 1), resumed.alreadyFinished.get(),
+        assertEquals(finishedAtKill - tilesPerScene * (scenes.size() - 1), resumed.alreadyFinished.get(),
                 "finished tiles are not computed again");
         assertEquals(tiles - finishedAtKill, resumed.processed.get());
         assertEquals(tiles, SqliteRows.tiles(db), "no row lost or duplicated");
@@ -125,7 +140,8 @@ class KillAndResumeTest {
         }
         assertEquals(BatchRunnerTest.comparableRows(dir.resolve("reference"), summary.runId()),
                 BatchRunnerTest.comparableRows(dir.resolve("killed"), summary.runId()));
-        assertFalse(Files.exists(summary.runDir().resolve("chunks/l8")), "local workers write no chunks");
+        assertFalse(Files.exists(summary.runDir().resolve("chunks/l8")), "local workers write no chunks when "
+                + "cropping, and those of blending go with the scene done");
         assertFalse(Files.exists(summary.runDir().resolve("scratch")), "the scratch raster and its state go with "
                 + "the scene done");
     }
