@@ -98,6 +98,27 @@ class SparkBatchJobTest {
         assertFalse(Files.exists(runDir.resolve("chunks/l8-again")));
     }
 
+    /** Blending through the same probability chunks as local workers: the same raster and rows as the local run. */
+    @Test
+    void aBlendingSparkRunWritesTheLocalRunsRasterAndRows(@TempDir Path dir) throws Exception {
+        Path boxRegistry = dir.resolve("models");
+        TestModels.boxFilter(boxRegistry, "production"); // context beyond the tile: blending changes pixels
+        String yaml = Fixtures.yaml(boxRegistry, "{size: 64, halo: 0, stitch: blend, overlap: 32, batch: 3}", "");
+        RunSummary local = Runs.run(Runs.config(dir.resolve("local"), yaml), 2);
+        Path sparkConfig = Runs.config(dir.resolve("spark"), yaml);
+        RunSummary spark;
+        try (var context = Fixtures.spark("local[2]", Map.of())) {
+            spark = Fixtures.runOn(sparkConfig, SparkBatches.on(context), new io.tileinfer.core.run.LogProgress(
+                    java.time.Duration.ofSeconds(30)));
+        }
+        assertEquals(local.runId(), spark.runId());
+        assertEquals(Fixtures.predictionSha256(local), Fixtures.predictionSha256(spark));
+        assertEquals(Fixtures.comparableRows(dir.resolve("local/pipeline.yaml"), local.runId()),
+                Fixtures.comparableRows(sparkConfig, local.runId()));
+        assertEquals("blend", Manifest.read(spark.manifest()).tiling().stitch());
+        assertFalse(Files.exists(spark.runDir().resolve("chunks/l8")), "chunks go once the raster holds them");
+    }
+
     @Test
     void aBadCommandLineOrConfigurationExitsWith2(@TempDir Path dir) throws Exception {
         assertEquals(2, SparkBatchJob.run(new String[]{"--model", "production"}));
