@@ -17,12 +17,7 @@ public final class TestModels {
     }
 
     public static ModelVersion brightness(Path registryDir) {
-        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 2e-5, -0.1), new BandSpec("B3", "green", 2e-5, -0.1),
-                new BandSpec("B4", "red", 2e-5, -0.1), new BandSpec("B5", "nir08", 2e-5, -0.1));
-        ModelCard card = new ModelCard("bright-test", null, List.of("semantic-segmentation"), "onnxruntime",
-                "1.29.0", bands, "uint16", List.of(-1L, 4L, -1L, -1L),
-                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 8,
-                List.of(), 1, Map.of(), Map.of(), Map.of());
+        ModelCard card = fourBandCard("bright-test", 2e-5, -0.1, 8);
         // cloud when the mean reflectance of the four bands exceeds 0.2
         byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}}, new float[]{0, -2});
         ModelRegistry registry = ModelRegistry.open(registryDir);
@@ -36,12 +31,7 @@ public final class TestModels {
      * that its softmax gives NaN; the import check's inputs are below 1, so it is registered. Named by {@code alias}.
      */
     public static ModelVersion overflowing(Path registryDir, String alias) {
-        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 1, 0), new BandSpec("B3", "green", 1, 0),
-                new BandSpec("B4", "red", 1, 0), new BandSpec("B5", "nir08", 1, 0));
-        ModelCard card = new ModelCard("overflow-test", null, List.of("semantic-segmentation"), "onnxruntime",
-                "1.29.0", bands, "uint16", List.of(-1L, 4L, -1L, -1L),
-                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 8,
-                List.of(), 1, Map.of(), Map.of(), Map.of());
+        ModelCard card = fourBandCard("overflow-test", 1, 0, 8);
         byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {1e35f, 1e35f, 1e35f, 1e35f}},
                 new float[]{0, 0});
         ModelRegistry registry = ModelRegistry.open(registryDir);
@@ -55,17 +45,26 @@ public final class TestModels {
      * padding at the tile's edge (no halo on its card), so that cropped tiles show seams. Named by {@code alias}.
      */
     public static ModelVersion boxFilter(Path registryDir, String alias) {
-        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", 2e-5, -0.1), new BandSpec("B3", "green", 2e-5, -0.1),
-                new BandSpec("B4", "red", 2e-5, -0.1), new BandSpec("B5", "nir08", 2e-5, -0.1));
-        ModelCard card = new ModelCard("box-test", null, List.of("semantic-segmentation"), "onnxruntime",
-                "1.29.0", bands, "uint16", List.of(-1L, 4L, -1L, -1L),
-                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, 0,
-                List.of(), 1, Map.of(), Map.of(), Map.of());
+        ModelCard card = fourBandCard("box-test", 2e-5, -0.1, 0);
         byte[] onnx = TinyOnnx.boxFilterSoftmax(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}},
                 new float[]{0, -2}, 9);
         ModelRegistry registry = ModelRegistry.open(registryDir);
         ModelVersion version = registry.register(onnx, card);
         registry.promote(version.id(), alias);
         return version;
+    }
+
+    /**
+     * The card of a two-class (clear, cloud) model of the Landsat sample's B2-B5, each band scaled as
+     * {@code A * scale + offset}, with 64 px tiles and {@code halo}.
+     */
+    private static ModelCard fourBandCard(String name, double scale, double offset, int halo) {
+        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", scale, offset),
+                new BandSpec("B3", "green", scale, offset), new BandSpec("B4", "red", scale, offset),
+                new BandSpec("B5", "nir08", scale, offset));
+        return new ModelCard(name, null, List.of("semantic-segmentation"), "onnxruntime", "1.29.0", bands, "uint16",
+                List.of(-1L, 4L, -1L, -1L),
+                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, halo,
+                List.of(), 1, Map.of(), Map.of(), Map.of());
     }
 }

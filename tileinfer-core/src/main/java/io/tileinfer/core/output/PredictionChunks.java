@@ -34,11 +34,17 @@ public final class PredictionChunks implements PredictionSink {
 
     @Override
     public void write(TilePrediction prediction) throws IOException {
-        Path target = file(prediction.tile());
+        writeAtomically(file(prediction.tile()), encode(prediction.bands()));
+    }
+
+    /**
+     * Writes a chunk whole or not at all, through a temporary file of this writer's own: two attempts of one Spark
+     * task may write the same tile at once.
+     */
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Files.createDirectories(target.getParent());
-        // A temporary file of this writer's own: two attempts of one Spark task may write the same tile at once.
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        Files.write(temp, encode(prediction.bands()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

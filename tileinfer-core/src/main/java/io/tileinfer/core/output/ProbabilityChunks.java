@@ -9,9 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * When a run blends, each finished tile's probabilities over its kept window, a file per tile until the scene is
@@ -51,12 +49,7 @@ public final class ProbabilityChunks implements PredictionSink {
         buffer.putInt(MAGIC).putInt(classes).putInt(kept.x()).putInt(kept.y()).putInt(kept.width())
                 .putInt(kept.height());
         buffer.asFloatBuffer().put(values);
-        Path target = file(prediction.tile());
-        Files.createDirectories(target.getParent());
-        // a temporary file of this writer's own: two attempts of one Spark task may write the same tile at once
-        Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        Files.write(temp, buffer.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        PredictionChunks.writeAtomically(file(prediction.tile()), buffer.array());
     }
 
     public boolean has(Tile tile) {
