@@ -116,7 +116,7 @@ class SparkBatchJobTest {
         assertEquals(Fixtures.comparableRows(dir.resolve("local/pipeline.yaml"), local.runId()),
                 Fixtures.comparableRows(sparkConfig, local.runId()));
         assertEquals("blend", Manifest.read(spark.manifest()).tiling().stitch());
-        assertFalse(Files.exists(spark.runDir().resolve("chunks/l8")), "chunks go once the raster holds them");
+        assertFalse(Files.exists(spark.runDir().resolve("chunks")), "chunks go once the raster holds them");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What every scene of a run shares in the process that drives it, whatever executes the batches. {@code started}
@@ -27,11 +28,14 @@ public record RunContext(String runId, Path runDir, PipelineConfig config, Model
      * Removes the scratch directory once no scene needs it (the run's end; not a scene's, as the next scene may be
      * creating its raster there meanwhile).
      */
+    /** Removes the scratch and chunk directories once no scene holds anything in them. */
     void removeEmptyScratch() throws IOException {
-        try {
-            Files.deleteIfExists(runDir.resolve("scratch"));
-        } catch (DirectoryNotEmptyException partial) {
-            // a partial scene keeps its scratch raster for the resume
+        for (String dir : List.of("scratch", "chunks")) {
+            try {
+                Files.deleteIfExists(runDir.resolve(dir));
+            } catch (DirectoryNotEmptyException partial) {
+                // a partial scene keeps its scratch raster or chunks for the resume
+            }
         }
     }
 

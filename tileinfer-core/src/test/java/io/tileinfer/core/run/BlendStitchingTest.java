@@ -88,7 +88,7 @@ class BlendStitchingTest {
         assertEquals(new Manifest.Tiling(64, 8, "blend", 16), manifest.tiling());
         assertEquals(new Manifest.Tiling(64, 8, "crop", 0), Manifest.read(crop.manifest()).tiling());
         assertEquals(20 * 19, manifest.counts().done(), "a row per tile of 32 px cores");
-        assertFalse(Files.exists(blend.runDir().resolve("chunks/l8")), "the chunks go with the scene done");
+        assertFalse(Files.exists(blend.runDir().resolve("chunks")), "the chunks go with the scene done");
         assertNotEquals(crop.runId(), blend.runId());
     }
 
