@@ -86,6 +86,9 @@ public final class ConfigLoader {
                 throw store.error("url", "holds a password", "the password in PGPASSWORD or ~/.pgpass (the "
                         + "manifest records this file's text)");
             }
+            if (storeUrl != null) {
+                storeUrl = StoreUrls.resolveSqlite(storeUrl, base);
+            }
         }
 
         ObjectStoreOptions objectStore = root.has("object_store")

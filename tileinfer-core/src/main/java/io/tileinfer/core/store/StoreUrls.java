@@ -13,6 +13,7 @@ public final class StoreUrls {
     /** {@code password=...} as a query parameter, and {@code user:password@} before a host. */
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;]password=)[^&;]*");
     private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/:@]*:)[^/@]*@");
+    private static final String SQLITE = "jdbc:sqlite:";
 
     private StoreUrls() {
     }
@@ -29,7 +30,24 @@ public final class StoreUrls {
         if (deployment != null && !deployment.isBlank()) {
             return deployment.strip();
         }
-        return "jdbc:sqlite:" + embeddedDir.resolve("results.db");
+        return SQLITE + embeddedDir.resolve("results.db");
+    }
+
+    /**
+     * A configuration's {@code jdbc:sqlite:PATH} with a relative PATH resolved against {@code base}, as every path of a
+     * configuration is; other URLs, absolute paths, {@code :memory:} and {@code file:} URIs as they are.
+     */
+    public static String resolveSqlite(String url, Path base) {
+        if (!url.startsWith(SQLITE)) {
+            return url;
+        }
+        String rest = url.substring(SQLITE.length());
+        int query = rest.indexOf('?');
+        String path = query < 0 ? rest : rest.substring(0, query);
+        if (path.isEmpty() || path.startsWith(":") || path.startsWith("file:") || Path.of(path).isAbsolute()) {
+            return url;
+        }
+        return SQLITE + base.resolve(path).normalize() + (query < 0 ? "" : rest.substring(query));
     }
 
     public static String redact(String url) {

@@ -80,4 +80,17 @@ class StorageConfigTest {
         assertEquals(dir.resolve("pipeline.yaml") + ": store.url: holds a password, expected the password in "
                 + "PGPASSWORD or ~/.pgpass (the manifest records this file's text)", message);
     }
+
+    /** As every path of the configuration: run from anywhere, a run finds the same database. */
+    @Test
+    void aRelativeSqlitePathIsRelativeToTheConfigurationFile() throws IOException {
+        assertEquals("jdbc:sqlite:" + dir.getParent().resolve("runs/results.db"),
+                load("store: {url: \"jdbc:sqlite:../runs/results.db\"}").effectiveStoreUrl());
+        assertEquals("jdbc:sqlite:" + dir.resolve("r.db") + "?journal_mode=WAL",
+                load("store: {url: \"jdbc:sqlite:r.db?journal_mode=WAL\"}").effectiveStoreUrl());
+        for (String asWritten : new String[]{"jdbc:sqlite:/var/lib/tileinfer/results.db", "jdbc:sqlite::memory:",
+                "jdbc:sqlite:file:results.db?mode=memory"}) {
+            assertEquals(asWritten, load("store: {url: \"" + asWritten + "\"}").effectiveStoreUrl());
+        }
+    }
 }
