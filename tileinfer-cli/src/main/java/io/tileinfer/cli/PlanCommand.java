@@ -64,9 +64,10 @@ final class PlanCommand implements Callable<Integer> {
             TileGrid grid = settings.grid(scene.width(), scene.height());
             List<Tile> tiles = grid.tiles(scene.id());
             Map<String, TileStatus> earlier = finished.getOrDefault(scene.id(), Map.of());
-            long done = tiles.stream().filter(t -> earlier.containsKey(t.id()) && earlier.get(t.id()).finished())
-                    .count();
-            long bytes = bytesToRead(scene, tiles);
+            List<Tile> pending = tiles.stream()
+                    .filter(t -> !(earlier.containsKey(t.id()) && earlier.get(t.id()).finished())).toList();
+            long done = tiles.size() - pending.size();
+            long bytes = bytesToRead(scene, pending);
             System.out.printf("scene %s: %dx%d pixels, %d bands (%s), %s%n", scene.id(), scene.width(),
                     scene.height(), scene.bands().size(), scene.bands().getFirst().dataType().stacName(),
                     scene.crs().label());
@@ -90,7 +91,7 @@ final class PlanCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Decoded bytes of every tile's window (halo included) that lies inside the scene. */
+    /** Decoded bytes of the tiles' windows (halo included) that lie inside the scene. */
     private static long bytesToRead(Scene scene, List<Tile> tiles) {
         long bytesPerPixel = scene.bands().stream().mapToLong(b -> b.dataType().bytes()).sum();
         Window all = new Window(0, 0, scene.width(), scene.height());
