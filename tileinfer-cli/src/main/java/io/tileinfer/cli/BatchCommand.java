@@ -69,7 +69,11 @@ final class BatchCommand implements Callable<Integer> {
                 scene.issues().forEach(issue -> System.out.printf("    %s%n", issue));
             }
         }
-        System.out.printf("manifest: %s%n", summary.manifest());
+        System.out.printf("manifest: %s%n", summary.manifest()); // the local file (the Airflow DAG reads this line)
+        if (!summary.published().equals(summary.runDir().toString())) {
+            System.out.printf("uploaded to: %s/ (the files the manifest lists, and the manifest)%n",
+                    summary.published());
+        }
         return summary.complete() ? ExitCodes.OK : ExitCodes.FAILURES;
     }
 

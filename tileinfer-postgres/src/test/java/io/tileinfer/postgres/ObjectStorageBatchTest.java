@@ -89,6 +89,8 @@ class ObjectStorageBatchTest {
         RunSummary remote = Runs.run(remoteConfig, 2);
 
         assertEquals(dir.resolve("remote/staging").resolve(remote.runId()), remote.runDir(), "worked in staging");
+        assertEquals("s3://results/batch/" + remote.runId(), remote.published(), "said where the outputs went");
+        assertEquals(local.runDir().toString(), local.published());
         Path staged = remote.runDir().resolve("predictions/l8.tif");
         assertSamePixels(local.runDir().resolve("predictions/l8.tif"), staged);
         assertEquals(withoutRunId(rows(dir.resolve("local/runs/results.db"), local.runId())),

@@ -95,9 +95,10 @@ public final class BatchRunner {
                 String manifestLocation = RunOutputs.publish(config, runDir,
                         manifest.outputs().stream().map(Manifest.FileEntry::path).toList());
                 row.save(manifest.finishedAt(), manifest.status(), manifestLocation);
-                LOG.info("run {} {}: {} tiles done, {} skipped, {} failed", runId, manifest.status(),
-                        manifest.counts().done(), manifest.counts().skipped(), manifest.counts().failed());
-                return new RunSummary(runId, runDir, manifestFile, manifest.counts());
+                String published = RunOutputs.location(config, runDir);
+                LOG.info("run {} {}: {} tiles done, {} skipped, {} failed -> {}", runId, manifest.status(),
+                        manifest.counts().done(), manifest.counts().skipped(), manifest.counts().failed(), published);
+                return new RunSummary(runId, runDir, manifestFile, published, manifest.counts());
             } catch (StopRequest.Stopped e) {
                 row.save(Instant.now(), "stopped", null);
                 LOG.warn("run {} {}; run the same configuration again to resume", runId, e.getMessage());

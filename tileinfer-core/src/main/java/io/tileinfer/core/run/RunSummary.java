@@ -2,8 +2,12 @@ package io.tileinfer.core.run;
 
 import java.nio.file.Path;
 
-/** How a run ended and where its outputs are. */
-public record RunSummary(String runId, Path runDir, Path manifest, Manifest.Counts counts) {
+/**
+ * How a run ended and where its outputs are: {@code runDir} where it wrote them (a local staging directory with an
+ * {@code s3://} output), {@code published} where they are for their users (the run directory, or the {@code s3://}
+ * prefix they were uploaded to, with the manifest's layout).
+ */
+public record RunSummary(String runId, Path runDir, Path manifest, String published, Manifest.Counts counts) {
 
     /** True when every scene passed validation and every tile was done or skipped. */
     public boolean complete() {

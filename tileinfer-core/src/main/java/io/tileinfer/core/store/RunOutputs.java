@@ -30,12 +30,17 @@ public final class RunOutputs {
         if (config.outputUrl() == null) {
             return manifest.toString();
         }
-        String target = config.outputUrl() + "/" + runDir.getFileName();
+        String target = location(config, runDir);
         for (String output : outputs) {
             RemoteFiles.upload(runDir.resolve(output), target + "/" + output);
         }
         // last: a manifest in the bucket means every file it lists is there
         RemoteFiles.upload(manifest, target + "/manifest.json");
         return target + "/manifest.json";
+    }
+
+    /** Where the run's outputs are for their users: the run directory, or {@code <output>/<run id>} on S3. */
+    public static String location(PipelineConfig config, Path runDir) {
+        return config.outputUrl() == null ? runDir.toString() : config.outputUrl() + "/" + runDir.getFileName();
     }
 }
