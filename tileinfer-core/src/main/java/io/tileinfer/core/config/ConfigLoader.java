@@ -294,7 +294,7 @@ public final class ConfigLoader {
         String id = node.string("id", null);
         if (id == null) {
             if (stac == null) {
-                throw node.error("id", "is missing", "a scene id (only STAC scenes take theirs from the item)");
+                throw node.error("id", "is missing", "a scene id (only a STAC scene has a default: its item's file name without .json)");
             }
             String name = stac.substring(stac.lastIndexOf('/') + 1);
             id = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
