@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tileinfer.core.store.StoreUrls;
 import io.tileinfer.core.tile.TileGrid;
@@ -39,6 +42,8 @@ public final class ConfigLoader {
             "timeout_seconds", "connect_timeout_seconds", "retries", "retry_delay_seconds");
     private static final Set<String> SCENE_KEYS = Set.of("id", "file", "band_names", "bands", "stac", "nodata",
             "acquired");
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
     /** A key given twice is refused like an unknown one: Jackson would keep the last without a word. */
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
@@ -163,6 +168,7 @@ public final class ConfigLoader {
         return new PipelineConfig(
                 file.toAbsolutePath(),
                 sha256(bytes),
+                contentSha256(root.node()),
                 root.string("model", "production"),
                 base.resolve(root.string("registry", "models")).normalize(),
                 outputDir,
@@ -220,6 +226,21 @@ public final class ConfigLoader {
                     + " px a tile keeps");
         }
         return overlap;
+    }
+
+    /**
+     * The SHA-256 of what the configuration says, as far as it decides the run's outputs: its tree with keys in
+     * order and without {@code workers}, so that a comment, a key moved or another number of workers (which changes
+     * no output) resume the same run rather than start a new one from nothing.
+     */
+    private static String contentSha256(JsonNode tree) {
+        ObjectNode content = ((ObjectNode) tree).deepCopy();
+        content.remove("workers");
+        try {
+            return sha256(CANONICAL.writeValueAsBytes(content));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a YAML tree always writes as JSON", e);
+        }
     }
 
     /** Parsed here, so that a CRS GDAL does not know is the configuration's mistake, not a failed run's. */

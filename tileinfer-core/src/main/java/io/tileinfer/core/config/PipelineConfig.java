@@ -13,12 +13,14 @@ import java.util.Set;
  * The batch configuration ({@code configs/pipeline.yaml}), with every relative path resolved against the
  * file's directory. {@code tileSize} and {@code halo} are null when the model card's recommendation applies, and
  * {@code crs} when scenes may be in any CRS. {@code overlap} is 0 unless {@code stitch} is {@link Stitching#BLEND}.
+ * {@code sha256} is the file's, as the manifest records it; {@code contentSha256} is that of what it says (below).
  * With an {@code s3://} output, {@code outputUrl} is that URL and {@code outputDir} the local staging directory the
  * run works in before it uploads its outputs; otherwise {@code outputUrl} is null.
  */
 public record PipelineConfig(
         Path file,
         String sha256,
+        String contentSha256,
         String model,
         Path registry,
         Path outputDir,
@@ -41,12 +43,12 @@ public record PipelineConfig(
     public static final int MAX_WORKERS = 256;
 
     public PipelineConfig withWorkers(int newWorkers) {
-        return new PipelineConfig(file, sha256, model, registry, outputDir, outputUrl, storeUrl, objectStore,
+        return new PipelineConfig(file, sha256, contentSha256, model, registry, outputDir, outputUrl, storeUrl, objectStore,
                 tileSize, halo, stitch, overlap, batchSize, newWorkers, retries, crs, probabilities, skipChecks, scenes);
     }
 
     public PipelineConfig withModel(String newModel) {
-        return new PipelineConfig(file, sha256, newModel, registry, outputDir, outputUrl, storeUrl, objectStore,
+        return new PipelineConfig(file, sha256, contentSha256, newModel, registry, outputDir, outputUrl, storeUrl, objectStore,
                 tileSize, halo, stitch, overlap, batchSize, workers, retries, crs, probabilities, skipChecks, scenes);
     }
 

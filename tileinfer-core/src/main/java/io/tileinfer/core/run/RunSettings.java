@@ -29,7 +29,7 @@ public record RunSettings(String runId, int tileSize, int halo, Stitching stitch
                     + "configuration sets none); expected at most " + TileGrid.maxOverlap(size, halo) + ", half of the "
                     + (size - 2 * halo) + " px a tile keeps");
         }
-        return new RunSettings(RunIds.of(config.file(), config.sha256(), model.id()), size, halo, config.stitch(),
+        return new RunSettings(RunIds.of(config.file(), config.contentSha256(), model.id()), size, halo, config.stitch(),
                 config.overlap(), Expectations.forModel(card, config.crs(), config.skipChecks()));
     }
 

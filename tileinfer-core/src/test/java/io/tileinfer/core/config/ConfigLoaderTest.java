@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -184,5 +185,36 @@ class ConfigLoaderTest {
         Path nested = write("scenes: [{id: a, file: a.tif, id: b}]");
         assertEquals(nested + ": not valid YAML: line 1, column 33: Duplicate field 'id'",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(nested)).getMessage());
+    }
+
+    /** The run id follows from it: a comment, a key moved or the number of workers resume the same run. */
+    @Test
+    void theContentHashIgnoresFormattingKeyOrderAndWorkers() throws IOException {
+        PipelineConfig base = ConfigLoader.load(write("""
+                model: production
+                workers: 2
+                tiling: {size: 64, halo: 8}
+                scenes:
+                  - {id: a, file: a.tif}
+                """));
+        PipelineConfig same = ConfigLoader.load(write("""
+                # the same run, written otherwise
+                tiling:
+                  halo: 8
+                  size: 64     # px
+                scenes: [{file: a.tif, id: a}]
+                workers: 1
+                model: production
+                """));
+        PipelineConfig other = ConfigLoader.load(write("""
+                model: production
+                workers: 2
+                tiling: {size: 128, halo: 8}
+                scenes:
+                  - {id: a, file: a.tif}
+                """));
+        assertNotEquals(base.sha256(), same.sha256(), "the manifest records the file's own bytes");
+        assertEquals(base.contentSha256(), same.contentSha256());
+        assertNotEquals(base.contentSha256(), other.contentSha256(), "another tile size is another run");
     }
 }
