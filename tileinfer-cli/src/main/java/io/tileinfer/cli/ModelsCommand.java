@@ -6,6 +6,7 @@ import io.tileinfer.model.ModelCard;
 import io.tileinfer.model.ModelException;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.RegistryFileException;
 import io.tileinfer.model.TrainingFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +49,9 @@ final class ModelsCommand implements Callable<Integer> {
     private int run(CommandSpec command, Callable<Integer> work) throws Exception {
         try {
             return work.call();
+        } catch (RegistryFileException e) { // a registry file is broken: not the command line's fault
+            command.commandLine().getErr().println("tileinfer: " + e.getMessage());
+            return ExitCodes.INTERNAL;
         } catch (ModelException | UncheckedIOException e) {
             command.commandLine().getErr().println("tileinfer: " + e.getMessage());
             return ExitCodes.CONFIG;
@@ -75,16 +79,24 @@ final class ModelsCommand implements Callable<Integer> {
                 ModelRegistry.Listing listing = models.listing();
                 List<ModelVersion> versions = listing.readable();
                 List<String> unreadable = listing.unreadable();
-                if (!unreadable.isEmpty()) { // said first: a list that looks whole must be whole
+                // Problems are said first, on stderr, and the exit code stays 0: the versions listed are still
+                // right and usable; `models verify` is the check that fails (4) on them.
+                if (!unreadable.isEmpty()) { // a list that looks whole must be whole
                     spec.commandLine().getErr().printf("tileinfer: %d version(s) of %s cannot be read and are not "
                             + "listed: %s; `tileinfer models verify` says why%n", unreadable.size(), models.root(),
                             String.join(", ", unreadable));
+                }
+                Map<String, String> aliases = models.aliases();
+                List<String> unlisted = unlistedAliases(aliases, versions, unreadable);
+                if (!unlisted.isEmpty()) { // such an alias would otherwise be in no row at all
+                    spec.commandLine().getErr().printf("tileinfer: %d alias(es) of %s point to a version that is "
+                            + "not listed: %s; `tileinfer models promote` points an alias elsewhere%n",
+                            unlisted.size(), models.root(), String.join(", ", unlisted));
                 }
                 if (versions.isEmpty()) {
                     out.println("no model versions in " + models.root());
                     return ExitCodes.OK;
                 }
-                Map<String, String> aliases = models.aliases();
                 out.printf("%-28s %-22s %-8s %-6s %s%n", "VERSION", "ALIASES", "F1", "BANDS", "CLASSES");
                 for (ModelVersion version : versions) {
                     out.printf("%-28s %-22s %-8s %-6d %s%n", version.id(), aliasesOf(aliases, version.id()),
@@ -197,6 +209,16 @@ final class ModelsCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             });
         }
+    }
+
+    /** "alias -> id (why)" for each alias whose version is in no row of the listing. */
+    private static List<String> unlistedAliases(Map<String, String> aliases, List<ModelVersion> versions,
+                                                List<String> unreadable) {
+        List<String> listed = versions.stream().map(ModelVersion::id).toList();
+        return aliases.entrySet().stream().filter(entry -> !listed.contains(entry.getValue()))
+                .map(entry -> entry.getKey() + " -> " + entry.getValue()
+                        + (unreadable.contains(entry.getValue()) ? " (cannot be read)" : " (no such version)"))
+                .toList();
     }
 
     private static String aliasesOf(Map<String, String> aliases, String id) {

@@ -1,5 +1,10 @@
 package io.tileinfer.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tileinfer.core.TestModels;
+import io.tileinfer.model.ModelVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,5 +31,61 @@ class ModelsCommandTest {
         CommandOutput verify = CommandOutput.run("models", "verify", "--registry", registry.toString());
         assertEquals(ExitCodes.INVALID, verify.exitCode());
         assertTrue(verify.out().contains("PROBLEM cloud-0123456789ab: "), verify.toString());
+    }
+
+    @Test
+    void importRefusesACardWhoseInputShapeFixesAnotherSideThanItsTileSize(@TempDir Path dir) throws Exception {
+        ModelVersion made = TestModels.brightness(dir.resolve("elsewhere")); // dynamic H and W, 64 px tiles
+        Path onnx = Files.copy(made.onnxPath(), dir.resolve("model.onnx"));
+        Path card = dir.resolve("card.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(made.onnxPath().resolveSibling("card.json").toFile());
+        ArrayNode shape = (ArrayNode) root.get("mlm:input").get(0).get("input").get("shape");
+        shape.set(2, 32);
+        shape.set(3, 32);
+        json.writeValue(card.toFile(), root);
+        Path registry = dir.resolve("registry");
+
+        CommandOutput result = CommandOutput.run("models", "import", onnx.toString(), "--card", card.toString(),
+                "--registry", registry.toString());
+
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.toString());
+        assertEquals("tileinfer: " + card + ": mlm:input shape [-1, 4, 32, 32] fixes the height at 32 px but "
+                + "tileinfer:tile_size is 64, expected -1 (any size) or 64" + System.lineSeparator(), result.err());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void listNamesAnAliasWhoseVersionIsMissing(@TempDir Path registry) throws Exception {
+        ModelVersion version = TestModels.brightness(registry); // production -> version
+        Files.writeString(registry.resolve("aliases.json"), "{\"production\": \"" + version.id()
+                + "\", \"staging\": \"bright-test-000000000000\"}");
+
+        CommandOutput result = CommandOutput.run("models", "list", "--registry", registry.toString());
+
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains(version.id()), result.toString());
+        assertEquals("tileinfer: 1 alias(es) of " + registry + " point to a version that is not listed: staging -> "
+                + "bright-test-000000000000 (no such version); `tileinfer models promote` points an alias elsewhere"
+                + System.lineSeparator(), result.err());
+    }
+
+    @Test
+    void aCorruptAliasesFileIsAnIoFailureThatSaysHowToRepairIt(@TempDir Path registry) throws Exception {
+        ModelVersion version = TestModels.brightness(registry);
+        Path aliases = Files.writeString(registry.resolve("aliases.json"), "{\"production\": ");
+        String expected = "tileinfer: " + aliases + ": not valid JSON: line 1, column 16: Unexpected end-of-input "
+                + "within/between Object entries, expected an object of alias names to version ids; repair it by hand "
+                + "or delete it and promote the aliases again" + System.lineSeparator();
+
+        CommandOutput list = CommandOutput.run("models", "list", "--registry", registry.toString());
+        CommandOutput promote = CommandOutput.run("models", "promote", version.id(), "--alias", "staging",
+                "--registry", registry.toString());
+
+        assertEquals(ExitCodes.INTERNAL, list.exitCode(), list.toString());
+        assertEquals(expected, list.err());
+        assertEquals(ExitCodes.INTERNAL, promote.exitCode(), promote.toString());
+        assertEquals(expected, promote.err());
+        assertEquals("{\"production\": ", Files.readString(aliases), "promote leaves the file as it was");
     }
 }

@@ -57,6 +57,16 @@ public record ModelCard(String name, String version, List<String> tasks, String 
             throw new IllegalArgumentException("tile size must be positive and the halo (cropped on both sides of "
                     + "the tile) below half of it, found tile size " + tileSize + ", halo " + halo);
         }
+        // batch and the API feed tiles of tileSize (halo included): a shape that fixes another size would be fed
+        // tiles it was not made for
+        for (int axis = 2; axis < 4; axis++) {
+            long side = inputShape.get(axis);
+            if (side != -1 && side != tileSize) {
+                throw new IllegalArgumentException("mlm:input shape " + inputShape + " fixes the "
+                        + (axis == 2 ? "height" : "width") + " at " + side + " px but tileinfer:tile_size is "
+                        + tileSize + ", expected -1 (any size) or " + tileSize);
+            }
+        }
     }
 
     public List<String> bandNames() {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * A model or registry problem a user can act on (unknown version, tampered file, a model that does not match
  * its card). The message says what was found and what was expected.
  */
-public final class ModelException extends RuntimeException {
+public class ModelException extends RuntimeException {
 
     public ModelException(String message) {
         super(message);

@@ -212,16 +212,20 @@ public final class ModelRegistry {
         if (!Files.exists(aliasesFile)) {
             return Map.of();
         }
+        // promote does not overwrite a corrupt file: it may be the only record of which version is production
+        String repair = "; repair it by hand or delete it and promote the aliases again";
         JsonNode tree;
         try {
             tree = JSON.readTree(Files.readAllBytes(aliasesFile));
         } catch (JsonProcessingException e) {
-            throw new ModelException(aliasesFile + ": not valid JSON: " + JsonErrors.describe(e), e);
+            throw new RegistryFileException(aliasesFile + ": not valid JSON: " + JsonErrors.describe(e)
+                    + ", expected an object of alias names to version ids" + repair, e);
         } catch (IOException e) {
-            throw ModelException.cannotRead(aliasesFile, "the aliases", e);
+            throw new RegistryFileException(ModelException.cannotRead(aliasesFile, "the aliases", e).getMessage(), e);
         }
         if (tree == null || !tree.isObject()) {
-            throw new ModelException(aliasesFile + ": expected an object of alias names to version ids");
+            throw new RegistryFileException(aliasesFile + ": expected an object of alias names to version ids"
+                    + repair);
         }
         Map<String, String> aliases = new TreeMap<>();
         tree.properties().forEach(entry -> aliases.put(entry.getKey(), entry.getValue().asText()));

@@ -32,12 +32,15 @@ record OnnxSignature(String inputName, String outputName) {
             throw new ModelException(inputLabel + " has " + describe(in[1]) + " channels, expected "
                     + card.bands().size() + " (the card's bands " + card.bandNames() + ")");
         }
-        long side = card.tileSize(); // what batch and the API feed: the tile, halo included
+        // A fixed side must be the card's too: the API reads the card's shape to know which sizes it may feed.
+        // (The card's shape is -1 or the tile size, which batch feeds: ModelCard checks that.)
         for (int axis = 2; axis < 4; axis++) {
-            if (in[axis] != DYNAMIC && in[axis] != side) {
+            long cardSide = card.inputShape().get(axis);
+            if (in[axis] != DYNAMIC && in[axis] != cardSide) {
                 throw new ModelException(inputLabel + " has a fixed " + (axis == 2 ? "height" : "width") + " of "
-                        + in[axis] + ", expected a dynamic size or " + side + " (the card's tile size, halo "
-                        + "included)");
+                        + in[axis] + ", expected " + (cardSide == DYNAMIC ? "a dynamic size" : cardSide)
+                        + " (the card's mlm:input shape " + card.inputShape() + ", tile size " + card.tileSize()
+                        + " halo included)");
             }
         }
         if (out[1] != DYNAMIC && out[1] != card.classCount()) {

@@ -1,5 +1,8 @@
 package io.tileinfer.model;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,9 +88,10 @@ class ModelRegistryTest {
     @Test
     void malformedAliasesAreOneLineWithTheLineAndColumn() throws Exception {
         Path aliases = Files.writeString(root.resolve("aliases.json"), "{\"production\": \"a\",\n}");
-        ModelException e = assertThrows(ModelException.class, () -> ModelRegistry.open(root).aliases());
+        ModelException e = assertThrows(RegistryFileException.class, () -> ModelRegistry.open(root).aliases());
         assertEquals(aliases + ": not valid JSON: line 2, column 1: Unexpected character ('}' (code 125)): was "
-                + "expecting double-quote to start field name", e.getMessage());
+                + "expecting double-quote to start field name, expected an object of alias names to version ids; "
+                + "repair it by hand or delete it and promote the aliases again", e.getMessage());
     }
 
     @Test
@@ -156,6 +160,41 @@ class ModelRegistryTest {
     }
 
     @Test
+    void importRefusesACardWhoseShapeFixesAnotherSideThanItsTileSize() throws Exception {
+        Path onnx = write("model.onnx", MODEL);
+        Path card = root.resolve("card.json");
+        Cards.twoBandTwoClass().write(card); // tile size 16
+        fixSide(card, 64, 16);
+
+        ModelException error = assertThrows(ModelException.class,
+                () -> ModelRegistry.open(root.resolve("registry")).importModel(onnx, card));
+
+        assertEquals(card + ": mlm:input shape [-1, 2, 64, 64] fixes the height at 64 px but tileinfer:tile_size is "
+                + "16, expected -1 (any size) or 16", error.getMessage());
+        assertTrue(ModelRegistry.open(root.resolve("registry")).list().isEmpty());
+    }
+
+    @Test
+    void importRefusesAModelWhoseFixedSideIsNotTheCards() throws Exception {
+        Path onnx = write("model.onnx", TinyOnnx.fixedSideClassifier(new float[][]{{1, -1}, {0, 2}},
+                new float[]{0, 0.5f}, 64));
+        Path card = root.resolve("card.json");
+        Cards.twoBandTwoClass().write(card);
+        fixSide(card, -1, 64); // the tile size fits the model, but the card says any size: the API would feed others
+
+        ModelException error = assertThrows(ModelException.class,
+                () -> ModelRegistry.open(root.resolve("registry")).importModel(onnx, card));
+
+        assertEquals(onnx + ": input 'input' [-1, 2, 64, 64] has a fixed height of 64, expected a dynamic size (the "
+                + "card's mlm:input shape [-1, 2, -1, -1], tile size 64 halo included)", error.getMessage());
+
+        // the same model with a card that fixes the same side is imported
+        fixSide(card, 64, 64);
+        assertEquals(List.of(64L, 64L), ModelRegistry.open(root.resolve("registry")).importModel(onnx, card).card()
+                .inputShape().subList(2, 4));
+    }
+
+    @Test
     void importRefusesLogits() {
         Path onnx = write("model.onnx", TinyOnnx.logits(new float[][]{{1, -1}, {0, 2}}, new float[]{0, 0.5f}));
         Path card = root.resolve("card.json");
@@ -166,6 +205,17 @@ class ModelRegistryTest {
 
         assertTrue(error.getMessage().contains("expected a probability in [0, 1]")
                 || error.getMessage().contains("expected 1 (does the model end with a Softmax"), error.getMessage());
+    }
+
+    /** Edits a card file as someone might by hand: its input shape's height and width and its tile size. */
+    private static void fixSide(Path card, long side, int tileSize) throws java.io.IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(card.toFile());
+        ArrayNode shape = (ArrayNode) root.get("mlm:input").get(0).get("input").get("shape");
+        shape.set(2, side);
+        shape.set(3, side);
+        root.put("tileinfer:tile_size", tileSize);
+        json.writeValue(card.toFile(), root);
     }
 
     private Path write(String name, byte[] bytes) {

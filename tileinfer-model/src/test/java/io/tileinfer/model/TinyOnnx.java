@@ -38,11 +38,21 @@ public final class TinyOnnx {
         return build(weights, bias, true, side);
     }
 
+    /** {@link #softmaxClassifier} exported with a fixed input and output height and width of {@code fixedSide}. */
+    public static byte[] fixedSideClassifier(float[][] weights, float[] bias, int fixedSide) {
+        return build(weights, bias, true, 1, fixedSide);
+    }
+
     private static byte[] build(float[][] weights, float[] bias, boolean softmax) {
         return build(weights, bias, softmax, 1);
     }
 
     private static byte[] build(float[][] weights, float[] bias, boolean softmax, int side) {
+        return build(weights, bias, softmax, side, 0);
+    }
+
+    /** {@code fixedSide} 0: dynamic height and width. */
+    private static byte[] build(float[][] weights, float[] bias, boolean softmax, int side, int fixedSide) {
         int classes = weights.length;
         int channels = weights[0].length;
         TensorProto.Builder kernel = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT_VALUE)
@@ -60,7 +70,7 @@ public final class TinyOnnx {
             biasTensor.addFloatData(b);
         }
         GraphProto.Builder graph = GraphProto.newBuilder().setName("tiny")
-                .addInput(tensor("input", channels)).addInitializer(kernel).addInitializer(biasTensor)
+                .addInput(tensor("input", channels, fixedSide)).addInitializer(kernel).addInitializer(biasTensor)
                 .addNode(conv(side).addInput("input").addInput("W").addInput("B")
                         .addOutput(softmax ? "logits" : "probabilities"));
         if (softmax) {
@@ -68,7 +78,7 @@ public final class TinyOnnx {
                     .addOutput("probabilities").addAttribute(AttributeProto.newBuilder().setName("axis")
                             .setType(AttributeProto.AttributeType.INT).setI(1)));
         }
-        graph.addOutput(tensor("probabilities", classes));
+        graph.addOutput(tensor("probabilities", classes, fixedSide));
         return ModelProto.newBuilder().setIrVersion(7).setProducerName("tileinfer-test")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
                 .setGraph(graph).build().toByteArray();
@@ -85,14 +95,19 @@ public final class TinyOnnx {
         return conv;
     }
 
-    private static ValueInfoProto tensor(String name, int channels) {
+    private static ValueInfoProto tensor(String name, int channels, int fixedSide) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(channels))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("H"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("W"));
+                .addDim(side(fixedSide, "H"))
+                .addDim(side(fixedSide, "W"));
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
                 TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
                 .build();
+    }
+
+    private static TensorShapeProto.Dimension side(int fixedSide, String name) {
+        return fixedSide > 0 ? TensorShapeProto.Dimension.newBuilder().setDimValue(fixedSide).build()
+                : TensorShapeProto.Dimension.newBuilder().setDimParam(name).build();
     }
 }
