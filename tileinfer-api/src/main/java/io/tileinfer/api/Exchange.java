@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +27,7 @@ final class Exchange implements Handler {
     /** A caller's request id is kept when it is short and harmless in logs and headers. */
     private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final int MAX_LOGGED_ERROR = 300;
 
     private final Route route;
     private final ApiContext context;
@@ -42,6 +44,7 @@ final class Exchange implements Handler {
         Call call = new Call(request, requestId(request), start + context.settings().requestTimeout().toNanos(),
                 context.settings().maxBodyBytes());
         Reply reply;
+        ApiException failure = null; // the cause the metrics count, for the access line too
         boolean admitted = false;
         try {
             if (route.keyed() && context.apiKey() != null) {
@@ -53,14 +56,16 @@ final class Exchange implements Handler {
             }
             reply = route.endpoint().handle(call);
         } catch (ApiException e) {
+            failure = e;
             reply = Reply.error(e);
             context.metrics().failure(route.pattern(), e.failureCause());
             log(request, call, e);
         } catch (RuntimeException e) {
             LOG.atError().addKeyValue("request_id", call.requestId()).setCause(e)
                     .log("{} {} failed: {}", request.prologue().method().text(), route.pattern(), e.toString());
-            reply = Reply.error(new ApiException(500, "internal", "internal error (request " + call.requestId()
-                    + "): " + e.getMessage()));
+            failure = new ApiException(500, "internal", "internal error (request " + call.requestId() + "): "
+                    + e.getMessage());
+            reply = Reply.error(failure);
             context.metrics().failure(route.pattern(), "internal");
         } finally {
             if (admitted) {
@@ -77,7 +82,15 @@ final class Exchange implements Handler {
             context.readiness().requestFinished();
             long nanos = System.nanoTime() - start;
             context.metrics().request(route.pattern(), request.prologue().method().text(), reply.status(), nanos);
-            ACCESS.atInfo().addKeyValue("request_id", call.requestId())
+            LoggingEventBuilder line = ACCESS.atInfo();
+            if (failure != null) { // so that an operator can grep the log for what /metrics counts
+                line = line.addKeyValue("cause", failure.failureCause());
+                String error = loggableError(failure);
+                if (error != null) {
+                    line = line.addKeyValue("error", error);
+                }
+            }
+            line.addKeyValue("request_id", call.requestId())
                     .addKeyValue("method", request.prologue().method().text())
                     .addKeyValue("path", request.path().rawPath())
                     .addKeyValue("endpoint", route.pattern())
@@ -107,6 +120,16 @@ final class Exchange implements Handler {
             (e.status() == 500 ? LOG.atError() : LOG.atWarn()).addKeyValue("request_id", call.requestId())
                     .log("{} {}: {}", request.prologue().method().text(), request.path().rawPath(), e.getMessage());
         }
+    }
+
+    /**
+     * The reply's error text for the access line when it is one short line: the messages name a field or file and
+     * what was expected, never a key (a wrong API key is "wrong API key in the Authorization header"); a long one
+     * (e.g. a list of every field) is left to the reply, the cause still says what kind of failure it was.
+     */
+    static String loggableError(ApiException failure) {
+        String message = failure.getMessage();
+        return message == null || message.length() > MAX_LOGGED_ERROR || message.contains("\n") ? null : message;
     }
 
     private long send(ServerResponse response, Reply reply, Call call) {
