@@ -12,7 +12,8 @@
 * **write_config** writes the run configuration: the base configuration (param `config`) with the scenes
   replaced. Its bytes follow from the inputs only, so the tileinfer run id does too.
 * **run_batch** runs `tileinfer batch` locally or through `spark-submit` (param `runner`). Retried with
-  exponential back-off; a retry resumes the same run (finished tiles are never recomputed).
+  exponential back-off; a retry resumes the same run (finished tiles are never recomputed). A bad configuration
+  (exit 2) or a command that is not there or not executable (126, 127) fails at once.
 * **check_manifest** reads the run's `manifest.json`: every scene present, failed tiles and scenes within the
   thresholds, every output (raster, and quicklook and STAC Item when listed) present with its recorded SHA-256. A failed check
   is not retried.

@@ -209,3 +209,33 @@ def test_a_configuration_error_of_the_real_cli_is_not_retried(tmp_path):
     argv = pipeline.batch_argv(runner="local", tileinfer=tileinfer_cmd(), config=str(tmp_path / "missing.yaml"))
     with pytest.raises(PermanentError, match="exit code 2.*no such configuration file"):
         pipeline.run_batch(argv)
+
+
+def script(path: Path, body: str) -> Path:
+    path.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.mark.parametrize("code, body, cause", [
+    (127, 'exec no-such-java-for-tileinfer "$@"', "was not found"),
+    (126, 'exec "$(dirname "$0")/not-executable" "$@"', "is not executable"),
+])
+def test_a_command_not_found_or_not_executable_is_not_retried(tmp_path, code, body, cause):
+    # a spark-submit whose launcher cannot start java: the shell's 127 (126 for a file without the x bit)
+    (tmp_path / "not-executable").write_text("#!/bin/sh\n", encoding="utf-8")
+    spark_submit = script(tmp_path / "spark-submit", body)
+    argv = pipeline.batch_argv(runner="spark-submit", tileinfer="tileinfer", config=str(tmp_path / "c.yaml"),
+                               jar=str(tmp_path / "t.jar"), spark_submit=str(spark_submit))
+    with pytest.raises(PermanentError) as raised:
+        pipeline.run_batch(argv)
+    assert f"exit code {code} (a command it runs {cause}: check {spark_submit} and what it starts" in str(raised.value)
+    with pytest.raises(PermanentError, match=f"exit code {code}"):
+        pipeline.validate(str(spark_submit), [], registry="models", model="production", crs=None)
+
+
+def test_a_command_that_is_not_there_is_not_retried(tmp_path):
+    argv = pipeline.batch_argv(runner="local", tileinfer=str(tmp_path / "no-such-tileinfer"), config="c.yaml")
+    with pytest.raises(PermanentError, match=f"{tmp_path / 'no-such-tileinfer'}: command not found"):
+        pipeline.run_batch(argv)
+

@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 
 # The CLI's documented exit codes (README: "Exit codes").
 EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG, EXIT_FAILURES, EXIT_INVALID = 0, 1, 2, 3, 4
+# A shell's (POSIX): a command found but not executable, a command not found, e.g. spark-submit's launcher without
+# java. The machine needs fixing, not another attempt: like EXIT_CONFIG, they fail the task at once.
+EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND = 126, 127
+NOT_RETRIED = (EXIT_CONFIG, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND)
 
 SCENE_ID = re.compile(r"[A-Za-z0-9._-]+")
 TIFF = re.compile(r"(?i).*\.tiff?$")
@@ -248,8 +252,13 @@ def run_cli(argv: list[str], *, cwd: str | None = None, timeout: float | None = 
     stopped or timed out), so that no orphaned JVM keeps writing after Airflow gave up on the attempt.
     """
     log.info("running: %s", shlex.join(argv))
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, bufsize=1)
+    try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True, bufsize=1)
+    except (FileNotFoundError, PermissionError) as e:  # what a shell reports as exit 127 or 126
+        what = "command not found" if isinstance(e, FileNotFoundError) else "not executable"
+        raise PermanentError(f"{argv[0]}: {what} ({e.strerror}): install it or give its path "
+                             "(a retry cannot fix this)") from e
     out: list[str] = []
     tail: list[str] = []
 
@@ -294,6 +303,9 @@ def kill_group(proc: subprocess.Popen) -> None:
 def describe_exit(argv: list[str], result: CliResult) -> str:
     code = result.returncode
     what = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+    if code in (EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND):
+        cause = "is not executable" if code == EXIT_NOT_EXECUTABLE else "was not found"
+        what += f" (a command it runs {cause}: check {argv[0]} and what it starts, e.g. java; a retry cannot fix this)"
     last = next((line for line in reversed(result.stderr_tail) if line.strip()), "")
     return f"{shlex.join(argv[:3])} ... failed with {what}" + (f": {last}" if last else "")
 
@@ -322,7 +334,7 @@ def validate(tileinfer: str, scenes: list[Scene], *, registry: str, model: str, 
         argv += ["--crs", crs]
     argv += [s.source for s in scenes]
     result = run_cli(argv, timeout=timeout)
-    if result.returncode == EXIT_CONFIG:
+    if result.returncode in NOT_RETRIED:
         raise PermanentError(describe_exit(argv, result))
     if result.returncode not in (EXIT_OK, EXIT_INVALID):
         raise TransientError(describe_exit(argv, result))
@@ -459,7 +471,7 @@ def run_batch(argv: list[str], timeout: float | None = None) -> dict[str, Any]:
     """Runs the batch; returns the manifest path and exit code. Exit 3 (finished with failures) is not an error
     here: the manifest check decides against the thresholds."""
     result = run_cli(argv, timeout=timeout)
-    if result.returncode == EXIT_CONFIG:
+    if result.returncode in NOT_RETRIED:
         raise PermanentError(describe_exit(argv, result))
     if result.returncode not in (EXIT_OK, EXIT_FAILURES):
         raise TransientError(describe_exit(argv, result))
