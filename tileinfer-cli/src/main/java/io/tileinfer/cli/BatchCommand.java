@@ -5,8 +5,8 @@ import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.run.BatchRunner;
 import io.tileinfer.core.run.LogProgress;
-import io.tileinfer.core.run.Manifest;
 import io.tileinfer.core.run.RunListener;
+import io.tileinfer.core.run.RunReport;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.run.StopRequest;
 import picocli.CommandLine.Command;
@@ -14,8 +14,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code tileinfer batch}: the main job. */
@@ -54,38 +52,7 @@ final class BatchCommand implements Callable<Integer> {
                     + "same command again to resume");
             return stop.exitStatus();
         }
-        Manifest manifest = Manifest.read(summary.manifest());
-        Manifest.Counts counts = summary.counts();
-        System.out.printf("run %s %s: %d tiles done, %d skipped as nodata, %d failed; %d of %d scenes failed%n",
-                summary.runId(), manifest.status(), counts.done(), counts.skipped(), counts.failed(),
-                counts.scenesFailed(), counts.scenes());
-        for (Manifest.SceneEntry scene : manifest.scenes()) {
-            if (scene.output() != null) {
-                Path raster = summary.runDir().resolve(scene.output().path());
-                System.out.printf("  %s: %s%s%n", scene.id(), raster, besides(scene));
-            } else {
-                System.out.printf("  %s: FAILED%s%n", scene.id(), scene.tiles() == null ? ""
-                        : " (all " + scene.tiles().failed() + " tiles failed; see the manifest's rows)");
-                scene.issues().forEach(issue -> System.out.printf("    %s%n", issue));
-            }
-        }
-        System.out.printf("manifest: %s%n", summary.manifest()); // the local file (the Airflow DAG reads this line)
-        if (!summary.published().equals(summary.runDir().toString())) {
-            System.out.printf("uploaded to: %s/ (the files the manifest lists, and the manifest)%n",
-                    summary.published());
-        }
+        RunReport.lines(summary).forEach(System.out::println);
         return summary.complete() ? ExitCodes.OK : ExitCodes.FAILURES;
-    }
-
-    /** The files written beside a scene's raster, by name: " (quicklook: X, STAC item: Y)", or "" when none. */
-    private static String besides(Manifest.SceneEntry scene) {
-        List<String> files = new ArrayList<>();
-        if (scene.quicklook() != null) {
-            files.add("quicklook: " + Path.of(scene.quicklook().path()).getFileName());
-        }
-        if (scene.stacItem() != null) {
-            files.add("STAC item: " + Path.of(scene.stacItem().path()).getFileName());
-        }
-        return files.isEmpty() ? "" : " (" + String.join(", ", files) + ")";
     }
 }

@@ -6,7 +6,7 @@ import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.run.BatchRunner;
 import io.tileinfer.core.run.LogProgress;
-import io.tileinfer.core.run.Manifest;
+import io.tileinfer.core.run.RunReport;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.model.ModelException;
 import org.apache.spark.SparkConf;
@@ -64,10 +64,7 @@ public final class SparkBatchJob implements Callable<Integer> {
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
             RunSummary summary = new BatchRunner(pipeline, new SimpleMeterRegistry(),
                     new LogProgress(Duration.ofSeconds(30))).run(SparkBatches.on(spark));
-            Manifest.Counts counts = summary.counts();
-            System.out.printf("run %s: %d tiles done, %d skipped as nodata, %d failed; %d of %d scenes failed%n"
-                            + "manifest: %s%n", summary.runId(), counts.done(), counts.skipped(), counts.failed(),
-                    counts.scenesFailed(), counts.scenes(), summary.manifest());
+            RunReport.lines(summary).forEach(System.out::println); // the words of tileinfer batch
             return summary.complete() ? 0 : 3;
         } catch (ModelException | IllegalArgumentException e) {
             System.err.println(e.getMessage());

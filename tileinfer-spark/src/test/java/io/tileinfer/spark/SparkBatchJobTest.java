@@ -12,9 +12,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,15 +74,31 @@ class SparkBatchJobTest {
                 "spark.driver.bindAddress", "127.0.0.1", "spark.ui.enabled", "false");
         submitted.forEach(System::setProperty);
         int exit;
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
             exit = SparkBatchJob.run(new String[]{"--config", sparkConfig.toString()});
         } finally {
+            System.setOut(stdout);
             submitted.keySet().forEach(System::clearProperty);
         }
         assertEquals(0, exit);
 
         Path runDir = dir.resolve("spark/runs").resolve(local.runId());
         Manifest spark = Manifest.read(runDir.resolve("manifest.json"));
+        // the summary in the words of tileinfer batch: the run's status, a line per scene, the manifest last
+        List<String> summary = new ArrayList<>();
+        summary.add("run " + local.runId() + " " + spark.status() + ": " + spark.counts().done() + " tiles done, "
+                + spark.counts().skipped() + " skipped as nodata, 0 failed; 0 of 2 scenes failed");
+        for (Manifest.SceneEntry scene : spark.scenes()) {
+            summary.add("  " + scene.id() + ": " + runDir.resolve(scene.output().path()) + " (quicklook: "
+                    + Path.of(scene.quicklook().path()).getFileName() + ", STAC item: "
+                    + Path.of(scene.stacItem().path()).getFileName() + ")");
+        }
+        summary.add("manifest: " + runDir.resolve("manifest.json"));
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains(String.join(System.lineSeparator(), summary) + System.lineSeparator()), out);
         Manifest reference = Manifest.read(local.manifest());
         assertEquals(local.runId(), spark.runId(), "the run id follows from the configuration and model only");
         assertEquals(Fixtures.predictionSha256(local), spark.outputs().getFirst().sha256());
