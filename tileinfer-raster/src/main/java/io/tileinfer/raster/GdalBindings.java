@@ -136,6 +136,10 @@ final class GdalBindings {
     private static final MethodHandle CPL_SET_THREAD_LOCAL_CONFIG_OPTION =
             function("CPLSetThreadLocalConfigOption", null, ADDRESS, ADDRESS);
     private static final MethodHandle VSI_ERROR_RESET = function("VSIErrorReset", null);
+    private static final MethodHandle VSI_CURL_PARTIAL_CLEAR_CACHE =
+            function("VSICurlPartialClearCache", null, ADDRESS);
+    private static final MethodHandle CPL_PUSH_ERROR_HANDLER = function("CPLPushErrorHandler", null, ADDRESS);
+    private static final MethodHandle CPL_POP_ERROR_HANDLER = function("CPLPopErrorHandler", null);
     private static final MethodHandle VSI_TO_CPL_ERROR = function("VSIToCPLError", JAVA_INT, JAVA_INT, JAVA_INT);
 
     private GdalBindings() {
@@ -746,5 +750,36 @@ final class GdalBindings {
         } catch (Throwable t) {
             throw unchecked(t);
         }
+    }
+
+    /** Forgets what /vsicurl/ and /vsis3/ cached about the remote files whose path starts with {@code prefix}. */
+    static void vsiCurlPartialClearCache(MemorySegment prefix) {
+        try {
+            VSI_CURL_PARTIAL_CLEAR_CACHE.invokeExact(prefix);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** Pushes a CPLErrorHandler on the calling thread's handler stack (GDAL's stack is thread-local). */
+    static void pushErrorHandler(MemorySegment handler) {
+        try {
+            CPL_PUSH_ERROR_HANDLER.invokeExact(handler);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    static void popErrorHandler() {
+        try {
+            CPL_POP_ERROR_HANDLER.invokeExact();
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** An upcall stub for {@code void handler(CPLErr, CPLErrorNum, const char*)}, valid for the process's life. */
+    static MemorySegment errorHandler(MethodHandle target) {
+        return LINKER.upcallStub(target, FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, ADDRESS), Arena.global());
     }
 }

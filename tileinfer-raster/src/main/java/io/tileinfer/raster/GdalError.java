@@ -1,10 +1,42 @@
 package io.tileinfer.raster;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** The calling thread's last GDAL error, taken right after the call that failed. */
-record GdalError(int number, String message) {
+record GdalError(int number, String message, String specific) {
+
+    GdalError(int number, String message) {
+        this(number, message, message);
+    }
 
     static GdalError last() {
         return new GdalError(GdalBindings.lastErrorNumber(), GdalBindings.lastErrorMessage());
+    }
+
+    /**
+     * The last error with what the same call said before it ({@link GdalMessages}), earliest first: the first
+     * message is the most specific ("HTTP range request ... failed: transfer closed with ..."), the last one the
+     * most general ("IReadBlock failed ...").
+     */
+    static GdalError last(List<String> earlier) {
+        GdalError last = last();
+        List<String> all = new ArrayList<>();
+        for (String message : earlier) {
+            String text = message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
+            if (!all.contains(text)) {
+                all.add(text);
+            }
+        }
+        if (all.isEmpty()) {
+            return last;
+        }
+        String lastText = last.message().endsWith(".") ? last.message().substring(0, last.message().length() - 1)
+                : last.message();
+        if (!all.contains(lastText) && !"GDAL gave no details".equals(lastText)) {
+            all.add(lastText);
+        }
+        return new GdalError(last.number(), String.join("; ", all), all.getFirst());
     }
 
     /** A {@link RemoteAccessException} when a remote path failed for a known reason, else a RasterException. */
@@ -16,7 +48,10 @@ record GdalError(int number, String message) {
     RasterException exception(String location, String gdalPath, String action, RemoteFailure unexplained) {
         RemoteFailure failure = null;
         if (RemoteFailure.isRemote(gdalPath)) {
-            failure = RemoteFailure.classify(number, message);
+            failure = RemoteFailure.classify(number, specific); // the earliest message tells the cause best
+            if (failure == null) {
+                failure = RemoteFailure.classify(number, message);
+            }
             if (failure == null && number == 0) {
                 failure = unexplained;
             }

@@ -75,6 +75,25 @@ public final class RasterReader implements AutoCloseable {
         return new RasterReader(location, gdalPath, dataset);
     }
 
+    /**
+     * Makes the next open of a remote file fetch it again: GDAL's /vsicurl/ and /vsis3/ keep the file's size and
+     * the blocks they downloaded for every dataset of the process. Does nothing for a local file.
+     */
+    public static void forgetCached(String location) {
+        Gdal.init();
+        String gdalPath = Gdal.vsiPath(location);
+        if (RemoteFailure.isRemote(gdalPath)) {
+            try (Arena arena = Arena.ofConfined()) {
+                GdalBindings.vsiCurlPartialClearCache(arena.allocateFrom(gdalPath));
+            }
+        }
+    }
+
+    /** Whether a location is read over the network, where a failed read may succeed when tried again. */
+    public static boolean isRemote(String location) {
+        return RemoteFailure.isRemote(Gdal.vsiPath(location));
+    }
+
     /** Size, bands, CRS, geotransform and metadata; computed on first call. */
     public RasterInfo info() {
         requireOpen();
@@ -220,10 +239,11 @@ public final class RasterReader implements AutoCloseable {
             MemorySegment bandMap = arena.allocateFrom(JAVA_INT, bands);
             // GDAL's error state is per thread: reset and read it in this thread, around the one call.
             GdalBindings.errorReset();
-            status = GdalBindings.datasetRasterIo(dataset, GdalBindings.GF_READ, window, buffer, GDT_FLOAT32,
-                    bands.length, bandMap, FLOAT_BYTES, FLOAT_BYTES * window.width(),
-                    FLOAT_BYTES * window.pixels());
-            failure = status == GdalBindings.CE_NONE ? null : GdalError.last();
+            GdalMessages.Call call = GdalMessages.capture(gdalPath, () -> GdalBindings.datasetRasterIo(dataset,
+                    GdalBindings.GF_READ, window, buffer, GDT_FLOAT32, bands.length, bandMap, FLOAT_BYTES,
+                    FLOAT_BYTES * window.width(), FLOAT_BYTES * window.pixels()));
+            status = call.status();
+            failure = status == GdalBindings.CE_NONE ? null : GdalError.last(call.messages());
         }
         if (failure != null) {
             throw failure.exception(location, gdalPath, "cannot read bands " + Arrays.toString(bands) + " of "

@@ -9,7 +9,9 @@ public enum RemoteFailure {
     NOT_FOUND("no such object", "check the bucket and key, or the URL"),
     ACCESS_DENIED("access denied", "check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
             + "AWS_PROFILE) and the bucket's policy"),
-    TIMEOUT("timed out", "raise object_store.timeout_seconds or object_store.retries if the store is slow");
+    TIMEOUT("timed out", "raise object_store.timeout_seconds or object_store.retries if the store is slow"),
+    INTERRUPTED("the transfer ended before all the data arrived", "a read is retried on a fresh connection; if it "
+            + "keeps failing check the network, a proxy, or whether the object changed while it was read");
 
     // CPLErrorNum values of cpl_error.h (GDAL >= 2.1)
     private static final int CPLE_AWS_BUCKET_NOT_FOUND = 12;
@@ -17,6 +19,9 @@ public enum RemoteFailure {
     private static final int CPLE_AWS_ACCESS_DENIED = 14;
     private static final int CPLE_AWS_INVALID_CREDENTIALS = 15;
     private static final int CPLE_AWS_SIGNATURE_DOES_NOT_MATCH = 16;
+    /** curl's words for a connection that closed mid-transfer, and libtiff's for the short read that follows. */
+    private static final Pattern CUT_SHORT = Pattern.compile("transfer closed|Connection reset|Connection closed"
+            + "|Recv failure|Empty reply|Failure when receiving|got \\d+ bytes, expected \\d+");
     private static final Pattern HTTP_STATUS = Pattern.compile("HTTP (?:response|error) code(?: on \\S+)? ?: (\\d{1,3})\\b");
     /** GDAL's virtual file systems that go over the network. */
     private static final Pattern REMOTE_PATH =
@@ -81,6 +86,9 @@ public enum RemoteFailure {
         if (message.contains("Couldn't connect") || message.contains("Failed to connect")
                 || message.contains("Could not resolve") || message.contains("Connection refused")) {
             return UNREACHABLE;
+        }
+        if (CUT_SHORT.matcher(message).find()) {
+            return INTERRUPTED;
         }
         return null;
     }

@@ -32,6 +32,11 @@ public final class RangeHttpServer implements AutoCloseable {
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> transientFailures = new ConcurrentHashMap<>();
     private final Map<String, Boolean> hung = new ConcurrentHashMap<>();
+    private final Map<String, Long> cutFrom = new ConcurrentHashMap<>();
+    private final Map<String, Long> stalled = new ConcurrentHashMap<>();
+    private final Map<String, Long> healAfter = new ConcurrentHashMap<>();
+    private final AtomicInteger cuts = new AtomicInteger();
+    private final AtomicInteger stalls = new AtomicInteger();
 
     private RangeHttpServer(Path root) throws IOException {
         this.root = root;
@@ -79,6 +84,47 @@ public final class RangeHttpServer implements AutoCloseable {
     /** Requests for {@code path} are accepted and never answered. */
     public void hang(String path) {
         hung.put("/" + path, true);
+    }
+
+    /**
+     * GETs of {@code path} for ranges starting at {@code fromByte} or later send a third of their body, then close
+     * the connection (a dropped connection), until {@link #heal}. GDAL asks again for smaller ranges when a range
+     * fails, so a single cut is often absorbed; a cut that lasts until healed is not.
+     */
+    public void cutFrom(String path, long fromByte) {
+        cutFrom.put("/" + path, fromByte);
+    }
+
+    /**
+     * Like {@link #cutFrom}, healed after {@code times} cuts: a network that drops a connection, then works. (GDAL
+     * asks for a smaller range after a failed one of several chunks of a strip-organised file, which a single cut
+     * does not defeat; a tile of a tiled TIFF is asked for once, in one range.)
+     */
+    public void cutFirst(String path, long fromByte, int times) {
+        cutFrom.put("/" + path, fromByte);
+        healAfter.put("/" + path, (long) times);
+    }
+
+    /** Answers {@code path} in full again. */
+    public void heal(String path) {
+        cutFrom.remove("/" + path);
+        healAfter.remove("/" + path);
+        stalled.remove("/" + path);
+    }
+
+    /** How many responses {@link #cutFrom} cut short. */
+    public int cuts() {
+        return cuts.get();
+    }
+
+    /** How many requests {@link #stallFrom} left unanswered. */
+    public int stalls() {
+        return stalls.get();
+    }
+
+    /** HEAD and ranges before {@code fromByte} are answered; GETs of ranges from there on never are. */
+    public void stallFrom(String path, long fromByte) {
+        stalled.put("/" + path, fromByte);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -131,7 +177,26 @@ public final class RangeHttpServer implements AutoCloseable {
             exchange.sendResponseHeaders(status, -1);
             return;
         }
-        exchange.sendResponseHeaders(status, length);
+        String path = exchange.getRequestURI().getPath();
+        Long stallFrom = stalled.get(path);
+        if (stallFrom != null && start >= stallFrom) {
+            stalls.incrementAndGet();
+            sleepUntilClosed();
+            return;
+        }
+        Long cutStart = cutFrom.get(path);
+        if (cutStart != null && start >= cutStart) {
+            int cut = cuts.incrementAndGet();
+            Long times = healAfter.get(path);
+            if (times != null && cut >= times) {
+                heal(path.substring(1));
+            }
+            length = Math.max(1, length / 3);
+            // announced in full, sent a third: the client sees the connection close mid-body
+            exchange.sendResponseHeaders(status, end - start + 1);
+        } else {
+            exchange.sendResponseHeaders(status, length);
+        }
         try (var channel = Files.newByteChannel(file); OutputStream out = exchange.getResponseBody()) {
             channel.position(start);
             byte[] buffer = new byte[64 * 1024];
