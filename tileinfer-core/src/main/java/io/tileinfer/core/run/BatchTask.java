@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * One batch of consecutive tiles: read, infer together, crop (and, when blending, keep the probabilities over each
@@ -35,9 +36,21 @@ public final class BatchTask implements Runnable {
     private final TileReader reader;
     private final PredictionSink predictions;
     private final Postprocessor postprocessor;
+    private final BooleanSupplier stopped;
 
     /** {@code reader} reads {@code scene} and is this task's alone while it runs. */
     public BatchTask(BatchContext ctx, Scene scene, List<Tile> tiles, TileReader reader, PredictionSink predictions) {
+        this(ctx, scene, tiles, reader, predictions, () -> false);
+    }
+
+    /**
+     * As above, for a run that can be asked to stop: once {@code stopped} says so, no further tile is read and no
+     * failed read is tried again; the tiles read are inferred and committed, the others left without a row, for
+     * the next run of the same configuration.
+     */
+    public BatchTask(BatchContext ctx, Scene scene, List<Tile> tiles, TileReader reader, PredictionSink predictions,
+                     BooleanSupplier stopped) {
+        this.stopped = stopped;
         this.ctx = ctx;
         this.scene = scene;
         this.tiles = tiles;
@@ -71,6 +84,11 @@ public final class BatchTask implements Runnable {
             perTileIn = reader.tileValues();
             input = reused(BATCH_INPUT, tiles.size() * perTileIn);
             for (Tile tile : tiles) {
+                if (stopped.getAsBoolean()) {
+                    LOG.info("stop requested: {} of the batch's {} tiles from {} left for the next run",
+                            tiles.size() - results.size() - pending.size(), tiles.size(), tiles.getFirst().id());
+                    break;
+                }
                 read(tile, pending, results);
             }
             if (!pending.isEmpty()) {
@@ -106,10 +124,26 @@ public final class BatchTask implements Runnable {
         ctx.listener().tilesFinished(results.size());
     }
 
+    /**
+     * The first wait before a read is tried again over the network, doubled for each further attempt up to
+     * {@link #MAX_BACKOFF_MILLIS}: time for a dropped connection or an overloaded server to recover.
+     */
+    static final long FIRST_BACKOFF_MILLIS = 500;
+    static final long MAX_BACKOFF_MILLIS = 4_000;
+
+    /**
+     * Reads a tile, trying a failed read again up to {@code retries} times, each time on freshly opened datasets
+     * (a GDAL dataset whose read failed keeps the failure: see {@link TileReader#reopen()}). Remote scenes wait
+     * before each new attempt; local ones do not, as a local read error (a corrupt block) fails again at once and
+     * costs little. A stop request ends the attempts: the tile then has no row, and the next run reads it.
+     */
     private void read(Tile tile, List<Pending> pending, List<TileResult> results) {
         long start = System.nanoTime();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= ctx.retries() + 1; attempt++) {
+            if (attempt > 1 && !prepareRetry(tile, attempt)) {
+                return;
+            }
             try {
                 TileData data = reader.readInto(tile, input, pending.size() * perTileIn);
                 long nanos = System.nanoTime() - start;
@@ -129,6 +163,28 @@ public final class BatchTask implements Runnable {
             }
         }
         results.add(failed(tile, "read", last, ctx.retries() + 1, System.nanoTime() - start, null));
+    }
+
+    /** Waits (remote scenes) and reopens the reader; false when a stop request came first. */
+    private boolean prepareRetry(Tile tile, int attempt) {
+        if (reader.remote()) {
+            long wait = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempt - 2, 16));
+            long until = System.nanoTime() + wait * 1_000_000;
+            while (!stopped.getAsBoolean() && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting to read " + tile.id() + " again", e);
+                }
+            }
+        }
+        if (stopped.getAsBoolean()) {
+            LOG.info("tile {}: not read again after a stop request; left for the next run", tile.id());
+            return false;
+        }
+        reader.reopen();
+        return true;
     }
 
     private static float[] reused(ThreadLocal<float[]> buffer, int size) {

@@ -59,7 +59,7 @@ final class LocalBatches implements BatchExecutor {
                         all.add(reader);
                     }
                     try {
-                        new BatchTask(ctx, plan.scene(), batch, reader, scratch).run();
+                        new BatchTask(ctx, plan.scene(), batch, reader, scratch, run.stop()::requested).run();
                     } finally {
                         idle.add(reader);
                     }

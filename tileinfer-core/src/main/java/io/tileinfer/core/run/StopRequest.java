@@ -1,17 +1,20 @@
 package io.tileinfer.core.run;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.util.List;
 
 /**
- * A request to end a run early: no new batch starts, the batches in flight finish and commit their rows, and the
- * next run of the same configuration resumes from there. {@link #onSignals()} makes SIGTERM (what Airflow, Kubernetes
- * and systemd send) and SIGINT (Ctrl-C) such a request instead of the JVM's default exit: that exit runs ONNX
+ * A request to end a run early: no new batch, tile or retry of a read starts; the batches in flight infer the tiles
+ * they read and commit their rows (the tiles they did not read get none), and the next run of the same
+ * configuration resumes from there. {@link #onSignals()} makes SIGTERM (what Airflow, Kubernetes and systemd send) and SIGINT (Ctrl-C) such a request instead of the JVM's default exit: that exit runs ONNX
  * Runtime's shutdown hook at once, which frees its native environment under the batches still inferring (SIGSEGV).
  * {@code tileinfer serve} uses the same handling ({@link #onSignals(Runnable)}) to drain instead.
  */
 public final class StopRequest {
+    private static final Logger LOG = LoggerFactory.getLogger(StopRequest.class);
 
     private volatile String reason;
     private volatile int exitStatus;
@@ -43,6 +46,9 @@ public final class StopRequest {
                 if (!stop.request("SIG" + signal.getName(), status)) {
                     Runtime.getRuntime().halt(status);
                 }
+                // said at once: the batches in flight may take a while (a remote read waits up to its timeout)
+                LOG.warn("stop requested (SIG{}): finishing the batches in flight, starting no new tile; a second "
+                        + "signal stops at once", signal.getName());
                 onFirst.run();
             });
         }

@@ -36,6 +36,7 @@ public final class TileReader implements AutoCloseable {
     private final Scene scene;
     private final Window bounds;
     private final int size;
+    private final List<FileLocation> locations = new ArrayList<>();
     private final List<FileBands> files = new ArrayList<>();
     private final double[] nodata;
     /** Whether a band's values must be checked for nodata or NaN: not for integer bands without nodata. */
@@ -57,15 +58,42 @@ public final class TileReader implements AutoCloseable {
             DataType type = bands.get(i).dataType();
             checked[i] = value != null || type == null || type == DataType.FLOAT32 || type == DataType.FLOAT64;
         }
+        positionsByFile.forEach((location, positions) -> locations.add(new FileLocation(location,
+                positions.stream().mapToInt(p -> bands.get(p).index()).toArray(),
+                positions.stream().mapToInt(Integer::intValue).toArray())));
+        openFiles();
+    }
+
+    /** Where one file's bands come from, to open it again. */
+    private record FileLocation(String location, int[] fileBands, int[] positions) {
+    }
+
+    private void openFiles() {
         try {
-            positionsByFile.forEach((location, positions) -> {
-                int[] pos = positions.stream().mapToInt(Integer::intValue).toArray();
-                int[] fileBands = positions.stream().mapToInt(p -> bands.get(p).index()).toArray();
-                files.add(new FileBands(RasterReader.open(Gdal.vsiPath(location)), fileBands, pos));
-            });
+            for (FileLocation file : locations) {
+                files.add(new FileBands(RasterReader.open(Gdal.vsiPath(file.location())), file.fileBands(),
+                        file.positions()));
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /** Whether any of the scene's files is read over the network. */
+    public boolean remote() {
+        return locations.stream().anyMatch(f -> RasterReader.isRemote(f.location()));
+    }
+
+    /**
+     * Closes the scene's datasets and forgets what GDAL cached of its remote files, so that the next read opens
+     * them again and fetches its blocks for real: a dataset whose read failed keeps failing (GDAL keeps the short
+     * block it got, in the dataset and in /vsicurl/'s cache), even once the network is fine again.
+     */
+    public void reopen() {
+        close();
+        for (FileLocation file : locations) {
+            RasterReader.forgetCached(file.location());
         }
     }
 
@@ -90,6 +118,9 @@ public final class TileReader implements AutoCloseable {
     }
 
     private TileData read(Tile tile, float[] dst, int offset, boolean zeroed) {
+        if (files.isEmpty()) { // reopened
+            openFiles();
+        }
         Window input = tile.input();
         Window window = input.intersect(bounds);
         int plane = size * size;
