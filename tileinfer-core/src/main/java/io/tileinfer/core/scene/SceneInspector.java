@@ -10,7 +10,10 @@ import io.tileinfer.raster.GeoTransform;
 import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RasterInfo;
 import io.tileinfer.raster.RasterReader;
+import io.tileinfer.raster.RemoteAccessException;
+import io.tileinfer.raster.RemoteFailure;
 
+import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -65,8 +68,19 @@ public final class SceneInspector {
             }
         }
         List<DeclaredBand> declared = declaredBands(item);
+        Map<String, String> silentHosts = new LinkedHashMap<>(); // host -> the file it did not answer for
         for (String location : declared.stream().map(DeclaredBand::location).distinct().toList()) {
-            open(location);
+            String host = host(location);
+            String failedFirst = host == null ? null : silentHosts.get(host);
+            if (failedFirst != null) { // each open would wait for its own timeout: 10 band files, 10 timeouts
+                issues.add(new ValidationIssue(location, "readable", "not tried: " + host + " did not answer for "
+                        + failedFirst, "a readable GeoTIFF"));
+                continue;
+            }
+            RemoteFailure failure = open(location);
+            if (host != null && (failure == RemoteFailure.TIMEOUT || failure == RemoteFailure.UNREACHABLE)) {
+                silentHosts.put(host, location);
+            }
         }
         if (!issues.isEmpty()) {
             return done(null);
@@ -100,7 +114,8 @@ public final class SceneInspector {
         return bands;
     }
 
-    private void open(String location) {
+    /** Opens and checks a file; returns why a remote file could not be reached, else null. */
+    private RemoteFailure open(String location) {
         try (RasterReader reader = RasterReader.open(Gdal.vsiPath(location))) {
             infos.put(location, reader.info());
             if (expect.checks("integrity")) {
@@ -110,6 +125,22 @@ public final class SceneInspector {
             boolean opened = infos.containsKey(location);
             issues.add(new ValidationIssue(location, opened ? "integrity" : "readable", e.problem(),
                     opened ? "an intact file" : "a readable GeoTIFF"));
+            return e instanceof RemoteAccessException remote ? remote.failure() : null;
+        }
+        return null;
+    }
+
+    /** The scheme and authority of a remote location (http://host:port, s3://bucket), else null. */
+    private static String host(String location) {
+        if (!RasterReader.isRemote(location)) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(location);
+            return uri.getScheme() == null || uri.getRawAuthority() == null ? null
+                    : uri.getScheme() + "://" + uri.getRawAuthority();
+        } catch (IllegalArgumentException notAUri) {
+            return null;
         }
     }
 

@@ -4,6 +4,8 @@ import io.tileinfer.core.SharedData;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.raster.Crs;
+import io.tileinfer.raster.ObjectStoreOptions;
+import io.tileinfer.raster.RangeHttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,6 +116,31 @@ class SceneInspectorTest {
         assertEquals(4, types.size());
         assertEquals("data-type", types.getFirst().check());
         assertEquals("float32 in band 1", types.getFirst().found());
+    }
+
+    @Test
+    void aHostThatDoesNotAnswerCostsOneTimeoutNotOnePerBandFile() throws Exception {
+        List<String> names = List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B9", "B10", "B11");
+        try (RangeHttpServer http = RangeHttpServer.serve(SharedData.LANDSAT)) {
+            new ObjectStoreOptions(null, null, null, null, 1, 1, 0, 0.1).apply(); // 1 s, no retry
+            Map<String, String> bands = new LinkedHashMap<>();
+            for (String name : names) {
+                http.hang(name + ".tif");
+                bands.put(name, http.url(name + ".tif"));
+            }
+            long start = System.nanoTime();
+            List<ValidationIssue> issues = SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null,
+                    Instant.parse("2015-08-04T00:00:00Z")), Expectations.none()).issues();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(names.size(), issues.size(), "each band file is reported: " + issues);
+            assertTrue(issues.getFirst().found().contains("timed out"), issues.getFirst().message());
+            assertTrue(issues.getLast().found().startsWith("not tried: http://127.0.0.1:"),
+                    issues.getLast().message());
+            assertEquals(1, http.requests(), "one request to the silent host, not one per band file");
+            assertTrue(seconds < 5, "one timeout of 1 s, not " + names.size() + ": " + seconds + " s");
+        } finally {
+            new ObjectStoreOptions(null, null, null, null, 60, 10, 3, 1.0).apply(); // tileinfer's defaults
+        }
     }
 
     @Test
