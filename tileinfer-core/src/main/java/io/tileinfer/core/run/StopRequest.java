@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A request to end a run early: no new batch, tile or retry of a read starts; the batches in flight infer the tiles
@@ -29,8 +30,9 @@ public final class StopRequest {
 
     /** Stops on the first SIGTERM or SIGINT; a second one ends the process at once. */
     public static StopRequest onSignals() {
-        return onSignals(() -> {
-        });
+        // said at once: the batches in flight may take a while (a remote read waits up to its timeout)
+        return handleSignals(signal -> LOG.warn("stop requested ({}): finishing the batches in flight, starting no new "
+                + "tile or retry; a second signal stops at once", signal));
     }
 
     /**
@@ -39,6 +41,10 @@ public final class StopRequest {
      * ends the process at once with {@link Runtime#halt} and 128 + that signal's number, skipping the shutdown hooks.
      */
     public static StopRequest onSignals(Runnable onFirst) {
+        return handleSignals(signal -> onFirst.run());
+    }
+
+    private static StopRequest handleSignals(Consumer<String> onFirst) {
         StopRequest stop = new StopRequest();
         for (String name : List.of("TERM", "INT")) {
             Signal.handle(new Signal(name), signal -> {
@@ -46,10 +52,7 @@ public final class StopRequest {
                 if (!stop.request("SIG" + signal.getName(), status)) {
                     Runtime.getRuntime().halt(status);
                 }
-                // said at once: the batches in flight may take a while (a remote read waits up to its timeout)
-                LOG.warn("stop requested (SIG{}): finishing the batches in flight, starting no new tile; a second "
-                        + "signal stops at once", signal.getName());
-                onFirst.run();
+                onFirst.accept("SIG" + signal.getName());
             });
         }
         return stop;
