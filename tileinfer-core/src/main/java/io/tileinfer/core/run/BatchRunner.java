@@ -9,6 +9,7 @@ import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.ResultStores;
 import io.tileinfer.core.store.RunOutputs;
 import io.tileinfer.core.store.RunRecord;
+import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
@@ -24,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -73,18 +76,25 @@ public final class BatchRunner {
         Instant started = Instant.now();
         LOG.info("run {} with model {} ({}) -> {}", runId, version.id(), settings.describeStitching(), runDir);
         try (ResultStore store = ResultStores.open(storeUrl)) {
+            Optional<RunRecord> previous = store.run(runId);
+            Map<String, Manifest.SceneEntry> kept = keptScenes(runDir, store.scenes(runId));
+            // "succeeded" only once the manifest is written and, with an s3:// output, uploaded
+            if (previous.filter(r -> "succeeded".equals(r.status())).isPresent()
+                    && kept.size() == config.scenes().size()) {
+                return unchanged(previous.get(), runDir);
+            }
             RunRow row = new RunRow(store, runId, config, version.id(), started);
             row.save(null, "running", null);
             RunMetrics metrics = new RunMetrics(meters, version.id());
             RunContext ctx = new RunContext(runId, runDir, config, version, store, metrics, listener, settings,
-                    stop, store.run(runId).map(RunRecord::startedAt).orElse(started)); // the first attempt's
+                    stop, previous.map(RunRecord::startedAt).orElse(started)); // the first attempt's
             try {
                 List<Manifest.SceneEntry> scenes;
                 try (BatchExecutor executor = executors.open(ctx);
                      SceneCompletions completions = new SceneCompletions()) {
                     for (SceneSpec spec : config.scenes()) {
                         stop.throwIfRequested();
-                        completions.submit(new SceneJob(ctx, spec).run(executor));
+                        completions.submit(new SceneJob(ctx, spec, kept.get(spec.id())).run(executor));
                     }
                     scenes = completions.entries();
                     ctx.removeEmptyScratch();
@@ -113,6 +123,33 @@ public final class BatchRunner {
         } finally {
             MDC.remove("run_id");
         }
+    }
+
+    /**
+     * The scenes of the configuration an earlier attempt finished and that are kept as they are (see
+     * {@link FinishedScenes}), by id.
+     */
+    private Map<String, Manifest.SceneEntry> keptScenes(Path runDir, List<SceneResult> recorded) throws IOException {
+        FinishedScenes finished = FinishedScenes.read(runDir, recorded);
+        Map<String, Manifest.SceneEntry> kept = new HashMap<>();
+        for (SceneSpec spec : config.scenes()) {
+            finished.kept(spec.id()).ifPresent(entry -> kept.put(spec.id(), entry));
+        }
+        return kept;
+    }
+
+    /**
+     * A run every scene of which is kept has nothing left to do: its row, its manifest and its outputs stay as the
+     * attempt that finished it left them (a rerun of a finished run changes nothing).
+     */
+    private RunSummary unchanged(RunRecord previous, Path runDir) throws IOException {
+        Path manifestFile = runDir.resolve("manifest.json");
+        Manifest manifest = Manifest.read(manifestFile);
+        for (SceneSpec spec : config.scenes()) {
+            LOG.info("scene {} already done, kept", spec.id());
+        }
+        LOG.info("run {} already finished ({}), kept as it was: nothing to do", previous.runId(), previous.status());
+        return new RunSummary(previous.runId(), runDir, manifestFile, manifest.counts());
     }
 
     /** The run's row, saved again at each change of status with its end, status and manifest. */

@@ -45,10 +45,13 @@ final class SceneJob {
     private static final Logger LOG = LoggerFactory.getLogger(SceneJob.class);
     private final RunContext ctx;
     private final SceneSpec spec;
+    private final Manifest.SceneEntry kept;
 
-    SceneJob(RunContext ctx, SceneSpec spec) {
+    /** {@code kept}: the scene's entry when an earlier attempt finished it and it is kept (see FinishedScenes). */
+    SceneJob(RunContext ctx, SceneSpec spec, Manifest.SceneEntry kept) {
         this.ctx = ctx;
         this.spec = spec;
+        this.kept = kept;
     }
 
     /**
@@ -60,6 +63,13 @@ final class SceneJob {
         MDC.put("run_id", ctx.runId());
         MDC.put("scene_id", spec.id());
         try {
+            if (kept != null) { // not inspected again: an input unreadable now does not undo a finished scene
+                LOG.info("scene {} already done, kept", spec.id());
+                int tiles = kept.tiles() == null ? 0 : (int) kept.tiles().tiles();
+                ctx.listener().sceneStarted(spec.id(), tiles, tiles);
+                ctx.listener().sceneFinished(spec.id());
+                return () -> kept;
+            }
             SceneInspector.Inspection inspection = SceneInspector.inspect(spec, ctx.settings().expectations());
             if (!inspection.valid()) {
                 Manifest.SceneEntry rejected = rejected(inspection.issues());
