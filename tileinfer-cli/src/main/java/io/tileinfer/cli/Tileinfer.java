@@ -2,6 +2,7 @@ package io.tileinfer.cli;
 
 import io.tileinfer.core.FileErrors;
 import io.tileinfer.core.config.ConfigException;
+import io.tileinfer.core.run.RunHeldException;
 import io.tileinfer.core.run.Version;
 import io.tileinfer.core.store.StoreException;
 import io.tileinfer.model.ModelException;
@@ -44,7 +45,7 @@ public final class Tileinfer {
             cli.getErr().println("tileinfer: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
-        if (e instanceof RasterException || e instanceof StoreException) {
+        if (e instanceof RasterException || e instanceof StoreException || e instanceof RunHeldException) {
             cli.getErr().println("tileinfer: " + e.getMessage());
             return ExitCodes.INTERNAL;
         }

@@ -9,8 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -45,6 +48,23 @@ class BatchCommandTest {
         Path config = config("proc.yaml", "output: /proc/tileinfer-out");
         assertFails(ExitCodes.INTERNAL, "cannot create the output directory /proc/tileinfer-out (output in " + config
                 + "): no such file or directory", CommandOutput.run("batch", "--config", config.toString()));
+    }
+
+    /** The lock is held here (by this JVM, as another process would hold it): the command stops at once. */
+    @Test
+    void aRunHeldByAnotherProcessStopsTheCommandWithOneLine(@TempDir Path out) throws Exception {
+        Path config = config("held.yaml", "output: " + out + "\ntiling: {size: 64, halo: 8}");
+        assertEquals(ExitCodes.OK, CommandOutput.run("batch", "--config", config.toString()).exitCode());
+        Path runDir;
+        try (var runs = Files.list(out)) {
+            runDir = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Path lockFile = runDir.resolve("run.lock");
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.lock()) {
+            assertFails(ExitCodes.INTERNAL, "run " + runDir.getFileName() + " is being run by another process (lock "
+                    + lockFile + "); wait for it or stop it", CommandOutput.run("batch", "--config", config.toString()));
+        }
     }
 
     @Test

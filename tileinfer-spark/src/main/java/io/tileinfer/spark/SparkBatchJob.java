@@ -7,6 +7,7 @@ import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.run.BatchRunner;
 import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.RunReport;
+import io.tileinfer.core.run.RunHeldException;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.model.ModelException;
 import org.apache.spark.SparkConf;
@@ -69,6 +70,9 @@ public final class SparkBatchJob implements Callable<Integer> {
         } catch (ModelException | IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;
+        } catch (RunHeldException e) { // the driver holds the run's lock, as the local runner's process does
+            System.err.println("tileinfer: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             LOG.error("the run failed", e);
             return 1;

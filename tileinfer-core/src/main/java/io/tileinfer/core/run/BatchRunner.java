@@ -72,6 +72,8 @@ public final class BatchRunner {
         String runId = settings.runId();
         Path runDir = config.outputDir().resolve(runId);
         createRunDirectory(runDir);
+        // before anything is read or recorded: a second process on the same run stops here, at once
+        RunLock lock = RunLock.acquire(runId, runDir);
         MDC.put("run_id", runId);
         Instant started = Instant.now();
         LOG.info("run {} with model {} ({}) -> {}", runId, version.id(), settings.describeStitching(), runDir);
@@ -122,6 +124,7 @@ public final class BatchRunner {
             }
         } finally {
             MDC.remove("run_id");
+            lock.close(); // the last: the run's files and row are as this process leaves them
         }
     }
 
