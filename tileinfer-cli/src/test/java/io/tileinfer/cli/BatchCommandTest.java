@@ -2,6 +2,8 @@ package io.tileinfer.cli;
 
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
+import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.Sha256;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** `tileinfer batch` refusing bad input: one line naming the file and the setting, and the documented exit code. */
 class BatchCommandTest {
@@ -48,6 +51,25 @@ class BatchCommandTest {
         Path config = config("proc.yaml", "output: /proc/tileinfer-out");
         assertFails(ExitCodes.INTERNAL, "cannot create the output directory /proc/tileinfer-out (output in " + config
                 + "): no such file or directory", CommandOutput.run("batch", "--config", config.toString()));
+    }
+
+    /** Found before the run's row and directory are made: exit 2 means nothing was run, and nothing is recorded. */
+    @Test
+    void aDamagedModelIsRefusedBeforeTheRunIsRecorded(@TempDir Path tmp) throws Exception {
+        ModelVersion version = TestModels.brightness(tmp.resolve("models"));
+        Files.writeString(version.onnxPath(), "not the registered model");
+        Path out = tmp.resolve("runs");
+        Path config = Files.writeString(tmp.resolve("damaged.yaml"), """
+                registry: %s
+                output: %s
+                scenes:
+                  - {id: l8, file: %s}
+                """.formatted(tmp.resolve("models"), out, SharedData.variant("l8_rgbn_cog.tif")));
+        assertFails(ExitCodes.CONFIG, version.onnxPath() + ": SHA-256 " + Sha256.ofFile(version.onnxPath())
+                        + ", registered as " + version.onnxSha256() + " for " + version.id()
+                        + " (the file changed after registration; run tileinfer models verify)",
+                CommandOutput.run("batch", "--config", config.toString()));
+        assertFalse(Files.exists(out), "no run directory, no store");
     }
 
     /** The lock is held here (by this JVM, as another process would hold it): the command stops at once. */

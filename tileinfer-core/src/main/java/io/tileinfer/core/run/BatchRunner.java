@@ -11,6 +11,7 @@ import io.tileinfer.core.store.RunOutputs;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.TileResult;
+import io.tileinfer.model.ModelException;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
 import io.tileinfer.raster.Gdal;
@@ -68,6 +69,7 @@ public final class BatchRunner {
         String storeUrl = config.servedStoreUrl();
         config.objectStore().apply();
         ModelVersion version = ModelRegistry.open(config.registry()).resolve(config.model());
+        version.requireIntact(); // a damaged model is a configuration error (exit 2): found before anything is recorded
         RunSettings settings = RunSettings.of(config, version);
         String runId = settings.runId();
         Path runDir = config.outputDir().resolve(runId);
@@ -120,6 +122,10 @@ public final class BatchRunner {
                 // not be uploaded: the run is not left "running" in the store, and the same command resumes it
                 row.save(Instant.now(), "failed", null);
                 LOG.error("run {} failed: {}; run the same configuration again to resume", runId, e.getMessage());
+                if (e instanceof ModelException model) { // not "nothing was run" (exit 2): the run is recorded
+                    throw new IOException("run " + runId + " failed once started (recorded failed): "
+                            + model.getMessage(), model);
+                }
                 throw e;
             }
         } finally {
