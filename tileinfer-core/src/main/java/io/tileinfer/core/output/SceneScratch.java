@@ -60,12 +60,16 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
         RasterLayout layout = new RasterLayout(scene.width(), scene.height(), DataType.BYTE, blockSize(step),
                 scene.transform(), scene.crs(), (double) TilePrediction.NODATA, bandNames, metadata);
         boolean existed = Files.exists(file);
-        if (existed && !trusted(file)) {
-            LOG.warn("{}: written before the machine last started and not synced to disk since, so it may lack what "
-                    + "was written: made again, and the tiles it held are computed again", file);
+        String distrust = existed ? distrust(file) : null;
+        if (distrust != null) {
+            LOG.warn("{}: {}: made again, and the tiles it held are computed again", file, distrust);
             Files.delete(file);
             existed = false;
         }
+        // Before the raster exists and before this process writes a tile into it: a raster is never without its
+        // state, but for one whose state was removed by hand
+        Files.createDirectories(file.getParent());
+        writeState(file, BOOT + bootId().orElse("unknown"));
         RasterWriter writer;
         try {
             writer = RasterWriter.keep(file, layout);
@@ -79,14 +83,7 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
             existed = false;
             writer = RasterWriter.keep(file, layout);
         }
-        SceneScratch scratch = new SceneScratch(file, writer, layout.bandCount(), !existed);
-        try {
-            writeState(file, BOOT + bootId().orElse("unknown")); // before this process writes a tile
-        } catch (IOException | RuntimeException e) {
-            writer.close();
-            throw e;
-        }
-        return scratch;
+        return new SceneScratch(file, writer, layout.bandCount(), !existed);
     }
 
     /**
@@ -97,12 +94,30 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
      * restart it may not, and the tiles recorded DONE could read as zeros.
      */
     static boolean trusted(Path file) throws IOException {
+        return distrust(file) == null;
+    }
+
+    /** Why the raster an earlier process left cannot be trusted (see {@link #trusted}), as found; null if it can. */
+    static String distrust(Path file) throws IOException {
         Path state = stateFile(file);
         if (!Files.isRegularFile(state)) {
-            return false;
+            return "no state file " + state + " beside it (removed, or left by a version that wrote none), so "
+                    + "nothing says it holds what was written";
         }
         String written = Files.readString(state, StandardCharsets.US_ASCII);
-        return written.equals(SYNCED) || bootId().map(id -> written.equals(BOOT + id)).orElse(false);
+        if (written.equals(SYNCED)) {
+            return null;
+        }
+        Optional<String> boot = bootId();
+        if (boot.isPresent() && written.equals(BOOT + boot.get())) {
+            return null;
+        }
+        if (written.startsWith(BOOT)) {
+            return "written before the machine last started (" + state + ": " + written + ", this boot "
+                    + boot.orElse("unknown") + ") and not synced to disk since, so it may lack what was written";
+        }
+        return state + " says \"" + written + "\", expected \"" + SYNCED + "\" or \"" + BOOT + "<boot id>\" (a torn "
+                + "write)";
     }
 
     private static Path stateFile(Path file) {

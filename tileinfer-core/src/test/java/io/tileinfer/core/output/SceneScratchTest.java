@@ -3,6 +3,8 @@ package io.tileinfer.core.output;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tileinfer.core.scene.Scene;
@@ -10,6 +12,7 @@ import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.GeoTransform;
+import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RasterReader;
 import io.tileinfer.raster.Window;
 import org.junit.jupiter.api.Test;
@@ -110,6 +113,38 @@ class SceneScratchTest {
 
         Files.delete(state);
         assertTrue(reopened(file), "no state: not trusted");
+    }
+
+    /**
+     * The state is on disk before GDAL creates the raster: a process killed at any point of the raster's creation
+     * leaves a state, so that a raster without one is not taken for one from before a restart. A creation that
+     * fails (a directory in the way of the raster's temporary file) shows the order.
+     */
+    @Test
+    void theStateIsWrittenBeforeTheRasterIsCreated(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("scratch/s.tif");
+        Files.createDirectories(dir.resolve("scratch/s.tif.creating-" + ProcessHandle.current().pid() + "/in-the-way"));
+        assertThrows(RasterException.class, () -> SceneScratch.open(file, SCENE, 16, BANDS, Map.of()));
+        assertFalse(Files.exists(file));
+        assertTrue(Files.isRegularFile(dir.resolve("scratch/s.tif.state")), "the state came first");
+    }
+
+    /** What was found is what the warning says: no state file is not a restart. */
+    @Test
+    void aRasterThatCannotBeTrustedSaysWhatWasFound(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.tif");
+        Path state = dir.resolve("s.tif.state");
+        assertTrue(reopened(file));
+        assertNull(SceneScratch.distrust(file));
+        Files.delete(state);
+        assertEquals("no state file " + state + " beside it (removed, or left by a version that wrote none), so "
+                + "nothing says it holds what was written", SceneScratch.distrust(file));
+        Files.writeString(state, "written since boot 00000000-0000-0000-0000-000000000000");
+        assertTrue(SceneScratch.distrust(file).startsWith("written before the machine last started (" + state),
+                SceneScratch.distrust(file));
+        Files.writeString(state, "writ");
+        assertEquals(state + " says \"writ\", expected \"synced\" or \"written since boot <boot id>\" (a torn write)",
+                SceneScratch.distrust(file));
     }
 
     private static boolean reopened(Path file) throws Exception {
