@@ -25,8 +25,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -149,7 +149,9 @@ public final class BatchRunner {
 
     /**
      * A run every scene of which is kept has nothing left to do: its row, its manifest and its outputs stay as the
-     * attempt that finished it left them (a rerun of a finished run changes nothing).
+     * attempt that finished it left them (a rerun of a finished run changes nothing). With an {@code s3://} output
+     * the same files are uploaded again (objects removed since come back); an upload that fails now is an I/O
+     * failure of this command, not of the run, whose row stays as it was.
      */
     private RunSummary unchanged(RunRecord previous, Path runDir) throws IOException {
         Path manifestFile = runDir.resolve("manifest.json");
@@ -158,6 +160,13 @@ public final class BatchRunner {
             LOG.info("scene {} already done, kept", spec.id());
         }
         LOG.info("run {} already finished ({}), kept as it was: nothing to do", previous.runId(), previous.status());
+        try {
+            RunOutputs.publish(config, runDir, manifest.outputs().stream().map(Manifest.FileEntry::path).toList());
+        } catch (IOException | RuntimeException e) {
+            String reason = e instanceof IOException io ? FileErrors.describe(io) : e.getMessage();
+            throw new IOException("run " + previous.runId() + " is finished and kept as it was (" + previous.manifest()
+                    + "), but uploading its outputs again failed: " + reason, e);
+        }
         return new RunSummary(previous.runId(), runDir, manifestFile, manifest.counts());
     }
 

@@ -1,5 +1,8 @@
 package io.tileinfer.core.run;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -15,6 +18,7 @@ import java.nio.file.StandardOpenOption;
  * local staging directory, and another machine's is another file.
  */
 final class RunLock implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
     static final String FILE = "run.lock";
     private final FileChannel channel;
     private final FileLock lock;
@@ -44,10 +48,13 @@ final class RunLock implements AutoCloseable {
         return new RunLock(channel, lock);
     }
 
+    /** Never throws, so as not to hide the run's own failure: closing the channel releases the lock regardless. */
     @Override
-    public void close() throws IOException {
+    public void close() {
         try (channel) {
             lock.release();
+        } catch (IOException e) {
+            LOG.warn("cannot release the run's lock cleanly (the process's end releases it): {}", e.toString());
         }
     }
 }
