@@ -84,8 +84,9 @@ class BatchCommandTest {
         Path lockFile = runDir.resolve("run.lock");
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = channel.lock()) {
+            CommandOutput held = CommandOutput.run("batch", "--config", config.toString());
             assertFails(ExitCodes.INTERNAL, "run " + runDir.getFileName() + " is being run by another process (lock "
-                    + lockFile + "); wait for it or stop it", CommandOutput.run("batch", "--config", config.toString()));
+                    + lockFile + "); wait for it or stop it", held);
         }
     }
 
