@@ -167,7 +167,8 @@ public final class BatchRunner {
             throw new IOException("run " + previous.runId() + " is finished and kept as it was (" + previous.manifest()
                     + "), but uploading its outputs again failed: " + reason, e);
         }
-        return new RunSummary(previous.runId(), runDir, manifestFile, manifest.counts());
+        return new RunSummary(previous.runId(), runDir, manifestFile, RunOutputs.location(config, runDir),
+                manifest.counts());
     }
 
     /** The run's row, saved again at each change of status with its end, status and manifest. */
