@@ -90,12 +90,14 @@ def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sam
     assert results_rows(runs / "results.db") == rows
 
     # Re-running the first DAG run after its publication was lost: the same configuration, hence the same
-    # tileinfer run, which resumes with every tile already finished; no new row, the same bytes.
+    # tileinfer run, which is finished and kept as it was; no new row, the same bytes.
     (state / "done" / "LC80200392015216.json").unlink()
     third = airflow.dags_test("2025-01-01T00:00:00+00:00", conf)
     assert third.returncode == 0, third.output[-5000:]
     assert {t: s for t, (s, _) in airflow.task_states(third.run_id).items()} == {t: "success" for t in TASKS}
-    assert already_finished(third.output) == [9]
+    assert already_finished(third.output) == []  # no tile was looked at again
+    assert re.search(r"scene LC80200392015216 already done, kept", third.output), third.output[-5000:]
+    assert re.search(r"run \S+ already finished \(succeeded\), kept as it was", third.output), third.output[-5000:]
     assert run_dirs(runs) == [run]
     assert results_rows(runs / "results.db") == rows
     assert sha256(prediction) == scene["output"]["sha256"]
