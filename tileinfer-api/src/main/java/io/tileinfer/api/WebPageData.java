@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,11 +246,12 @@ final class WebPageData {
     private static Map<String, Object> summary(RunRecord run, TileCounts counts) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("run_id", run.runId());
-        fields.put("status", run.status());
+        fields.put("status", run.statusAt(Instant.now())); // "interrupted": running by its row, its process gone
         fields.put("model_version", run.modelVersion());
         fields.put("config_path", run.configPath());
         fields.put("started_at", run.startedAt().toString());
         fields.put("finished_at", run.finishedAt() == null ? null : run.finishedAt().toString());
+        fields.put("heartbeat_at", run.heartbeatAt() == null ? null : run.heartbeatAt().toString());
         fields.put("duration_seconds", run.finishedAt() == null ? null
                 : Duration.between(run.startedAt(), run.finishedAt()).toMillis() / 1000.0);
         fields.put("done", counts.done());

@@ -30,7 +30,7 @@ class WebPageDataTest {
             Instant start = Instant.parse("2026-05-01T00:00:00Z");
             for (int i = 0; i < 3; i++) {
                 store.saveRun(new RunRecord("run-" + i, "c.yaml", "sha", "m-1", start.plusSeconds(i), null,
-                        "running", null));
+                        "running", null, null));
             }
             store.saveTiles(List.of(tile("run-1", "t0", TileStatus.DONE), tile("run-1", "t1", TileStatus.FAILED)));
             List<String> calls = new ArrayList<>();
@@ -43,6 +43,27 @@ class WebPageDataTest {
 
             Map<?, ?> run = (Map<?, ?>) data.run("run-1").get("run");
             assertEquals(List.of(1L, 0L, 1L), List.of(run.get("done"), run.get("skipped"), run.get("failed")));
+        }
+    }
+
+    @Test
+    void aRunningRunWhoseProcessHasBeenSilentIsShownInterrupted() {
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("silent.db"))) {
+            Instant now = Instant.now();
+            Instant longAgo = now.minus(RunRecord.SILENT_AFTER).minusSeconds(60);
+            store.saveRun(new RunRecord("alive", "c.yaml", "sha", "m-1", longAgo, null, "running", null, now));
+            store.saveRun(new RunRecord("gone", "c.yaml", "sha", "m-1", longAgo, null, "running", null, longAgo));
+            store.saveRun(new RunRecord("ended", "c.yaml", "sha", "m-1", longAgo, longAgo, "succeeded", null,
+                    longAgo));
+            WebPageData data = new WebPageData(store, dir);
+            Map<?, ?> gone = (Map<?, ?>) data.run("gone").get("run");
+            assertEquals("interrupted", gone.get("status"));
+            assertEquals(longAgo.toString(), gone.get("heartbeat_at"));
+            assertEquals("running", ((Map<?, ?>) data.run("alive").get("run")).get("status"));
+            List<?> runs = (List<?>) data.runs(new RunsQuery(50, null)).get("runs");
+            // ties on the start: by run id, descending
+            assertEquals(List.of("interrupted", "succeeded", "running"),
+                    runs.stream().map(run -> ((Map<?, ?>) run).get("status")).toList());
         }
     }
 

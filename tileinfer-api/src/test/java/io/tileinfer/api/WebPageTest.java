@@ -99,7 +99,7 @@ class WebPageTest {
         try (JdbcResultStore store = JdbcResultStore.open(url)) {
             for (int i = 0; i < 52; i++) { // two runs a start: ties, told apart by run id
                 store.saveRun(new RunRecord("run-%02d".formatted(i), "c.yaml", "sha", model.id(),
-                        start.plusSeconds(i / 2), null, "running", null));
+                        start.plusSeconds(i / 2), null, "running", null, null));
                 newestFirst.addFirst("run-%02d".formatted(i));
             }
         }
@@ -122,7 +122,7 @@ class WebPageTest {
             walked.addAll(names(page.get("runs"), "run_id"));
             try (JdbcResultStore store = JdbcResultStore.open(url)) {
                 store.saveRun(new RunRecord("run-new", "c.yaml", "sha", model.id(), Instant.now(), null, "running",
-                        null));
+                        null, null));
             }
             while (!page.get("next").isNull()) {
                 page = Http.json(client.get("/ui/api/runs?limit=20&before=" + page.get("next").asText()));

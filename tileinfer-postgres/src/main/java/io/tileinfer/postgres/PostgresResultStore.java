@@ -88,7 +88,13 @@ public final class PostgresResultStore implements ResultStore {
     public void saveRun(RunRecord run) {
         transaction("save run " + run.runId(), connection -> Jdbc.update(connection, ResultRows.SAVE_RUN,
                 run.runId(), run.configPath(), run.configSha256(), run.modelVersion(), timestamp(run.startedAt()),
-                timestamp(run.finishedAt()), run.status(), run.manifest()));
+                timestamp(run.finishedAt()), run.status(), run.manifest(), timestamp(run.heartbeatAt())));
+    }
+
+    @Override
+    public void heartbeat(String runId, Instant at) {
+        transaction("save the heartbeat of run " + runId, connection -> Jdbc.update(connection, ResultRows.HEARTBEAT,
+                timestamp(at), runId));
     }
 
     @Override
@@ -187,11 +193,15 @@ public final class PostgresResultStore implements ResultStore {
 
     private List<RunRecord> runsWhere(String condition, Object... parameters) {
         List<RunRecord> runs = new ArrayList<>();
-        query("read runs", "SELECT " + ResultRows.RUN_COLUMNS + " FROM runs WHERE " + condition, rs -> runs.add(new RunRecord(rs.getString(1),
-                rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
-                rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(), rs.getString(7),
-                rs.getString(8))), parameters);
+        query("read runs", "SELECT " + ResultRows.RUN_COLUMNS + " FROM runs WHERE " + condition,
+                rs -> runs.add(new RunRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant(), instant(rs.getTimestamp(6)), rs.getString(7),
+                        rs.getString(8), instant(rs.getTimestamp(9)))), parameters);
         return runs;
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 
     @Override

@@ -56,6 +56,13 @@ class PostgresResultStoreTest {
     }
 
     @Test
+    void heartbeats() {
+        try (ResultStore store = ResultStores.open(url)) {
+            io.tileinfer.core.store.ReadQueries.checkHeartbeat(store);
+        }
+    }
+
+    @Test
     void theRunsInPages() {
         try (ResultStore store = ResultStores.open(url)) {
             io.tileinfer.core.store.ReadQueries.checkRunPages(store);
@@ -66,13 +73,13 @@ class PostgresResultStoreTest {
     void upsertsNeverDuplicateARowAndSurviveReopening() {
         Instant started = Instant.parse("2026-01-02T03:04:05.123456Z");
         try (ResultStore store = ResultStores.open(url)) {
-            store.saveRun(new RunRecord("run", "c.yaml", "sha", "m-1", started, null, "running", null));
+            store.saveRun(new RunRecord("run", "c.yaml", "sha", "m-1", started, null, "running", null, null));
             store.saveTiles(List.of(tile("run", 0, TileStatus.DONE, 1), tile("run", 1, TileStatus.FAILED, 3)));
             store.saveTiles(List.of(tile("run", 1, TileStatus.DONE, 1)));
             store.saveScene(new SceneResult("run", "scene", SceneStatus.PARTIAL, null, 2, null, null));
             store.saveScene(new SceneResult("run", "scene", SceneStatus.DONE, null, 2, "p.tif", "f00"));
             store.saveRun(new RunRecord("run", "c.yaml", "sha", "m-1", started, started.plusSeconds(5),
-                    "succeeded", "manifest.json"));
+                    "succeeded", "manifest.json", null));
         }
         try (ResultStore store = ResultStores.open(url)) {
             List<TileResult> tiles = store.tiles("run");
@@ -155,7 +162,7 @@ class PostgresResultStoreTest {
             while (rs.next()) {
                 applied.add(rs.getString(1));
             }
-            assertEquals(List.of("1", "2"), applied, "each migration, applied once");
+            assertEquals(List.of("1", "2", "3"), applied, "each migration, applied once");
         }
         try (ResultStore store = ResultStores.open(url)) {
             assertEquals(4, store.tiles("run").size());
@@ -188,7 +195,7 @@ class PostgresResultStoreTest {
     void timestampsKeepMicroseconds() throws SQLException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try (ResultStore store = ResultStores.open(url)) {
-            store.saveRun(new RunRecord("r", "c", "s", "m", now, null, "running", null));
+            store.saveRun(new RunRecord("r", "c", "s", "m", now, null, "running", null, null));
             assertEquals(now, store.run("r").orElseThrow().startedAt());
         }
     }

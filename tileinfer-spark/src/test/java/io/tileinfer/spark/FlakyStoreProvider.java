@@ -9,6 +9,7 @@ import io.tileinfer.core.store.StoreException;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +51,11 @@ public final class FlakyStoreProvider implements ResultStoreProvider {
         @Override
         public void saveRun(RunRecord run) {
             store.saveRun(run);
+        }
+
+        @Override
+        public void heartbeat(String runId, Instant at) {
+            store.heartbeat(runId, at);
         }
 
         @Override

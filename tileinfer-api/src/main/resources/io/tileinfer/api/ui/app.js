@@ -104,9 +104,13 @@ async function showRun(runId) {
   const run = data.run;
   const summary = $('run-summary');
   summary.replaceChildren();
-  const facts = [['status', run.status], ['tiles done / skipped / failed', run.done + ' / ' + run.skipped + ' / ' + run.failed],
+  const status = run.status === 'interrupted'
+    ? 'interrupted: its process stopped without saying so; run the same configuration again to resume'
+    : run.status;
+  const facts = [['status', status], ['tiles done / skipped / failed', run.done + ' / ' + run.skipped + ' / ' + run.failed],
     ['duration', duration(run.duration_seconds)], ['model version', run.model_version],
-    ['started', run.started_at], ['finished', run.finished_at], ['configuration', run.config_path]];
+    ['started', run.started_at], ['finished', run.finished_at], ['last heartbeat', run.heartbeat_at],
+    ['configuration', run.config_path]];
   const table = document.createElement('table');
   for (const [name, value] of facts) {
     const row = document.createElement('tr');

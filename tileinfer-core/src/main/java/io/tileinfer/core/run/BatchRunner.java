@@ -92,7 +92,8 @@ public final class BatchRunner {
             RunMetrics metrics = new RunMetrics(meters, version.id());
             RunContext ctx = new RunContext(runId, runDir, config, version, store, metrics, listener, settings,
                     stop, previous.map(RunRecord::startedAt).orElse(started)); // the first attempt's
-            try {
+            // the heartbeat stops before the catches save the run's end
+            try (RunHeartbeat heartbeat = RunHeartbeat.start(store, runId, RunHeartbeat.EVERY)) {
                 List<Manifest.SceneEntry> scenes;
                 try (BatchExecutor executor = executors.open(ctx);
                      SceneCompletions completions = new SceneCompletions()) {
@@ -176,7 +177,7 @@ public final class BatchRunner {
                           Instant started) {
         void save(Instant finished, String status, String manifest) {
             store.saveRun(new RunRecord(runId, config.file().toString(), config.sha256(), modelVersion, started,
-                    finished, status, manifest));
+                    finished, status, manifest, Instant.now()));
         }
     }
 

@@ -29,7 +29,7 @@ public final class JdbcResultStore implements ResultStore {
             CREATE TABLE IF NOT EXISTS runs (
               run_id TEXT PRIMARY KEY, config_path TEXT NOT NULL, config_sha256 TEXT NOT NULL,
               model_version TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
-              manifest TEXT)""",
+              manifest TEXT, heartbeat_at TEXT)""",
             """
             CREATE TABLE IF NOT EXISTS scenes (
               run_id TEXT NOT NULL, scene_id TEXT NOT NULL, status TEXT NOT NULL, error TEXT,
@@ -46,6 +46,9 @@ public final class JdbcResultStore implements ResultStore {
             // the pages of runs, newest first, are ranges of this index read backwards
             "CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at, run_id)"
     };
+
+    /** The store file's {@code user_version} once its start times are normalized and its runs have a heartbeat. */
+    private static final int SCHEMA_VERSION = 2;
 
     /** SQLite binds the JSON as text and the time recorded as an ISO-8601 text parameter. */
     private static final String SAVE_TILE = ResultRows.saveTile("?", "?");
@@ -76,7 +79,7 @@ public final class JdbcResultStore implements ResultStore {
                 for (String ddl : SCHEMA) {
                     statement.execute(ddl);
                 }
-                normalizeStartTimes(statement);
+                migrate(statement);
             }
             return new JdbcResultStore(url, connection);
         } catch (SQLException | java.io.IOException e) {
@@ -85,17 +88,45 @@ public final class JdbcResultStore implements ResultStore {
     }
 
     /**
-     * Once per store file (its {@code user_version} says so after): an UPDATE takes SQLite's write lock even when it
-     * changes nothing, which every open would otherwise wait for behind a batch that is writing.
+     * Brings a store file written by an earlier version to this one, once (its {@code user_version} says so after):
+     * an UPDATE takes SQLite's write lock even when it changes nothing, which every open would otherwise wait for
+     * behind a batch that is writing. The first process to take the write lock migrates; the others find it done.
      */
-    private static void normalizeStartTimes(Statement statement) throws SQLException {
-        int version;
-        try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
-            version = rs.next() ? rs.getInt(1) : 0;
+    private static void migrate(Statement statement) throws SQLException {
+        if (userVersion(statement) >= SCHEMA_VERSION) {
+            return;
         }
-        if (version < SqliteTime.NORMALIZED_VERSION) {
-            statement.execute(SqliteTime.NORMALIZE_STARTED_AT);
-            statement.execute("PRAGMA user_version = " + SqliteTime.NORMALIZED_VERSION);
+        statement.execute("BEGIN IMMEDIATE");
+        try {
+            int version = userVersion(statement);
+            if (version < SqliteTime.NORMALIZED_VERSION) {
+                statement.execute(SqliteTime.NORMALIZE_STARTED_AT);
+            }
+            if (version < SCHEMA_VERSION && !hasColumn(statement, "runs", "heartbeat_at")) {
+                statement.execute("ALTER TABLE runs ADD COLUMN heartbeat_at TEXT");
+            }
+            statement.execute("PRAGMA user_version = " + Math.max(version, SCHEMA_VERSION));
+            statement.execute("COMMIT");
+        } catch (SQLException e) {
+            statement.execute("ROLLBACK");
+            throw e;
+        }
+    }
+
+    private static int userVersion(Statement statement) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static boolean hasColumn(Statement statement, String table, String column) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                if (column.equals(rs.getString("name"))) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -103,7 +134,12 @@ public final class JdbcResultStore implements ResultStore {
     public synchronized void saveRun(RunRecord run) {
         execute("save run " + run.runId(), ResultRows.SAVE_RUN, run.runId(), run.configPath(), run.configSha256(),
                 run.modelVersion(), SqliteTime.text(run.startedAt()), SqliteTime.text(run.finishedAt()), run.status(),
-                run.manifest());
+                run.manifest(), SqliteTime.text(run.heartbeatAt()));
+    }
+
+    @Override
+    public synchronized void heartbeat(String runId, Instant at) {
+        execute("save the heartbeat of run " + runId, ResultRows.HEARTBEAT, SqliteTime.text(at), runId);
     }
 
     @Override
@@ -207,11 +243,15 @@ public final class JdbcResultStore implements ResultStore {
 
     private List<RunRecord> runsWhere(String condition, Object... parameters) {
         List<RunRecord> runs = new ArrayList<>();
-        query("read runs", "SELECT " + ResultRows.RUN_COLUMNS + " FROM runs WHERE " + condition, rs -> runs.add(new RunRecord(rs.getString(1),
-                rs.getString(2), rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)),
-                rs.getString(6) == null ? null : Instant.parse(rs.getString(6)), rs.getString(7),
-                rs.getString(8))), parameters);
+        query("read runs", "SELECT " + ResultRows.RUN_COLUMNS + " FROM runs WHERE " + condition,
+                rs -> runs.add(new RunRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        Instant.parse(rs.getString(5)), instant(rs.getString(6)), rs.getString(7), rs.getString(8),
+                        instant(rs.getString(9)))), parameters);
         return runs;
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
     }
 
     @Override

@@ -17,10 +17,13 @@ public final class ResultRows {
 
     public static final String SAVE_RUN = """
             INSERT INTO runs (run_id, config_path, config_sha256, model_version, started_at, finished_at, status,
-                              manifest)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                              manifest, heartbeat_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status,
-              manifest = excluded.manifest""";
+              manifest = excluded.manifest, heartbeat_at = excluded.heartbeat_at""";
+
+    /** A running run's sign of life; a row that has ended since (a late beat) is left as it is. */
+    public static final String HEARTBEAT = "UPDATE runs SET heartbeat_at = ? WHERE run_id = ? AND status = 'running'";
 
     public static final String SAVE_SCENE = """
             INSERT INTO scenes (run_id, scene_id, status, error, tiles, output, output_sha256)
@@ -32,8 +35,9 @@ public final class ResultRows {
             "SELECT tile_id, status FROM tile_results WHERE run_id = ? AND scene_id = ?";
 
     /** {@code SELECT RUN_COLUMNS FROM runs WHERE ...}: the {@link RunRecord}'s fields, in order. */
-    public static final String RUN_COLUMNS =
-            "run_id, config_path, config_sha256, model_version, started_at, finished_at, status, manifest";
+    public static final String RUN_COLUMNS = """
+            run_id, config_path, config_sha256, model_version, started_at, finished_at, status, manifest,
+            heartbeat_at""";
 
     public static final String TILE_COLUMNS = """
             run_id, scene_id, tile_id, tile_index, x, y, width, height, min_x, min_y, max_x, max_y,

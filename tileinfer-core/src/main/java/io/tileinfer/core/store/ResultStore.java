@@ -1,5 +1,6 @@
 package io.tileinfer.core.store;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,9 @@ import java.util.Optional;
 public interface ResultStore extends AutoCloseable {
 
     void saveRun(RunRecord run);
+
+    /** Records that the process running {@code runId} is alive at {@code at}; no-op once the run's row has ended. */
+    void heartbeat(String runId, Instant at);
 
     void saveScene(SceneResult scene);
 

@@ -6,6 +6,7 @@ import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.store.JdbcResultStore;
+import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SqliteRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +120,14 @@ class KillAndResumeTest {
         } else {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             process.waitFor();
+            try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + db)) {
+                // nothing could say it ended: the row says running, and its silent heartbeat tells readers it is not
+                RunRecord row = store.runs(1, null).runs().getFirst();
+                assertEquals("running", row.status());
+                assertEquals("running", row.statusAt(row.heartbeatAt().plusSeconds(60)));
+                Instant silent = row.heartbeatAt().plus(RunRecord.SILENT_AFTER).plusSeconds(1);
+                assertEquals("interrupted", row.statusAt(silent));
+            }
         }
         int finishedAtKill = SqliteRows.tiles(db);
         assertTrue(finishedAtKill >= killAt && finishedAtKill < tiles, "killed mid-run: " + finishedAtKill + " rows");

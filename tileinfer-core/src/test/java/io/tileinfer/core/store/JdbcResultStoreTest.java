@@ -10,10 +10,15 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class JdbcResultStoreTest {
@@ -31,7 +36,7 @@ class JdbcResultStoreTest {
     void upsertsNeverDuplicateARowAndSurviveReopening() {
         String url = "jdbc:sqlite:" + dir.resolve("results.db");
         try (JdbcResultStore store = JdbcResultStore.open(url)) {
-            store.saveRun(new RunRecord("run", "c.yaml", "sha", "m-1", Instant.EPOCH, null, "running", null));
+            store.saveRun(new RunRecord("run", "c.yaml", "sha", "m-1", Instant.EPOCH, null, "running", null, null));
             store.saveTiles(List.of(row("a", 0, TileStatus.DONE, 1), row("b", 1, TileStatus.FAILED, 3)));
             store.saveTiles(List.of(row("b", 1, TileStatus.DONE, 1)));
         }
@@ -49,6 +54,52 @@ class JdbcResultStoreTest {
     void theReadQueriesOfTheWebPage() {
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("read.db"))) {
             ReadQueries.check(store);
+        }
+    }
+
+    @Test
+    void heartbeats() {
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("beats.db"))) {
+            ReadQueries.checkHeartbeat(store);
+        }
+    }
+
+    @Test
+    void aStoreWrittenBeforeRunsHadAHeartbeatGainsTheColumnOnce() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("before-heartbeat.db");
+        try (Connection connection = DriverManager.getConnection(url);
+             var statement = connection.createStatement()) {
+            // the runs table as the version before this one created it, with its start times normalized (version 1)
+            statement.execute("""
+                    CREATE TABLE runs (
+                      run_id TEXT PRIMARY KEY, config_path TEXT NOT NULL, config_sha256 TEXT NOT NULL,
+                      model_version TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
+                      manifest TEXT)""");
+            statement.execute("INSERT INTO runs VALUES ('r', 'c', 's', 'm', '2026-03-04T05:06:07.000000000Z', NULL, "
+                    + "'running', NULL)");
+            statement.execute("PRAGMA user_version = 1");
+        }
+        try (ExecutorService processes = Executors.newFixedThreadPool(4)) { // opening it at once: one migrates
+            List<Future<?>> opened = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                opened.add(processes.submit(() -> JdbcResultStore.open(url).close()));
+            }
+            for (Future<?> f : opened) {
+                f.get();
+            }
+        }
+        Instant now = Instant.parse("2026-03-04T05:16:07Z");
+        try (JdbcResultStore store = JdbcResultStore.open(url)) {
+            RunRecord old = store.run("r").orElseThrow();
+            assertNull(old.heartbeatAt());
+            assertEquals("interrupted", old.statusAt(now), "silent for ten minutes since its start");
+            store.heartbeat("r", now);
+            assertEquals("running", store.run("r").orElseThrow().statusAt(now));
+        }
+        try (Connection connection = DriverManager.getConnection(url);
+             var statement = connection.createStatement();
+             var version = statement.executeQuery("PRAGMA user_version")) {
+            assertEquals(2, version.getInt(1));
         }
     }
 
@@ -83,12 +134,12 @@ class JdbcResultStoreTest {
             assertEquals(List.of("r1", "r2", "r0", "r3"), runs.stream().map(RunRecord::runId).toList());
             assertEquals(Instant.parse("2026-03-04T05:06:07.000001Z"), runs.get(1).startedAt());
             assertEquals(List.of(new RunRecord("r3", "c", "s", "m", Instant.parse(starts.get(3)), null, "running",
-                    null)), store.runs(1, RunCursor.after(runs.get(2))).runs());
+                    null, null)), store.runs(1, RunCursor.after(runs.get(2))).runs());
         }
         try (Connection connection = DriverManager.getConnection(url);
              var statement = connection.createStatement();
              var version = statement.executeQuery("PRAGMA user_version")) {
-            assertEquals(1, version.getInt(1), "rewritten once: later opens take no write lock for it");
+            assertEquals(2, version.getInt(1), "rewritten once: later opens take no write lock for it");
         }
     }
 

@@ -23,8 +23,9 @@ public final class ReadQueries {
     public static void check(ResultStore store) {
         Instant started = Instant.parse("2026-01-02T03:04:05Z");
         store.saveRun(new RunRecord("old", "c.yaml", "sha", "m-1", started, started.plusSeconds(9), "succeeded",
-                "/runs/old/manifest.json"));
-        store.saveRun(new RunRecord("new", "c.yaml", "sha", "m-2", started.plusSeconds(60), null, "running", null));
+                "/runs/old/manifest.json", null));
+        store.saveRun(new RunRecord("new", "c.yaml", "sha", "m-2", started.plusSeconds(60), null, "running", null,
+                null));
         store.saveTiles(List.of(tile("new", "b", 0, TileStatus.DONE), tile("new", "a", 1, TileStatus.FAILED),
                 tile("new", "a", 0, TileStatus.SKIPPED), tile("new", "b", 1, TileStatus.FAILED),
                 tile("old", "a", 0, TileStatus.DONE)));
@@ -52,6 +53,26 @@ public final class ReadQueries {
 
         assertEquals(List.of("a/t1", "b/t1"), store.failures("new").stream().map(TileResult::tileId).toList());
         assertEquals(List.of(), store.failures("old"));
+    }
+
+    /**
+     * A running run's heartbeat is kept to the microsecond (PostgreSQL's precision) and read back; once the run's row
+     * has ended, a late beat (the heartbeat thread's last, racing the final save) changes nothing.
+     */
+    public static void checkHeartbeat(ResultStore store) {
+        Instant started = Instant.parse("2026-01-02T03:04:05.123456Z");
+        store.saveRun(new RunRecord("h", "c.yaml", "sha", "m-1", started, null, "running", null, started));
+        assertEquals(started, store.run("h").orElseThrow().heartbeatAt());
+        store.heartbeat("h", started.plusSeconds(30));
+        store.heartbeat("nope", started.plusSeconds(30)); // no such run: nothing to say it of
+        assertEquals(started.plusSeconds(30), store.run("h").orElseThrow().heartbeatAt());
+        assertEquals(Optional.empty(), store.run("nope"));
+        store.saveRun(new RunRecord("h", "c.yaml", "sha", "m-1", started, started.plusSeconds(40), "succeeded",
+                "manifest.json", started.plusSeconds(40)));
+        store.heartbeat("h", started.plusSeconds(60));
+        RunRecord ended = store.run("h").orElseThrow();
+        assertEquals(started.plusSeconds(40), ended.heartbeatAt());
+        assertEquals("succeeded", ended.statusAt(started.plusSeconds(3600)));
     }
 
     /**
@@ -104,7 +125,7 @@ public final class ReadQueries {
     private static void saveRuns(ResultStore store, Object... idsAndStarts) {
         for (int i = 0; i < idsAndStarts.length; i += 2) {
             store.saveRun(new RunRecord((String) idsAndStarts[i], "c.yaml", "sha", "m-1", (Instant) idsAndStarts[i + 1],
-                    null, "running", null));
+                    null, "running", null, null));
         }
     }
 
