@@ -66,8 +66,8 @@ class BatchCommandTest {
                   - {id: l8, file: %s}
                 """.formatted(tmp.resolve("models"), out, SharedData.variant("l8_rgbn_cog.tif")));
         assertFails(ExitCodes.CONFIG, version.onnxPath() + ": SHA-256 " + Sha256.ofFile(version.onnxPath())
-                        + ", registered as " + version.onnxSha256() + " for " + version.id()
-                        + " (the file changed after registration; run tileinfer models verify)",
+                        + ", registered as " + version.onnxSha256()
+                        + ": the file changed after registration (run tileinfer models verify)",
                 CommandOutput.run("batch", "--config", config.toString()));
         assertFalse(Files.exists(out), "no run directory, no store");
     }

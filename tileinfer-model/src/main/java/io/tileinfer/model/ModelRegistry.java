@@ -266,10 +266,9 @@ public final class ModelRegistry {
             } else if (!sums.containsKey(file)) {
                 problems.add(id + ": " + SUMS_FILE + " has no line for " + file);
             } else {
-                String actual = Sha256.ofFile(path);
-                if (!actual.equals(sums.get(file))) {
-                    problems.add(id + ": " + file + " has SHA-256 " + actual + ", registered as " + sums.get(file)
-                            + " (the file changed after registration)");
+                String changed = ModelVersion.sha256Changed(id + ": " + file, Sha256.ofFile(path), sums.get(file));
+                if (changed != null) {
+                    problems.add(changed);
                 }
             }
         }

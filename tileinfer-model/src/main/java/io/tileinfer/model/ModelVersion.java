@@ -18,9 +18,20 @@ public record ModelVersion(String id, Path onnxPath, ModelCard card, String onnx
             throw new ModelException(id + ": " + e.getMessage() + ", expected the registered model (run tileinfer "
                     + "models verify)", e);
         }
-        if (!actual.equals(onnxSha256)) {
-            throw new ModelException(onnxPath + ": SHA-256 " + actual + ", registered as " + onnxSha256 + " for "
-                    + id + " (the file changed after registration; run tileinfer models verify)");
+        requireSha256(actual);
+    }
+
+    /** Refuses {@code actual}, the SHA-256 just computed over the ONNX file, unless it is the registered one. */
+    public void requireSha256(String actual) {
+        String changed = sha256Changed(onnxPath.toString(), actual, onnxSha256);
+        if (changed != null) {
+            throw new ModelException(changed + " (run tileinfer models verify)");
         }
+    }
+
+    /** "FILE: SHA-256 ACTUAL, registered as REGISTERED: the file changed...", or null when the two are equal. */
+    static String sha256Changed(String file, String actual, String registered) {
+        return actual.equals(registered) ? null : file + ": SHA-256 " + actual + ", registered as " + registered
+                + ": the file changed after registration";
     }
 }

@@ -52,11 +52,7 @@ public final class TileModel implements AutoCloseable {
         } catch (IOException e) {
             throw ModelException.cannotRead(version.onnxPath(), "the model", e);
         }
-        String sha256 = Sha256.hex(onnx);
-        if (!sha256.equals(version.onnxSha256())) {
-            throw new ModelException(version.onnxPath() + ": SHA-256 is " + sha256 + ", registered as "
-                    + version.onnxSha256() + ": the file changed after registration (run tileinfer models verify)");
-        }
+        version.requireSha256(Sha256.hex(onnx));
         return load(onnx, version.card(), options);
     }
 

@@ -112,8 +112,8 @@ class ModelRegistryTest {
         assertEquals(List.of(cardless.id()), registry.listing().unreadable(), "a version without a card cannot be listed");
         assertEquals(List.of(tampered.id()), registry.list().stream().map(ModelVersion::id).toList());
         assertTrue(problems.contains(cardless.id() + ": card.json is missing"), problems.toString());
-        assertTrue(problems.contains(tampered.id() + ": model.onnx has SHA-256 " + Sha256.hex(changed)
-                + ", registered as " + Sha256.hex(MODEL) + " (the file changed after registration)"),
+        assertTrue(problems.contains(tampered.id() + ": model.onnx: SHA-256 " + Sha256.hex(changed)
+                + ", registered as " + Sha256.hex(MODEL) + ": the file changed after registration"),
                 problems.toString());
         ModelException refused = assertThrows(ModelException.class,
                 () -> TileModel.load(registry.resolve("production"), ModelOptions.defaults()));
