@@ -19,7 +19,12 @@ public class ModelException extends RuntimeException {
     }
 
     static ModelException cannotRead(Path file, String what, IOException e) {
-        return new ModelException(file + ": cannot read " + what + ": "
-                + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()), e);
+        return new ModelException(cannotReadMessage(file, what, e), e);
+    }
+
+    /** "FILE: cannot read WHAT: REASON", the message of {@link #cannotRead}. */
+    static String cannotReadMessage(Path file, String what, IOException e) {
+        return file + ": cannot read " + what + ": "
+                + (e instanceof NoSuchFileException ? "no such file" : e.getMessage());
     }
 }

@@ -221,7 +221,8 @@ public final class ModelRegistry {
             throw new RegistryFileException(aliasesFile + ": not valid JSON: " + JsonErrors.describe(e)
                     + ", expected an object of alias names to version ids" + repair, e);
         } catch (IOException e) {
-            throw new RegistryFileException(ModelException.cannotRead(aliasesFile, "the aliases", e).getMessage(), e);
+            String cannotRead = ModelException.cannotReadMessage(aliasesFile, "the aliases", e);
+            throw new RegistryFileException(cannotRead + repair, e);
         }
         if (tree == null || !tree.isObject()) {
             throw new RegistryFileException(aliasesFile + ": expected an object of alias names to version ids"

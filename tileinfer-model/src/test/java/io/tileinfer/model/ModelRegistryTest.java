@@ -95,6 +95,15 @@ class ModelRegistryTest {
     }
 
     @Test
+    void unreadableAliasesSayHowToRepairThem() throws Exception {
+        Path aliases = Files.createDirectories(root.resolve("aliases.json"));
+        ModelException e = assertThrows(RegistryFileException.class, () -> ModelRegistry.open(root).aliases());
+        assertTrue(e.getMessage().startsWith(aliases + ": cannot read the aliases: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; repair it by hand or delete it and promote the aliases again"),
+                e.getMessage());
+    }
+
+    @Test
     void verifyReportsTamperedAndMissingFiles() throws Exception {
         ModelRegistry registry = ModelRegistry.open(root);
         ModelVersion tampered = registry.register(MODEL, Cards.twoBandTwoClass());
