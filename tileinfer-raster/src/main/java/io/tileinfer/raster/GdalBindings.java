@@ -35,6 +35,8 @@ final class GdalBindings {
     /** VSIStatBufL is glibc's struct stat64: 144 bytes on x86_64, 128 on aarch64, st_size at byte 48 on both. */
     static final long STAT_BUFFER_BYTES = 256;
     static final long STAT_SIZE_OFFSET = 48;
+    /** What {@link #lastErrorMessage} says when GDAL set no message. */
+    static final String NO_DETAILS = "GDAL gave no details";
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBRARY = Gdal.loadedLibrary();
@@ -209,10 +211,10 @@ final class GdalBindings {
 
     // ---- errors --------------------------------------------------------------------------------
 
-    /** GDAL's last error of the calling thread, or a placeholder when GDAL set none. */
+    /** GDAL's last error of the calling thread, or {@link #NO_DETAILS} when GDAL set none. */
     static String lastErrorMessage() {
         String message = string(cplGetLastErrorMsg());
-        return message == null || message.isBlank() ? "GDAL gave no details" : message.strip();
+        return message == null || message.isBlank() ? NO_DETAILS : message.strip();
     }
 
     // ---- gdal.h --------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ record GdalError(int number, String message, String specific) {
         GdalError last = last();
         List<String> all = new ArrayList<>();
         for (String message : earlier) {
-            String text = message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
+            String text = withoutFullStop(message);
             if (!all.contains(text)) {
                 all.add(text);
             }
@@ -31,9 +31,8 @@ record GdalError(int number, String message, String specific) {
         if (all.isEmpty()) {
             return last;
         }
-        String lastText = last.message().endsWith(".") ? last.message().substring(0, last.message().length() - 1)
-                : last.message();
-        if (!all.contains(lastText) && !"GDAL gave no details".equals(lastText)) {
+        String lastText = withoutFullStop(last.message());
+        if (!all.contains(lastText) && !GdalBindings.NO_DETAILS.equals(lastText)) {
             all.add(lastText);
         }
         return new GdalError(last.number(), String.join("; ", all), all.getFirst());
@@ -70,6 +69,10 @@ record GdalError(int number, String message, String specific) {
         if (text.startsWith(gdalPath + ": ")) {
             text = text.substring(gdalPath.length() + 2);
         }
+        return withoutFullStop(text);
+    }
+
+    private static String withoutFullStop(String text) {
         return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     }
 }
