@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Hand-written downcalls to the few functions of GDAL's C API that tileinfer needs, with their C
@@ -725,8 +726,27 @@ final class GdalBindings {
         }
     }
 
+    /**
+     * Runs {@code body} with a configuration option set for the calling thread only, and unsets it afterwards, also
+     * when {@code body} throws. An option set in the environment is left alone: the user's value keeps its meaning.
+     */
+    static <T> T withThreadLocalOption(String name, String value, Supplier<T> body) {
+        if (System.getenv(name) != null) {
+            return body.get();
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocateFrom(name);
+            setThreadLocalConfigOption(key, arena.allocateFrom(value));
+            try {
+                return body.get();
+            } finally {
+                setThreadLocalConfigOption(key, MemorySegment.NULL);
+            }
+        }
+    }
+
     /** A configuration option for the calling thread only; a NULL value unsets it. */
-    static void setThreadLocalConfigOption(MemorySegment key, MemorySegment value) {
+    private static void setThreadLocalConfigOption(MemorySegment key, MemorySegment value) {
         try {
             CPL_SET_THREAD_LOCAL_CONFIG_OPTION.invokeExact(key, value);
         } catch (Throwable t) {

@@ -1,6 +1,5 @@
 package io.tileinfer.raster;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -57,12 +56,7 @@ final class GdalMessages {
             return new Call(call.getAsInt(), List.of());
         }
         Collected collected = new Collected();
-        boolean debugSet = System.getenv(DEBUG_OPTION) == null; // a user's own CPL_DEBUG keeps its meaning
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocateFrom(DEBUG_OPTION);
-            if (debugSet) {
-                GdalBindings.setThreadLocalConfigOption(key, arena.allocateFrom(REMOTE_CATEGORIES));
-            }
+        return GdalBindings.withThreadLocalOption(DEBUG_OPTION, REMOTE_CATEGORIES, () -> {
             CURRENT.set(collected);
             GdalBindings.pushErrorHandler(HANDLER);
             try {
@@ -70,11 +64,8 @@ final class GdalMessages {
             } finally {
                 GdalBindings.popErrorHandler();
                 CURRENT.remove();
-                if (debugSet) {
-                    GdalBindings.setThreadLocalConfigOption(key, MemorySegment.NULL);
-                }
             }
-        }
+        });
     }
 
     /** Called by GDAL on this thread; must not throw (an exception in an upcall ends the JVM). */

@@ -11,6 +11,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One open GDAL dataset. Not thread-safe: GDAL allows concurrent use of distinct dataset handles, so
@@ -52,26 +53,20 @@ public final class RasterReader implements AutoCloseable {
     public static RasterReader open(String location) {
         Gdal.init();
         String gdalPath = Gdal.vsiPath(location);
-        MemorySegment dataset;
-        GdalError failure;
-        try (Arena arena = Arena.ofConfined()) {
-            boolean listingOff = RemoteFailure.isRemote(gdalPath) && System.getenv(READDIR_OPTION) == null;
-            MemorySegment readdirOption = arena.allocateFrom(READDIR_OPTION);
-            if (listingOff) {
-                // A remote scene has no sidecar worth a LIST or HEAD request per open; local files keep theirs.
-                GdalBindings.setThreadLocalConfigOption(readdirOption, arena.allocateFrom("EMPTY_DIR"));
+        Supplier<MemorySegment> open = () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                GdalBindings.errorReset();
+                MemorySegment dataset = GdalBindings.openEx(arena.allocateFrom(gdalPath),
+                        GdalBindings.GDAL_OF_RASTER | GdalBindings.GDAL_OF_VERBOSE_ERROR);
+                if (dataset.address() == 0) {
+                    throw GdalError.last().exception(location, gdalPath, "cannot open");
+                }
+                return dataset;
             }
-            GdalBindings.errorReset();
-            dataset = GdalBindings.openEx(arena.allocateFrom(gdalPath),
-                    GdalBindings.GDAL_OF_RASTER | GdalBindings.GDAL_OF_VERBOSE_ERROR);
-            failure = dataset.address() == 0 ? GdalError.last() : null;
-            if (listingOff) {
-                GdalBindings.setThreadLocalConfigOption(readdirOption, MemorySegment.NULL);
-            }
-        }
-        if (failure != null) {
-            throw failure.exception(location, gdalPath, "cannot open");
-        }
+        };
+        // A remote scene has no sidecar worth a LIST or HEAD request per open; local files keep theirs.
+        MemorySegment dataset = RemoteFailure.isRemote(gdalPath)
+                ? GdalBindings.withThreadLocalOption(READDIR_OPTION, "EMPTY_DIR", open) : open.get();
         return new RasterReader(location, gdalPath, dataset);
     }
 
