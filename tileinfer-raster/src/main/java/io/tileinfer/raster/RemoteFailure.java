@@ -10,8 +10,9 @@ public enum RemoteFailure {
     ACCESS_DENIED("access denied", "check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
             + "AWS_PROFILE) and the bucket's policy"),
     TIMEOUT("timed out", "raise object_store.timeout_seconds or object_store.retries if the store is slow"),
-    INTERRUPTED("the transfer ended before all the data arrived", "a read is retried on a fresh connection; if it "
-            + "keeps failing check the network, a proxy, or whether the object changed while it was read");
+    INTERRUPTED("the transfer ended before all the data arrived", "a batch reads a failed tile again (its retries) "
+            + "on the files opened afresh; if it keeps failing check the network, a proxy, or whether the object "
+            + "changed while it was read");
 
     // CPLErrorNum values of cpl_error.h (GDAL >= 2.1)
     private static final int CPLE_AWS_BUCKET_NOT_FOUND = 12;
