@@ -17,6 +17,8 @@ import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RasterInfo;
 import io.tileinfer.raster.RasterReader;
 import io.tileinfer.raster.Window;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +38,7 @@ import java.util.Optional;
  * come along for people: the footprint (the STAC Item's), the scene's centre and each tile's.
  */
 final class WebPageData {
+    private static final Logger LOG = LoggerFactory.getLogger(WebPageData.class);
 
     /** A scene of a run whose prediction raster is a local file: what the map and the pictures need. */
     record SceneRef(RunRecord run, SceneResult scene, Path output) {
@@ -139,8 +142,9 @@ final class WebPageData {
             try { // the STAC Item's footprint: split at the antimeridian there
                 scene.put("footprint_lon_lat", Footprint.of(transform, info.width(), info.height(), info.crs())
                         .geoJson());
-            } catch (RasterException roundAPole) {
-                // none then, as the raster has no STAC Item either
+            } catch (RasterException e) { // a pole inside, or an outline GDAL cannot transform
+                LOG.info("scene {} of run {}: no footprint in longitude and latitude (nor a STAC Item): {}", sceneId,
+                        runId, e.getMessage());
             }
         }
 

@@ -5,6 +5,7 @@ import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.output.ProbabilityChunks;
 import io.tileinfer.core.run.RunSettings;
+import io.tileinfer.core.run.ScenePlan;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.scene.SceneInspector;
 import io.tileinfer.core.store.ResultStore;
@@ -64,15 +65,14 @@ final class PlanCommand implements Callable<Integer> {
             TileGrid grid = settings.grid(scene.width(), scene.height());
             List<Tile> tiles = grid.tiles(scene.id());
             Map<String, TileStatus> earlier = finished.getOrDefault(scene.id(), Map.of());
-            List<Tile> pending = tiles.stream()
-                    .filter(t -> !(earlier.containsKey(t.id()) && earlier.get(t.id()).finished())).toList();
+            List<Tile> pending = tiles.stream().filter(t -> !ScenePlan.finished(earlier, t)).toList();
             long done = tiles.size() - pending.size();
             long bytes = bytesToRead(scene, pending);
             System.out.printf("scene %s: %dx%d pixels, %d bands (%s), %s%n", scene.id(), scene.width(),
                     scene.height(), scene.bands().size(), scene.bands().getFirst().dataType().stacName(),
                     scene.crs().label());
             System.out.printf("  tiles: %d (%d x %d), %d to compute, %d finished earlier%n", tiles.size(),
-                    grid.columns(), grid.rows(), tiles.size() - done, done);
+                    grid.columns(), grid.rows(), pending.size(), done);
             System.out.printf("  bytes to read: %s (decoded)%n", megabytes(bytes));
             if (settings.blend()) {
                 long chunkBytes = tiles.stream().mapToLong(t -> ProbabilityChunks.bytes(t.kept(),
@@ -83,7 +83,7 @@ final class PlanCommand implements Callable<Integer> {
             if (!noScan) {
                 System.out.printf("  tiles skipped as nodata: %d%n", emptyTiles(scene, tiles, settings.tileSize()));
             }
-            totalTiles += tiles.size() - done;
+            totalTiles += pending.size();
             totalBytes += bytes;
         }
         System.out.printf("total: %d tiles to compute, %s to read, %d of %d scenes fail validation%n", totalTiles,

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,8 +90,8 @@ class ObjectStorageBatchTest {
         RunSummary remote = Runs.run(remoteConfig, 2);
 
         assertEquals(dir.resolve("remote/staging").resolve(remote.runId()), remote.runDir(), "worked in staging");
-        assertEquals("s3://results/batch/" + remote.runId(), remote.published(), "said where the outputs went");
-        assertEquals(local.runDir().toString(), local.published());
+        assertEquals("s3://results/batch/" + remote.runId(), remote.uploadedTo(), "said where the outputs went");
+        assertNull(local.uploadedTo());
         Path staged = remote.runDir().resolve("predictions/l8.tif");
         assertSamePixels(local.runDir().resolve("predictions/l8.tif"), staged);
         assertEquals(withoutRunId(rows(dir.resolve("local/runs/results.db"), local.runId())),

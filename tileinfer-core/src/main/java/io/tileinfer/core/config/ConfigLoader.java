@@ -229,9 +229,10 @@ public final class ConfigLoader {
     }
 
     /**
-     * The SHA-256 of what the configuration says, as far as it decides the run's outputs: its tree with keys in
-     * order and without {@code workers}, so that a comment, a key moved or another number of workers (which changes
-     * no output) resume the same run rather than start a new one from nothing.
+     * The SHA-256 of what the configuration says: its tree with keys in order and without {@code workers}, so that a
+     * comment, a key moved or another number of workers (which changes no output) resume the same run rather than
+     * start a new one from nothing. Other keys that change no output ({@code tiling.batch}, {@code retries},
+     * {@code object_store}, {@code store}) still make another run: leaving one out would promise it never will.
      */
     private static String contentSha256(JsonNode tree) {
         ObjectNode content = ((ObjectNode) tree).deepCopy();

@@ -9,7 +9,6 @@ import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.ResultStores;
 import io.tileinfer.core.store.RunOutputs;
 import io.tileinfer.core.store.RunRecord;
-import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.model.ModelException;
 import io.tileinfer.model.ModelRegistry;
@@ -25,7 +24,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,11 +79,12 @@ public final class BatchRunner {
         LOG.info("run {} with model {} ({}) -> {}", runId, version.id(), settings.describeStitching(), runDir);
         try (ResultStore store = ResultStores.open(storeUrl)) {
             Optional<RunRecord> previous = store.run(runId);
-            Map<String, Manifest.SceneEntry> kept = keptScenes(runDir, store.scenes(runId));
+            FinishedScenes finished = FinishedScenes.read(runDir, store.scenes(runId));
+            Map<String, Manifest.SceneEntry> kept = finished.kept(config.scenes());
             // "succeeded" only once the manifest is written and, with an s3:// output, uploaded
             if (previous.filter(r -> "succeeded".equals(r.status())).isPresent()
                     && kept.size() == config.scenes().size()) {
-                return unchanged(previous.get(), runDir);
+                return unchanged(previous.get(), runDir, finished.manifest().orElseThrow()); // kept: it has one
             }
             RunRow row = new RunRow(store, runId, config, version.id(), started);
             row.save(null, "running", null);
@@ -105,15 +104,15 @@ public final class BatchRunner {
                     ctx.removeEmptyScratch();
                 }
                 Manifest manifest = manifest(runId, started, version, settings, store, metrics, scenes);
-                Path manifestFile = runDir.resolve("manifest.json");
+                Path manifestFile = runDir.resolve(Manifest.FILE);
                 manifest.write(manifestFile);
-                String manifestLocation = RunOutputs.publish(config, runDir,
-                        manifest.outputs().stream().map(Manifest.FileEntry::path).toList());
+                String manifestLocation = RunOutputs.publish(config, runDir, manifest.outputPaths());
                 row.save(manifest.finishedAt(), manifest.status(), manifestLocation);
-                String published = RunOutputs.location(config, runDir);
+                String uploadedTo = RunOutputs.uploadedTo(config, runDir);
                 LOG.info("run {} {}: {} tiles done, {} skipped, {} failed -> {}", runId, manifest.status(),
-                        manifest.counts().done(), manifest.counts().skipped(), manifest.counts().failed(), published);
-                return new RunSummary(runId, runDir, manifestFile, published, manifest.counts());
+                        manifest.counts().done(), manifest.counts().skipped(), manifest.counts().failed(),
+                        uploadedTo == null ? runDir : uploadedTo);
+                return new RunSummary(runId, runDir, manifestFile, uploadedTo, manifest.counts());
             } catch (StopRequest.Stopped e) {
                 row.save(Instant.now(), "stopped", null);
                 LOG.warn("run {} {}; run the same configuration again to resume", runId, e.getMessage());
@@ -136,40 +135,23 @@ public final class BatchRunner {
     }
 
     /**
-     * The scenes of the configuration an earlier attempt finished and that are kept as they are (see
-     * {@link FinishedScenes}), by id.
-     */
-    private Map<String, Manifest.SceneEntry> keptScenes(Path runDir, List<SceneResult> recorded) throws IOException {
-        FinishedScenes finished = FinishedScenes.read(runDir, recorded);
-        Map<String, Manifest.SceneEntry> kept = new HashMap<>();
-        for (SceneSpec spec : config.scenes()) {
-            finished.kept(spec.id()).ifPresent(entry -> kept.put(spec.id(), entry));
-        }
-        return kept;
-    }
-
-    /**
      * A run every scene of which is kept has nothing left to do: its row, its manifest and its outputs stay as the
      * attempt that finished it left them (a rerun of a finished run changes nothing). With an {@code s3://} output
      * the same files are uploaded again (objects removed since come back); an upload that fails now is an I/O
      * failure of this command, not of the run, whose row stays as it was.
      */
-    private RunSummary unchanged(RunRecord previous, Path runDir) throws IOException {
-        Path manifestFile = runDir.resolve("manifest.json");
-        Manifest manifest = Manifest.read(manifestFile);
-        for (SceneSpec spec : config.scenes()) {
-            LOG.info("scene {} already done, kept", spec.id());
-        }
+    private RunSummary unchanged(RunRecord previous, Path runDir, Manifest manifest) throws IOException {
+        config.scenes().forEach(spec -> FinishedScenes.logKept(spec.id()));
         LOG.info("run {} already finished ({}), kept as it was: nothing to do", previous.runId(), previous.status());
         try {
-            RunOutputs.publish(config, runDir, manifest.outputs().stream().map(Manifest.FileEntry::path).toList());
+            RunOutputs.publish(config, runDir, manifest.outputPaths());
         } catch (IOException | RuntimeException e) {
             String reason = e instanceof IOException io ? FileErrors.describe(io) : e.getMessage();
             throw new IOException("run " + previous.runId() + " is finished and kept as it was (" + previous.manifest()
                     + "), but uploading its outputs again failed: " + reason, e);
         }
-        return new RunSummary(previous.runId(), runDir, manifestFile, RunOutputs.location(config, runDir),
-                manifest.counts());
+        return new RunSummary(previous.runId(), runDir, runDir.resolve(Manifest.FILE),
+                RunOutputs.uploadedTo(config, runDir), manifest.counts());
     }
 
     /** The run's row, saved again at each change of status with its end, status and manifest. */

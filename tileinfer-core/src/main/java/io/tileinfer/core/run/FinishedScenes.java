@@ -1,6 +1,7 @@
 package io.tileinfer.core.run;
 
 import io.tileinfer.core.Hashing;
+import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.SceneStatus;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ final class FinishedScenes {
 
     /** What {@code runDir}'s manifest (if any, and readable) and the store's scene rows say. */
     static FinishedScenes read(Path runDir, List<SceneResult> scenes) {
-        Path file = runDir.resolve("manifest.json");
+        Path file = runDir.resolve(Manifest.FILE);
         Manifest manifest = null;
         if (Files.isRegularFile(file)) {
             try {
@@ -56,8 +57,22 @@ final class FinishedScenes {
         return Optional.ofNullable(manifest);
     }
 
+    /** The scenes of {@code scenes} kept as they are, by id, with their entries of the earlier manifest. */
+    Map<String, Manifest.SceneEntry> kept(List<SceneSpec> scenes) throws IOException {
+        Map<String, Manifest.SceneEntry> kept = new HashMap<>();
+        for (SceneSpec spec : scenes) {
+            kept(spec.id()).ifPresent(entry -> kept.put(spec.id(), entry));
+        }
+        return kept;
+    }
+
+    /** What a run says of each scene it keeps, whether it does something else or nothing. */
+    static void logKept(String sceneId) {
+        LOG.info("scene {} already done, kept", sceneId);
+    }
+
     /** The scene's entry of the earlier manifest if the scene is kept as it is; else empty (it is done again). */
-    Optional<Manifest.SceneEntry> kept(String sceneId) throws IOException {
+    private Optional<Manifest.SceneEntry> kept(String sceneId) throws IOException {
         SceneResult row = recorded.get(sceneId);
         if (row == null || row.status() != SceneStatus.DONE || manifest == null) {
             return Optional.empty();

@@ -1,5 +1,6 @@
 package io.tileinfer.core.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -50,6 +51,15 @@ public record Manifest(String runId, String status, Instant startedAt, Instant f
     }
 
     public record FileEntry(String path, String sha256) {
+    }
+
+    /** The manifest's file name in the run directory. */
+    public static final String FILE = "manifest.json";
+
+    /** The paths of {@link #outputs}, relative to the run directory. */
+    @JsonIgnore
+    public List<String> outputPaths() {
+        return outputs.stream().map(FileEntry::path).toList();
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()

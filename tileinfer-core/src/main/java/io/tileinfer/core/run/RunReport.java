@@ -33,8 +33,8 @@ public final class RunReport {
             }
         }
         lines.add("manifest: " + summary.manifest()); // the local file, which the Airflow DAG reads
-        if (!summary.published().equals(summary.runDir().toString())) {
-            lines.add("uploaded to: " + summary.published() + "/ (the files the manifest lists, and the manifest)");
+        if (summary.uploadedTo() != null) {
+            lines.add("uploaded to: " + summary.uploadedTo() + "/ (the files the manifest lists, and the manifest)");
         }
         return lines;
     }

@@ -64,7 +64,7 @@ final class SceneJob {
         MDC.put("scene_id", spec.id());
         try {
             if (kept != null) { // not inspected again: an input unreadable now does not undo a finished scene
-                LOG.info("scene {} already done, kept", spec.id());
+                FinishedScenes.logKept(spec.id());
                 int tiles = kept.tiles() == null ? 0 : (int) kept.tiles().tiles();
                 ctx.listener().sceneStarted(spec.id(), tiles, tiles);
                 ctx.listener().sceneFinished(spec.id());

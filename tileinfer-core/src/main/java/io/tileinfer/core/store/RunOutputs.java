@@ -30,7 +30,7 @@ public final class RunOutputs {
         if (config.outputUrl() == null) {
             return manifest.toString();
         }
-        String target = location(config, runDir);
+        String target = uploadedTo(config, runDir);
         for (String output : outputs) {
             RemoteFiles.upload(runDir.resolve(output), target + "/" + output);
         }
@@ -39,8 +39,8 @@ public final class RunOutputs {
         return target + "/manifest.json";
     }
 
-    /** Where the run's outputs are for their users: the run directory, or {@code <output>/<run id>} on S3. */
-    public static String location(PipelineConfig config, Path runDir) {
-        return config.outputUrl() == null ? runDir.toString() : config.outputUrl() + "/" + runDir.getFileName();
+    /** Where the run's outputs are uploaded to, {@code <output>/<run id>} on S3; null when they stay in runDir. */
+    public static String uploadedTo(PipelineConfig config, Path runDir) {
+        return config.outputUrl() == null ? null : config.outputUrl() + "/" + runDir.getFileName();
     }
 }
