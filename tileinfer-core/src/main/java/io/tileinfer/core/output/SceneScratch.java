@@ -49,7 +49,7 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
 
     /**
      * Opens the scene's scratch raster, creating it if there is none. One that cannot be used (not a raster, or
-     * another layout: left by another version) or cannot be trusted (see {@link #trusted}) is made again, and
+     * another layout: left by another version) or cannot be trusted (see {@link #distrust}) is made again, and
      * {@link #created()} then says so.
      *
      * @param step the grid's core size: blocks hold whole cores, so that writing a tile fills its blocks and GDAL
@@ -87,17 +87,13 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
     }
 
     /**
-     * Whether what an earlier process wrote is in the file. A write reaches the operating system, not the disk
-     * (syncing at every batch cost 1 s of W1's 17, docs/benchmarks.md): the state beside the raster says
-     * {@value #SYNCED} once a process closed it and synced it to disk, else the boot id of the machine that wrote
-     * it. With that machine still up (only the process died) its page cache holds every written block; after a
-     * restart it may not, and the tiles recorded DONE could read as zeros.
+     * Why the raster an earlier process left cannot be trusted to hold what it wrote, as found; null if it can. A
+     * write reaches the operating system, not the disk (syncing at every batch cost 1 s of W1's 17,
+     * docs/benchmarks.md): the state beside the raster says {@value #SYNCED} once a process closed it and synced it
+     * to disk, else the boot id of the machine that wrote it. With that machine still up (only the process died) its
+     * page cache holds every written block; after a restart it may not, and the tiles recorded DONE could read as
+     * zeros.
      */
-    static boolean trusted(Path file) throws IOException {
-        return distrust(file) == null;
-    }
-
-    /** Why the raster an earlier process left cannot be trusted (see {@link #trusted}), as found; null if it can. */
     static String distrust(Path file) throws IOException {
         Path state = stateFile(file);
         if (!Files.isRegularFile(state)) {
