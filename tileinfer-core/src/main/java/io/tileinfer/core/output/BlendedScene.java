@@ -42,7 +42,7 @@ public final class BlendedScene {
     /** Receives the output bands of a window, {@code [band][pixel]} row-major. */
     @FunctionalInterface
     public interface BandWriter {
-        void write(Window window, byte[][] bands);
+        void write(Window window, byte[][] bands) throws IOException;
     }
 
     /** A tile row's predicted tiles: their probabilities and weights, null where a tile was not predicted. */

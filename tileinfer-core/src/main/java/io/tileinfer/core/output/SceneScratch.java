@@ -6,6 +6,7 @@ import io.tileinfer.raster.DataType;
 import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RasterLayout;
 import io.tileinfer.raster.RasterWriter;
+import io.tileinfer.raster.Window;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,13 +154,20 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
     }
 
     @Override
-    public void write(TilePrediction prediction) {
-        write(prediction.tile(), prediction.bands());
+    public void write(TilePrediction prediction) throws IOException {
+        write(prediction.tile().core(), prediction.bands(), prediction.tile().id());
     }
 
-    private void write(Tile tile, byte[][] bands) {
+    /**
+     * Writes a window's bands, {@code [band][pixel]}: as many as the raster has, else an error that names where they
+     * came from ({@code source}).
+     */
+    private void write(Window window, byte[][] bands, Object source) throws IOException {
+        if (bands.length != bandCount) {
+            throw new IOException(source + ": holds " + bands.length + " bands, expected " + bandCount);
+        }
         for (int b = 0; b < bands.length; b++) {
-            writer.write(tile.core(), b + 1, bands[b]);
+            writer.write(window, b + 1, bands[b]);
         }
     }
 
@@ -173,14 +181,9 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
         Files.createDirectories(target.getParent());
         for (Tile tile : tiles) {
             if (!predicted.contains(tile.id())) {
-                write(tile, nodata(tile, bandCount));
+                write(tile.core(), nodata(tile, bandCount), tile.id());
             } else if (chunks.has(tile)) {
-                byte[][] bands = chunks.read(tile);
-                if (bands.length != bandCount) {
-                    throw new IOException(chunks.file(tile) + ": holds " + bands.length + " bands, expected "
-                            + bandCount);
-                }
-                write(tile, bands);
+                write(tile.core(), chunks.read(tile), chunks.file(tile));
             }
         }
         writer.finishCog(target, threads);
@@ -192,11 +195,7 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
      */
     public void assemble(BlendedScene blended, Path target, int threads) throws IOException {
         Files.createDirectories(target.getParent());
-        blended.writeInto((window, bands) -> {
-            for (int b = 0; b < bands.length; b++) {
-                writer.write(window, b + 1, bands[b]);
-            }
-        });
+        blended.writeInto((window, bands) -> write(window, bands, "the blended bands of " + window));
         writer.finishCog(target, threads);
     }
 
