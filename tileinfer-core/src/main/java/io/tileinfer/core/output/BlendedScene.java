@@ -123,9 +123,7 @@ public final class BlendedScene {
         }
         for (int i = 0; i < n; i++) {
             if (nodata[i]) {
-                for (byte[] band : bands) {
-                    band[i] = (byte) TilePrediction.NODATA;
-                }
+                Postprocessor.nodata(bands, i);
             }
         }
         return bands;
