@@ -9,6 +9,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,8 @@ class TileGridTest {
         assertThrows(IllegalArgumentException.class, () -> new TileGrid(100, 100, 64, 8, 26));
         assertThrows(IllegalArgumentException.class, () -> new TileGrid(100, 100, 64, 8, -2));
         assertEquals(24, TileGrid.maxOverlap(64, 8));
+        assertNull(TileGrid.overlapProblem(64, 8, 24));
+        assertEquals("expected at most 24, half of the 48 px a tile keeps", TileGrid.overlapProblem(64, 8, 26));
     }
 
     private static void forEachPixel(Window window, java.util.function.BiConsumer<Integer, Integer> action) {
