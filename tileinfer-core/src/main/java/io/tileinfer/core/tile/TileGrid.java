@@ -88,9 +88,6 @@ public record TileGrid(int sceneWidth, int sceneHeight, int size, int halo, int 
      * {@code y()[j]} for its row {@code kept.y + j}; the weight of a pixel is their product.
      */
     public record Weights(double[] x, double[] y) {
-        public double at(int column, int row) {
-            return x[column] * y[row];
-        }
     }
 
     /**

@@ -86,7 +86,7 @@ class TileGridTest {
                 assertEquals(tile.kept().width(), weights.x().length);
                 assertEquals(tile.kept().height(), weights.y().length);
                 forEachPixel(tile.kept(), (x, y) -> {
-                    double w = weights.at(x - tile.kept().x(), y - tile.kept().y());
+                    double w = weights.x()[x - tile.kept().x()] * weights.y()[y - tile.kept().y()];
                     assertTrue(w > 0 && w <= 1, grid + ": weight " + w);
                     sums[y * grid.sceneWidth() + x] += w;
                     holders[y * grid.sceneWidth() + x]++;
