@@ -153,7 +153,7 @@ public class HotPaths {
      * Stitching in a local run: the tile's prediction written into its place in the scene's scratch raster.
      */
     @Benchmark
-    public int scratchWrite() {
+    public int scratchWrite() throws IOException {
         Tile at = fullTiles.get(written++ % fullTiles.size());
         scratch.write(new TilePrediction(at, prediction.bands(), prediction.classCounts()));
         return written;

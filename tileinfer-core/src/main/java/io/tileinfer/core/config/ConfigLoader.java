@@ -220,10 +220,10 @@ public final class ConfigLoader {
             throw tiling.error("overlap", "is " + overlap, "an even number of pixels (a power of two, such as 16, "
                     + "makes every blend weight exact)");
         }
-        if (tileSize != null && halo != null && overlap > TileGrid.maxOverlap(tileSize, halo)) {
-            throw tiling.error("overlap", "is " + overlap + " with a tile size of " + tileSize + " and a halo of "
-                    + halo, "at most " + TileGrid.maxOverlap(tileSize, halo) + ", half of the " + (tileSize - 2 * halo)
-                    + " px a tile keeps");
+        String problem = tileSize != null && halo != null ? TileGrid.overlapProblem(tileSize, halo, overlap) : null;
+        if (problem != null) {
+            throw tiling.get("overlap").invalid("is " + overlap + " with a tile size of " + tileSize + " and a halo of "
+                    + halo + ", " + problem);
         }
         return overlap;
     }

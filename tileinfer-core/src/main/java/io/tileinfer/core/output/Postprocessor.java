@@ -42,7 +42,7 @@ public final class Postprocessor {
         int width = core.width();
         int pixels = width * core.height();
         int plane = size * size;
-        byte[][] bands = new byte[keepProbabilities ? classes + 1 : 1][pixels];
+        byte[][] bands = new byte[bandCount()][pixels];
         byte[] classMap = bands[0];
         // Row by row and plane by plane, so that each loop streams through memory (and the JIT can vectorise).
         for (int r = 0; r < core.height(); r++) {
@@ -58,9 +58,7 @@ public final class Postprocessor {
                 if (allValid || valid[src + c]) {
                     counts[classMap[dst + c] & 0xFF]++;
                 } else {
-                    for (byte[] band : bands) {
-                        band[dst + c] = (byte) TilePrediction.NODATA;
-                    }
+                    nodata(bands, dst + c);
                 }
             }
         }
@@ -83,6 +81,13 @@ public final class Postprocessor {
 
     int bandCount() {
         return keepProbabilities ? classes + 1 : 1;
+    }
+
+    /** Marks a pixel nodata in every band. */
+    static void nodata(byte[][] bands, int pixel) {
+        for (byte[] band : bands) {
+            band[pixel] = (byte) TilePrediction.NODATA;
+        }
     }
 
     /**

@@ -8,10 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.ByteBuffer;
-import java.util.UUID;
 import java.util.zip.InflaterInputStream;
 
 /**
@@ -22,30 +19,20 @@ import java.util.zip.InflaterInputStream;
 public final class PredictionChunks implements PredictionSink {
     private static final int MAGIC = 0x54494331; // "TIC1": zlib-compressed (before 0.1.0's benchmarks)
     private static final int MAGIC_RAW = 0x54494330; // "TIC0": uncompressed
-    private final Path dir;
+    private static final String SUFFIX = ".bin";
+    private final ChunkDirectory dir;
 
     public PredictionChunks(Path dir) {
-        this.dir = dir;
+        this.dir = new ChunkDirectory(dir);
     }
 
     public Path file(Tile tile) {
-        return dir.resolve(tile.id().replace('/', '_') + ".bin");
+        return dir.file(tile, SUFFIX);
     }
 
     @Override
     public void write(TilePrediction prediction) throws IOException {
-        writeAtomically(file(prediction.tile()), encode(prediction.bands()));
-    }
-
-    /**
-     * Writes a chunk whole or not at all, through a temporary file of this writer's own: two attempts of one Spark
-     * task may write the same tile at once.
-     */
-    static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        dir.writeAtomically(prediction.tile(), SUFFIX, encode(prediction.bands()));
     }
 
     /**
@@ -63,7 +50,7 @@ public final class PredictionChunks implements PredictionSink {
     }
 
     public boolean has(Tile tile) {
-        return Files.isRegularFile(file(tile));
+        return dir.has(tile, SUFFIX);
     }
 
     /** The bands of a finished tile, {@code [band][pixel]}. */
@@ -91,17 +78,5 @@ public final class PredictionChunks implements PredictionSink {
             }
             return bands;
         }
-    }
-
-    public void deleteAll() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(dir);
     }
 }

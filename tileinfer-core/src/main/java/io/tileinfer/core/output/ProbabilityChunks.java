@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -22,14 +21,15 @@ import java.nio.file.StandardOpenOption;
 public final class ProbabilityChunks implements PredictionSink {
     private static final int MAGIC = 0x54494230; // "TIB0"
     private static final int HEADER = 6 * Integer.BYTES;
-    private final Path dir;
+    private static final String SUFFIX = ".probabilities.bin";
+    private final ChunkDirectory dir;
 
     public ProbabilityChunks(Path dir) {
-        this.dir = dir;
+        this.dir = new ChunkDirectory(dir);
     }
 
     public Path file(Tile tile) {
-        return dir.resolve(tile.id().replace('/', '_') + ".probabilities.bin");
+        return dir.file(tile, SUFFIX);
     }
 
     /** Bytes of a tile's chunk on disk: a header and 4 bytes per class and kept pixel. */
@@ -49,11 +49,11 @@ public final class ProbabilityChunks implements PredictionSink {
         buffer.putInt(MAGIC).putInt(classes).putInt(kept.x()).putInt(kept.y()).putInt(kept.width())
                 .putInt(kept.height());
         buffer.asFloatBuffer().put(values);
-        PredictionChunks.writeAtomically(file(prediction.tile()), buffer.array());
+        dir.writeAtomically(prediction.tile(), SUFFIX, buffer.array());
     }
 
     public boolean has(Tile tile) {
-        return Files.isRegularFile(file(tile));
+        return dir.has(tile, SUFFIX);
     }
 
     /** A finished tile's probabilities, {@code [K][kept pixels]}; checked against the tile and the class count. */
@@ -81,9 +81,5 @@ public final class ProbabilityChunks implements PredictionSink {
         float[] values = new float[classes * (int) kept.pixels()];
         buffer.asFloatBuffer().get(values);
         return values;
-    }
-
-    public void deleteAll() throws IOException {
-        new PredictionChunks(dir).deleteAll();
     }
 }

@@ -6,6 +6,7 @@ import io.tileinfer.raster.DataType;
 import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RasterLayout;
 import io.tileinfer.raster.RasterWriter;
+import io.tileinfer.raster.Window;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
 
     /**
      * Opens the scene's scratch raster, creating it if there is none. One that cannot be used (not a raster, or
-     * another layout: left by another version) or cannot be trusted (see {@link #trusted}) is made again, and
+     * another layout: left by another version) or cannot be trusted (see {@link #distrust}) is made again, and
      * {@link #created()} then says so.
      *
      * @param step the grid's core size: blocks hold whole cores, so that writing a tile fills its blocks and GDAL
@@ -87,17 +88,13 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
     }
 
     /**
-     * Whether what an earlier process wrote is in the file. A write reaches the operating system, not the disk
-     * (syncing at every batch cost 1 s of W1's 17, docs/benchmarks.md): the state beside the raster says
-     * {@value #SYNCED} once a process closed it and synced it to disk, else the boot id of the machine that wrote
-     * it. With that machine still up (only the process died) its page cache holds every written block; after a
-     * restart it may not, and the tiles recorded DONE could read as zeros.
+     * Why the raster an earlier process left cannot be trusted to hold what it wrote, as found; null if it can. A
+     * write reaches the operating system, not the disk (syncing at every batch cost 1 s of W1's 17,
+     * docs/benchmarks.md): the state beside the raster says {@value #SYNCED} once a process closed it and synced it
+     * to disk, else the boot id of the machine that wrote it. With that machine still up (only the process died) its
+     * page cache holds every written block; after a restart it may not, and the tiles recorded DONE could read as
+     * zeros.
      */
-    static boolean trusted(Path file) throws IOException {
-        return distrust(file) == null;
-    }
-
-    /** Why the raster an earlier process left cannot be trusted (see {@link #trusted}), as found; null if it can. */
     static String distrust(Path file) throws IOException {
         Path state = stateFile(file);
         if (!Files.isRegularFile(state)) {
@@ -157,13 +154,20 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
     }
 
     @Override
-    public void write(TilePrediction prediction) {
-        write(prediction.tile(), prediction.bands());
+    public void write(TilePrediction prediction) throws IOException {
+        write(prediction.tile().core(), prediction.bands(), prediction.tile().id());
     }
 
-    private void write(Tile tile, byte[][] bands) {
+    /**
+     * Writes a window's bands, {@code [band][pixel]}: as many as the raster has, else an error that names where they
+     * came from ({@code source}).
+     */
+    private void write(Window window, byte[][] bands, Object source) throws IOException {
+        if (bands.length != bandCount) {
+            throw new IOException(source + ": holds " + bands.length + " bands, expected " + bandCount);
+        }
         for (int b = 0; b < bands.length; b++) {
-            writer.write(tile.core(), b + 1, bands[b]);
+            writer.write(window, b + 1, bands[b]);
         }
     }
 
@@ -177,14 +181,9 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
         Files.createDirectories(target.getParent());
         for (Tile tile : tiles) {
             if (!predicted.contains(tile.id())) {
-                write(tile, nodata(tile, bandCount));
+                write(tile.core(), nodata(tile, bandCount), tile.id());
             } else if (chunks.has(tile)) {
-                byte[][] bands = chunks.read(tile);
-                if (bands.length != bandCount) {
-                    throw new IOException(chunks.file(tile) + ": holds " + bands.length + " bands, expected "
-                            + bandCount);
-                }
-                write(tile, bands);
+                write(tile.core(), chunks.read(tile), chunks.file(tile));
             }
         }
         writer.finishCog(target, threads);
@@ -196,11 +195,7 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
      */
     public void assemble(BlendedScene blended, Path target, int threads) throws IOException {
         Files.createDirectories(target.getParent());
-        blended.writeInto((window, bands) -> {
-            for (int b = 0; b < bands.length; b++) {
-                writer.write(window, b + 1, bands[b]);
-            }
-        });
+        blended.writeInto((window, bands) -> write(window, bands, "the blended bands of " + window));
         writer.finishCog(target, threads);
     }
 

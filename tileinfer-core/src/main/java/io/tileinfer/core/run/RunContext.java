@@ -18,19 +18,23 @@ import java.util.List;
 public record RunContext(String runId, Path runDir, PipelineConfig config, ModelVersion model, ResultStore store,
                          RunMetrics metrics, RunListener listener, RunSettings settings,
                          StopRequest stop, Instant started) {
+    private static final String SCRATCH = "scratch";
+    private static final String CHUNKS = "chunks";
 
-    /** Where the scene's finished tiles wait for its raster, when they are computed in this process. */
+    /**
+     * The scene's scratch raster: where the tiles this process crops wait for the scene's raster, which is assembled
+     * there.
+     */
     public Path scratch(String sceneId) {
-        return runDir.resolve("scratch").resolve(sceneId + ".tif");
+        return runDir.resolve(SCRATCH).resolve(sceneId + ".tif");
     }
 
     /**
-     * Removes the scratch directory once no scene needs it (the run's end; not a scene's, as the next scene may be
-     * creating its raster there meanwhile).
+     * Removes the scratch and chunk directories once no scene holds anything in them: at the run's end, not a
+     * scene's, as the next scene may be creating its files there meanwhile.
      */
-    /** Removes the scratch and chunk directories once no scene holds anything in them. */
-    void removeEmptyScratch() throws IOException {
-        for (String dir : List.of("scratch", "chunks")) {
+    void removeEmptyWorkDirs() throws IOException {
+        for (String dir : List.of(SCRATCH, CHUNKS)) {
             try {
                 Files.deleteIfExists(runDir.resolve(dir));
             } catch (DirectoryNotEmptyException partial) {
@@ -39,9 +43,12 @@ public record RunContext(String runId, Path runDir, PipelineConfig config, Model
         }
     }
 
-    /** Where each finished tile's cropped prediction waits for the scene's raster, when computed elsewhere. */
+    /**
+     * Where each finished tile's chunk waits for the scene's raster: its cropped prediction when computed elsewhere
+     * (Spark), its probabilities whenever the run blends.
+     */
     public Path chunkDir(String sceneId) {
-        return runDir.resolve("chunks").resolve(sceneId);
+        return runDir.resolve(CHUNKS).resolve(sceneId);
     }
 
     public Path prediction(String sceneId) {

@@ -23,11 +23,11 @@ public record RunSettings(String runId, int tileSize, int halo, Stitching stitch
             throw new IllegalArgumentException(config.file() + ": tiling: a halo of " + halo + " with tiles of "
                     + size + " pixels leaves no core; expected a halo below half the tile size");
         }
-        if (config.overlap() > TileGrid.maxOverlap(size, halo)) {
+        String overlapProblem = TileGrid.overlapProblem(size, halo, config.overlap());
+        if (overlapProblem != null) {
             throw new IllegalArgumentException(config.file() + ": tiling.overlap: is " + config.overlap()
                     + " with tiles of " + size + " px and a halo of " + halo + " (the model card's where the "
-                    + "configuration sets none); expected at most " + TileGrid.maxOverlap(size, halo) + ", half of the "
-                    + (size - 2 * halo) + " px a tile keeps");
+                    + "configuration sets none); " + overlapProblem);
         }
         return new RunSettings(RunIds.of(config.file(), config.contentSha256(), model.id()), size, halo, config.stitch(),
                 config.overlap(), Expectations.forModel(card, config.crs(), config.skipChecks()));

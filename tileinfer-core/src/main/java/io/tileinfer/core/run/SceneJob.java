@@ -4,6 +4,7 @@ import io.tileinfer.core.Hashing;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.output.BlendedScene;
+import io.tileinfer.core.output.ChunkDirectory;
 import io.tileinfer.core.output.PredictionBands;
 import io.tileinfer.core.output.PredictionChunks;
 import io.tileinfer.core.output.PredictionItem;
@@ -219,7 +220,7 @@ final class SceneJob {
         if (status == SceneStatus.DONE) {
             // every pixel is in the raster now; a partial scene keeps them for a resume to add the failed tiles
             scratch.delete();
-            chunks.deleteAll(); // both kinds: a run either crops or blends
+            new ChunkDirectory(ctx.chunkDir(scene.id())).deleteAll();
         }
         LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
                 counts.skipped(), counts.failed(), output);

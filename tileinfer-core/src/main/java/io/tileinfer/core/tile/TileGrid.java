@@ -18,9 +18,14 @@ public record TileGrid(int sceneWidth, int sceneHeight, int size, int halo, int 
         if (size <= 2 * halo) {
             throw new IllegalArgumentException("tile size " + size + " must exceed twice the halo " + halo);
         }
-        if (overlap < 0 || overlap % 2 != 0 || 2 * overlap > size - 2 * halo) {
+        if (overlap < 0 || overlap % 2 != 0) {
+            throw new IllegalArgumentException("an overlap of " + overlap + ": expected an even number of pixels, 0 or "
+                    + "more");
+        }
+        String problem = overlapProblem(size, halo, overlap);
+        if (problem != null) {
             throw new IllegalArgumentException("an overlap of " + overlap + " with tiles of " + size + " px and a "
-                    + halo + " px halo: expected an even number from 0 to " + maxOverlap(size, halo));
+                    + halo + " px halo: " + problem);
         }
     }
 
@@ -35,6 +40,16 @@ public record TileGrid(int sceneWidth, int sceneHeight, int size, int halo, int 
      */
     public static int maxOverlap(int size, int halo) {
         return (size - 2 * halo) / 2 / 2 * 2;
+    }
+
+    /**
+     * What is wrong with an overlap too large for these tiles, as the end of a message: "expected at most 24, half of
+     * the 48 px a tile keeps"; null if it is not too large.
+     */
+    public static String overlapProblem(int size, int halo, int overlap) {
+        int max = maxOverlap(size, halo);
+        return overlap <= max ? null
+                : "expected at most " + max + ", half of the " + (size - 2 * halo) + " px a tile keeps";
     }
 
     public int step() {
@@ -73,9 +88,6 @@ public record TileGrid(int sceneWidth, int sceneHeight, int size, int halo, int 
      * {@code y()[j]} for its row {@code kept.y + j}; the weight of a pixel is their product.
      */
     public record Weights(double[] x, double[] y) {
-        public double at(int column, int row) {
-            return x[column] * y[row];
-        }
     }
 
     /**

@@ -123,8 +123,8 @@ class BlendStitchingTest {
         int differingFromEither = 0;
         for (int y = 0; y < 16; y++) {
             for (int x = 16; x < 48; x++) {
-                double a = wl.at(x - left.kept().x(), y - left.kept().y());
-                double b = wr.at(x - right.kept().x(), y - right.kept().y());
+                double a = wl.x()[x - left.kept().x()] * wl.y()[y - left.kept().y()];
+                double b = wr.x()[x - right.kept().x()] * wr.y()[y - right.kept().y()];
                 float[] p = new float[2];
                 for (int k = 0; k < 2; k++) {
                     float l = pl[k * 64 * 64 + (y - left.input().y()) * 64 + x - left.input().x()];

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,7 +86,7 @@ class TileGridTest {
                 assertEquals(tile.kept().width(), weights.x().length);
                 assertEquals(tile.kept().height(), weights.y().length);
                 forEachPixel(tile.kept(), (x, y) -> {
-                    double w = weights.at(x - tile.kept().x(), y - tile.kept().y());
+                    double w = weights.x()[x - tile.kept().x()] * weights.y()[y - tile.kept().y()];
                     assertTrue(w > 0 && w <= 1, grid + ": weight " + w);
                     sums[y * grid.sceneWidth() + x] += w;
                     holders[y * grid.sceneWidth() + x]++;
@@ -115,6 +116,8 @@ class TileGridTest {
         assertThrows(IllegalArgumentException.class, () -> new TileGrid(100, 100, 64, 8, 26));
         assertThrows(IllegalArgumentException.class, () -> new TileGrid(100, 100, 64, 8, -2));
         assertEquals(24, TileGrid.maxOverlap(64, 8));
+        assertNull(TileGrid.overlapProblem(64, 8, 24));
+        assertEquals("expected at most 24, half of the 48 px a tile keeps", TileGrid.overlapProblem(64, 8, 26));
     }
 
     private static void forEachPixel(Window window, java.util.function.BiConsumer<Integer, Integer> action) {
