@@ -4,12 +4,16 @@ import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.output.ProbabilityChunks;
+import io.tileinfer.core.output.SceneScratch;
+import io.tileinfer.core.run.ResumePoint;
+import io.tileinfer.core.run.RunDirectory;
 import io.tileinfer.core.run.RunSettings;
 import io.tileinfer.core.run.ScenePlan;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.scene.SceneInspector;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.ResultStores;
+import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
@@ -20,8 +24,10 @@ import io.tileinfer.raster.Window;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,7 +45,7 @@ final class PlanCommand implements Callable<Integer> {
     boolean noScan;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PipelineConfig pipeline = ConfigLoader.load(config);
         String storeUrl = pipeline.servedStoreUrl();
         ModelVersion model = ModelRegistry.open(pipeline.registry()).resolve(pipeline.model());
@@ -49,7 +55,8 @@ final class PlanCommand implements Callable<Integer> {
                 pipeline.batchSize(), pipeline.workers());
         System.out.printf("stitching: %s%n", settings.describeStitching());
         System.out.printf("outputs: %s%n", pipeline.outputDir().resolve(settings.runId()));
-        Map<String, Map<String, TileStatus>> finished = finishedTiles(storeUrl, pipeline, settings);
+        RunDirectory dir = new RunDirectory(pipeline.outputDir().resolve(settings.runId()));
+        EarlierAttempt earlierAttempt = EarlierAttempt.read(storeUrl, pipeline, settings);
         long totalTiles = 0;
         long totalBytes = 0;
         int failing = 0;
@@ -64,8 +71,8 @@ final class PlanCommand implements Callable<Integer> {
             Scene scene = inspection.scene();
             TileGrid grid = settings.grid(scene.width(), scene.height());
             List<Tile> tiles = grid.tiles(scene.id());
-            Map<String, TileStatus> earlier = finished.getOrDefault(scene.id(), Map.of());
-            List<Tile> pending = tiles.stream().filter(t -> !ScenePlan.finished(earlier, t)).toList();
+            Map<String, TileStatus> resumed = earlierAttempt.resumed(scene.id(), tiles, dir, settings.blend());
+            List<Tile> pending = tiles.stream().filter(t -> !ScenePlan.finished(resumed, t)).toList();
             long done = tiles.size() - pending.size();
             long bytes = bytesToRead(scene, pending);
             System.out.printf("scene %s: %dx%d pixels, %d bands (%s), %s%n", scene.id(), scene.width(),
@@ -104,19 +111,33 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    /** Rows of an earlier attempt of this run; the embedded store is read only if it already exists. */
-    private static Map<String, Map<String, TileStatus>> finishedTiles(String url, PipelineConfig pipeline,
-                                                                      RunSettings settings) {
-        if (url.startsWith("jdbc:sqlite:") && !Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
-            return Map.of();
-        }
-        Map<String, Map<String, TileStatus>> statuses = new java.util.HashMap<>();
-        try (ResultStore store = ResultStores.open(url)) {
-            for (SceneSpec spec : pipeline.scenes()) {
-                statuses.put(spec.id(), store.tileStatuses(settings.runId(), spec.id()));
+    /** The rows of an earlier attempt of this run; the embedded store is read only if it already exists. */
+    private record EarlierAttempt(Map<String, Map<String, TileStatus>> tiles, List<SceneResult> scenes) {
+
+        static EarlierAttempt read(String url, PipelineConfig pipeline, RunSettings settings) {
+            if (url.startsWith("jdbc:sqlite:") && !Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
+                return new EarlierAttempt(Map.of(), List.of());
+            }
+            Map<String, Map<String, TileStatus>> statuses = new HashMap<>();
+            try (ResultStore store = ResultStores.open(url)) {
+                for (SceneSpec spec : pipeline.scenes()) {
+                    statuses.put(spec.id(), store.tileStatuses(settings.runId(), spec.id()));
+                }
+                return new EarlierAttempt(statuses, store.scenes(settings.runId()));
             }
         }
-        return statuses;
+
+        /** The finished tiles that a resume of the scene keeps, as batch finds them (ResumePoint). */
+        Map<String, TileStatus> resumed(String sceneId, List<Tile> grid, RunDirectory dir, boolean blend)
+                throws IOException {
+            Map<String, TileStatus> rows = tiles.getOrDefault(sceneId, Map.of());
+            boolean allFinished = grid.stream().allMatch(t -> ScenePlan.finished(rows, t));
+            if (allFinished && ResumePoint.assembled(scenes, sceneId, dir.prediction(sceneId)) != null) {
+                return rows;
+            }
+            return ResumePoint.withPixels(grid, rows, blend, SceneScratch.kept(dir.scratch(sceneId)),
+                    dir.chunkDir(sceneId));
+        }
     }
 
     private static String megabytes(long bytes) {

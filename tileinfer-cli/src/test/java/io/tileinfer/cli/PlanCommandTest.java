@@ -34,4 +34,39 @@ class PlanCommandTest {
         assertTrue(after.out().contains("  bytes to read: 0.0 MB (decoded)"), after.out());
         assertTrue(after.out().contains("total: 0 tiles to compute, 0.0 MB to read"), after.out());
     }
+
+    /**
+     * Tiles whose rows say DONE but whose pixels are gone are computed again by batch, and plan says so: the finished
+     * scene's scratch raster (crop) or probability chunks (blend) went with it, so once its raster is removed too,
+     * every tile is to compute; before, plan counted them finished.
+     */
+    @Test
+    void tilesWhosePixelsAreGoneAreToComputeAsBatchWillComputeThem(@TempDir Path dir) throws Exception {
+        TestModels.brightness(dir.resolve("models"));
+        for (String tiling : new String[]{"{stitch: crop}", "{stitch: blend, overlap: 16}"}) {
+            Path run = Files.createDirectories(dir.resolve(tiling.contains("blend") ? "blend" : "crop"));
+            Path config = Files.writeString(run.resolve("pipeline.yaml"), """
+                    registry: ../models
+                    output: runs
+                    tiling: %s
+                    scenes:
+                      - {id: l8, file: %s}
+                    """.formatted(tiling, SharedData.variant("l8_rgbn_cog.tif")));
+            assertEquals(0, CommandOutput.run("batch", "--config", config.toString()).exitCode(), tiling);
+            try (var rasters = Files.walk(run.resolve("runs"))) {
+                for (Path raster : rasters.filter(p -> p.toString().endsWith("predictions/l8.tif")).toList()) {
+                    Files.delete(raster);
+                }
+            }
+            CommandOutput plan = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
+            assertEquals(0, plan.exitCode(), plan.err());
+            assertTrue(plan.out().contains(", 0 finished earlier"), tiling + ":\n" + plan.out());
+            assertTrue(plan.out().contains("total: " + tiles(plan.out()) + " tiles to compute"), plan.out());
+        }
+    }
+
+    /** The scene's tile count, from plan's "tiles: N (C x R)" line. */
+    private static int tiles(String planOutput) {
+        return Integer.parseInt(planOutput.replaceAll("(?s).*  tiles: (\\d+) \\(.*", "$1"));
+    }
 }

@@ -47,7 +47,7 @@ public final class SparkBatches implements BatchExecutor {
         String sceneId = plan.scene().id();
         spark.setJobDescription("tileinfer " + run.runId() + ": " + plan.tileCount() + " tiles of " + sceneId);
         StageTotals stages = spark.parallelize(plan.batches(), partitions(plan.batches().size()))
-                .mapPartitions(new ScenePartition(settings, plan.scene(), run.chunkDir(sceneId).toString()))
+                .mapPartitions(new ScenePartition(settings, plan.scene(), run.dir().chunkDir(sceneId).toString()))
                 .fold(StageTotals.NONE, StageTotals::plus);
         run.metrics().add(stages);
         run.listener().tilesFinished(plan.tileCount());

@@ -88,6 +88,14 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
     }
 
     /**
+     * Whether {@link #open} would keep the raster at {@code file} with what it holds: there is one, and it can be
+     * trusted (it is not opened: one of another layout, left by another version, would still be made again).
+     */
+    public static boolean kept(Path file) throws IOException {
+        return Files.exists(file) && distrust(file) == null;
+    }
+
+    /**
      * Why the raster an earlier process left cannot be trusted to hold what it wrote, as found; null if it can. A
      * write reaches the operating system, not the disk (syncing at every batch cost 1 s of W1's 17,
      * docs/benchmarks.md): the state beside the raster says {@value #SYNCED} once a process closed it and synced it

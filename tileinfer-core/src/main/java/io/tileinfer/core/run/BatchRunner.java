@@ -101,7 +101,7 @@ public final class BatchRunner {
                         completions.submit(new SceneJob(ctx, spec, kept.get(spec.id())).run(executor));
                     }
                     scenes = completions.entries();
-                    ctx.removeEmptyWorkDirs();
+                    ctx.dir().removeEmptyWorkDirs();
                 }
                 Manifest manifest = manifest(runId, started, version, settings, store, metrics, scenes);
                 Path manifestFile = runDir.resolve(Manifest.FILE);

@@ -35,7 +35,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -102,10 +101,12 @@ final class SceneJob {
         List<Tile> tiles = grid.tiles(scene.id());
         Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
 
-        Path output = ctx.prediction(scene.id());
+        Path output = ctx.dir().prediction(scene.id());
         boolean allFinished = tiles.stream().allMatch(t -> ScenePlan.finished(before, t));
-        Manifest.FileEntry assembled = allFinished ? alreadyAssembled(scene.id(), output) : null;
-        if (assembled != null) {
+        String assembledSha256 = allFinished ? ResumePoint.assembled(ctx.store().scenes(ctx.runId()), scene.id(),
+                output) : null;
+        if (assembledSha256 != null) {
+            Manifest.FileEntry assembled = new Manifest.FileEntry(relative(output), assembledSha256);
             ctx.listener().sceneStarted(scene.id(), tiles.size(), tiles.size());
             // killed between the raster and the files derived from it: those missing are written again
             Path existing = Quicklook.fileFor(output);
@@ -121,14 +122,18 @@ final class SceneJob {
                     assembled, quicklook, item);
             return () -> entry;
         }
-        PredictionChunks chunks = new PredictionChunks(ctx.chunkDir(scene.id()));
-        ProbabilityChunks probabilities = new ProbabilityChunks(ctx.chunkDir(scene.id()));
-        SceneScratch scratch = SceneScratch.open(ctx.scratch(scene.id()), scene, grid.step(), outputBands().names(),
-                outputMetadata(scene));
+        Path chunkDir = ctx.dir().chunkDir(scene.id());
+        PredictionChunks chunks = new PredictionChunks(chunkDir);
+        ProbabilityChunks probabilities = new ProbabilityChunks(chunkDir);
+        SceneScratch scratch = SceneScratch.open(ctx.dir().scratch(scene.id()), scene, grid.step(),
+                outputBands().names(), outputMetadata(scene));
         try {
-            // blending: the chunks hold every finished tile's contribution, the scratch raster only the assembly
-            Map<String, TileStatus> kept = ctx.settings().blend() ? withPixels(scene, tiles, before, probabilities::has)
-                    : scratch.created() ? withPixels(scene, tiles, before, chunks::has) : before;
+            Map<String, TileStatus> kept = ResumePoint.withPixels(tiles, before, ctx.settings().blend(),
+                    !scratch.created(), chunkDir);
+            if (kept.size() < before.size()) {
+                LOG.warn("scene {}: {} finished tiles have no pixels left (no scratch raster, no chunk): computed "
+                        + "again", scene.id(), before.size() - kept.size());
+            }
             int finishedBefore = (int) tiles.stream().filter(t -> ScenePlan.finished(kept, t)).count();
             ctx.listener().sceneStarted(scene.id(), tiles.size(), finishedBefore);
             executor.run(new ScenePlan(scene, ScenePlan.pending(tiles, ctx.config().batchSize(), kept)),
@@ -158,28 +163,6 @@ final class SceneJob {
         }
     }
 
-    /**
-     * The statuses less the finished tiles whose pixels are lost: recorded DONE, but neither in a scratch raster (this
-     * one is new: the earlier one was removed, or could not be used) nor in a chunk ({@code chunked}); when blending,
-     * without a probability chunk. They are computed again.
-     */
-    private static Map<String, TileStatus> withPixels(Scene scene, List<Tile> tiles, Map<String, TileStatus> statuses,
-                                                      Predicate<Tile> chunked) {
-        Map<String, TileStatus> kept = new LinkedHashMap<>(statuses);
-        int lost = 0;
-        for (Tile tile : tiles) {
-            if (statuses.get(tile.id()) == TileStatus.DONE && !chunked.test(tile)) {
-                kept.remove(tile.id());
-                lost++;
-            }
-        }
-        if (lost > 0) {
-            LOG.warn("scene {}: {} finished tiles have no pixels left (no scratch raster, no chunk): computed again",
-                    scene.id(), lost);
-        }
-        return kept;
-    }
-
     private Manifest.SceneEntry finish(Scene scene, TileGrid grid, List<Tile> tiles, SceneScratch scratch,
                                        PredictionChunks chunks, ProbabilityChunks probabilities,
                                        List<Manifest.FileEntry> inputs) throws IOException {
@@ -202,7 +185,7 @@ final class SceneJob {
         long start = System.nanoTime();
         Set<String> predicted = after.entrySet().stream().filter(e -> e.getValue() == TileStatus.DONE)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
-        Path output = ctx.prediction(scene.id());
+        Path output = ctx.dir().prediction(scene.id());
         FutureTask<Quicklook.Background> background = renderBackground(scene);
         if (ctx.settings().blend()) {
             scratch.assemble(new BlendedScene(grid, tiles, predicted, probabilities, ctx.model().card().classCount(),
@@ -220,7 +203,7 @@ final class SceneJob {
         if (status == SceneStatus.DONE) {
             // every pixel is in the raster now; a partial scene keeps them for a resume to add the failed tiles
             scratch.delete();
-            new ChunkDirectory(ctx.chunkDir(scene.id())).deleteAll();
+            new ChunkDirectory(ctx.dir().chunkDir(scene.id())).deleteAll();
         }
         LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
                 counts.skipped(), counts.failed(), output);
@@ -294,7 +277,11 @@ final class SceneJob {
 
     /** A file of the run directory as the manifest lists it: its path relative to the run directory, its SHA-256. */
     private Manifest.FileEntry fileEntry(Path file) throws IOException {
-        return new Manifest.FileEntry(ctx.runDir().relativize(file).toString(), Hashing.sha256(file));
+        return new Manifest.FileEntry(relative(file), Hashing.sha256(file));
+    }
+
+    private String relative(Path file) {
+        return ctx.runDir().relativize(file).toString();
     }
 
     private Manifest.SceneEntry entry(Scene scene, SceneStatus status, Manifest.Counts counts,
@@ -302,21 +289,6 @@ final class SceneJob {
                                       Manifest.FileEntry quicklook, Manifest.FileEntry item) {
         return new Manifest.SceneEntry(scene.id(), status.name(), List.of(), scene.acquired(), scene.width(),
                 scene.height(), scene.crs().label(), counts, inputs, output, quicklook, item);
-    }
-
-    /**
-     * A finished scene of an earlier attempt whose raster is still as recorded, nothing to redo: its manifest entry
-     * (hashed once, here); else null.
-     */
-    private Manifest.FileEntry alreadyAssembled(String sceneId, Path output) throws IOException {
-        for (SceneResult recorded : ctx.store().scenes(ctx.runId())) {
-            if (recorded.sceneId().equals(sceneId) && recorded.status() == SceneStatus.DONE
-                    && Files.isRegularFile(output)) {
-                Manifest.FileEntry raster = fileEntry(output);
-                return raster.sha256().equals(recorded.outputSha256()) ? raster : null;
-            }
-        }
-        return null;
     }
 
     private static Manifest.Counts counts(List<Tile> tiles, Map<String, TileStatus> statuses) {

@@ -1,0 +1,61 @@
+package io.tileinfer.core.run;
+
+import io.tileinfer.core.Hashing;
+import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.output.ProbabilityChunks;
+import io.tileinfer.core.store.SceneResult;
+import io.tileinfer.core.store.SceneStatus;
+import io.tileinfer.core.store.TileStatus;
+import io.tileinfer.core.tile.Tile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Where a scene's resume starts, found without changing anything: batch resumes from it and plan reports it, so the
+ * two agree. What counts is what an earlier attempt left on disk, not only what its rows say.
+ */
+public final class ResumePoint {
+    private ResumePoint() {
+    }
+
+    /**
+     * The statuses less the finished tiles whose pixels are lost: recorded DONE, but neither in the scene's scratch
+     * raster ({@code scratchKept} false: there is none, or it cannot be trusted) nor in a chunk of {@code chunkDir};
+     * when blending, without a probability chunk (the scratch raster then holds only the assembly). They are
+     * computed again.
+     */
+    public static Map<String, TileStatus> withPixels(List<Tile> tiles, Map<String, TileStatus> statuses,
+                                                     boolean blend, boolean scratchKept, Path chunkDir) {
+        if (!blend && scratchKept) {
+            return statuses;
+        }
+        Predicate<Tile> chunked = blend ? new ProbabilityChunks(chunkDir)::has : new PredictionChunks(chunkDir)::has;
+        Map<String, TileStatus> kept = new LinkedHashMap<>(statuses);
+        for (Tile tile : tiles) {
+            if (statuses.get(tile.id()) == TileStatus.DONE && !chunked.test(tile)) {
+                kept.remove(tile.id());
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * The SHA-256 of the scene's raster at {@code output} when an earlier attempt assembled it and it is still as
+     * recorded (the scene's row DONE with that hash): nothing is left to do but the files derived from it. Else null.
+     */
+    public static String assembled(List<SceneResult> recorded, String sceneId, Path output) throws IOException {
+        for (SceneResult row : recorded) {
+            if (row.sceneId().equals(sceneId) && row.status() == SceneStatus.DONE && Files.isRegularFile(output)) {
+                String sha256 = Hashing.sha256(output);
+                return sha256.equals(row.outputSha256()) ? sha256 : null;
+            }
+        }
+        return null;
+    }
+}
