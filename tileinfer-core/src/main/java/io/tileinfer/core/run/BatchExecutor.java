@@ -1,6 +1,8 @@
 package io.tileinfer.core.run;
 
+import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.output.PredictionSink;
+import io.tileinfer.model.ModelVersion;
 
 /**
  * Executes the planned batches of a scene: on worker threads in this process ({@link BatchRunner#run()}), or on
@@ -20,5 +22,12 @@ public interface BatchExecutor extends AutoCloseable {
     @FunctionalInterface
     interface Factory {
         BatchExecutor open(RunContext run);
+
+        /**
+         * Refuses a run this executor cannot carry (a {@link io.tileinfer.core.config.ConfigException}) before
+         * anything of it is recorded; none by default.
+         */
+        default void refuse(PipelineConfig config, RunSettings settings, ModelVersion model) {
+        }
     }
 }

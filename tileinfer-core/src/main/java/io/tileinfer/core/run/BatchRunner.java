@@ -58,7 +58,7 @@ public final class BatchRunner {
 
     /** Runs the batches on {@code workers} threads of this process, sharing one model session. */
     public RunSummary run() throws IOException {
-        return run(LocalBatches::open);
+        return run(LocalBatches.FACTORY);
     }
 
     /** Runs the batches on the executor that {@code executors} opens once the run's id, model and store are known. */
@@ -69,6 +69,7 @@ public final class BatchRunner {
         ModelVersion version = ModelRegistry.open(config.registry()).resolve(config.model());
         version.requireIntact(); // a damaged model is a configuration error (exit 2): found before anything is recorded
         RunSettings settings = RunSettings.of(config, version);
+        executors.refuse(config, settings, version); // e.g. batches beyond the heap: exit 2, nothing recorded
         String runId = settings.runId();
         Path runDir = config.outputDir().resolve(runId);
         createRunDirectory(runDir);

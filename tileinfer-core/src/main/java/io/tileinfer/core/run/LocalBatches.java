@@ -1,10 +1,12 @@
 package io.tileinfer.core.run;
 
 import io.tileinfer.core.config.ConfigException;
+import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.output.PredictionSink;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileReader;
 import io.tileinfer.model.ModelOptions;
+import io.tileinfer.model.ModelVersion;
 import io.tileinfer.model.TileModel;
 
 import java.util.ArrayList;
@@ -32,8 +34,20 @@ final class LocalBatches implements BatchExecutor {
         this.workers = workers;
     }
 
+    /** Worker threads of this process, for a run whose batches fit in its heap. */
+    static final BatchExecutor.Factory FACTORY = new BatchExecutor.Factory() {
+        @Override
+        public BatchExecutor open(RunContext run) {
+            return LocalBatches.open(run);
+        }
+
+        @Override
+        public void refuse(PipelineConfig config, RunSettings settings, ModelVersion model) {
+            requireHeap(config, settings, model, Runtime.getRuntime().maxMemory());
+        }
+    };
+
     static LocalBatches open(RunContext run) {
-        requireHeap(run, Runtime.getRuntime().maxMemory());
         TileModel model = TileModel.load(run.model(), new ModelOptions(1, "cpu"));
         BatchContext ctx = new BatchContext(run.runId(), model, run.store(), run.metrics(), run.listener(),
                 run.settings().tileSize(), run.config().retries(), run.config().probabilities(),
@@ -92,15 +106,15 @@ final class LocalBatches implements BatchExecutor {
      * OutOfMemoryError: each worker holds a batch's input (bands) and output (classes) values plus the post-processed
      * tile, and the launcher gives batch a small heap (see ./tileinfer).
      */
-    static void requireHeap(RunContext run, long maxHeap) {
-        long tileValues = (long) run.settings().tileSize() * run.settings().tileSize();
-        int bands = run.model().card().bands().size();
-        int classes = run.model().card().classCount();
-        long perWorker = (long) run.config().batchSize() * tileValues * Float.BYTES * (bands + 2L * classes + 2);
-        long needed = BASE_HEAP_BYTES + run.config().workers() * perWorker;
+    static void requireHeap(PipelineConfig config, RunSettings settings, ModelVersion model, long maxHeap) {
+        long tileValues = (long) settings.tileSize() * settings.tileSize();
+        int bands = model.card().bands().size();
+        int classes = model.card().classCount();
+        long perWorker = (long) config.batchSize() * tileValues * Float.BYTES * (bands + 2L * classes + 2);
+        long needed = BASE_HEAP_BYTES + config.workers() * perWorker;
         if (needed > maxHeap) {
-            throw new ConfigException(run.config().file() + ": workers " + run.config().workers() + " x batch "
-                    + run.config().batchSize() + " tiles of " + run.settings().tileSize() + " px with " + bands
+            throw new ConfigException(config.file() + ": workers " + config.workers() + " x batch "
+                    + config.batchSize() + " tiles of " + settings.tileSize() + " px with " + bands
                     + " bands need about " + (needed >> 20) + " MB of heap, found a maximum of " + (maxHeap >> 20)
                     + " MB: set TILEINFER_JAVA_OPTS=-Xmx" + ((needed * 3 / 2) >> 20) + "m, or use fewer workers or "
                     + "smaller batches");
