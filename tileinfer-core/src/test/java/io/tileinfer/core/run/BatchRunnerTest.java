@@ -10,7 +10,6 @@ import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.output.StacSchemas;
 import io.tileinfer.core.store.JdbcResultStore;
-import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.model.ClassSpec;
