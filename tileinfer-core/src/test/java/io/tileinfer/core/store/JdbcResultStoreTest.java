@@ -96,11 +96,7 @@ class JdbcResultStoreTest {
             store.heartbeat("r", now);
             assertEquals("running", store.run("r").orElseThrow().statusAt(now));
         }
-        try (Connection connection = DriverManager.getConnection(url);
-             var statement = connection.createStatement();
-             var version = statement.executeQuery("PRAGMA user_version")) {
-            assertEquals(2, version.getInt(1));
-        }
+        assertEquals(2, userVersion(url));
     }
 
     @Test
@@ -136,10 +132,14 @@ class JdbcResultStoreTest {
             assertEquals(List.of(new RunRecord("r3", "c", "s", "m", Instant.parse(starts.get(3)), null, "running",
                     null, null)), store.runs(1, RunCursor.after(runs.get(2))).runs());
         }
+        assertEquals(2, userVersion(url), "rewritten once: later opens take no write lock for it");
+    }
+
+    private static int userVersion(String url) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url);
              var statement = connection.createStatement();
              var version = statement.executeQuery("PRAGMA user_version")) {
-            assertEquals(2, version.getInt(1), "rewritten once: later opens take no write lock for it");
+            return version.getInt(1);
         }
     }
 
