@@ -28,7 +28,7 @@ public final class ProbabilityChunks implements PredictionSink {
         this.dir = new ChunkDirectory(dir);
     }
 
-    public Path file(Tile tile) {
+    Path file(Tile tile) {
         return dir.file(tile, SUFFIX);
     }
 

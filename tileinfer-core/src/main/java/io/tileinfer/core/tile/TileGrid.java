@@ -44,12 +44,13 @@ public record TileGrid(int sceneWidth, int sceneHeight, int size, int halo, int 
 
     /**
      * What is wrong with an overlap too large for these tiles, as the end of a message: "expected at most 24, half of
-     * the 48 px a tile keeps"; null if it is not too large.
+     * the 48 px a tile keeps" (or "the even number at most half of the 50 px ..."); null if it is not too large.
      */
     public static String overlapProblem(int size, int halo, int overlap) {
         int max = maxOverlap(size, halo);
-        return overlap <= max ? null
-                : "expected at most " + max + ", half of the " + (size - 2 * halo) + " px a tile keeps";
+        int kept = size - 2 * halo;
+        return overlap <= max ? null : "expected at most " + max + ", " + (max * 2 == kept ? "half" : "the even number "
+                + "at most half") + " of the " + kept + " px a tile keeps";
     }
 
     public int step() {

@@ -118,6 +118,8 @@ class TileGridTest {
         assertEquals(24, TileGrid.maxOverlap(64, 8));
         assertNull(TileGrid.overlapProblem(64, 8, 24));
         assertEquals("expected at most 24, half of the 48 px a tile keeps", TileGrid.overlapProblem(64, 8, 26));
+        assertEquals("expected at most 24, the even number at most half of the 50 px a tile keeps",
+                TileGrid.overlapProblem(64, 7, 26));
     }
 
     private static void forEachPixel(Window window, java.util.function.BiConsumer<Integer, Integer> action) {
