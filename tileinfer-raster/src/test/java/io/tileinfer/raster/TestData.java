@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The shared real imagery (see ../shared/data/README.md) and GDAL's command-line tools, for cross-checks. */
-final class TestData {
+/**
+ * The shared real imagery (see ../shared/data/README.md) and GDAL's command-line tools, for cross-checks; {@link #run}
+ * also for core's tests, through this module's test jar.
+ */
+public final class TestData {
 
     static final int[] ALL_FOUR_BANDS = {1, 2, 3, 4};
 
@@ -56,7 +59,7 @@ final class TestData {
     }
 
     /** Runs a command and returns its standard output; fails the test when it exits with an error. */
-    static String run(List<String> command) {
+    public static String run(List<String> command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
