@@ -58,12 +58,22 @@ public final class TestData {
         }
     }
 
-    /** Runs a command and returns its standard output; fails the test when it exits with an error. */
+    /**
+     * Runs a command and returns its output (standard error included); fails the test when it exits with an error or
+     * has not finished within 2 minutes.
+     */
     public static String run(List<String> command) {
+        Path log = null;
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(120, TimeUnit.SECONDS), command + " did not finish");
+            // to a file, not a pipe read to its end before the wait: the wait's timeout then bounds a hung command
+            log = Files.createTempFile("command", ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(command + " did not finish within 2 minutes");
+            }
+            String output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
             assertEquals(0, process.exitValue(), command + " failed:\n" + output);
             return output;
         } catch (IOException e) {
@@ -71,6 +81,10 @@ public final class TestData {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        } finally {
+            if (log != null) {
+                log.toFile().delete();
+            }
         }
     }
 }
