@@ -1,12 +1,8 @@
 package io.tileinfer.api;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
 import java.nio.charset.StandardCharsets;
@@ -25,24 +21,16 @@ class AccessLogTest {
 
     @Test
     void errorResponsesCarryTheirCauseAndMessage(@TempDir Path dir) throws Exception {
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        Logger access = (Logger) LoggerFactory.getLogger("tileinfer.access");
-        Level level = access.getLevel();
-        access.setLevel(Level.INFO); // the test class path keeps the root at WARN
-        logged.start();
-        access.addAppender(logged);
         String metrics;
-        try (TestServer api = TestServer.start(dir, settings -> settings.withLimits(16 << 20, 256, 4, 1,
+        CapturedLogs logged = new CapturedLogs("tileinfer.access");
+        try (logged; TestServer api = TestServer.start(dir, settings -> settings.withLimits(16 << 20, 256, 4, 1,
                 Duration.ofSeconds(30)))) {
             assertEquals(400, api.http.postTiff("/v1/predict?pixels=yes", Tiles.COG).statusCode());
             assertEquals(422, api.http.postTiff("/v1/predict", Tiles.COG).statusCode()); // 627 x 603 > 256
             assertEquals(200, api.http.get("/v2/health/live").statusCode());
             metrics = new String(api.http.get("/metrics").body(), StandardCharsets.UTF_8);
-        } finally {
-            access.detachAppender(logged);
-            access.setLevel(level);
         }
-        List<Map<String, Object>> lines = logged.list.stream().map(AccessLogTest::fields).toList();
+        List<Map<String, Object>> lines = logged.events().stream().map(AccessLogTest::fields).toList();
 
         Map<String, Object> badRequest = line(lines, 400);
         assertEquals("bad_request", badRequest.get("cause"));

@@ -16,7 +16,8 @@ import java.time.Duration;
 final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final int port;
 
     Http(int port) {
@@ -37,17 +38,18 @@ final class Http {
 
     HttpResponse<byte[]> postJson(String path, Object body, String... headers) throws IOException,
             InterruptedException {
-        HttpRequest.Builder builder = request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-        for (int i = 0; i < headers.length; i += 2) {
-            builder.header(headers[i], headers[i + 1]);
-        }
-        return send(builder.build());
+        return post(path, "application/json", JSON.writeValueAsBytes(body), headers);
     }
 
     HttpResponse<byte[]> postTiff(String path, Path tiff, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = request(path).header("Content-Type", "image/tiff")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(tiff)));
+        return post(path, "image/tiff", Files.readAllBytes(tiff), headers);
+    }
+
+    /** POSTs {@code body} with its Content-Type and {@code headers}, given as name, value, name, value... */
+    HttpResponse<byte[]> post(String path, String contentType, byte[] body, String... headers) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder builder = request(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }

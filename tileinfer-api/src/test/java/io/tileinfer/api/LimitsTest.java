@@ -3,12 +3,10 @@ package io.tileinfer.api;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tileinfer.raster.Window;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -110,15 +108,8 @@ class LimitsTest {
     @Test
     void aClientThatGoesAwayMidBodyIsCountedAsSuchAndNotAsAServerError(@TempDir Path dir) throws Exception {
         byte[] tiff = Files.readAllBytes(Tiles.COG);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        // the test class path's logback-test.xml (a test-jar's) keeps the root at WARN: the access line is INFO
-        Logger access = (Logger) LoggerFactory.getLogger("tileinfer.access");
-        Level accessLevel = access.getLevel();
-        access.setLevel(Level.INFO);
-        logged.start();
-        root.addAppender(logged);
-        try (TestServer api = TestServer.start(dir, settings -> settings)) {
+        CapturedLogs logged = new CapturedLogs(Logger.ROOT_LOGGER_NAME);
+        try (logged; TestServer api = TestServer.start(dir, settings -> settings)) {
             try (SlowUpload goesAway = new SlowUpload(api.server.port(), "/v1/predict", tiff)) {
                 awaitInFlight(api, 1);
             }
@@ -129,11 +120,8 @@ class LimitsTest {
             assertFalse(metrics.contains("cause=\"internal\""), metrics);
             assertTrue(metrics.contains("tileinfer_api_requests_seconds_count{endpoint=\"/v1/predict\",method=\"POST\","
                     + "status=\"499\"} 1"), metrics);
-        } finally {
-            root.detachAppender(logged);
-            access.setLevel(accessLevel);
         }
-        List<ILoggingEvent> events = List.copyOf(logged.list);
+        List<ILoggingEvent> events = logged.events();
         assertEquals(List.of(), events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)
                 || e.getThrowableProxy() != null).map(ILoggingEvent::getFormattedMessage).toList());
         List<String> warnings = events.stream().filter(e -> e.getLevel() == Level.WARN)

@@ -1,8 +1,11 @@
 package io.tileinfer.core;
 
+import io.tileinfer.raster.TestData;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The real imagery in ../shared/data (passed by Maven as the system property tileinfer.sharedData). */
 public final class SharedData {
@@ -55,18 +58,8 @@ public final class SharedData {
      */
     public static Path acrossTheAntimeridian(Path dir) throws IOException {
         Path copy = dir.resolve("l8_fiji.tif");
-        Process process = new ProcessBuilder("gdal_translate", "-q", "-a_srs", "EPSG:32760", "-a_ullr", "810000",
-                "8070000", "828810", "8051910", variant("l8_rgbn_cog.tif"), copy.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        try {
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException("gdal_translate could not write " + copy + ": " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        TestData.run(List.of("gdal_translate", "-q", "-a_srs", "EPSG:32760", "-a_ullr", "810000", "8070000",
+                "828810", "8051910", variant("l8_rgbn_cog.tif"), copy.toString()));
         return copy;
     }
 }

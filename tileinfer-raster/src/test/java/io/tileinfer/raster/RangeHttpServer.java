@@ -34,7 +34,8 @@ public final class RangeHttpServer implements AutoCloseable {
     private final Map<String, Boolean> hung = new ConcurrentHashMap<>();
     private final Map<String, Long> cutFrom = new ConcurrentHashMap<>();
     private final Map<String, Long> stalled = new ConcurrentHashMap<>();
-    private final Map<String, Long> healAfter = new ConcurrentHashMap<>();
+    /** The cuts {@link #cutFirst} has left to make, per path. */
+    private final Map<String, AtomicInteger> cutsLeft = new ConcurrentHashMap<>();
     private final AtomicInteger cuts = new AtomicInteger();
     private final AtomicInteger stalls = new AtomicInteger();
 
@@ -93,26 +94,27 @@ public final class RangeHttpServer implements AutoCloseable {
      */
     public void cutFrom(String path, long fromByte) {
         cutFrom.put("/" + path, fromByte);
+        cutsLeft.remove("/" + path);
     }
 
     /**
-     * Like {@link #cutFrom}, healed after {@code times} cuts: a network that drops a connection, then works. (GDAL
-     * asks for a smaller range after a failed one of several chunks of a strip-organised file, which a single cut
-     * does not defeat; a tile of a tiled TIFF is asked for once, in one range.)
+     * Like {@link #cutFrom}, healed after {@code times} cuts of this path: a network that drops a connection, then
+     * works. (GDAL asks for a smaller range after a failed one of several chunks of a strip-organised file, which a
+     * single cut does not defeat; a tile of a tiled TIFF is asked for once, in one range.)
      */
     public void cutFirst(String path, long fromByte, int times) {
         cutFrom.put("/" + path, fromByte);
-        healAfter.put("/" + path, (long) times);
+        cutsLeft.put("/" + path, new AtomicInteger(times));
     }
 
     /** Answers {@code path} in full again. */
     public void heal(String path) {
         cutFrom.remove("/" + path);
-        healAfter.remove("/" + path);
+        cutsLeft.remove("/" + path);
         stalled.remove("/" + path);
     }
 
-    /** How many responses {@link #cutFrom} cut short. */
+    /** How many responses {@link #cutFrom} and {@link #cutFirst} cut short, of every path. */
     public int cuts() {
         return cuts.get();
     }
@@ -185,12 +187,9 @@ public final class RangeHttpServer implements AutoCloseable {
             return;
         }
         Long cutStart = cutFrom.get(path);
-        if (cutStart != null && start >= cutStart) {
-            int cut = cuts.incrementAndGet();
-            Long times = healAfter.get(path);
-            if (times != null && cut >= times) {
-                heal(path.substring(1));
-            }
+        AtomicInteger cutsToMake = cutsLeft.get(path);
+        if (cutStart != null && start >= cutStart && (cutsToMake == null || cutsToMake.getAndDecrement() > 0)) {
+            cuts.incrementAndGet();
             length = Math.max(1, length / 3);
             // announced in full, sent a third: the client sees the connection close mid-body
             exchange.sendResponseHeaders(status, end - start + 1);

@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The shared real imagery (see ../shared/data/README.md) and GDAL's command-line tools, for cross-checks. */
-final class TestData {
+/**
+ * The shared real imagery (see ../shared/data/README.md) and GDAL's command-line tools, for cross-checks; {@link #run}
+ * also for core's tests, through this module's test jar.
+ */
+public final class TestData {
 
     static final int[] ALL_FOUR_BANDS = {1, 2, 3, 4};
 
@@ -55,12 +58,22 @@ final class TestData {
         }
     }
 
-    /** Runs a command and returns its standard output; fails the test when it exits with an error. */
-    static String run(List<String> command) {
+    /**
+     * Runs a command and returns its output (standard error included); fails the test when it exits with an error or
+     * has not finished within 2 minutes.
+     */
+    public static String run(List<String> command) {
+        Path log = null;
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(120, TimeUnit.SECONDS), command + " did not finish");
+            // to a file, not a pipe read to its end before the wait: the wait's timeout then bounds a hung command
+            log = Files.createTempFile("command", ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(command + " did not finish within 2 minutes");
+            }
+            String output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
             assertEquals(0, process.exitValue(), command + " failed:\n" + output);
             return output;
         } catch (IOException e) {
@@ -68,6 +81,10 @@ final class TestData {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        } finally {
+            if (log != null) {
+                log.toFile().delete();
+            }
         }
     }
 }

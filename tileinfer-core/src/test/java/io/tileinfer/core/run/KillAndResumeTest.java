@@ -61,14 +61,6 @@ class KillAndResumeTest {
         interruptAndResume(dir, sigterm, scenes, TILING, TILES);
     }
 
-    private static String readLog(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (java.io.IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
     private static void interruptAndResume(Path dir, boolean sigterm, List<String> scenes, String tiling,
                                            int tilesPerScene) throws Exception {
         Path registry = dir.resolve("models");
@@ -88,11 +80,8 @@ class KillAndResumeTest {
         Path killed = Runs.config(dir.resolve("killed"), yaml);
         Path reference = Runs.config(dir.resolve("reference"), yaml);
 
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                RunMain.class.getName(), killed.toString(), "2")
-                .directory(dir.toFile()) // where a JVM crash would leave its hs_err file
-                .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
+        Path killedLog = dir.resolve("killed.log"); // in dir, where a JVM crash would leave its hs_err file
+        Process process = Runs.start(killed, 2, killedLog);
         Path db = dir.resolve("killed/runs/results.db");
         int rowsSeen = 0;
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
@@ -104,11 +93,11 @@ class KillAndResumeTest {
             }
         }
         assertTrue(process.isAlive(), () -> "the run ended before it could be killed, exit " + process.exitValue()
-                + "; its log:\n" + readLog(dir.resolve("killed.log")));
+                + "; its log:\n" + Runs.readLog(killedLog));
         if (sigterm) {
             process.destroy();
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "SIGTERM did not stop the run");
-            String log = Files.readString(dir.resolve("killed.log"));
+            String log = Files.readString(killedLog);
             assertEquals(EXIT_ON_SIGTERM, process.exitValue(), log);
             assertTrue(log.contains("stopped by SIGTERM after the batches in flight finished"), log);
             try (Stream<Path> files = Files.list(dir)) {

@@ -9,7 +9,6 @@ import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.raster.RangeHttpServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,24 +93,21 @@ class RemoteTileReadTest {
         String config = yaml(http.url(COG), "object_store: {timeout_seconds: 3, retries: 0}");
         Path configFile = Runs.config(dir.resolve("stalled"), config);
         Path log = dir.resolve("stalled.log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                RunMain.class.getName(), configFile.toString(), "1")
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = Runs.start(configFile, 1, log);
         try {
             Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
             while (http.stalls() == 0 && process.isAlive() && Instant.now().isBefore(deadline)) {
                 Thread.sleep(20);
             }
             assertTrue(http.stalls() > 0 && process.isAlive(), () -> "no tile read reached the stalled server: "
-                    + read(log));
+                    + Runs.readLog(log));
             long signalled = System.nanoTime();
             process.destroy(); // SIGTERM
             // the read in progress may take its 3 s timeout; no new tile and no retry after it
             assertTrue(process.waitFor(20, TimeUnit.SECONDS), () -> "the run still going 20 s after SIGTERM: "
-                    + read(log));
+                    + Runs.readLog(log));
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - signalled);
-            String output = read(log);
+            String output = Runs.readLog(log);
             assertEquals(EXIT_ON_SIGTERM, process.exitValue(), output);
             assertTrue(output.contains("stop requested (SIGTERM): finishing the batches in flight"),
                     "the first signal is said at once: " + output);
@@ -138,13 +134,5 @@ class RemoteTileReadTest {
 
     private static Map<String, String> inputs(List<TileResult> rows) {
         return rows.stream().collect(Collectors.toMap(TileResult::tileId, r -> String.valueOf(r.inputSha256())));
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (java.io.IOException e) {
-            return "(unreadable: " + e + ")";
-        }
     }
 }

@@ -31,11 +31,8 @@ class RunLockTest {
                 scenes:
                   - {id: l8, file: %s}
                 """.formatted(registry, SharedData.variant("l8_rgbn_cog.tif")));
-        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                RunMain.class.getName(), config.toString(), "1")
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("holder.log").toFile())
-                .start();
+        Path log = dir.resolve("holder.log");
+        Process holder = Runs.start(config, 1, log);
         Path db = dir.resolve("run/runs/results.db");
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         int rows = 0;
@@ -43,7 +40,7 @@ class RunLockTest {
             Thread.sleep(20);
             rows = Files.exists(db) ? SqliteRows.tiles(db) : 0;
         }
-        assertTrue(holder.isAlive(), () -> "the run ended before the test: " + readLog(dir.resolve("holder.log")));
+        assertTrue(holder.isAlive(), () -> "the run ended before the test: " + Runs.readLog(log));
 
         RunHeldException held = assertThrows(RunHeldException.class, () -> Runs.run(config, 1));
         try (var runs = Files.list(dir.resolve("run/runs"))) {
@@ -58,13 +55,5 @@ class RunLockTest {
         RunSummary resumed = Runs.run(config, 2);
         assertTrue(resumed.complete());
         assertEquals(TILES, SqliteRows.tiles(db), "no row lost or duplicated");
-    }
-
-    private static String readLog(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (java.io.IOException e) {
-            return "(unreadable: " + e + ")";
-        }
     }
 }

@@ -28,4 +28,25 @@ public final class Runs {
         PipelineConfig pipeline = ConfigLoader.load(config).withWorkers(workers);
         return new BatchRunner(pipeline, new SimpleMeterRegistry(), new LogProgress(Duration.ofSeconds(30))).run();
     }
+
+    /**
+     * Starts {@link RunMain} on a configuration in a JVM of its own, for a test to signal or kill. Its output goes
+     * to {@code log}; it runs in the log's directory, where a JVM crash would leave its hs_err file.
+     */
+    public static Process start(Path config, int workers, Path log) throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                RunMain.class.getName(), config.toString(), Integer.toString(workers))
+                .directory(log.toAbsolutePath().getParent().toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** A log's text for a failure message, or why it could not be read. */
+    public static String readLog(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
 }
