@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,13 +63,11 @@ final class WebPage implements AutoCloseable {
      * only reads): the page then lists no run.
      */
     static WebPage open(String storeUrl, Path registry) {
-        boolean absent = storeUrl == null || storeUrl.startsWith("jdbc:sqlite:")
-                && !Files.isRegularFile(Path.of(storeUrl.substring("jdbc:sqlite:".length())));
-        if (absent) {
+        if (storeUrl == null) {
             return new WebPage(null, registry);
         }
         try {
-            return new WebPage(ResultStores.open(storeUrl), registry);
+            return new WebPage(ResultStores.openExisting(storeUrl).orElse(null), registry);
         } catch (StoreException unreachable) {
             // The page is an extra: a store that is down must not keep the inference API from starting.
             LOG.warn("the web page shows no run: {}", unreachable.getMessage());

@@ -25,11 +25,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code tileinfer plan}: what a run would do, without doing it. */
@@ -115,11 +115,12 @@ final class PlanCommand implements Callable<Integer> {
     private record EarlierAttempt(Map<String, Map<String, TileStatus>> tiles, List<SceneResult> scenes) {
 
         static EarlierAttempt read(String url, PipelineConfig pipeline, RunSettings settings) {
-            if (url.startsWith("jdbc:sqlite:") && !Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
+            Optional<ResultStore> existing = ResultStores.openExisting(url);
+            if (existing.isEmpty()) {
                 return new EarlierAttempt(Map.of(), List.of());
             }
             Map<String, Map<String, TileStatus>> statuses = new HashMap<>();
-            try (ResultStore store = ResultStores.open(url)) {
+            try (ResultStore store = existing.get()) {
                 for (SceneSpec spec : pipeline.scenes()) {
                     statuses.put(spec.id(), store.tileStatuses(settings.runId(), spec.id()));
                 }

@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
         description = "Runs ML models over satellite imagery: validate scenes, plan and run batches, train and "
                 + "manage models.",
         subcommands = {BatchCommand.class, ValidateCommand.class, PlanCommand.class, TrainCommand.class,
-                ModelsCommand.class, ServeCommand.class, AotTrainingCommand.class},
+                ModelsCommand.class, RunsCommand.class, ServeCommand.class, AotTrainingCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:internal error", "2:bad command line or configuration",
                 "3:run finished with failed tiles or scenes", "4:validation found problems"})

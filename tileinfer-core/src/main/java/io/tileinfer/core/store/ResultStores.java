@@ -1,5 +1,7 @@
 package io.tileinfer.core.store;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -12,6 +14,18 @@ public final class ResultStores {
     public static ResultStore open(String url) {
         return provider(url).orElseThrow(() -> new StoreException(StoreUrls.redact(url) + ": " + noStore(), null))
                 .open(url);
+    }
+
+    /**
+     * The store for a reader: empty when the URL names a SQLite file that does not exist, which a reader must not
+     * create (nothing was recorded there yet).
+     */
+    public static Optional<ResultStore> openExisting(String url) {
+        boolean sqlite = url.startsWith(StoreUrls.SQLITE);
+        if (sqlite && !Files.isRegularFile(Path.of(url.substring(StoreUrls.SQLITE.length())))) {
+            return Optional.empty();
+        }
+        return Optional.of(open(url));
     }
 
     /** The provider registered for the URL's prefix, if a module on the class path has one. */

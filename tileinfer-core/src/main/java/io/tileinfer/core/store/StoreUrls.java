@@ -13,7 +13,7 @@ public final class StoreUrls {
     /** {@code password=...} as a query parameter, and {@code user:password@} before a host. */
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;]password=)[^&;]*");
     private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/:@]*:)[^/@]*@");
-    private static final String SQLITE = "jdbc:sqlite:";
+    static final String SQLITE = "jdbc:sqlite:";
 
     private StoreUrls() {
     }
