@@ -142,8 +142,8 @@ final class WebPageData {
             try { // the STAC Item's footprint: split at the antimeridian there
                 scene.put("footprint_lon_lat", Footprint.of(transform, info.width(), info.height(), info.crs())
                         .geoJson());
-            } catch (RasterException e) { // a pole inside, or an outline GDAL cannot transform
-                LOG.info("scene {} of run {}: no footprint in longitude and latitude (nor a STAC Item): {}", sceneId,
+            } catch (RasterException e) { // a pole inside, or an outline GDAL cannot transform; asked at each request
+                LOG.debug("scene {} of run {}: no footprint in longitude and latitude (nor a STAC Item): {}", sceneId,
                         runId, e.getMessage());
             }
         }

@@ -43,8 +43,10 @@ function cell(row, text, className) {
   return td;
 }
 
-function duration(seconds) {
-  if (seconds === null || seconds === undefined) return 'running';
+/** A run's duration; none yet when it is running or its process stopped without saying so. */
+function duration(run) {
+  const seconds = run.duration_seconds;
+  if (seconds === null || seconds === undefined) return run.status === 'running' ? 'running' : '\u2014';
   if (seconds < 60) return seconds.toFixed(1) + ' s';
   return Math.floor(seconds / 60) + ' min ' + Math.round(seconds % 60) + ' s';
 }
@@ -70,7 +72,7 @@ async function showRuns(before) {
     cell(row, run.done, 'num');
     cell(row, run.skipped, 'num');
     cell(row, run.failed, 'num');
-    cell(row, duration(run.duration_seconds), 'num');
+    cell(row, duration(run), 'num');
     cell(row, run.model_version);
     cell(row, run.started_at);
     row.addEventListener('click', () => showRun(run.run_id).catch(fail));
@@ -108,7 +110,7 @@ async function showRun(runId) {
     ? 'interrupted: its process stopped without saying so; run the same configuration again to resume'
     : run.status;
   const facts = [['status', status], ['tiles done / skipped / failed', run.done + ' / ' + run.skipped + ' / ' + run.failed],
-    ['duration', duration(run.duration_seconds)], ['model version', run.model_version],
+    ['duration', duration(run)], ['model version', run.model_version],
     ['started', run.started_at], ['finished', run.finished_at], ['last heartbeat', run.heartbeat_at],
     ['configuration', run.config_path]];
   const table = document.createElement('table');

@@ -2,6 +2,7 @@ package io.tileinfer.core.run;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tileinfer.core.FileErrors;
+import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.scene.ValidationIssue;
@@ -69,9 +70,14 @@ public final class BatchRunner {
         ModelVersion version = ModelRegistry.open(config.registry()).resolve(config.model());
         version.requireIntact(); // a damaged model is a configuration error (exit 2): found before anything is recorded
         RunSettings settings = RunSettings.of(config, version);
-        executors.refuse(config, settings, version); // e.g. batches beyond the heap: exit 2, nothing recorded
         String runId = settings.runId();
         Path runDir = config.outputDir().resolve(runId);
+        // e.g. batches beyond the heap: exit 2 with nothing recorded; but a run that has a manifest may be finished
+        // (workers are not part of the run id), and one kept as it was needs no heap: refused only if it has work
+        ConfigException refusal = refusal(executors, settings, version);
+        if (refusal != null && !Files.exists(runDir.resolve(Manifest.FILE))) {
+            throw refusal;
+        }
         createRunDirectory(runDir);
         // before anything is read or recorded: a second process on the same run stops here, at once
         RunLock lock = RunLock.acquire(runId, runDir);
@@ -86,6 +92,9 @@ public final class BatchRunner {
             if (previous.filter(r -> "succeeded".equals(r.status())).isPresent()
                     && kept.size() == config.scenes().size()) {
                 return unchanged(previous.get(), runDir, finished.manifest().orElseThrow()); // kept: it has one
+            }
+            if (refusal != null) {
+                throw refusal;
             }
             RunRow row = new RunRow(store, runId, config, version.id(), started);
             row.save(null, "running", null);
@@ -119,7 +128,7 @@ public final class BatchRunner {
                 LOG.warn("run {} {}; run the same configuration again to resume", runId, e.getMessage());
                 throw e;
             } catch (IOException | RuntimeException e) {
-                // e.g. the model or the heap refused at start, a COG that could not be written, outputs that could
+                // e.g. the model's session refused at start, a COG that could not be written, outputs that could
                 // not be uploaded: the run is not left "running" in the store, and the same command resumes it
                 row.save(Instant.now(), "failed", null);
                 LOG.error("run {} failed: {}; run the same configuration again to resume", runId, e.getMessage());
@@ -153,6 +162,15 @@ public final class BatchRunner {
         }
         return new RunSummary(previous.runId(), runDir, runDir.resolve(Manifest.FILE),
                 RunOutputs.uploadedTo(config, runDir), manifest.counts());
+    }
+
+    private ConfigException refusal(BatchExecutor.Factory executors, RunSettings settings, ModelVersion version) {
+        try {
+            executors.refuse(config, settings, version);
+            return null;
+        } catch (ConfigException e) {
+            return e;
+        }
     }
 
     /** The run's row, saved again at each change of status with its end, status and manifest. */

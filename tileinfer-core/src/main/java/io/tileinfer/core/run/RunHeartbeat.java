@@ -21,36 +21,44 @@ final class RunHeartbeat implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunHeartbeat.class);
     static final Duration EVERY = Duration.ofSeconds(30);
     private final ScheduledExecutorService timer;
+    private final Object beating = new Object();
+    private boolean closed;
 
-    private RunHeartbeat(ScheduledExecutorService timer) {
-        this.timer = timer;
+    private RunHeartbeat() {
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("run-heartbeat").factory());
     }
 
     /** Beats {@code every} from now on, the first after one interval: the row was just saved with a heartbeat. */
     static RunHeartbeat start(ResultStore store, String runId, Duration every) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("run-heartbeat").factory());
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                store.heartbeat(runId, Instant.now());
-            } catch (RuntimeException e) { // a scheduled task that throws is never run again
-                LOG.warn("run {}: cannot save its heartbeat, will try again in {} ms: {}", runId, every.toMillis(),
-                        e.getMessage());
-            }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-        return new RunHeartbeat(timer);
+        RunHeartbeat heartbeat = new RunHeartbeat();
+        heartbeat.timer.scheduleWithFixedDelay(() -> heartbeat.beat(store, runId, every), every.toMillis(),
+                every.toMillis(), TimeUnit.MILLISECONDS);
+        return heartbeat;
     }
 
-    /** Stops beating; a beat under way is let finish (it never outlives the store, which closes after). */
+    private void beat(ResultStore store, String runId, Duration every) {
+        synchronized (beating) {
+            if (closed) {
+                return;
+            }
+            try {
+                store.heartbeat(runId, Instant.now());
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // a scheduled task that throws is never run again
+                LOG.warn("run {}: cannot save its heartbeat, will try again in {} ms: {}", runId, every.toMillis(),
+                        e.toString());
+            }
+        }
+    }
+
+    /** Stops beating: waits for a beat under way (the store's busy timeout bounds it), and none starts after. */
     @Override
     public void close() {
-        timer.shutdown();
-        try {
-            if (!timer.awaitTermination(1, TimeUnit.MINUTES)) {
-                LOG.warn("a heartbeat of the run is still being saved after a minute; leaving it");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (beating) {
+            closed = true;
         }
+        timer.shutdownNow();
     }
 }

@@ -80,6 +80,13 @@ public final class JdbcResultStore implements ResultStore {
                     statement.execute(ddl);
                 }
                 migrate(statement);
+            } catch (SQLException | RuntimeException e) { // a long-lived API opens again: no connection left behind
+                try {
+                    connection.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
             }
             return new JdbcResultStore(url, connection);
         } catch (SQLException | java.io.IOException e) {
@@ -108,7 +115,11 @@ public final class JdbcResultStore implements ResultStore {
             statement.execute("PRAGMA user_version = " + Math.max(version, SCHEMA_VERSION));
             statement.execute("COMMIT");
         } catch (SQLException e) {
-            statement.execute("ROLLBACK");
+            try {
+                statement.execute("ROLLBACK");
+            } catch (SQLException notActive) { // SQLite rolled back itself (an I/O error, a full disk)
+                e.addSuppressed(notActive);
+            }
             throw e;
         }
     }

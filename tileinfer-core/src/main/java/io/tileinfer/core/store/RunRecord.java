@@ -15,12 +15,19 @@ public record RunRecord(String runId, String configPath, String configSha256, St
     public static final Duration SILENT_AFTER = Duration.ofMinutes(3);
 
     /**
+     * How long a row without a heartbeat, written by a version that kept none (and may still be running it, e.g.
+     * against a shared store), is taken as running after its start.
+     */
+    public static final Duration SILENT_AFTER_WITHOUT_HEARTBEAT = Duration.ofDays(1);
+
+    /**
      * The status a reader should see at {@code now}: {@code interrupted} for a {@code running} row whose process has
      * been silent for longer than {@link #SILENT_AFTER} (the same command resumes the run), else the row's own.
      */
     public String statusAt(Instant now) {
-        Instant lastSign = heartbeatAt == null ? startedAt : heartbeatAt;
-        boolean silent = Duration.between(lastSign, now).compareTo(SILENT_AFTER) > 0;
+        boolean silent = heartbeatAt == null
+                ? Duration.between(startedAt, now).compareTo(SILENT_AFTER_WITHOUT_HEARTBEAT) > 0
+                : Duration.between(heartbeatAt, now).compareTo(SILENT_AFTER) > 0;
         return "running".equals(status) && silent ? "interrupted" : status;
     }
 }

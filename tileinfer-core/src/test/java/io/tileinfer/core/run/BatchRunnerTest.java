@@ -73,6 +73,24 @@ class BatchRunnerTest {
     }
 
     @Test
+    void aFinishedRunIsKeptWhateverItsBatchesWouldNeedOnlyARunWithWorkLeftIsRefused(@TempDir Path dir)
+            throws Exception {
+        // one worker of 2048 px tiles needs about 230 MB of heap; 64 of them (workers are not in the run id) 10 GB
+        Path config = Runs.config(dir, yaml("{size: 2048, halo: 0, batch: 1}", cog()));
+        RunSummary first = Runs.run(config, 1);
+        assertTrue(first.complete());
+        Path raster = first.runDir().resolve("predictions/l8.tif");
+        String bytes = Hashing.sha256(raster);
+        assertEquals(first.runId(), Runs.run(config, 64).runId(), "kept as it was: nothing to run, nothing refused");
+        assertEquals(bytes, Hashing.sha256(raster));
+        Files.delete(raster); // now the scene is done again, which 64 such workers cannot
+        assertThrows(ConfigException.class, () -> Runs.run(config, 64));
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            assertEquals("succeeded", store.run(first.runId()).orElseThrow().status(), "refused before its row");
+        }
+    }
+
+    @Test
     void writesAGeoreferencedPredictionRowsAndAManifest(@TempDir Path dir) throws Exception {
         RunSummary summary = Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
         assertTrue(summary.complete());

@@ -29,7 +29,6 @@ class RunHeartbeatTest {
             }
             Instant last = store.run("r").orElseThrow().heartbeatAt();
             assertTrue(last.isAfter(started), "a beat was saved: " + last);
-            assertEquals("running", store.run("r").orElseThrow().statusAt(last.plusSeconds(60)));
             Thread.sleep(200); // ten intervals
             assertEquals(last, store.run("r").orElseThrow().heartbeatAt(), "no beat after close");
         }

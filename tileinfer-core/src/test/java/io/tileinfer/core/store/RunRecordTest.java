@@ -21,9 +21,10 @@ class RunRecordTest {
     }
 
     @Test
-    void aRowWithoutAHeartbeatCountsFromItsStart() {
-        assertEquals("running", run("running", null).statusAt(START.plusSeconds(60)));
-        assertEquals("interrupted", run("running", null).statusAt(START.plusSeconds(3600)));
+    void aRowWithoutAHeartbeatWrittenByAnEarlierVersionIsRunningForADay() {
+        assertEquals("running", run("running", null).statusAt(START.plusSeconds(3600)));
+        assertEquals("interrupted", run("running", null).statusAt(START.plus(RunRecord.SILENT_AFTER_WITHOUT_HEARTBEAT)
+                .plusSeconds(1)));
     }
 
     @Test
