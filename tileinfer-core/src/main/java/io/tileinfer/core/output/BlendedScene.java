@@ -5,14 +5,8 @@ import io.tileinfer.core.tile.TileGrid;
 import io.tileinfer.raster.Window;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * A blended scene's output bands, made from its tiles' {@link ProbabilityChunks} when the scene is assembled: at
@@ -24,9 +18,7 @@ import java.util.concurrent.Future;
  *
  * <p>The bands are made one tile row at a time, from pixel row {@code half overlap} below a row's top core edge
  * to as far below the next: only that row's tiles and the next row's reach it, so memory holds two rows of tiles'
- * probabilities, never the scene. A row's chunks are read, and its segments blended, on {@code threads} threads;
- * the segments are handed to the writer in order from the calling thread (each is computed alone, so the bytes do
- * not depend on the threads).
+ * probabilities, never the scene.
  */
 public final class BlendedScene {
     private final TileGrid grid;
@@ -57,73 +49,38 @@ public final class BlendedScene {
     private record TileRow(Tile[] tiles, float[][] values, TileGrid.Weights[] weights) {
     }
 
-    public void writeInto(BandWriter out, int threads) throws IOException {
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads,
-                Thread.ofPlatform().daemon().name("tileinfer-blend-", 1).factory())) {
-            int rows = grid.rows();
-            int step = grid.step();
-            int half = grid.overlap() / 2;
-            TileRow current = load(0, pool);
-            TileRow next = rows > 1 ? load(1, pool) : null;
-            for (int r = 0; r < rows; r++) {
-                int top = r == 0 ? 0 : r * step + half;
-                int bottom = r == rows - 1 ? grid.sceneHeight()
-                        : Math.min(grid.sceneHeight(), (r + 1) * step + half);
-                List<Window> segments = new ArrayList<>();
-                List<Future<byte[][]>> blended = new ArrayList<>();
-                for (int c = 0; c < grid.columns() && bottom > top; c++) {
-                    int left = c * step;
-                    Window segment = new Window(left, top, Math.min(grid.sceneWidth(), left + step) - left,
-                            bottom - top);
-                    int row = r;
-                    TileRow upper = current;
-                    TileRow lower = next;
-                    segments.add(segment);
-                    blended.add(pool.submit(() -> blend(segment, row, upper, lower)));
-                }
-                for (int i = 0; i < segments.size(); i++) {
-                    out.write(segments.get(i), await(blended.get(i)));
-                }
-                current = next;
-                next = r + 2 < rows ? load(r + 2, pool) : null;
+    public void writeInto(BandWriter out) throws IOException {
+        int rows = grid.rows();
+        int step = grid.step();
+        int half = grid.overlap() / 2;
+        TileRow current = load(0);
+        TileRow next = rows > 1 ? load(1) : null;
+        for (int r = 0; r < rows; r++) {
+            int top = r == 0 ? 0 : r * step + half;
+            int bottom = r == rows - 1 ? grid.sceneHeight() : Math.min(grid.sceneHeight(), (r + 1) * step + half);
+            for (int c = 0; c < grid.columns() && bottom > top; c++) {
+                int left = c * step;
+                int right = Math.min(grid.sceneWidth(), left + step);
+                Window segment = new Window(left, top, right - left, bottom - top);
+                out.write(segment, blend(segment, r, current, next));
             }
+            current = next;
+            next = r + 2 < rows ? load(r + 2) : null;
         }
     }
 
-    private TileRow load(int row, ExecutorService pool) throws IOException {
+    private TileRow load(int row) throws IOException {
         int columns = grid.columns();
         TileRow loaded = new TileRow(new Tile[columns], new float[columns][], new TileGrid.Weights[columns]);
-        List<Future<float[]>> reads = new ArrayList<>();
         for (int c = 0; c < columns; c++) {
             Tile tile = tiles.get(row * columns + c);
             loaded.tiles()[c] = tile;
-            reads.add(predicted.contains(tile.id()) ? pool.submit(() -> chunks.read(tile, classes)) : null);
-        }
-        for (int c = 0; c < columns; c++) {
-            if (reads.get(c) != null) {
-                loaded.values()[c] = await(reads.get(c));
-                loaded.weights()[c] = grid.weights(loaded.tiles()[c]);
+            if (predicted.contains(tile.id())) {
+                loaded.values()[c] = chunks.read(tile, classes);
+                loaded.weights()[c] = grid.weights(tile);
             }
         }
         return loaded;
-    }
-
-    /** A task's value; its I/O failure as itself, so that the message still names the chunk. */
-    private static <T> T await(Future<T> task) throws IOException {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the scene was blended");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /** The output bands of a segment of tile row {@code r}'s band, in core column {@code segment.x / step}. */

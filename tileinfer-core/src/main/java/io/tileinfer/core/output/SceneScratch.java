@@ -203,7 +203,7 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
      */
     public void assemble(BlendedScene blended, Path target, int threads) throws IOException {
         Files.createDirectories(target.getParent());
-        blended.writeInto((window, bands) -> write(window, bands, "the blended bands of " + window), threads);
+        blended.writeInto((window, bands) -> write(window, bands, "the blended bands of " + window));
         writer.finishCog(target, threads);
     }
 
