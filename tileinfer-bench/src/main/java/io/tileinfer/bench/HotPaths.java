@@ -1,11 +1,14 @@
 package io.tileinfer.bench;
 
+import io.tileinfer.core.output.BlendedScene;
 import io.tileinfer.core.output.PredictionChunks;
+import io.tileinfer.core.output.ProbabilityChunks;
 import io.tileinfer.core.output.SceneScratch;
 import io.tileinfer.core.output.Postprocessor;
 import io.tileinfer.core.output.TilePrediction;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileData;
+import io.tileinfer.core.tile.TileGrid;
 import io.tileinfer.core.tile.TileReader;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.InputScaling;
@@ -17,6 +20,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -34,15 +38,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * JMH micro-benchmarks of the batch's hot paths, per 256 x 256 tile of 4 bands: window decode (GDAL through
  * the FFM binding), the pipeline's tile read (decode + validity + SHA-256), the card's scaling into the direct
  * input tensor, post-processing (argmax, percent probabilities, crop), the prediction's write into the scene's
- * scratch raster (local runs) and a prediction chunk's write and read (Spark executors, and the driver folding
- * their chunks in). Run by bench/perf/run.sh (or {@code java -cp ... org.openjdk.jmh.Main
+ * scratch raster (local runs), a prediction chunk's write and read (Spark executors, and the driver folding
+ * their chunks in), and blend stitching: a tile's probability chunk written, and the blending of a scene's chunks
+ * into its output bands, per tile. Run by bench/perf/run.sh (or {@code java -cp ... org.openjdk.jmh.Main
  * HotPaths}); the input is a real 4-band COG, {@code -Dbench.file=...} (default the shared sample's
  * {@code l8_rgbn_cog.tif}).
  */
@@ -73,6 +80,13 @@ public class HotPaths {
     private List<Tile> fullTiles;
     private TilePrediction prediction;
     private Path chunkDir;
+    /** A blended scene of BLEND_TILES tiles of 256 px with a 32 px overlap, as W1's blend runs are cut. */
+    static final int BLEND_TILES = 25;
+    private TileGrid blendGrid;
+    private List<Tile> blendTiles;
+    private ProbabilityChunks probabilityChunks;
+    private BlendedScene blended;
+    private TileData blendData;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -105,6 +119,19 @@ public class HotPaths {
         scratch = SceneScratch.open(chunkDir.resolve("scratch.tif"), bench.scene(), SIZE,
                 List.of("class", "p_a", "p_b"), Map.of());
         fullTiles = bench.tiles().stream().filter(t -> t.core().pixels() == SIZE * SIZE).toList();
+
+        blendGrid = new TileGrid(5 * 224, 5 * 224, SIZE, 0, 32);
+        blendTiles = blendGrid.tiles("blend");
+        probabilityChunks = new ProbabilityChunks(chunkDir.resolve("probabilities"));
+        for (Tile t : blendTiles) {
+            TileData at = new TileData(t, data.raw(), data.valid(), data.validCorePixels(), data.inputSha256());
+            probabilityChunks.write(new TilePrediction(t, prediction.bands(), prediction.classCounts(),
+                    postprocessor.kept(at, probabilities, 0)));
+        }
+        Set<String> predicted = blendTiles.stream().map(Tile::id).collect(Collectors.toSet());
+        blended = new BlendedScene(blendGrid, blendTiles, predicted, probabilityChunks, CLASSES, true);
+        blendData = new TileData(blendTiles.get(6), data.raw(), data.valid(), data.validCorePixels(),
+                data.inputSha256());
     }
 
     private static BandSpec band(String name) {
@@ -174,5 +201,30 @@ public class HotPaths {
     @Benchmark
     public byte[][] chunkRead() throws IOException {
         return chunks.read(tile);
+    }
+
+    /**
+     * Blend stitching, a worker's part: an interior tile's probabilities over its kept window, written as a new chunk.
+     */
+    @Benchmark
+    public float[] blendChunkWrite() throws IOException {
+        float[] kept = postprocessor.kept(blendData, probabilities, 0);
+        Tile at = blendData.tile();
+        Tile next = new Tile(at.id() + "_" + written++, at.index(), at.core(), at.kept(), at.input()); // a new file
+        probabilityChunks.write(new TilePrediction(next, prediction.bands(), prediction.classCounts(), kept));
+        return kept;
+    }
+
+    private long blendedBytes;
+
+    /**
+     * Blend stitching, the assembly: every chunk of a 5 x 5 tile scene read back and blended into the output bands
+     * (written nowhere), per tile.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BLEND_TILES)
+    public long blendAssembly() throws IOException {
+        blended.writeInto((window, bands) -> blendedBytes += bands[0][0] + bands.length);
+        return blendedBytes;
     }
 }

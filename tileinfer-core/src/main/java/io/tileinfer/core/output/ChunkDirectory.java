@@ -3,6 +3,8 @@ package io.tileinfer.core.output;
 import io.tileinfer.core.tile.Tile;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,9 +37,17 @@ public final class ChunkDirectory {
      */
     void writeAtomically(Tile tile, String suffix, byte[] bytes) throws IOException {
         Path target = file(tile, suffix);
-        Files.createDirectories(target.getParent());
+        if (!Files.isDirectory(dir)) { // createDirectories throws and catches an exception when it exists
+            Files.createDirectories(dir);
+        }
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // one write of the whole array, not Files.write's pieces of 8 KB
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -6,6 +6,7 @@ import io.tileinfer.raster.Window;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -56,21 +57,27 @@ public final class ProbabilityChunks implements PredictionSink {
         return dir.has(tile, SUFFIX);
     }
 
-    /** A finished tile's probabilities, {@code [K][kept pixels]}; checked against the tile and the class count. */
-    public float[] read(Tile tile, int classes) throws IOException {
+    /**
+     * Reads a finished tile's probabilities into {@code into[k]} (each at least the kept window's pixels long),
+     * checked against the tile and the class count {@code into.length}. {@code buffer} is the reader's own, reused
+     * from tile to tile: the blend reads a whole scene's chunks and must not leave their bytes to the collector.
+     */
+    public void read(Tile tile, float[][] into, ByteBuffer buffer) throws IOException {
         Path source = file(tile);
         Window kept = tile.kept();
-        ByteBuffer buffer = ByteBuffer.allocate((int) bytes(kept, classes)).order(ByteOrder.LITTLE_ENDIAN);
+        int classes = into.length;
+        long expected = bytes(kept, classes);
         try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
-            if (channel.size() != buffer.capacity()) {
-                throw new IOException(source + ": holds " + channel.size() + " bytes, expected " + buffer.capacity()
+            if (channel.size() != expected) {
+                throw new IOException(source + ": holds " + channel.size() + " bytes, expected " + expected
                         + " for " + classes + " classes over " + kept);
             }
+            buffer.clear().limit((int) expected);
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
                 // until full
             }
         }
-        buffer.flip();
+        buffer.flip().order(ByteOrder.LITTLE_ENDIAN);
         Window found = null;
         if (buffer.getInt() != MAGIC || buffer.getInt() != classes
                 || !(found = new Window(buffer.getInt(), buffer.getInt(), buffer.getInt(), buffer.getInt()))
@@ -78,8 +85,9 @@ public final class ProbabilityChunks implements PredictionSink {
             throw new IOException(source + ": not a probability chunk of " + classes + " classes over " + kept
                     + (found == null ? "" : ", found one over " + found));
         }
-        float[] values = new float[classes * (int) kept.pixels()];
-        buffer.asFloatBuffer().get(values);
-        return values;
+        FloatBuffer values = buffer.asFloatBuffer();
+        for (float[] plane : into) {
+            values.get(plane, 0, (int) kept.pixels());
+        }
     }
 }
