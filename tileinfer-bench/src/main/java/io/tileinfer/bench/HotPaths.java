@@ -116,7 +116,7 @@ public class HotPaths {
         chunks = new PredictionChunks(chunkDir);
         prediction = postprocessor.crop(data, probabilities, 0);
         chunks.write(prediction); // for chunkRead
-        scratch = SceneScratch.open(chunkDir.resolve("scratch.tif"), bench.scene(), SIZE,
+        scratch = SceneScratch.open(chunkDir.resolve("scratch.tif"), bench.scene(), SIZE, // a crop's: blocks of a core
                 List.of("class", "p_a", "p_b"), Map.of());
         fullTiles = bench.tiles().stream().filter(t -> t.core().pixels() == SIZE * SIZE).toList();
 
@@ -224,7 +224,7 @@ public class HotPaths {
     @Benchmark
     @OperationsPerInvocation(BLEND_TILES)
     public long blendAssembly() throws IOException {
-        blended.writeInto((window, bands) -> blendedBytes += bands[0][0] + bands.length);
+        blended.writeInto(256, (window, bands) -> blendedBytes += bands[0][0] + bands.length);
         return blendedBytes;
     }
 }

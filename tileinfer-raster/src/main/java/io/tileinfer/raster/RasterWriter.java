@@ -23,13 +23,16 @@ import java.util.List;
  * written survives the process and a later one can go on writing into it.
  */
 public final class RasterWriter implements AutoCloseable {
+    /** The block size of the COGs written ({@link #finishCog}), and of a temporary scratch raster. */
+    public static final int COG_BLOCK = 256;
 
     /**
      * Uncompressed, so that a block written twice is rewritten in place rather than appended; band-interleaved,
      * so that writing one band never reads back the others; sparse, so that unwritten blocks cost nothing and
      * read as nodata.
      */
-    private static final List<String> SCRATCH_OPTIONS = List.of("TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256",
+    private static final List<String> SCRATCH_OPTIONS = List.of("TILED=YES", "BLOCKXSIZE=" + COG_BLOCK,
+            "BLOCKYSIZE=" + COG_BLOCK,
             "INTERLEAVE=BAND", "SPARSE_OK=TRUE", "BIGTIFF=IF_NEEDED",
             // Bands are data (classes, probabilities), not colours: GDAL would call 3 bytes RGB.
             "PHOTOMETRIC=MINISBLACK");
@@ -335,7 +338,7 @@ public final class RasterWriter implements AutoCloseable {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         flush();
         boolean categorical = type == DataType.BYTE;
-        List<String> options = List.of("COMPRESS=DEFLATE", "BLOCKSIZE=256", "OVERVIEWS=AUTO",
+        List<String> options = List.of("COMPRESS=DEFLATE", "BLOCKSIZE=" + COG_BLOCK, "OVERVIEWS=AUTO",
                 // Differencing helps smooth scores; on class maps and percent bands it made the demo's COG 19 %
                 // larger and W1's 2.8x larger, and took 0.4 s more on W1 (docs/benchmarks.md).
                 "PREDICTOR=" + (categorical ? "NO" : "YES"),

@@ -6,6 +6,7 @@ import io.tileinfer.raster.Window;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -18,10 +19,9 @@ import java.util.Set;
  * ({@link Postprocessor#classify}). A pixel is nodata where the tile whose core holds it was not predicted, or
  * where the input had no valid data, as in a crop.
  *
- * <p>The bands are made one tile row at a time, from pixel row {@code half overlap} below a row's top core edge
- * to as far below the next: only that row's tiles and the next row's reach it, so memory holds two rows of tiles'
- * probabilities, never the scene. Their arrays are allocated once and reused from row to row: a batch's heap is
- * small (the launchers'), and a scene's worth of chunks passing through it cost W1 seconds of full collections.
+ * <p>The bands are made a row of the scratch raster's blocks at a time ({@link #writeInto}). The tiles' arrays are
+ * allocated once and reused from row to row: a batch's heap is small (the launchers'), and a scene's worth of
+ * chunks passing through it cost W1 seconds of full collections.
  */
 public final class BlendedScene {
     private final TileGrid grid;
@@ -61,9 +61,13 @@ public final class BlendedScene {
         boolean predicted(int column) {
             return weights[column] != null;
         }
+
+        Window kept() {
+            return tiles[0].kept();
+        }
     }
 
-    /** A segment's sums, allocated for the largest segment and zeroed for each. */
+    /** A block's sums, allocated for a whole block and zeroed for each. */
     private record Sums(double[][] classes, double[] weights, float[] blended, boolean[] nodata) {
         Sums(int classes, int pixels) {
             this(new double[classes][pixels], new double[pixels], new float[classes * pixels], new boolean[pixels]);
@@ -77,30 +81,35 @@ public final class BlendedScene {
         }
     }
 
-    public void writeInto(BandWriter out) throws IOException {
+    /**
+     * Writes the scene's bands block by block of {@code block} pixels (the scratch raster's, so that every write
+     * fills whole blocks), a row of blocks at a time. Only the tile rows whose kept windows reach a row of blocks
+     * are read, so memory holds two or three rows of tiles' probabilities, never the scene.
+     */
+    public void writeInto(int block, BandWriter out) throws IOException {
         int rows = grid.rows();
-        int step = grid.step();
-        int half = grid.overlap() / 2;
-        int kept = grid.size() - 2 * grid.halo();
-        ByteBuffer chunk = ByteBuffer.allocateDirect((int) ProbabilityChunks.bytes(new Window(0, 0, kept, kept),
-                classes));
-        Sums sums = new Sums(classes, step * Math.min(grid.sceneHeight(), step + half));
-        TileRow current = load(0, new TileRow(grid.columns(), classes, kept * kept), chunk);
-        TileRow next = rows > 1 ? load(1, new TileRow(grid.columns(), classes, kept * kept), chunk) : null;
-        TileRow spare = rows > 2 ? new TileRow(grid.columns(), classes, kept * kept) : null;
-        for (int r = 0; r < rows; r++) {
-            int top = r == 0 ? 0 : r * step + half;
-            int bottom = r == rows - 1 ? grid.sceneHeight() : Math.min(grid.sceneHeight(), (r + 1) * step + half);
-            for (int c = 0; c < grid.columns() && bottom > top; c++) {
-                int left = c * step;
-                int right = Math.min(grid.sceneWidth(), left + step);
-                Window segment = new Window(left, top, right - left, bottom - top);
-                out.write(segment, blend(segment, r, current, next, sums));
+        int keptPixels = (grid.size() - 2 * grid.halo()) * (grid.size() - 2 * grid.halo());
+        ByteBuffer chunk = ByteBuffer.allocateDirect((int) ProbabilityChunks.bytes(
+                new Window(0, 0, keptPixels, 1), classes));
+        Sums sums = new Sums(classes, block * block);
+        TileRow[] loaded = new TileRow[rows]; // by tile row: those the current row of blocks needs
+        ArrayDeque<TileRow> spare = new ArrayDeque<>();
+        int first = 0; // the first loaded tile row
+        int next = 0; // the next tile row to load
+        for (int top = 0; top < grid.sceneHeight(); top += block) {
+            int bottom = Math.min(grid.sceneHeight(), top + block);
+            for (; first < next && loaded[first].kept().y() + loaded[first].kept().height() <= top; first++) {
+                spare.push(loaded[first]);
+                loaded[first] = null;
             }
-            TileRow done = current;
-            current = next;
-            next = r + 2 < rows ? load(r + 2, spare, chunk) : null;
-            spare = done;
+            for (; next < rows && tiles.get(next * grid.columns()).kept().y() < bottom; next++) {
+                TileRow into = spare.isEmpty() ? new TileRow(grid.columns(), classes, keptPixels) : spare.pop();
+                loaded[next] = load(next, into, chunk);
+            }
+            for (int left = 0; left < grid.sceneWidth(); left += block) {
+                Window window = new Window(left, top, Math.min(block, grid.sceneWidth() - left), bottom - top);
+                out.write(window, blend(window, loaded, first, next, sums));
+            }
         }
     }
 
@@ -118,44 +127,55 @@ public final class BlendedScene {
         return into;
     }
 
-    /** The output bands of a segment of tile row {@code r}'s band, in core column {@code segment.x / step}. */
-    private byte[][] blend(Window segment, int r, TileRow current, TileRow next, Sums sums) {
-        int n = (int) segment.pixels();
-        int width = segment.width();
+    /**
+     * The output bands of a window, from tile rows {@code first} to {@code end} (exclusive) of {@code loaded}: each
+     * pixel's sums take the tiles in the grid's order.
+     */
+    private byte[][] blend(Window window, TileRow[] loaded, int first, int end, Sums sums) {
+        int n = (int) window.pixels();
+        int width = window.width();
+        int step = grid.step();
         sums.clear(n);
-        int column = segment.x() / grid.step();
-        for (TileRow row : next == null ? List.of(current) : List.of(current, next)) {
-            for (int c = Math.max(0, column - 1); c <= Math.min(grid.columns() - 1, column + 1); c++) {
-                if (row.predicted(c)) {
-                    add(row.tiles()[c], row.values()[c], row.weights()[c], segment, sums);
+        int fromColumn = Math.max(0, window.x() / step - 1);
+        int toColumn = Math.min(grid.columns() - 1, (window.x() + width - 1) / step + 1);
+        for (int r = first; r < end; r++) {
+            for (int c = fromColumn; c <= toColumn; c++) {
+                if (loaded[r].predicted(c)) {
+                    add(loaded[r].tiles()[c], loaded[r].values()[c], loaded[r].weights()[c], window, sums);
                 }
+            }
+        }
+        boolean[] nodata = sums.nodata();
+        for (int y = window.y(); y < window.y() + window.height(); y++) {
+            TileRow owner = loaded[y / step]; // the row whose cores hold this pixel row: its kept windows reach it
+            int at = (y - window.y()) * width;
+            for (int x = window.x(); x < window.x() + width; ) {
+                int column = x / step;
+                int runEnd = Math.min(window.x() + width, (column + 1) * step);
+                int i = at + x - window.x();
+                if (!owner.predicted(column)) {
+                    Arrays.fill(nodata, i, i + runEnd - x, true);
+                } else {
+                    float[] ownerValues = owner.values()[column][0];
+                    Window kept = owner.tiles()[column].kept();
+                    int src = (y - kept.y()) * kept.width() - kept.x();
+                    for (int p = x; p < runEnd; p++, i++) {
+                        // no valid input here (the same in every tile that holds the pixel), or no weight at all
+                        nodata[i] = Float.isNaN(ownerValues[src + p]) || sums.weights()[i] == 0;
+                    }
+                }
+                x = runEnd;
             }
         }
         float[] blended = sums.blended();
-        boolean[] nodata = sums.nodata();
-        for (int y = segment.y(); y < segment.y() + segment.height(); y++) {
-            TileRow owner = y / grid.step() == r ? current : next;
-            int at = (y - segment.y()) * width;
-            if (!owner.predicted(column)) {
-                Arrays.fill(nodata, at, at + width, true);
-                continue;
-            }
-            float[] ownerValues = owner.values()[column][0];
-            Window kept = owner.tiles()[column].kept();
-            int src = (y - kept.y()) * kept.width() + segment.x() - kept.x();
-            for (int x = 0; x < width; x++) {
-                // no valid input here (the same in every tile that holds the pixel), or no weight at all
-                nodata[at + x] = Float.isNaN(ownerValues[src + x]) || sums.weights()[at + x] == 0;
-            }
-            for (int k = 0; k < classes; k++) { // a nodata pixel's value is computed too, and overwritten below
-                double[] sum = sums.classes()[k];
-                for (int x = 0; x < width; x++) {
-                    blended[k * n + at + x] = (float) (sum[at + x] / sums.weights()[at + x]);
-                }
+        for (int k = 0; k < classes; k++) { // a nodata pixel's value is computed too, and overwritten below
+            double[] sum = sums.classes()[k];
+            for (int i = 0; i < n; i++) {
+                blended[k * n + i] = (float) (sum[i] / sums.weights()[i]);
             }
         }
         byte[][] bands = new byte[postprocessor.bandCount()][n];
-        for (int y = 0; y < segment.height(); y++) {
+        for (int y = 0; y < window.height(); y++) {
             postprocessor.classify(blended, y * width, n, bands, y * width, width);
         }
         for (int i = 0; i < n; i++) {
@@ -167,19 +187,19 @@ public final class BlendedScene {
     }
 
     /**
-     * Adds a tile's weighted probabilities over its part of the segment, row by row and class by class: each sum
+     * Adds a tile's weighted probabilities over its part of the window, row by row and class by class: each sum
      * gets the same terms in the same order as pixel by pixel would give it, in loops the JIT can vectorise.
      */
-    private void add(Tile tile, float[][] values, TileGrid.Weights weights, Window segment, Sums sums) {
+    private void add(Tile tile, float[][] values, TileGrid.Weights weights, Window window, Sums sums) {
         Window kept = tile.kept();
-        Window part = kept.intersect(segment);
+        Window part = kept.intersect(window);
         double[] wx = weights.x();
         double[] weightSums = sums.weights();
         int from = part.x() - kept.x();
         int width = part.width();
         for (int y = part.y(); y < part.y() + part.height(); y++) {
             double wy = weights.y()[y - kept.y()];
-            int dst = (y - segment.y()) * segment.width() + part.x() - segment.x();
+            int dst = (y - window.y()) * window.width() + part.x() - window.x();
             int src = (y - kept.y()) * kept.width() + from;
             for (int x = 0; x < width; x++) {
                 weightSums[dst + x] += wx[from + x] * wy;

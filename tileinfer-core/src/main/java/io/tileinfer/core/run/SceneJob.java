@@ -125,7 +125,7 @@ final class SceneJob {
         Path chunkDir = ctx.dir().chunkDir(scene.id());
         PredictionChunks chunks = new PredictionChunks(chunkDir);
         ProbabilityChunks probabilities = new ProbabilityChunks(chunkDir);
-        SceneScratch scratch = SceneScratch.open(ctx.dir().scratch(scene.id()), scene, grid.step(),
+        SceneScratch scratch = SceneScratch.open(ctx.dir().scratch(scene.id()), scene, SceneScratch.blockSize(grid),
                 outputBands().names(), outputMetadata(scene));
         try {
             Map<String, TileStatus> kept = ResumePoint.withPixels(tiles, before, ctx.settings().blend(),
