@@ -207,8 +207,8 @@ public class HotPaths {
      * Blend stitching, a worker's part: an interior tile's probabilities over its kept window, written as a new chunk.
      */
     @Benchmark
-    public float[] blendChunkWrite() throws IOException {
-        float[] kept = postprocessor.kept(blendData, probabilities, 0);
+    public float[][] blendChunkWrite() throws IOException {
+        float[][] kept = postprocessor.kept(blendData, probabilities, 0);
         Tile at = blendData.tile();
         Tile next = new Tile(at.id() + "_" + written++, at.index(), at.core(), at.kept(), at.input()); // a new file
         probabilityChunks.write(new TilePrediction(next, prediction.bands(), prediction.classCounts(), kept));

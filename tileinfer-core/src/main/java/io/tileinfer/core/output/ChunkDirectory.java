@@ -35,17 +35,15 @@ public final class ChunkDirectory {
      * Writes a chunk whole or not at all, through a temporary file of this writer's own: two attempts of one Spark
      * task may write the same tile at once.
      */
-    void writeAtomically(Tile tile, String suffix, byte[] bytes) throws IOException {
+    void writeAtomically(Tile tile, String suffix, ByteBuffer... bytes) throws IOException {
         Path target = file(tile, suffix);
         if (!Files.isDirectory(dir)) { // createDirectories throws and catches an exception when it exists
             Files.createDirectories(dir);
         }
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        // one write of the whole array, not Files.write's pieces of 8 KB
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            while (bytes[bytes.length - 1].hasRemaining()) {
+                channel.write(bytes);
             }
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -91,26 +91,26 @@ public final class Postprocessor {
     }
 
     /**
-     * The tile's probabilities over its kept window, {@code [K][kept pixels]} row-major, NaN where the input had no
+     * The tile's probabilities over its kept window, {@code [K][kept pixel]} row-major, NaN where the input had no
      * valid data: what blending takes from a tile ({@link ProbabilityChunks}).
      */
-    public float[] kept(TileData data, float[] probabilities, int offset) {
+    public float[][] kept(TileData data, float[] probabilities, int offset) {
         Window kept = data.tile().kept();
         int x0 = kept.x() - data.tile().input().x();
         int y0 = kept.y() - data.tile().input().y();
         int width = kept.width();
         int pixels = width * kept.height();
         int plane = size * size;
-        float[] values = new float[classes * pixels];
+        float[][] values = new float[classes][pixels];
         boolean[] valid = data.valid();
         for (int k = 0; k < classes; k++) {
             for (int r = 0; r < kept.height(); r++) {
                 int src = offset + k * plane + (y0 + r) * size + x0;
-                int dst = k * pixels + r * width;
-                System.arraycopy(probabilities, src, values, dst, width);
+                int dst = r * width;
+                System.arraycopy(probabilities, src, values[k], dst, width);
                 for (int c = 0; c < width; c++) {
                     if (!valid[(y0 + r) * size + x0 + c]) {
-                        values[dst + c] = Float.NaN;
+                        values[k][dst + c] = Float.NaN;
                     }
                 }
             }

@@ -32,7 +32,7 @@ public final class PredictionChunks implements PredictionSink {
 
     @Override
     public void write(TilePrediction prediction) throws IOException {
-        dir.writeAtomically(prediction.tile(), SUFFIX, encode(prediction.bands()));
+        dir.writeAtomically(prediction.tile(), SUFFIX, ByteBuffer.wrap(encode(prediction.bands())));
     }
 
     /**

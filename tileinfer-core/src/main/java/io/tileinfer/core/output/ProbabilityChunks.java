@@ -40,17 +40,24 @@ public final class ProbabilityChunks implements PredictionSink {
 
     @Override
     public void write(TilePrediction prediction) throws IOException {
-        float[] values = prediction.keptProbabilities();
-        if (values == null) {
+        float[][] planes = prediction.keptProbabilities();
+        if (planes == null) {
             throw new IllegalArgumentException(prediction.tile().id() + ": no kept probabilities to blend");
         }
         Window kept = prediction.tile().kept();
-        int classes = (int) (values.length / kept.pixels());
-        ByteBuffer buffer = ByteBuffer.allocate((int) bytes(kept, classes)).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(MAGIC).putInt(classes).putInt(kept.x()).putInt(kept.y()).putInt(kept.width())
-                .putInt(kept.height());
-        buffer.asFloatBuffer().put(values);
-        dir.writeAtomically(prediction.tile(), SUFFIX, buffer.array());
+        // a buffer a plane: 256 KB for a 256 px tile, where a whole chunk's 512 KB would be a humongous object
+        ByteBuffer[] buffers = new ByteBuffer[1 + planes.length];
+        buffers[0] = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN).putInt(MAGIC).putInt(planes.length)
+                .putInt(kept.x()).putInt(kept.y()).putInt(kept.width()).putInt(kept.height()).flip();
+        for (int k = 0; k < planes.length; k++) {
+            if (planes[k].length != kept.pixels()) {
+                throw new IllegalArgumentException(prediction.tile().id() + ": " + planes[k].length
+                        + " probabilities of class " + k + " for the " + kept.pixels() + " pixels of " + kept);
+            }
+            buffers[1 + k] = ByteBuffer.allocate(Float.BYTES * planes[k].length).order(ByteOrder.LITTLE_ENDIAN);
+            buffers[1 + k].asFloatBuffer().put(planes[k]);
+        }
+        dir.writeAtomically(prediction.tile(), SUFFIX, buffers);
     }
 
     public boolean has(Tile tile) {
