@@ -41,9 +41,13 @@ public final class ChunkDirectory {
             Files.createDirectories(dir);
         }
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        long remaining = 0;
+        for (ByteBuffer buffer : bytes) {
+            remaining += buffer.remaining();
+        }
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            while (bytes[bytes.length - 1].hasRemaining()) {
-                channel.write(bytes);
+            while (remaining > 0) {
+                remaining -= channel.write(bytes);
             }
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
