@@ -65,7 +65,8 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
         boolean existed = Files.exists(file);
         String distrust = existed ? distrust(file) : null;
         if (distrust != null) {
-            LOG.warn("{}: {}: made again, and the tiles it held are computed again", file, distrust);
+            LOG.warn("{}: {}: made again, and finished tiles whose pixels were only in it are computed again", file,
+                    distrust);
             Files.delete(file);
             existed = false;
         }
@@ -80,8 +81,10 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
             if (!existed) {
                 throw e;
             }
-            LOG.warn("the scratch raster of an earlier attempt cannot be used, it is made again and the tiles it "
-                    + "held are computed again: {}", e.getMessage());
+            // e.g. a blend's scratch in core-sized blocks, from a version before blends used the COG's: a blend's
+            // tiles are in their chunks, so only a crop's are computed again (ResumePoint)
+            LOG.warn("the scratch raster of an earlier attempt cannot be used, it is made again and finished tiles "
+                    + "whose pixels were only in it are computed again: {}", e.getMessage());
             Files.delete(file);
             existed = false;
             writer = RasterWriter.keep(file, layout);
