@@ -17,7 +17,6 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -55,12 +54,7 @@ final class RunsCommand implements Callable<Integer> {
     }
 
     private String url() {
-        String url = StoreUrls.effective(store, Path.of("runs"));
-        if (ResultStores.provider(url).isEmpty()) {
-            throw new IllegalArgumentException((store != null ? "--store" : StoreUrls.ENV) + ": "
-                    + StoreUrls.redact(url) + ": " + ResultStores.noStore());
-        }
-        return url;
+        return StoreOption.url(store);
     }
 
     private static String absent(String url) {

@@ -3,8 +3,6 @@ package io.tileinfer.cli;
 import io.tileinfer.api.ApiServer;
 import io.tileinfer.api.ApiSettings;
 import io.tileinfer.core.FileErrors;
-import io.tileinfer.core.store.ResultStores;
-import io.tileinfer.core.store.StoreUrls;
 import io.tileinfer.raster.Crs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,19 +75,10 @@ final class ServeCommand implements Callable<Integer> {
                 workers != null ? workers : Runtime.getRuntime().availableProcessors(),
                 Duration.ofSeconds(requestTimeoutSeconds), apiKey(), crs,
                 Duration.ofSeconds(shutdownDelaySeconds), Duration.ofSeconds(shutdownTimeoutSeconds));
-        ApiServer server = ApiServer.start(registry, model, settings, storeUrl());
+        // a URL no module serves is a usage error; one that cannot be opened leaves the page without runs (logged)
+        ApiServer server = ApiServer.start(registry, model, settings, StoreOption.url(store));
         server.drainOnSignals();
         return server.awaitStopped();
-    }
-
-    /** A URL no module serves is a usage error; one that cannot be opened leaves the page without runs (logged). */
-    private String storeUrl() {
-        String url = StoreUrls.effective(store, Path.of("runs"));
-        if (ResultStores.provider(url).isEmpty()) {
-            throw new IllegalArgumentException((store != null ? "--store" : StoreUrls.ENV) + ": "
-                    + StoreUrls.redact(url) + ": " + ResultStores.noStore());
-        }
-        return url;
     }
 
     private String apiKey() {
