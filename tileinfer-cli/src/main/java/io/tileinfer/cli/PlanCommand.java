@@ -132,8 +132,7 @@ final class PlanCommand implements Callable<Integer> {
         Map<String, TileStatus> resumed(String sceneId, List<Tile> grid, RunDirectory dir, boolean blend)
                 throws IOException {
             Map<String, TileStatus> rows = tiles.getOrDefault(sceneId, Map.of());
-            boolean allFinished = grid.stream().allMatch(t -> ScenePlan.finished(rows, t));
-            if (allFinished && ResumePoint.assembled(scenes, sceneId, dir.prediction(sceneId)) != null) {
+            if (ResumePoint.assembled(grid, rows, () -> scenes, sceneId, dir.prediction(sceneId)) != null) {
                 return rows;
             }
             return ResumePoint.withPixels(grid, rows, blend, SceneScratch.kept(dir.scratch(sceneId)),

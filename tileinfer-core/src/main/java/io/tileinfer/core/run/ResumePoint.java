@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Where a scene's resume starts, found without changing anything: batch resumes from it and plan reports it, so the
@@ -46,11 +47,17 @@ public final class ResumePoint {
     }
 
     /**
-     * The SHA-256 of the scene's raster at {@code output} when an earlier attempt assembled it and it is still as
-     * recorded (the scene's row DONE with that hash): nothing is left to do but the files derived from it. Else null.
+     * The SHA-256 of the scene's raster at {@code output} when an earlier attempt finished every tile ({@code
+     * statuses}) and assembled it, and it is still as recorded (the scene's row DONE with that hash): nothing is left
+     * to do but the files derived from it. Else null. {@code recorded}, the run's scene rows, is read only then.
      */
-    public static String assembled(List<SceneResult> recorded, String sceneId, Path output) throws IOException {
-        for (SceneResult row : recorded) {
+    public static String assembled(List<Tile> tiles, Map<String, TileStatus> statuses,
+                                   Supplier<List<SceneResult>> recorded, String sceneId, Path output)
+            throws IOException {
+        if (!tiles.stream().allMatch(t -> ScenePlan.finished(statuses, t))) {
+            return null;
+        }
+        for (SceneResult row : recorded.get()) {
             if (row.sceneId().equals(sceneId) && row.status() == SceneStatus.DONE && Files.isRegularFile(output)) {
                 String sha256 = Hashing.sha256(output);
                 return sha256.equals(row.outputSha256()) ? sha256 : null;

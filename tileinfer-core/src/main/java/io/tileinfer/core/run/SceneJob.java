@@ -102,9 +102,8 @@ final class SceneJob {
         Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
 
         Path output = ctx.dir().prediction(scene.id());
-        boolean allFinished = tiles.stream().allMatch(t -> ScenePlan.finished(before, t));
-        String assembledSha256 = allFinished ? ResumePoint.assembled(ctx.store().scenes(ctx.runId()), scene.id(),
-                output) : null;
+        String assembledSha256 = ResumePoint.assembled(tiles, before, () -> ctx.store().scenes(ctx.runId()),
+                scene.id(), output);
         if (assembledSha256 != null) {
             Manifest.FileEntry assembled = new Manifest.FileEntry(relative(output), assembledSha256);
             ctx.listener().sceneStarted(scene.id(), tiles.size(), tiles.size());
