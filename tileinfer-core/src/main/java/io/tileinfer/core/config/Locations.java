@@ -1,5 +1,7 @@
 package io.tileinfer.core.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /** Where an input lives: a local path (relative ones against a base directory) or a URL kept as it is. */
@@ -22,15 +24,41 @@ public final class Locations {
         return baseDir.resolve(location).toAbsolutePath().normalize().toString();
     }
 
-    /** A location relative to another file's location (a STAC asset's href beside its item). */
+    /**
+     * A location relative to another file's location (a STAC asset's href beside its item). Beside a URL, an href
+     * resolves as RFC 3986 says: {@code /a/b.tif} is on the URL's host, never a local file.
+     */
     public static String sibling(String fileLocation, String href) {
-        if (isRemote(href) || href.startsWith("/")) {
+        if (href.startsWith("file:")) {
+            return isRemote(fileLocation) ? href : Path.of(URI.create(href)).toString(); // a remote item: not opened
+        }
+        if (isRemote(href)) {
             return href;
         }
         if (isRemote(fileLocation)) {
-            return fileLocation.substring(0, fileLocation.lastIndexOf('/') + 1) + href;
+            if (fileLocation.contains("://") && !fileLocation.startsWith("/vsi")) {
+                try {
+                    return new URI(fileLocation).resolve(relativeUri(href)).toString();
+                } catch (URISyntaxException notAUri) {
+                    // below: as a path beside the item's
+                }
+            }
+            return href.startsWith("/") ? href
+                    : fileLocation.substring(0, fileLocation.lastIndexOf('/') + 1) + href;
+        }
+        if (href.startsWith("/")) {
+            return href;
         }
         Path parent = Path.of(fileLocation).toAbsolutePath().getParent();
         return parent.resolve(href).normalize().toString();
+    }
+
+    /** An href as a URI: as written when it is one ({@code a%20b.tif}), else with its spaces and such quoted. */
+    private static URI relativeUri(String href) throws URISyntaxException {
+        try {
+            return new URI(href);
+        } catch (URISyntaxException unquoted) {
+            return new URI(null, null, href, null);
+        }
     }
 }

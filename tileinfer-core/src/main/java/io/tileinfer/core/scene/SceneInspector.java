@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Opens a declared scene's files and checks them: readable and intact, georeferenced, one CRS and one pixel
@@ -68,8 +69,36 @@ public final class SceneInspector {
             }
         }
         List<DeclaredBand> declared = declaredBands(item);
+        // Named sources (band files, an item's assets) are matched with the model's bands before anything is opened:
+        // a file the model does not use is neither read nor judged. One multi-band file is opened to learn its bands.
+        boolean named = spec.file() == null;
+        List<DeclaredBand> used = named ? selectModelBands(declared) : declared;
+        openAll(used);
+        List<DeclaredBand> readable = used.stream().filter(b -> infos.containsKey(b.location())).toList();
+        List<DeclaredBand> bands = expandFileBands(readable);
+        if (!named) {
+            bands = selectModelBands(bands);
+        }
+        if (bands.isEmpty()) {
+            return done(null); // nothing readable, or a file whose band_names do not fit it
+        }
+        // The other checks go on with the bands that could be read, so that one report says every problem.
+        checkGeoreferencing(bands);
+        List<SceneBand> described = describe(bands);
+        // an unreadable file may be the one that holds the acquisition time
+        Instant acquired = readable.size() == used.size() ? acquisitionTime(item, bands) : null;
+        if (!issues.isEmpty()) {
+            return done(null);
+        }
+        RasterInfo first = infos.get(bands.getFirst().location());
+        return done(new Scene(spec.id(), first.width(), first.height(), first.transform(), first.crs(), acquired,
+                described));
+    }
+
+    /** Opens each file once; a host that did not answer is not asked again for the scene's other files. */
+    private void openAll(List<DeclaredBand> bands) {
         Map<String, String> silentHosts = new LinkedHashMap<>(); // host -> the file it did not answer for
-        for (String location : declared.stream().map(DeclaredBand::location).distinct().toList()) {
+        for (String location : bands.stream().map(DeclaredBand::location).distinct().toList()) {
             String host = host(location);
             String failedFirst = host == null ? null : silentHosts.get(host);
             if (failedFirst != null) { // each open would wait for its own timeout: 10 band files, 10 timeouts
@@ -82,23 +111,6 @@ public final class SceneInspector {
                 silentHosts.put(host, location);
             }
         }
-        if (!issues.isEmpty()) {
-            return done(null);
-        }
-        List<DeclaredBand> expanded = expandFileBands(declared);
-        if (expanded.isEmpty()) {
-            return done(null); // a file whose band_names do not fit it: no band to match with the model's
-        }
-        List<DeclaredBand> selected = selectModelBands(expanded);
-        checkGeoreferencing(selected);
-        List<SceneBand> bands = describe(selected);
-        Instant acquired = acquisitionTime(item, selected);
-        if (!issues.isEmpty()) {
-            return done(null);
-        }
-        RasterInfo first = infos.get(selected.getFirst().location());
-        return done(new Scene(spec.id(), first.width(), first.height(), first.transform(), first.crs(), acquired,
-                bands));
     }
 
     private List<DeclaredBand> declaredBands(StacItem item) {
@@ -172,9 +184,13 @@ public final class SceneInspector {
         return bands;
     }
 
-    /** The model's bands, in the model's order; unnamed file bands match the model by position. */
+    /**
+     * The model's bands, in the model's order; unnamed file bands match the model by position. A model band that two
+     * sources answer to, or one source that answers to two model bands, is an issue: taking the first would feed the
+     * model another band's pixels without a word. When bands are missing, those found are returned.
+     */
     private List<DeclaredBand> selectModelBands(List<DeclaredBand> bands) {
-        if (expect.modelBands() == null) {
+        if (expect.modelBands() == null || bands.isEmpty()) {
             return bands;
         }
         List<String> wanted = expect.modelBands().stream().map(BandSpec::name).toList();
@@ -194,22 +210,48 @@ public final class SceneInspector {
         }
         List<DeclaredBand> selected = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        Map<String, String> takenBy = new LinkedHashMap<>(); // a source's file and band -> the model band it is
         for (BandSpec band : expect.modelBands()) {
             String name = band.name();
             // its name first: a common name ("nir08") is only asked for when no band has the name ("B8A")
-            Optional<DeclaredBand> match = bands.stream().filter(b -> b.aliases().contains(name)).findFirst()
-                    .or(() -> bands.stream().filter(b -> band.commonName() != null
-                            && b.aliases().contains(band.commonName())).findFirst());
-            match.ifPresentOrElse(b -> selected.add(new DeclaredBand(name, b.aliases(), b.location(), b.index())),
-                    () -> missing.add(name));
+            List<DeclaredBand> matches = answeringTo(bands, name);
+            if (matches.isEmpty() && band.commonName() != null) {
+                matches = answeringTo(bands, band.commonName());
+            }
+            if (matches.isEmpty()) {
+                missing.add(name);
+                continue;
+            }
+            if (matches.size() > 1) {
+                issues.add(new ValidationIssue(spec.describe(), "bands", "model band " + name + " in "
+                        + matches.stream().map(SceneInspector::source).collect(Collectors.joining(" and ")),
+                        "one source for each of the model's bands " + wanted));
+                continue;
+            }
+            DeclaredBand match = matches.getFirst();
+            String other = takenBy.putIfAbsent(match.location() + "#" + match.index(), name);
+            if (other != null) {
+                issues.add(new ValidationIssue(spec.describe(), "bands", source(match) + " for both model bands "
+                        + other + " and " + name, "one source for each of the model's bands " + wanted));
+                continue;
+            }
+            selected.add(new DeclaredBand(name, match.aliases(), match.location(), match.index()));
         }
         if (!missing.isEmpty()) {
             issues.add(new ValidationIssue(spec.describe(), "bands",
                     "bands " + bands.stream().map(DeclaredBand::name).toList(),
                     "the model's bands " + wanted + " (missing " + missing + ")"));
-            return bands;
         }
         return selected;
+    }
+
+    private static List<DeclaredBand> answeringTo(List<DeclaredBand> bands, String name) {
+        return bands.stream().filter(b -> b.aliases().contains(name)).toList();
+    }
+
+    /** A source as a message names it: its declared name and file, and its band when the file has several. */
+    private static String source(DeclaredBand band) {
+        return band.name() + " (" + band.location() + (band.index() > 1 ? " band " + band.index() : "") + ")";
     }
 
     private void checkGeoreferencing(List<DeclaredBand> bands) {
@@ -269,6 +311,7 @@ public final class SceneInspector {
 
     private List<SceneBand> describe(List<DeclaredBand> bands) {
         List<SceneBand> described = new ArrayList<>();
+        Map<String, List<Integer>> wrongType = new LinkedHashMap<>(); // "file\ntype" -> its bands of that type
         for (DeclaredBand band : bands) {
             RasterInfo info = infos.get(band.location());
             if (band.index() > info.bandCount()) {
@@ -277,13 +320,19 @@ public final class SceneInspector {
             BandInfo file = info.bands().get(band.index() - 1);
             String name = band.name() != null ? band.name() : String.valueOf(band.index());
             if (expect.modelDataType() != null && !file.dataType().stacName().equals(expect.modelDataType())) {
-                issues.add(new ValidationIssue(band.location(), "data-type",
-                        file.dataType().stacName() + " in band " + band.index(),
-                        expect.modelDataType() + " as the model card says"));
+                wrongType.computeIfAbsent(band.location() + "\n" + file.dataType().stacName(), k -> new ArrayList<>())
+                        .add(band.index());
             }
             Double nodata = spec.nodata() != null ? spec.nodata() : file.nodata();
             described.add(new SceneBand(name, band.location(), band.index(), file.dataType(), nodata));
         }
+        // one issue a file, not one a band: ten lines saying the same would bury the others
+        wrongType.forEach((key, indexes) -> {
+            String[] fileAndType = key.split("\n", 2);
+            issues.add(new ValidationIssue(fileAndType[0], "data-type", fileAndType[1] + " in band"
+                    + (indexes.size() > 1 ? "s " : " ") + indexes.stream().map(String::valueOf)
+                    .collect(Collectors.joining(", ")), expect.modelDataType() + " as the model card says"));
+        });
         return described;
     }
 

@@ -27,7 +27,7 @@ import java.util.Map;
 
 /**
  * The parts of a STAC Item that make a scene: its datetime (null when the item has none) and its per-band GeoTIFF
- * assets.
+ * assets (an asset that declares several bands is a composite such as a true-colour "visual", and is left out).
  */
 public record StacItem(String location, String id, Instant datetime, Map<String, Asset> assets) {
 
@@ -82,10 +82,21 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
             if (!type.startsWith("image/tiff") && !href.textValue().matches("(?i).*\\.tiff?$")) {
                 continue;
             }
+            // STAC 1.0's eo:bands, or STAC 1.1's bands with eo:common_name
+            String field = asset.has("eo:bands") || !asset.has("bands") ? "eo:bands" : "bands";
+            JsonNode declared = asset.path(field);
+            if (!declared.isMissingNode() && !declared.isArray()) {
+                throw new Invalid(location, "assets." + entry.getKey() + "." + field, describe(declared),
+                        "an array of band objects");
+            }
+            if (declared.size() > 1) {
+                continue; // several bands in one file (a true-colour "visual"): not one of the per-band assets
+            }
             List<String> aliases = new ArrayList<>(List.of(entry.getKey()));
-            for (JsonNode band : asset.path("eo:bands")) {
+            for (JsonNode band : declared) {
                 addText(aliases, band.path("name"));
                 addText(aliases, band.path("common_name"));
+                addText(aliases, band.path("eo:common_name"));
             }
             assets.put(entry.getKey(), new Asset(entry.getKey(), Locations.sibling(location, href.textValue()),
                     aliases));

@@ -111,11 +111,9 @@ class SceneInspectorTest {
         ValidationIssue count = only(file("l8_rgb_3band.tif", new Expectations(RGBN, "uint16", null, Set.of())));
         assertEquals("band-count", count.check());
         assertEquals("3 bands", count.found());
-        List<ValidationIssue> types = file("l8_rgbn_float32.tif", new Expectations(RGBN, "uint16", null, Set.of()))
-                .issues();
-        assertEquals(4, types.size());
-        assertEquals("data-type", types.getFirst().check());
-        assertEquals("float32 in band 1", types.getFirst().found());
+        ValidationIssue type = only(file("l8_rgbn_float32.tif", new Expectations(RGBN, "uint16", null, Set.of())));
+        assertEquals("data-type", type.check());
+        assertEquals("float32 in bands 1, 2, 3, 4", type.found(), "one issue for the file, not one a band");
     }
 
     @Test
@@ -228,6 +226,68 @@ class SceneInspectorTest {
         assertEquals(RGBN_NAMES, inspection.scene().bandNames());
         assertEquals(List.of(landsat("B2"), landsat("B3"), landsat("B4"), landsat("B5")),
                 inspection.scene().bands().stream().map(SceneBand::location).toList(), "in the card's order");
+    }
+
+    /**
+     * As Earth Search's items: beside the per-band assets, a three-band "visual" composite and files the model does
+     * not use. Those are neither opened nor judged with a model (the broken one would be an issue), and judged
+     * without one.
+     */
+    @Test
+    void assetsTheModelDoesNotUseAreNotOpenedAndACompositeIsNoBand(@TempDir Path dir) throws IOException {
+        Path item = Files.writeString(dir.resolve("item.json"), """
+                {"type": "Feature", "stac_version": "1.0.0", "id": "earth-search",
+                 "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {
+                  "blue": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B2"}]},
+                  "green": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B3"}]},
+                  "red": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B4"}]},
+                  "nir": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B5"}]},
+                  "visual": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B4"}, {"name": "B3"},
+                             {"name": "B2"}]},
+                  "scl": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "SCL"}]}}}
+                """.formatted(landsat("B2"), landsat("B3"), landsat("B4"), landsat("B5"), variant("l8_rgb_3band.tif"),
+                variant("not_a_tiff.tif")));
+        SceneSpec spec = new SceneSpec("stac", null, null, null, item.toString(), null, null);
+        SceneInspector.Inspection inspection = SceneInspector.inspect(spec,
+                new Expectations(RGBN, "uint16", null, Set.of()));
+        assertTrue(inspection.valid(), inspection.issues().toString());
+        assertEquals(List.of(landsat("B2"), landsat("B3"), landsat("B4"), landsat("B5")),
+                inspection.scene().bands().stream().map(SceneBand::location).toList());
+        ValidationIssue unused = only(SceneInspector.inspect(spec, Expectations.none()));
+        assertEquals(variant("not_a_tiff.tif"), unused.file());
+        assertEquals("readable", unused.check());
+    }
+
+    /** Taking the first asset that answers to a band would feed the model another band's pixels without a word. */
+    @Test
+    void aModelBandThatTwoAssetsAnswerToIsAnIssue(@TempDir Path dir) throws IOException {
+        Path item = Files.writeString(dir.resolve("item.json"), """
+                {"type": "Feature", "stac_version": "1.0.0", "id": "ambiguous",
+                 "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {
+                  "B4": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B3"}]},
+                  "B3": {"href": "%s", "type": "image/tiff"},
+                  "B2": {"href": "%s", "type": "image/tiff"},
+                  "B5": {"href": "%s", "type": "image/tiff"}}}
+                """.formatted(landsat("B4"), landsat("B3"), landsat("B2"), landsat("B5")));
+        ValidationIssue issue = only(SceneInspector.inspect(
+                new SceneSpec("stac", null, null, null, item.toString(), null, null),
+                new Expectations(RGBN, "uint16", null, Set.of())));
+        assertEquals(item + ": bands: found model band B3 in B4 (" + landsat("B4") + ") and B3 (" + landsat("B3")
+                + "), expected one source for each of the model's bands " + RGBN_NAMES, issue.message());
+    }
+
+    /** One report says every problem: an unreadable band file does not hide the others' issues. */
+    @Test
+    void anUnreadableBandDoesNotHideTheOtherBandsIssues() {
+        Map<String, String> bands = new LinkedHashMap<>();
+        bands.put("B2", variant("not_a_tiff.tif"));
+        bands.put("B3", variant("l8_rgbn_epsg4326.tif"));
+        bands.put("B4", landsat("B4"));
+        bands.put("B5", landsat("B5"));
+        List<ValidationIssue> issues = SceneInspector.inspect(new SceneSpec("s", null, null, bands, null, null,
+                null), Expectations.none()).issues();
+        assertEquals(List.of("readable", "band-count", "crs-consistency"),
+                issues.stream().map(ValidationIssue::check).toList(), issues.toString());
     }
 
     @Test
