@@ -195,10 +195,10 @@ class PredictTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "not_a_tiff.tif | 400 | not_a_tiff.tif: readable: found cannot open: ",
+            "not_a_tiff.tif | 400 | not_a_tiff.tif: readable: found cannot open as a GeoTIFF: ",
             "l8_rgbn_truncated.tif | 400 | l8_rgbn_truncated.tif: integrity: found block (0,0) of band 1 ends at byte",
             "l8_rgb_3band.tif | 422 | l8_rgb_3band.tif: band-count: found 3 bands, expected 4 bands [B2, B3, B4, B5]",
-            "l8_rgbn_float32.tif | 422 | l8_rgbn_float32.tif: data-type: found float32 in band 1, expected uint16",
+            "l8_rgbn_float32.tif | 422 | l8_rgbn_float32.tif: data-type: found float32 in bands 1, 2, 3, 4, expected uint16 as",
             "l8_rgbn_no_crs.tif | 422 | l8_rgbn_no_crs.tif: crs: found no coordinate reference system",
             "l8_rgbn_epsg4326.tif | 422 | l8_rgbn_epsg4326.tif: crs-config: found EPSG:4326, expected EPSG:32616"})
     void refusesTheBrokenFilesWithAPreciseMessage(String variant, int status, String message) throws Exception {
@@ -209,6 +209,21 @@ class PredictTest {
         assertTrue(error.startsWith(message), error);
         assertTrue(!error.contains("/vsimem/"), error);
         assertEquals(api.model.id(), Http.json(response).get("model_version").asText());
+    }
+
+    /** A VRT would have the server read the files and URLs it names; an upload is opened as a GeoTIFF only. */
+    @Test
+    void refusesAVrtThatNamesAFileOfTheServer() throws Exception {
+        String vrt = """
+                <VRTDataset rasterXSize="1" rasterYSize="1">
+                  <VRTRasterBand dataType="UInt16" band="1" subClass="VRTRawRasterBand">
+                    <SourceFilename relativeToVRT="0">/etc/hostname</SourceFilename>
+                    <ImageOffset>0</ImageOffset><PixelOffset>2</PixelOffset><LineOffset>2</LineOffset>
+                  </VRTRasterBand>
+                </VRTDataset>
+                """;
+        HttpResponse<byte[]> response = multipart("tile.tif", vrt.getBytes(StandardCharsets.UTF_8));
+        assertError(400, "tile.tif: readable: found cannot open as a GeoTIFF: ", response);
     }
 
     @Test

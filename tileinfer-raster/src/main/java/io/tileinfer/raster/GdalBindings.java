@@ -236,10 +236,11 @@ final class GdalBindings {
         }
     }
 
-    static MemorySegment openEx(MemorySegment path, int flags) {
+    /** {@code allowedDrivers}: a NULL-terminated list of driver short names, or NULL for every driver. */
+    static MemorySegment openEx(MemorySegment path, int flags, MemorySegment allowedDrivers) {
         try {
             return (MemorySegment) GDAL_OPEN_EX.invokeExact(path, flags,
-                    MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
+                    allowedDrivers, MemorySegment.NULL, MemorySegment.NULL);
         } catch (Throwable t) {
             throw unchecked(t);
         }

@@ -8,10 +8,11 @@ import java.util.UUID;
 
 /**
  * Bytes held in memory as a GDAL /vsimem/ file, so that a raster received over the network is opened with
- * {@link RasterReader#open(String)} like any file, without touching the disk. Close it when the readers on it
- * are closed: that unregisters the file and frees the memory.
+ * {@link RasterReader#open(String)} like any file, without touching the disk; it opens it with GDAL's GeoTIFF driver
+ * only. Close it when the readers on it are closed: that unregisters the file and frees the memory.
  */
 public final class MemoryFile implements AutoCloseable {
+    private static final String DIRECTORY = "/vsimem/tileinfer/";
 
     private final String path;
     private final Arena arena;
@@ -33,7 +34,7 @@ public final class MemoryFile implements AutoCloseable {
                     + fileName + "\"");
         }
         Gdal.init();
-        String path = "/vsimem/tileinfer/" + UUID.randomUUID() + "/" + fileName;
+        String path = DIRECTORY + UUID.randomUUID() + "/" + fileName;
         Arena arena = Arena.ofShared();
         try {
             // Never zero bytes: GDAL needs a real buffer even for an empty file.
@@ -55,6 +56,11 @@ public final class MemoryFile implements AutoCloseable {
             arena.close();
             throw e;
         }
+    }
+
+    /** Whether a GDAL path is that of a memory file, that is of bytes received from outside. */
+    static boolean holds(String gdalPath) {
+        return gdalPath.startsWith(DIRECTORY);
     }
 
     /** The /vsimem/ path to open. */

@@ -22,6 +22,7 @@ public final class RasterReader implements AutoCloseable {
     private static final int GDT_FLOAT32 = DataType.FLOAT32.gdalCode();
     private static final long FLOAT_BYTES = Float.BYTES;
     private static final String READDIR_OPTION = "GDAL_DISABLE_READDIR_ON_OPEN";
+    private static final String GEOTIFF_DRIVER = "GTiff";
 
     private final String location;
     private final String gdalPath;
@@ -53,13 +54,18 @@ public final class RasterReader implements AutoCloseable {
     public static RasterReader open(String location) {
         Gdal.init();
         String gdalPath = Gdal.vsiPath(location);
+        // Bytes received over the network are opened as a GeoTIFF and nothing else: other formats can point at
+        // the server's own files and URLs (a VRT's sources, above all).
+        boolean received = MemoryFile.holds(gdalPath);
         Supplier<MemorySegment> open = () -> {
             try (Arena arena = Arena.ofConfined()) {
                 GdalBindings.errorReset();
                 MemorySegment dataset = GdalBindings.openEx(arena.allocateFrom(gdalPath),
-                        GdalBindings.GDAL_OF_RASTER | GdalBindings.GDAL_OF_VERBOSE_ERROR);
+                        GdalBindings.GDAL_OF_RASTER | GdalBindings.GDAL_OF_VERBOSE_ERROR,
+                        received ? GdalBindings.stringList(arena, List.of(GEOTIFF_DRIVER)) : MemorySegment.NULL);
                 if (dataset.address() == 0) {
-                    throw GdalError.last().exception(location, gdalPath, "cannot open");
+                    throw GdalError.last().exception(location, gdalPath, received ? "cannot open as a GeoTIFF"
+                            : "cannot open");
                 }
                 return dataset;
             }
@@ -265,7 +271,7 @@ public final class RasterReader implements AutoCloseable {
      */
     public void checkIntegrity() {
         requireOpen();
-        if ("GTiff".equals(driver)) {
+        if (GEOTIFF_DRIVER.equals(driver)) {
             TiffBlockCheck.requireBlocksInsideFile(dataset, gdalPath, location, info());
         }
     }

@@ -179,7 +179,8 @@ public final class RasterWriter implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             GdalBindings.errorReset();
             MemorySegment dataset = GdalBindings.openEx(arena.allocateFrom(location), GdalBindings.GDAL_OF_RASTER
-                    | GdalBindings.GDAL_OF_UPDATE | GdalBindings.GDAL_OF_VERBOSE_ERROR);
+                    | GdalBindings.GDAL_OF_UPDATE | GdalBindings.GDAL_OF_VERBOSE_ERROR,
+                    GdalBindings.stringList(arena, List.of("GTiff"))); // our own scratch GeoTIFF, nothing else
             if (dataset.address() == 0) {
                 throw new RasterException(location, failure + ": " + GdalBindings.lastErrorMessage());
             }

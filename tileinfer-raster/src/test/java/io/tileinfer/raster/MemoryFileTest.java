@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MemoryFileTest {
 
@@ -54,8 +56,32 @@ class MemoryFileTest {
         for (byte[] bytes : new byte[][] {Files.readAllBytes(Path.of(variant("not_a_tiff.tif"))), new byte[0]}) {
             try (MemoryFile memory = MemoryFile.of(bytes, "x.tif")) {
                 RasterException e = assertThrows(RasterException.class, () -> RasterReader.open(memory.path()));
-                assertTrue(e.getMessage().startsWith(memory.path() + ": cannot open: "), e.getMessage());
+                assertTrue(e.getMessage().startsWith(memory.path() + ": cannot open as a GeoTIFF: "), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Bytes from outside are opened as a GeoTIFF only: a VRT would read whatever file or URL its sources name, on
+     * the machine that opens it. The same VRT written to disk opens, so it is a valid one.
+     */
+    @Test
+    void aVrtInMemoryIsNotOpenedThoughItIsAValidRaster(@TempDir Path dir) throws Exception {
+        String vrt = """
+                <VRTDataset rasterXSize="4" rasterYSize="4">
+                  <VRTRasterBand dataType="UInt16" band="1">
+                    <SimpleSource><SourceFilename relativeToVRT="0">%s</SourceFilename><SourceBand>1</SourceBand>
+                    </SimpleSource>
+                  </VRTRasterBand>
+                </VRTDataset>
+                """.formatted(variant("l8_rgbn_cog.tif"));
+        Path onDisk = Files.writeString(dir.resolve("secret.vrt"), vrt);
+        try (RasterReader reader = RasterReader.open(onDisk.toString())) {
+            assertEquals("VRT", reader.info().driver());
+        }
+        try (MemoryFile memory = MemoryFile.of(vrt.getBytes(StandardCharsets.UTF_8), "tile.tif")) {
+            RasterException e = assertThrows(RasterException.class, () -> RasterReader.open(memory.path()));
+            assertTrue(e.getMessage().startsWith(memory.path() + ": cannot open as a GeoTIFF: "), e.getMessage());
         }
     }
 
