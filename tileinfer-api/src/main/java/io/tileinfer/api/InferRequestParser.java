@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.tileinfer.model.JsonErrors;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,10 +21,14 @@ import java.util.List;
  */
 final class InferRequestParser {
 
-    /** NaN and Infinity are read as numbers (Python's json writes them) so that they get the datatype checks. */
+    /**
+     * NaN and Infinity are read as numbers (Python's json writes them) so that they get the datatype checks. A key
+     * twice in an object is an error, not the last one winning.
+     */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private InferRequestParser() {
     }
@@ -64,8 +70,8 @@ final class InferRequestParser {
             }
             return new InferRequest(id, inputs.getFirst(), outputs);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("the body is not valid JSON: " + e.getOriginalMessage() + " (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            // JsonErrors: Jackson's limits (nesting depth, say) fail with no location
+            throw ApiException.badRequest("the body is not valid JSON: " + JsonErrors.describe(e));
         } catch (IOException e) {
             throw ApiException.badRequest("cannot read the body: " + e.getMessage());
         }

@@ -124,7 +124,12 @@ class OpenInferenceTest {
     @Test
     void refusesRequestsThatDoNotFitTheProtocolOrTheModel() throws Exception {
         String infer = "/v2/models/" + name + "/infer";
-        assertError(400, "the body is not valid JSON", raw(infer, "{\"inputs\": [}"));
+        assertError(400, "the body is not valid JSON: line 1, column 13: ", raw(infer, "{\"inputs\": [}"));
+        // Jackson's nesting limit fails with no location in the text
+        assertError(400, "the body is not valid JSON: Document nesting depth",
+                raw(infer, "{\"extension\": " + "[".repeat(5000) + "]".repeat(5000) + "}"));
+        assertError(400, "the body is not valid JSON: line 1, column 24: Duplicate field 'inputs'",
+                raw(infer, "{\"inputs\": [], \"inputs\": []}"));
         assertError(400, "inputs: missing", raw(infer, "{}"));
         assertError(400, "inputs[0].data: found 3 values, expected 4 for the shape [1, 4, 1, 1]",
                 raw(infer, tensor("[1,4,1,1]", "UINT16", "[1,2,3]")));
