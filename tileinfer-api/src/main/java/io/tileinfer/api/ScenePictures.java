@@ -33,8 +33,12 @@ final class ScenePictures {
 
     byte[] prediction(String runId, String sceneId, int side) {
         WebPageData.SceneRef ref = data.scene(runId, sceneId);
-        Quicklook.Size size = Quicklook.size(ref.output(), side);
-        return Quicklook.png(Quicklook.classes(ref.output(), data.classes(ref), size));
+        try {
+            Quicklook.Size size = Quicklook.size(ref.output(), side);
+            return Quicklook.png(Quicklook.classes(ref.output(), data.classes(ref), size));
+        } catch (RasterException unreadable) {
+            throw unreadable(runId, sceneId, "prediction raster", unreadable);
+        }
     }
 
     /**
@@ -51,9 +55,13 @@ final class ScenePictures {
             return Quicklook.png(Quicklook.imagery(bands, Quicklook.size(ref.output(), side)));
         } catch (RasterException unreadable) {
             // damaged inputs (often why tiles failed): the page goes on without a background
-            throw new ApiException(422, "unreadable", "scene " + sceneId + " of run " + runId
-                    + ": its imagery cannot be read: " + unreadable.getMessage());
+            throw unreadable(runId, sceneId, "imagery", unreadable);
         }
+    }
+
+    private static ApiException unreadable(String runId, String sceneId, String what, RasterException cause) {
+        return new ApiException(422, "unreadable", "scene " + sceneId + " of run " + runId + ": its " + what
+                + " cannot be read: " + cause.getMessage());
     }
 
     /**

@@ -317,6 +317,20 @@ class WebPageTest {
                 .build()), 405, "not allowed");
     }
 
+    /** A prediction raster damaged after the run: the same 422 as damaged imagery, not an internal error. */
+    @Test
+    void aDamagedPredictionRasterIsUnreadableNotAnInternalError() throws Exception {
+        Path output = run.runDir().resolve("predictions/l8.tif");
+        byte[] intact = Files.readAllBytes(output);
+        try {
+            Files.write(output, Arrays.copyOf(intact, 20_000));
+            assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png"), 422,
+                    "scene l8 of run " + run.runId() + ": its prediction raster cannot be read: ");
+        } finally {
+            Files.write(output, intact);
+        }
+    }
+
     @Test
     void withAnApiKeyTheDataNeedsItAndThePageDoesNot() throws Exception {
         ApiServer keyed = ApiServer.start(dir.resolve("models"), "production",
