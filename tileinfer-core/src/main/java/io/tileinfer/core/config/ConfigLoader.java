@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tileinfer.core.store.StoreUrls;
@@ -27,7 +28,9 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static io.tileinfer.core.Hashing.sha256;
 
@@ -168,7 +171,7 @@ public final class ConfigLoader {
         return new PipelineConfig(
                 file.toAbsolutePath(),
                 sha256(bytes),
-                contentSha256(root.node()),
+                contentSha256(root.node(), scenes),
                 root.string("model", "production"),
                 base.resolve(root.string("registry", "models")).normalize(),
                 outputDir,
@@ -232,11 +235,20 @@ public final class ConfigLoader {
      * The SHA-256 of what the configuration says: its tree with keys in order and without {@code workers}, so that a
      * comment, a key moved or another number of workers (which changes no output) resume the same run rather than
      * start a new one from nothing. Other keys that change no output ({@code tiling.batch}, {@code retries},
-     * {@code object_store}, {@code store}) still make another run: leaving one out would promise it never will.
+     * {@code object_store}, {@code store}) still make another run: leaving one out would promise it never will. The
+     * inputs count as the locations they resolve to: the same text beside other data (a relative path in another
+     * directory) is another run, not one whose finished tiles it may keep.
      */
-    private static String contentSha256(JsonNode tree) {
+    private static String contentSha256(JsonNode tree, List<SceneSpec> scenes) {
         ObjectNode content = ((ObjectNode) tree).deepCopy();
         content.remove("workers");
+        ArrayNode inputs = content.putArray("resolved_inputs");
+        for (SceneSpec scene : scenes) {
+            ArrayNode locations = inputs.addArray();
+            Stream.concat(Stream.of(scene.file(), scene.stacItem()).filter(Objects::nonNull),
+                    scene.bandFiles() == null ? Stream.empty() : scene.bandFiles().values().stream())
+                    .forEach(locations::add);
+        }
         try {
             return sha256(CANONICAL.writeValueAsBytes(content));
         } catch (JsonProcessingException e) {

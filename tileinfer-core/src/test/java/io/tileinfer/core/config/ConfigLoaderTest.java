@@ -217,4 +217,21 @@ class ConfigLoaderTest {
         assertEquals(base.contentSha256(), same.contentSha256());
         assertNotEquals(base.contentSha256(), other.contentSha256(), "another tile size is another run");
     }
+
+    /** The same text beside other data is another run: its relative paths name other files. */
+    @Test
+    void theContentHashCoversWhereRelativeInputsResolve() throws IOException {
+        String text = """
+                model: production
+                scenes:
+                  - {id: a, bands: {B1: data/B1.tif, B2: data/B2.tif}}
+                """;
+        Path one = Files.createDirectories(dir.resolve("project-1"));
+        Path two = Files.createDirectories(dir.resolve("project-2"));
+        PipelineConfig first = ConfigLoader.load(Files.writeString(one.resolve("p.yaml"), text));
+        PipelineConfig again = ConfigLoader.load(Files.writeString(one.resolve("q.yaml"), text));
+        PipelineConfig elsewhere = ConfigLoader.load(Files.writeString(two.resolve("p.yaml"), text));
+        assertEquals(first.contentSha256(), again.contentSha256());
+        assertNotEquals(first.contentSha256(), elsewhere.contentSha256());
+    }
 }
