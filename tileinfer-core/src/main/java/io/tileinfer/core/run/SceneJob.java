@@ -107,15 +107,10 @@ final class SceneJob {
         if (assembledSha256 != null) {
             Manifest.FileEntry assembled = new Manifest.FileEntry(relative(output), assembledSha256);
             ctx.listener().sceneStarted(scene.id(), tiles.size(), tiles.size());
-            // killed between the raster and the files derived from it: those missing are written again
-            Path existing = Quicklook.fileFor(output);
-            boolean quicklookKept = Files.isRegularFile(existing);
-            Manifest.FileEntry quicklook = quicklookKept ? fileEntry(existing)
-                    : writeQuicklook(scene, output, renderBackground(scene));
-            Path existingItem = PredictionItem.fileFor(output);
-            // the item lists the quicklook, so it follows a quicklook written again (or one that could not be)
-            Manifest.FileEntry item = quicklookKept && Files.isRegularFile(existingItem) ? fileEntry(existingItem)
-                    : writeItem(scene, output, assembled, quicklook);
+            // Killed between the raster and the files derived from it, or one of them changed since (FinishedScenes
+            // said why the scene is done again): both are written again from the raster, whatever is there now.
+            Manifest.FileEntry quicklook = writeQuicklook(scene, output, renderBackground(scene));
+            Manifest.FileEntry item = writeItem(scene, output, assembled, quicklook);
             ctx.listener().sceneFinished(scene.id());
             Manifest.SceneEntry entry = entry(scene, SceneStatus.DONE, counts(tiles, before), await(hashes),
                     assembled, quicklook, item);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 
@@ -204,6 +205,14 @@ class BatchRunnerTest {
         // Likewise a missing item alone, the same bytes as the first attempt's.
         Files.delete(itemFile);
         resumed = Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
+        assertArrayEquals(firstItem, Files.readAllBytes(itemFile));
+        assertEquals(manifest.outputs(), Manifest.read(resumed.manifest()).outputs());
+
+        // A quicklook or an item changed since is written again, not listed with its new SHA-256.
+        Files.write(quicklook, new byte[] {'x'}, StandardOpenOption.APPEND);
+        Files.write(itemFile, new byte[] {' '}, StandardOpenOption.APPEND);
+        resumed = Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
+        assertArrayEquals(first, Files.readAllBytes(quicklook));
         assertArrayEquals(firstItem, Files.readAllBytes(itemFile));
         assertEquals(manifest.outputs(), Manifest.read(resumed.manifest()).outputs());
 
