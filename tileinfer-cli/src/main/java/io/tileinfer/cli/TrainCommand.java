@@ -42,6 +42,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try {
+            if (alias != null) {
+                ModelRegistry.requireAliasName(alias); // before minutes of training, not after
+            }
             TrainingResult result = CloudMaskTrainer.train(TrainConfig.load(config));
             ModelRegistry models = ModelRegistry.open(registry);
             ModelVersion version = models.register(result.onnx(), result.card());

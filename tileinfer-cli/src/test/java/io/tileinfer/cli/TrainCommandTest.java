@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** `tileinfer train` refusing a configuration that names a band or file that is not there, by its field. */
 class TrainCommandTest {
@@ -47,5 +48,16 @@ class TrainCommandTest {
         Path nope = SharedData.LANDSAT.resolve("NOPE.tif");
         assertEquals("tileinfer: " + config + ": scene.labels: " + nope + ": cannot open: No such file or directory",
                 result.err().strip());
+    }
+
+    /** Exit code 2 means nothing was recorded: a bad alias is refused before the training, not after registering. */
+    @Test
+    void anAliasThatCannotBeOneIsRefusedBeforeTraining() throws IOException {
+        CommandOutput result = CommandOutput.run("train", "--config", config("", "").toString(), "--registry",
+                dir.resolve("models").toString(), "--alias", "bad/alias");
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
+        assertEquals("tileinfer: alias must be letters, digits, '.', '_' or '-' and start with a letter or digit, "
+                + "found \"bad/alias\"", result.err().strip());
+        assertFalse(Files.exists(dir.resolve("models")), "no model registered");
     }
 }

@@ -153,12 +153,17 @@ public final class ModelRegistry {
                 + (aliases.isEmpty() ? "none" : aliases.toString()));
     }
 
-    /** Points {@code alias} at a version (given by id or by another alias); the switch is atomic. */
-    public void promote(String versionOrAlias, String alias) {
+    /** Refuses a name that cannot be an alias, before anything is done that would need it (a training, say). */
+    public static void requireAliasName(String alias) {
         if (!isValidName(alias)) {
             throw new ModelException("alias must be letters, digits, '.', '_' or '-' and start with a letter or "
                     + "digit, found \"" + alias + "\"");
         }
+    }
+
+    /** Points {@code alias} at a version (given by id or by another alias); the switch is atomic. */
+    public void promote(String versionOrAlias, String alias) {
+        requireAliasName(alias);
         if (Files.isDirectory(versions.resolve(alias))) {
             throw new ModelException(root + ": " + alias + " is a version id and cannot be used as an alias");
         }
