@@ -60,7 +60,18 @@ final class ModelsCommand implements Callable<Integer> {
         }
     }
 
+    /** The registry to read: it must exist (an empty list or "all files match" would hide a mistyped path). */
     private ModelRegistry registry() {
+        ModelRegistry models = ModelRegistry.open(registry);
+        if (!Files.isDirectory(models.root())) {
+            throw new ModelException(models.root() + ": no such directory, expected a model registry (train a model "
+                    + "with tileinfer train or import one, or name an existing registry with --registry)");
+        }
+        return models;
+    }
+
+    /** The registry to import into, made when it does not exist yet. */
+    private ModelRegistry registryToWrite() {
         return ModelRegistry.open(registry);
     }
 
@@ -177,7 +188,7 @@ final class ModelsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             return parent.run(spec, () -> {
-                ModelVersion version = parent.registry().importModel(onnx, card);
+                ModelVersion version = parent.registryToWrite().importModel(onnx, card);
                 spec.commandLine().getOut().printf("imported %s as %s%n", onnx, version.id());
                 return ExitCodes.OK;
             });

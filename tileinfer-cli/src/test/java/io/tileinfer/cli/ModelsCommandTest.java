@@ -33,6 +33,20 @@ class ModelsCommandTest {
         assertTrue(verify.out().contains("PROBLEM cloud-0123456789ab: "), verify.toString());
     }
 
+    /** A mistyped --registry is not an empty registry whose files all match. */
+    @Test
+    void aRegistryThatDoesNotExistIsACommandLineMistake(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such-registry");
+        for (String command : new String[] {"list", "verify"}) {
+            CommandOutput result = CommandOutput.run("models", command, "--registry", missing.toString());
+            assertEquals(ExitCodes.CONFIG, result.exitCode(), result.toString());
+            assertEquals("tileinfer: " + missing + ": no such directory, expected a model registry (train a model "
+                    + "with tileinfer train or import one, or name an existing registry with --registry)",
+                    result.err().strip());
+            assertTrue(Files.notExists(missing));
+        }
+    }
+
     @Test
     void importRefusesACardWhoseInputShapeFixesAnotherSideThanItsTileSize(@TempDir Path dir) throws Exception {
         ModelVersion made = TestModels.brightness(dir.resolve("elsewhere")); // dynamic H and W, 64 px tiles
