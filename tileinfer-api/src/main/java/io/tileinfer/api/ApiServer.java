@@ -161,7 +161,8 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Drains and stops: readiness turns false at once, the server keeps answering for the shutdown delay (time for
-     * load balancers to notice), waits up to the shutdown timeout for requests in flight, then stops. Idempotent.
+     * load balancers to notice), then answers new requests 503 and waits up to the shutdown timeout for those in
+     * flight, then stops. Idempotent.
      */
     public void shutdown() {
         if (!stopping.compareAndSet(false, true)) {
@@ -174,6 +175,7 @@ public final class ApiServer implements AutoCloseable {
             LOG.info("shutting down: readiness is false; {} requests in flight",
                     context.readiness().activeRequests());
             Thread.sleep(settings.shutdownDelay().toMillis());
+            context.readiness().refuseNew(); // a client that still sends here gets a 503 to retry elsewhere
             boolean idle = context.readiness().awaitIdle(settings.shutdownTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
             server.stop();

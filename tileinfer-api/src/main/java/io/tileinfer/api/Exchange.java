@@ -47,6 +47,10 @@ final class Exchange implements Handler {
         ApiException failure = null; // the cause the metrics count, for the access line too
         boolean admitted = false;
         try {
+            if (context.readiness().refusing()) {
+                throw ApiException.unavailable("shutting_down", "the server is shutting down: send the request "
+                        + "to another replica", 1);
+            }
             if (route.keyed() && context.apiKey() != null) {
                 context.apiKey().check(call.header("Authorization").orElse(null));
             }

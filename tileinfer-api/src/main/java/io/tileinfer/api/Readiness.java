@@ -4,10 +4,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Whether the server takes traffic, and how many requests it is answering (so that shutdown can wait for them). */
+/**
+ * Whether the server takes traffic, and how many requests it is answering (so that shutdown can wait for them). A
+ * draining server first reports not ready while it still answers, then {@linkplain #refuseNew refuses} what comes.
+ */
 final class Readiness {
 
     private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean refusing = new AtomicBoolean();
     private final AtomicInteger active = new AtomicInteger();
 
     boolean ready() {
@@ -16,6 +20,15 @@ final class Readiness {
 
     void set(boolean value) {
         ready.set(value);
+    }
+
+    /** From now on every new request is answered 503: the load balancers have had their time to notice. */
+    void refuseNew() {
+        refusing.set(true);
+    }
+
+    boolean refusing() {
+        return refusing.get();
     }
 
     void requestStarted() {

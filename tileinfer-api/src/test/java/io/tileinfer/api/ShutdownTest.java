@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,12 @@ class ShutdownTest {
                 }
                 assertEquals(503, ready);
                 assertTrue(process.isAlive());
+                assertEquals(200, http.get("/v2/health/live").statusCode(), "answered during the delay");
+                Thread.sleep(3500); // past the delay: new requests are refused, the one in flight goes on
+                HttpResponse<byte[]> refused = http.get("/v2/health/live");
+                assertEquals(503, refused.statusCode());
+                assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
+                assertTrue(Http.json(refused).get("error").asText().startsWith("the server is shutting down"));
                 SlowUpload.Response inFlight;
                 try {
                     inFlight = slow.finish();
