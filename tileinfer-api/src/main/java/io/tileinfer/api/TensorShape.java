@@ -36,9 +36,11 @@ record TensorShape(int n, int bands, int height, int width, int size) {
         int size = Math.max(fixedSide, Math.max(height, width));
         // One request may hold at most the pixels of one maximal tile, so that a worker's memory stays bounded.
         if (shape[0] * size * size > (long) maxSide * maxSide) {
+            // a tile runs as a square of its larger side: that is what the limit counts
             throw ApiException.unprocessable("inputs[0].shape: found " + Arrays.toString(shape) + ": " + shape[0]
-                    + " tiles of " + size + " x " + size + " pixels, expected at most " + maxSide + " x " + maxSide
-                    + " pixels in all (the server's --max-tile-side)");
+                    + " tiles of " + height + " x " + width + " pixels, each run as a square of " + size + " x " + size
+                    + ", expected at most " + maxSide + " x " + maxSide + " pixels in all (the server's "
+                    + "--max-tile-side)");
         }
         return new TensorShape((int) shape[0], bands, height, width, size);
     }

@@ -131,6 +131,10 @@ class OpenInferenceTest {
         assertError(400, "the body is not valid JSON: line 1, column 24: Duplicate field 'inputs'",
                 raw(infer, "{\"inputs\": [], \"inputs\": []}"));
         assertError(400, "inputs: missing", raw(infer, "{}"));
+        // thin tiles: the limit counts each as the square it runs as, and the message says so
+        assertError(422, "inputs[0].shape: found [1100, 4, 1, 100]: 1100 tiles of 1 x 100 pixels, each run as a "
+                + "square of 100 x 100, expected at most 1024 x 1024 pixels in all",
+                raw(infer, tensor("[1100,4,1,100]", "UINT16", "[" + "0,".repeat(440_000 - 1) + "0]")));
         assertError(400, "inputs[0].data: found 3 values, expected 4 for the shape [1, 4, 1, 1]",
                 raw(infer, tensor("[1,4,1,1]", "UINT16", "[1,2,3]")));
         assertError(400, "inputs[0].data[3]: found 70000, expected integers in [0, 65535] for UINT16",
