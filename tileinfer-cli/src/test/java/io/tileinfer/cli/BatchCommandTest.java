@@ -16,9 +16,11 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `tileinfer batch` refusing bad input: one line naming the file and the setting, and the documented exit code. */
 class BatchCommandTest {
@@ -109,6 +111,23 @@ class BatchCommandTest {
         CommandOutput plan = CommandOutput.run("plan", "--config", config.toString());
         assertFails(ExitCodes.CONFIG, message, plan);
         assertEquals("", plan.out(), "no plan is printed for a configuration that cannot run");
+    }
+
+    /** A store that cannot be opened is named with the setting that named it, and no run directory is left. */
+    @Test
+    void aStoreThatCannotBeOpenedLeavesNoRunDirectory(@TempDir Path tmp) throws IOException {
+        Path notADatabase = Files.writeString(tmp.resolve("results.db"), "registry: not a database\n");
+        Path out = tmp.resolve("runs");
+        Path config = config("bad-store.yaml", "output: " + out + "\nstore: {url: \"jdbc:sqlite:" + notADatabase
+                + "\"}");
+        CommandOutput result = CommandOutput.run("batch", "--config", config.toString());
+        assertEquals(ExitCodes.INTERNAL, result.exitCode(), result.err());
+        String last = result.err().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("tileinfer: jdbc:sqlite:" + notADatabase) && last.endsWith("(from " + config
+                + ": store.url)"), last);
+        try (var runs = Files.list(out)) {
+            assertEquals(List.of(), runs.toList(), "no run directory, no lock file");
+        }
     }
 
     @Test

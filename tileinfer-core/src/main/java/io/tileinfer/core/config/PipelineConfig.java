@@ -64,9 +64,18 @@ public record PipelineConfig(
     public String servedStoreUrl() {
         String url = effectiveStoreUrl();
         if (ResultStores.provider(url).isEmpty()) {
-            String setting = storeUrl != null ? file + ": store.url" : StoreUrls.ENV;
-            throw new ConfigException(setting + ": " + StoreUrls.redact(url) + ": " + ResultStores.noStore());
+            throw new ConfigException(storeSetting() + ": " + StoreUrls.redact(url) + ": " + ResultStores.noStore());
         }
         return url;
+    }
+
+    /** Where the store's URL came from, as a message names it: the configuration's key, or the variable. */
+    public String storeSetting() {
+        if (storeUrl != null) {
+            return file + ": store.url";
+        }
+        String deployment = System.getenv(StoreUrls.ENV);
+        return deployment != null && !deployment.isBlank() ? StoreUrls.ENV
+                : "the default, results.db in the output directory";
     }
 }

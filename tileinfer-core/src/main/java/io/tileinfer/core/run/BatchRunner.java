@@ -8,6 +8,7 @@ import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.scene.ValidationIssue;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.ResultStores;
+import io.tileinfer.core.store.StoreException;
 import io.tileinfer.core.store.RunOutputs;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.TileResult;
@@ -78,13 +79,22 @@ public final class BatchRunner {
         if (refusal != null && !Files.exists(runDir.resolve(Manifest.FILE))) {
             throw refusal;
         }
-        createRunDirectory(runDir);
-        // before anything is read or recorded: a second process on the same run stops here, at once
-        RunLock lock = RunLock.acquire(runId, runDir);
+        createOutputDirectory(config.outputDir()); // the default store is a file in it
+        // a store that cannot be opened (a malformed URL, a file that is no database, a server down) leaves no run
+        ResultStore store = openStore(storeUrl);
+        RunLock lock;
+        try {
+            createOutputDirectory(runDir);
+            // before anything is read or recorded: a second process on the same run stops here, at once
+            lock = RunLock.acquire(runId, runDir);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
         MDC.put("run_id", runId);
         Instant started = Instant.now();
         LOG.info("run {} with model {} ({}) -> {}", runId, version.id(), settings.describeStitching(), runDir);
-        try (ResultStore store = ResultStores.open(storeUrl)) {
+        try (store) {
             Optional<RunRecord> previous = store.run(runId);
             FinishedScenes finished = FinishedScenes.read(runDir, store.scenes(runId));
             Map<String, Manifest.SceneEntry> kept = finished.kept(config.scenes());
@@ -182,12 +192,20 @@ public final class BatchRunner {
         }
     }
 
-    /** An output that cannot be created says which setting named it and why (an I/O failure: nothing was run). */
-    private void createRunDirectory(Path runDir) throws IOException {
+    private ResultStore openStore(String url) {
         try {
-            Files.createDirectories(runDir);
+            return ResultStores.open(url);
+        } catch (StoreException e) {
+            throw new StoreException(e.getMessage() + " (from " + config.storeSetting() + ")", e);
+        }
+    }
+
+    /** An output that cannot be created says which setting named it and why (an I/O failure: nothing was run). */
+    private void createOutputDirectory(Path directory) throws IOException {
+        try {
+            Files.createDirectories(directory);
         } catch (IOException e) {
-            Path failed = e instanceof FileSystemException f && f.getFile() != null ? Path.of(f.getFile()) : runDir;
+            Path failed = e instanceof FileSystemException f && f.getFile() != null ? Path.of(f.getFile()) : directory;
             String setting = config.outputUrl() == null ? "output" : "staging";
             throw new IOException("cannot create the output directory " + failed + " (" + setting + " in "
                     + config.file() + "): " + FileErrors.reason(e), e);

@@ -50,6 +50,21 @@ public final class StoreUrls {
         return SQLITE + base.resolve(path).normalize() + (query < 0 ? "" : rest.substring(query));
     }
 
+    /**
+     * Whether a URL names an SQLite database that is gone when the connection closes: no path, or SQLite's in-memory
+     * names. A run needs its rows after it ends: resume reads them, and so do {@code runs} and the page.
+     */
+    public static boolean keepsNothing(String url) {
+        if (!url.startsWith(SQLITE)) {
+            return false;
+        }
+        String rest = url.substring(SQLITE.length());
+        int query = rest.indexOf('?');
+        String path = query < 0 ? rest : rest.substring(0, query);
+        return path.isBlank() || path.equals(":memory:") || path.startsWith("file::memory:")
+                || rest.contains("mode=memory");
+    }
+
     public static String redact(String url) {
         String masked = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
         return USER_INFO_PASSWORD.matcher(masked).replaceAll("$1***@");
