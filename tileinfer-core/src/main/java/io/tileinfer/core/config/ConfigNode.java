@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A node of a YAML/JSON document that knows where it is ({@code file: scenes[0].bands}), so that every
@@ -123,13 +124,14 @@ public record ConfigNode(Path file, String path, JsonNode node) {
 
     /** Typos must not pass silently: a key that is not one of {@code allowed} is an error. */
     public void onlyKeys(Set<String> allowed) {
+        Set<String> sorted = new TreeSet<>(allowed); // the same message every time: Set.of's order is not
         if (!node.isObject()) {
-            throw mismatch("a mapping with the keys " + allowed);
+            throw mismatch("a mapping with the keys " + sorted);
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                throw new ConfigException(where(join(key)) + "unknown key; expected one of " + allowed);
+                throw new ConfigException(where(join(key)) + "unknown key; expected one of " + sorted);
             }
         }
     }
