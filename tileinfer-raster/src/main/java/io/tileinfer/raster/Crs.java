@@ -16,9 +16,24 @@ public record Crs(String wkt, Integer epsg) implements Serializable {
             return "EPSG:" + epsg;
         }
         // The first quoted string of WKT (1 or 2) is the name of its root object.
-        int start = wkt.indexOf('"');
+        String name = quotedAfter(0);
+        if (name == null) {
+            return wkt;
+        }
+        if (!name.isBlank() && !name.equalsIgnoreCase("unknown")) {
+            return name;
+        }
+        // GDAL names a CRS made from a PROJ string "unknown": its projection method tells a person more
+        int method = Math.max(wkt.indexOf("PROJECTION["), wkt.indexOf("METHOD["));
+        String projection = method < 0 ? null : quotedAfter(method);
+        return "an unnamed CRS" + (projection == null ? "" : " (" + projection + ")");
+    }
+
+    /** The first quoted string of the WKT from {@code from} on, or null. */
+    private String quotedAfter(int from) {
+        int start = wkt.indexOf('"', from);
         int end = start < 0 ? -1 : wkt.indexOf('"', start + 1);
-        return end < 0 ? wkt : wkt.substring(start + 1, end);
+        return end < 0 ? null : wkt.substring(start + 1, end);
     }
 
     /** Whether GDAL (OSRIsSame) considers both to be the same CRS, whatever their WKT dialect. */

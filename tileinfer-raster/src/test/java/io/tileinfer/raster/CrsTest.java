@@ -57,7 +57,9 @@ class CrsTest {
     void labelsCrsWithoutEpsgCodeByName() {
         Crs custom = Crs.parse("+proj=utm +zone=16 +ellps=intl +units=m +no_defs");
         assertNull(custom.epsg());
-        assertEquals("unknown", custom.label());
+        assertEquals("an unnamed CRS (Transverse_Mercator)", custom.label(), "GDAL names it \"unknown\"");
+        Crs lcc = Crs.parse("+proj=lcc +lat_1=33 +lat_2=45 +lat_0=39 +lon_0=-96 +datum=WGS84 +units=m +no_defs");
+        assertEquals("an unnamed CRS (Lambert_Conformal_Conic_2SP)", lcc.label());
         Crs named = new Crs("PROJCS[\"My local grid\",GEOGCS[\"WGS 84\"]]", null);
         assertEquals("My local grid", named.label());
     }
