@@ -30,8 +30,8 @@ final class SceneArguments {
 
     static SceneSpec spec(String argument) throws IOException {
         String location = Locations.resolve(Path.of(""), argument);
-        String name = location.replaceAll("/+$", "");
-        name = name.substring(name.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        String fileName = Locations.fileName(location);
+        String name = fileName.replaceAll("[^A-Za-z0-9._-]", "_");
         if (Locations.isLocal(location) && !Files.exists(Path.of(location))) { // a typo: usage, not a scene's issue
             throw new IllegalArgumentException(argument + ": no such file or directory");
         }
@@ -54,8 +54,10 @@ final class SceneArguments {
             }
             return new SceneSpec(name, null, null, bands, null, null, null);
         }
-        if (location.toLowerCase().endsWith(".json")) {
-            return new SceneSpec(name.replaceFirst("\\.json$", ""), null, null, null, location, null, null);
+        // a STAC API serves items at URLs without a suffix (.../collections/C/items/ID)
+        if (fileName.toLowerCase(Locale.ROOT).endsWith(".json")
+                || (Locations.isRemote(location) && !fileName.contains("."))) {
+            return new SceneSpec(name.replaceFirst("(?i)\\.json$", ""), null, null, null, location, null, null);
         }
         return new SceneSpec(name, location, null, null, null, null, null);
     }

@@ -89,6 +89,10 @@ public final class ConfigLoader {
             if (storeUrl != null && !storeUrl.startsWith("jdbc:")) {
                 throw store.error("url", "found \"" + storeUrl + "\"", "a JDBC URL such as jdbc:sqlite:results.db");
             }
+            if (storeUrl != null && StoreUrls.keepsNothing(storeUrl)) {
+                throw store.error("url", "is \"" + storeUrl + "\", a database that is gone when the run ends",
+                        "a file such as jdbc:sqlite:results.db (a resume reads the rows of the run it resumes)");
+            }
             if (storeUrl != null && !StoreUrls.redact(storeUrl).equals(storeUrl)) {
                 // the manifest keeps the configuration's text, and uploads it with the outputs
                 throw store.error("url", "holds a password", "the password in PGPASSWORD or ~/.pgpass (the "
@@ -330,8 +334,12 @@ public final class ConfigLoader {
             if (stac == null) {
                 throw node.error("id", "is missing", "a scene id (only a STAC scene has a default: its item's file name without .json)");
             }
-            String name = stac.substring(stac.lastIndexOf('/') + 1);
+            String name = Locations.fileName(stac);
             id = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+            if (!id.matches("[A-Za-z0-9._-]+")) {
+                throw node.error("id", "is missing, and the item's file name gives \"" + id + "\"",
+                        "an id of letters, digits, '.', '_' or '-' (it names files)");
+            }
         }
         if (!id.matches("[A-Za-z0-9._-]+")) {
             throw node.error("id", "is \"" + id + "\"", "letters, digits, '.', '_' or '-' (it names files)");

@@ -24,6 +24,13 @@ public final class Locations {
         return baseDir.resolve(location).toAbsolutePath().normalize().toString();
     }
 
+    /** The last segment of a location's path: a URL's without its query ({@code ?X-Amz-Signature=...}) or fragment. */
+    public static String fileName(String location) {
+        String path = isRemote(location) ? location.replaceFirst("[?#].*$", "") : location;
+        path = path.replaceAll("/+$", "");
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
     /**
      * A location relative to another file's location (a STAC asset's href beside its item). Beside a URL, an href
      * resolves as RFC 3986 says: {@code /a/b.tif} is on the URL's host, never a local file.

@@ -28,7 +28,8 @@ public final class RunReport {
                 lines.add(String.format("  %s: %s%s", scene.id(), raster, besides(scene)));
             } else {
                 lines.add(String.format("  %s: FAILED%s", scene.id(), scene.tiles() == null ? ""
-                        : " (all " + scene.tiles().failed() + " tiles failed; see the manifest's rows)"));
+                        : " (all " + scene.tiles().failed() + " tiles failed; `tileinfer runs show " + summary.runId()
+                        + "` says why)"));
                 scene.issues().forEach(issue -> lines.add("    " + issue));
             }
         }

@@ -357,9 +357,15 @@ public final class SceneInspector {
         Optional<Instant> mtl = Locations.isLocal(firstLocation)
                 ? AcquisitionTimes.fromLandsatMtl(firstLocation) : Optional.empty();
         if (mtl.isEmpty() && expect.checks("acquisition-time")) {
-            issues.add(new ValidationIssue(firstLocation, "acquisition-time",
-                    "none (no TIFFTAG_DATETIME, STAC datetime or Landsat MTL.txt beside the file)",
-                    "an acquisition time (or `acquired:` in the scene's configuration)"));
+            // an item's time is its properties.datetime: the item is what to mend, not its first band file
+            issues.add(item != null
+                    ? new ValidationIssue(item.location(), "acquisition-time", "no properties.datetime (nor a "
+                            + "TIFFTAG_DATETIME in " + firstLocation + ")",
+                            "an acquisition time (or `acquired:` in the scene's configuration)")
+                    : new ValidationIssue(firstLocation, "acquisition-time", "none (no TIFFTAG_DATETIME"
+                            + (Locations.isLocal(firstLocation) ? " or Landsat MTL.txt beside the file)"
+                            : "; an MTL.txt is looked for beside local files only)"),
+                            "an acquisition time (or `acquired:` in the scene's configuration)"));
         }
         return mtl.orElse(null);
     }

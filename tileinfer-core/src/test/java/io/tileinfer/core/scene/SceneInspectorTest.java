@@ -290,6 +290,20 @@ class SceneInspectorTest {
                 issues.stream().map(ValidationIssue::check).toList(), issues.toString());
     }
 
+    /** The item is what to mend, not its first band file. */
+    @Test
+    void aStacItemWithoutDatetimeIsTheItemsIssue(@TempDir Path dir) throws IOException {
+        Path band = Files.copy(Path.of(landsat("B2")), dir.resolve("B2.tif")); // away from the archive's MTL.txt
+        Path item = Files.writeString(dir.resolve("item.json"), """
+                {"type": "Feature", "stac_version": "1.0.0", "id": "no-time", "properties": {"datetime": null},
+                 "assets": {"blue": {"href": "B2.tif", "type": "image/tiff"}}}""");
+        ValidationIssue issue = only(SceneInspector.inspect(new SceneSpec("x", null, null, null, item.toString(),
+                null, null), Expectations.none()));
+        assertEquals(item + ": acquisition-time: found no properties.datetime (nor a TIFFTAG_DATETIME in "
+                + band + "), expected an acquisition time (or `acquired:` in the scene's configuration)",
+                issue.message());
+    }
+
     @Test
     void aBrokenStacItemIsReported(@TempDir Path dir) throws IOException {
         Path item = dir.resolve("item.json");
