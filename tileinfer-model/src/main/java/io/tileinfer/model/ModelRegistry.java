@@ -9,10 +9,13 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -90,6 +93,7 @@ public final class ModelRegistry {
         try {
             Files.createDirectories(versions);
             staging = Files.createTempDirectory(versions, ".register-" + id + "-");
+            readableByAll(staging, true);
             Files.write(staging.resolve(MODEL_FILE), onnx);
             Files.write(staging.resolve(CARD_FILE), cardBytes);
             Files.writeString(staging.resolve(SUMS_FILE), onnxSha256 + "  " + MODEL_FILE + "\n"
@@ -178,6 +182,7 @@ public final class ModelRegistry {
                 Path temp = Files.createTempFile(root, ".aliases-", ".json");
                 try {
                     JSON.writeValue(temp.toFile(), aliases);
+                    readableByAll(temp, false);
                     Files.move(temp, aliasesFile, StandardCopyOption.ATOMIC_MOVE,
                             StandardCopyOption.REPLACE_EXISTING);
                 } finally {
@@ -225,6 +230,10 @@ public final class ModelRegistry {
         } catch (JsonProcessingException e) {
             throw new RegistryFileException(aliasesFile + ": not valid JSON: " + JsonErrors.describe(e)
                     + ", expected an object of alias names to version ids" + repair, e);
+        } catch (AccessDeniedException e) { // the file is fine: deleting it would lose the aliases
+            throw new RegistryFileException(ModelException.cannotReadMessage(aliasesFile, "the aliases", e)
+                    + "; make the registry readable by this user, e.g. chmod -R a+rX " + root + " (earlier versions "
+                    + "of tileinfer wrote it for its owner only)", e);
         } catch (IOException e) {
             String cannotRead = ModelException.cannotReadMessage(aliasesFile, "the aliases", e);
             throw new RegistryFileException(cannotRead + repair, e);
@@ -341,6 +350,17 @@ public final class ModelRegistry {
                     .filter(ModelRegistry::isValidName).sorted().toList();
         } catch (IOException e) {
             throw new ModelException(versions + ": cannot list: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A temporary file or directory is the owner's alone (0600, 0700), and keeps that when renamed into place; a
+     * registry is read by other users too (the containers' uid, Spark executors), so what it publishes is 0644, 0755.
+     */
+    private static void readableByAll(Path path, boolean directory) throws IOException {
+        if (Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(directory ? "rwxr-xr-x"
+                    : "rw-r--r--"));
         }
     }
 

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -56,6 +58,21 @@ class ModelRegistryTest {
         assertEquals(List.of(), registry.verify());
         try (TileModel model = TileModel.load(registry.resolve("production"), ModelOptions.defaults())) {
             assertEquals(version.id(), model.version());
+        }
+    }
+
+    /** Containers (uid 10001) and Spark executors read a registry another user wrote. */
+    @Test
+    void whatTheRegistryPublishesOtherUsersCanRead() throws Exception {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelVersion version = registry.register(MODEL, Cards.twoBandTwoClass());
+        registry.promote(version.id(), "production");
+        Path dir = root.resolve("versions").resolve(version.id());
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        for (Path file : List.of(dir.resolve("model.onnx"), dir.resolve("card.json"), dir.resolve("SHA256SUMS"),
+                root.resolve("aliases.json"))) {
+            assertTrue(Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ),
+                    file + ": " + PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         }
     }
 
