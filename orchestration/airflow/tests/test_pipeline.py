@@ -108,6 +108,17 @@ def test_the_run_configuration_is_the_same_file_for_the_same_scenes(tmp_path):
     assert [s["id"] for s in doc["scenes"]] == ["A", "B"]
     other = pipeline.write_run_config(str(base), [a], "production", state)
     assert other != str(first)
+    # another model is another file: a retried DAG run must not find another run's text under its name
+    assert pipeline.write_run_config(str(base), [a, b], "l8-cloudmask-0123456789ab", state) != str(first)
+    assert Path(first).read_text() == again.read_text() and yaml.safe_load(first.read_text())["model"] == "production"
+
+
+def test_an_s3_output_stays_a_url_and_staging_is_relative_to_the_base_configuration(tmp_path):
+    base = write(tmp_path / "configs" / "pipeline.yaml", yaml.safe_dump({
+        "output": "s3://results/tileinfer", "staging": "../staging", "scenes": [{"id": "old", "file": "old.tif"}]}))
+    settings = pipeline.base_settings(str(base))
+    assert settings["output"] == "s3://results/tileinfer"
+    assert settings["staging"] == str(tmp_path / "staging")
 
 
 def manifest(tmp_path: Path, counts: dict, scenes: list[dict]) -> Path:
@@ -232,6 +243,20 @@ def test_a_command_not_found_or_not_executable_is_not_retried(tmp_path, code, bo
     assert f"exit code {code} (a command it runs {cause}: check {spark_submit} and what it starts" in str(raised.value)
     with pytest.raises(PermanentError, match=f"exit code {code}"):
         pipeline.validate(str(spark_submit), [], registry="models", model="production", crs=None)
+
+
+def test_a_file_the_network_did_not_deliver_is_worth_a_retry_not_a_rejection(tmp_path):
+    issue = {"file": "https://example.org/a.tif", "check": "reachable", "expected": "a readable GeoTIFF",
+             "found": "cannot open: timed out"}
+    report = [{"scene": "a", "source": issue["file"], "valid": False, "issues": [issue]}]
+    cli = script(tmp_path / "tileinfer", "cat <<'EOF'\n" + json.dumps(report) + "\nEOF\nexit 4")
+    scene = Scene("a", issue["file"], {"id": "a", "file": issue["file"]})
+    with pytest.raises(TransientError, match="could not reach every file: https://example.org/a.tif: reachable: "
+                                             "found cannot open: timed out"):
+        pipeline.validate(str(cli), [scene], registry="models", model="production", crs=None)
+    issue["check"] = "readable"  # a file that is there and is no GeoTIFF: the scene is invalid, for good
+    script(tmp_path / "tileinfer", "cat <<'EOF'\n" + json.dumps(report) + "\nEOF\nexit 4")
+    assert pipeline.validate(str(cli), [scene], registry="models", model="production", crs=None).invalid[0][0] == scene
 
 
 def test_a_command_that_is_not_there_is_not_retried(tmp_path):

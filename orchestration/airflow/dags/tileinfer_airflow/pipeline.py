@@ -344,6 +344,12 @@ def validate(tileinfer: str, scenes: list[Scene], *, registry: str, model: str, 
         raise TransientError(f"tileinfer validate --json printed no JSON report: {e}") from e
     if len(report) != len(scenes):
         raise PermanentError(f"tileinfer validate reported {len(report)} scenes for {len(scenes)} given")
+    # "reachable": the network did not deliver a file (timeout, host unreachable, transfer cut). The scene may well
+    # be valid: the task is retried, the scene neither failed nor rejected for good.
+    unreached = [issue_message(i) for e in report for i in e.get("issues", [])
+                 if isinstance(i, dict) and i.get("check") == "reachable"]
+    if unreached:
+        raise TransientError("tileinfer validate could not reach every file: " + "; ".join(unreached))
     outcome = Validation([], [])
     for scene, entry in zip(scenes, report):
         if entry.get("valid"):
@@ -400,7 +406,11 @@ def base_settings(config_path: str) -> dict[str, Any]:
     base = path.parent
     settings = {k: v for k, v in doc.items() if k != "scenes"}
     settings["registry"] = str((base / str(doc.get("registry", "models"))).resolve())
-    settings["output"] = str((base / str(doc.get("output", "runs"))).resolve())
+    output = str(doc.get("output", "runs"))
+    # an s3:// output stays a URL (tileinfer uploads to it); paths are relative to the base configuration
+    settings["output"] = output if "://" in output else str((base / output).resolve())
+    if isinstance(doc.get("staging"), str):
+        settings["staging"] = str((base / doc["staging"]).resolve())
     store = doc.get("store")
     if isinstance(store, dict) and isinstance(store.get("url"), str) and store["url"].startswith("jdbc:sqlite:"):
         db = store["url"][len("jdbc:sqlite:"):]
@@ -420,7 +430,9 @@ def write_run_config(config_path: str, scenes: list[Scene], model: str, state_di
     settings = base_settings(config_path)
     settings["model"] = model
     entries = [s.entry for s in sorted(scenes, key=lambda s: s.id)]
-    key = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()[:12]
+    # the settings and model too: one name, one text (a retried DAG run must not find another model's file there)
+    key = hashlib.sha256(json.dumps({"settings": settings, "scenes": entries}, sort_keys=True,
+                                    default=str).encode()).hexdigest()[:12]
     text = ("# Written by the tileinfer_batch Airflow DAG from " + str(Path(config_path).resolve()) + ".\n"
             "# Do not edit: the run id follows from these bytes (re-running the DAG run resumes this run).\n"
             + yaml.safe_dump({**settings, "scenes": entries}, sort_keys=False, default_flow_style=False))

@@ -36,6 +36,11 @@ public enum RemoteFailure {
         this.advice = advice;
     }
 
+    /** Whether the same request may succeed later (the network, the host): not so for a missing object or a denial. */
+    public boolean mayPassLater() {
+        return this == UNREACHABLE || this == TIMEOUT || this == INTERRUPTED;
+    }
+
     /** What the user reads: what happened, GDAL's own words, and what to check. */
     public String describe(String gdalMessage) {
         return summary + " (" + gdalMessage + "): " + advice;

@@ -3,9 +3,14 @@ package io.tileinfer.core.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Where an input lives: a local path (relative ones against a base directory) or a URL kept as it is. */
 public final class Locations {
+    /** A GDAL virtual path: its prefix ({@code /vsis3/}) and the rest ({@code bucket/key}, or a URL for /vsicurl/). */
+    private static final Pattern VSI_PATH = Pattern.compile("(/vsi[a-z0-9_]+/)(.+)");
+
     private Locations() {
     }
 
@@ -32,32 +37,61 @@ public final class Locations {
     }
 
     /**
-     * A location relative to another file's location (a STAC asset's href beside its item). Beside a URL, an href
-     * resolves as RFC 3986 says: {@code /a/b.tif} is on the URL's host, never a local file.
+     * A location relative to another file's location (a STAC asset's href beside its item). Beside a URL (or a GDAL
+     * /vsi path), an href resolves as RFC 3986 says: {@code /a/b.tif} is on the URL's host or bucket. A remote item
+     * never names a local file.
+     *
+     * @throws IllegalArgumentException saying why when the href cannot name a file beside this item
      */
     public static String sibling(String fileLocation, String href) {
+        boolean remoteItem = isRemote(fileLocation);
         if (href.startsWith("file:")) {
-            return isRemote(fileLocation) ? href : Path.of(URI.create(href)).toString(); // a remote item: not opened
-        }
-        if (isRemote(href)) {
-            return href;
-        }
-        if (isRemote(fileLocation)) {
-            if (fileLocation.contains("://") && !fileLocation.startsWith("/vsi")) {
-                try {
-                    return new URI(fileLocation).resolve(relativeUri(href)).toString();
-                } catch (URISyntaxException notAUri) {
-                    // below: as a path beside the item's
-                }
+            if (remoteItem) {
+                throw new IllegalArgumentException("a local file, named by an item that is not local");
             }
-            return href.startsWith("/") ? href
-                    : fileLocation.substring(0, fileLocation.lastIndexOf('/') + 1) + href;
+            return localFile(href);
         }
-        if (href.startsWith("/")) {
+        if (href.contains("://") || href.startsWith("/vsi")) {
+            if (remoteItem && !isRemote(href) || href.startsWith("/vsimem")) {
+                throw new IllegalArgumentException("not a location an item may name");
+            }
             return href;
         }
-        Path parent = Path.of(fileLocation).toAbsolutePath().getParent();
-        return parent.resolve(href).normalize().toString();
+        if (!remoteItem) {
+            Path parent = Path.of(fileLocation).toAbsolutePath().getParent();
+            return parent.resolve(href).normalize().toString();
+        }
+        // /vsicurl/https://h/x.json resolves as https://h/x.json; /vsis3/bucket/x.json as if bucket were a host
+        Matcher vsi = VSI_PATH.matcher(fileLocation);
+        boolean gdalPath = vsi.matches();
+        String prefix = gdalPath ? vsi.group(1) : "";
+        String base = !gdalPath ? fileLocation : vsi.group(2).contains("://") ? vsi.group(2) : "vsi://" + vsi.group(2);
+        URI resolved;
+        URI item;
+        try {
+            item = new URI(base);
+            resolved = item.resolve(relativeUri(href));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("cannot be resolved against " + fileLocation + ": " + e.getReason());
+        }
+        if (!item.getScheme().equals(resolved.getScheme())) { // "C:/x.tif", "B04:10m.tif": read as other schemes
+            throw new IllegalArgumentException("not a path relative to the item, nor a URL");
+        }
+        String text = resolved.toString();
+        return !gdalPath ? text : prefix + (text.startsWith("vsi://") ? text.substring("vsi://".length()) : text);
+    }
+
+    /** A {@code file:} URI as a path: {@code file:///d/a.tif}, {@code file://localhost/d/a.tif}, spaces unquoted. */
+    private static String localFile(String href) {
+        String path = href.replaceFirst("^file://(localhost)?", "").replaceFirst("^file:", "");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("a file: URI with no absolute path");
+        }
+        try {
+            return Path.of(URI.create("file://" + path)).toString(); // %20 and the like decoded
+        } catch (IllegalArgumentException unquoted) { // "a b.tif": the path as written
+            return path;
+        }
     }
 
     /** An href as a URI: as written when it is one ({@code a%20b.tif}), else with its spaces and such quoted. */

@@ -40,6 +40,12 @@ public final class SceneInspector {
     private record DeclaredBand(String name, List<String> aliases, String location, int index) {
     }
 
+    /**
+     * The check of a file the network did not deliver (timed out, host unreachable, transfer cut): unlike "readable",
+     * the same scene may pass later, so a scheduler retries it rather than rejecting it.
+     */
+    public static final String REACHABLE = "reachable";
+
     private final SceneSpec spec;
     private final Expectations expect;
     private final List<ValidationIssue> issues = new ArrayList<>();
@@ -65,7 +71,9 @@ public final class SceneInspector {
                 return done(null);
             }
             if (item.assets().isEmpty()) {
-                return fail(spec.stacItem(), "bands", "no GeoTIFF assets", "per-band GeoTIFF assets");
+                return fail(spec.stacItem(), "bands", "no GeoTIFF assets of one band" + (item.composites().isEmpty()
+                        ? "" : " (assets " + item.composites() + " declare several bands each: no band sources)"),
+                        "per-band GeoTIFF assets");
             }
         }
         List<DeclaredBand> declared = declaredBands(item);
@@ -102,7 +110,7 @@ public final class SceneInspector {
             String host = host(location);
             String failedFirst = host == null ? null : silentHosts.get(host);
             if (failedFirst != null) { // each open would wait for its own timeout: 10 band files, 10 timeouts
-                issues.add(new ValidationIssue(location, "readable", "not tried: " + host + " did not answer for "
+                issues.add(new ValidationIssue(location, REACHABLE, "not tried: " + host + " did not answer for "
                         + failedFirst, "a readable GeoTIFF"));
                 continue;
             }
@@ -135,9 +143,11 @@ public final class SceneInspector {
             }
         } catch (RasterException e) {
             boolean opened = infos.containsKey(location);
-            issues.add(new ValidationIssue(location, opened ? "integrity" : "readable", e.problem(),
+            RemoteFailure failure = e instanceof RemoteAccessException remote ? remote.failure() : null;
+            String check = opened ? "integrity" : failure != null && failure.mayPassLater() ? REACHABLE : "readable";
+            issues.add(new ValidationIssue(location, check, e.problem(),
                     opened ? "an intact file" : "a readable GeoTIFF"));
-            return e instanceof RemoteAccessException remote ? remote.failure() : null;
+            return failure;
         }
         return null;
     }

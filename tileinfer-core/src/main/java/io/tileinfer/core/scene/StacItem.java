@@ -11,6 +11,7 @@ import io.tileinfer.core.config.DateTimes;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.model.JsonErrors;
 import io.tileinfer.raster.RasterException;
+import io.tileinfer.raster.RemoteAccessException;
 import io.tileinfer.raster.RemoteFiles;
 
 import java.io.IOException;
@@ -29,7 +30,8 @@ import java.util.Map;
  * The parts of a STAC Item that make a scene: its datetime (null when the item has none) and its per-band GeoTIFF
  * assets (an asset that declares several bands is a composite such as a true-colour "visual", and is left out).
  */
-public record StacItem(String location, String id, Instant datetime, Map<String, Asset> assets) {
+public record StacItem(String location, String id, Instant datetime, Map<String, Asset> assets,
+                       List<String> composites) {
 
     /** A raster asset; {@code aliases} are the names it answers to (its key, eo:bands name and common name). */
     public record Asset(String key, String href, List<String> aliases) {
@@ -70,6 +72,7 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
             throw new Invalid(location, "type", describe(root.path("type")), "\"Feature\" (a STAC Item)");
         }
         Map<String, Asset> assets = new LinkedHashMap<>();
+        List<String> composites = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("assets").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             JsonNode asset = entry.getValue();
@@ -90,7 +93,8 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
                         "an array of band objects");
             }
             if (declared.size() > 1) {
-                continue; // several bands in one file (a true-colour "visual"): not one of the per-band assets
+                composites.add(entry.getKey()); // several bands in one file (a true-colour "visual")
+                continue;
             }
             List<String> aliases = new ArrayList<>(List.of(entry.getKey()));
             for (JsonNode band : declared) {
@@ -98,10 +102,17 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
                 addText(aliases, band.path("common_name"));
                 addText(aliases, band.path("eo:common_name"));
             }
-            assets.put(entry.getKey(), new Asset(entry.getKey(), Locations.sibling(location, href.textValue()),
-                    aliases));
+            String resolved;
+            try {
+                resolved = Locations.sibling(location, href.textValue());
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(location, "assets." + entry.getKey() + ".href", describe(href) + ", "
+                        + e.getMessage(), "a URL, or a path relative to the item");
+            }
+            assets.put(entry.getKey(), new Asset(entry.getKey(), resolved, aliases));
         }
-        return new StacItem(location, root.path("id").asText(null), datetime(location, root), assets);
+        return new StacItem(location, root.path("id").asText(null), datetime(location, root), assets,
+                List.copyOf(composites));
     }
 
     /** The item's JSON object, or what the file holds instead. */
@@ -112,7 +123,8 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
         } catch (IOException e) {
             throw new Invalid(location, "readable", "cannot read: " + FileErrors.reason(e), AN_ITEM);
         } catch (RasterException e) {
-            throw new Invalid(location, "readable", e.problem(), AN_ITEM);
+            boolean mayPassLater = e instanceof RemoteAccessException remote && remote.failure().mayPassLater();
+            throw new Invalid(location, mayPassLater ? SceneInspector.REACHABLE : "readable", e.problem(), AN_ITEM);
         }
         JsonNode root;
         try {

@@ -1,6 +1,7 @@
 package io.tileinfer.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,24 @@ class LocationsTest {
         assertEquals("https://example.org/stac/items/a%20b.tif", Locations.sibling(item, "a%20b.tif"));
         assertEquals("s3://bucket/cogs/B04.tif", Locations.sibling("s3://bucket/items/S2A.json", "/cogs/B04.tif"));
         assertEquals("https://other.org/B04.tif", Locations.sibling(item, "https://other.org/B04.tif"));
-        assertEquals("file:///etc/hostname", Locations.sibling(item, "file:///etc/hostname"),
-                "left as it is, which no reader opens");
+    }
+
+    @Test
+    void beside_a_gdal_path_an_href_resolves_as_beside_its_url_or_bucket() {
+        assertEquals("/vsis3/bucket/cogs/B04.tif", Locations.sibling("/vsis3/bucket/items/S2A.json", "/cogs/B04.tif"));
+        assertEquals("/vsis3/bucket/items/B04.tif", Locations.sibling("/vsis3/bucket/items/S2A.json", "B04.tif"));
+        assertEquals("/vsicurl/https://example.org/cogs/B04.tif",
+                Locations.sibling("/vsicurl/https://example.org/items/S2A.json", "/cogs/B04.tif"));
+    }
+
+    /** A document from elsewhere does not get to choose which of this machine's files are read. */
+    @Test
+    void a_remote_item_never_names_a_local_file() {
+        String item = "https://example.org/stac/items/S2A.json";
+        for (String href : new String[] {"file:///etc/hostname", "C:/data/B04.tif", "/vsimem/x.tif"}) {
+            assertThrows(IllegalArgumentException.class, () -> Locations.sibling(item, href), href);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Locations.sibling("/vsis3/b/items/i.json", "file:/x.tif"));
     }
 
     @Test
@@ -31,5 +48,9 @@ class LocationsTest {
         assertEquals(dir.resolve("cogs/B04.tif").toString(), Locations.sibling(item, "../cogs/B04.tif"));
         assertEquals("/data/B04.tif", Locations.sibling(item, "/data/B04.tif"));
         assertEquals("/data/B04.tif", Locations.sibling(item, "file:///data/B04.tif"));
+        assertEquals("/data/B04.tif", Locations.sibling(item, "file://localhost/data/B04.tif"));
+        assertEquals("/data/a b.tif", Locations.sibling(item, "file:///data/a%20b.tif"));
+        assertEquals("/data/a b.tif", Locations.sibling(item, "file:///data/a b.tif"));
+        assertThrows(IllegalArgumentException.class, () -> Locations.sibling(item, "file:B04.tif"));
     }
 }

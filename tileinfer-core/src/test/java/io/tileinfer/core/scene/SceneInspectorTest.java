@@ -131,6 +131,8 @@ class SceneInspectorTest {
                     Instant.parse("2015-08-04T00:00:00Z")), Expectations.none()).issues();
             double seconds = (System.nanoTime() - start) / 1e9;
             assertEquals(names.size(), issues.size(), "each band file is reported: " + issues);
+            assertEquals(List.of(SceneInspector.REACHABLE), issues.stream().map(ValidationIssue::check).distinct()
+                    .toList(), "the network's failure, which may pass later: not \"readable\"");
             assertTrue(issues.getFirst().found().contains("timed out"), issues.getFirst().message());
             assertTrue(issues.getLast().found().startsWith("not tried: http://127.0.0.1:"),
                     issues.getLast().message());
@@ -274,6 +276,26 @@ class SceneInspectorTest {
                 new Expectations(RGBN, "uint16", null, Set.of())));
         assertEquals(item + ": bands: found model band B3 in B4 (" + landsat("B4") + ") and B3 (" + landsat("B3")
                 + "), expected one source for each of the model's bands " + RGBN_NAMES, issue.message());
+    }
+
+    /** Two assets on one file: the model would get the same pixels as two of its bands. */
+    @Test
+    void oneFileForTwoModelBandsIsAnIssue(@TempDir Path dir) throws IOException {
+        Path item = Files.writeString(dir.resolve("item.json"), """
+                {"type": "Feature", "stac_version": "1.0.0", "id": "twice",
+                 "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {
+                  "B2": {"href": "%s", "type": "image/tiff"},
+                  "B3": {"href": "%s", "type": "image/tiff"},
+                  "B4": {"href": "%s", "type": "image/tiff"},
+                  "nir": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B5"}]}}}
+                """.formatted(landsat("B2"), landsat("B4"), landsat("B4"), landsat("B4")));
+        List<ValidationIssue> issues = SceneInspector.inspect(
+                new SceneSpec("stac", null, null, null, item.toString(), null, null),
+                new Expectations(RGBN, "uint16", null, Set.of())).issues();
+        assertEquals(List.of(item + ": bands: found B4 (" + landsat("B4") + ") for both model bands B3 and B4, "
+                + "expected one source for each of the model's bands " + RGBN_NAMES, item + ": bands: found nir ("
+                + landsat("B4") + ") for both model bands B3 and B5, expected one source for each of the model's "
+                + "bands " + RGBN_NAMES), issues.stream().map(ValidationIssue::message).toList());
     }
 
     /** One report says every problem: an unreadable band file does not hide the others' issues. */

@@ -53,4 +53,14 @@ class StacItemTest {
         assertEquals(item + ": assets.green.href: found 123 (a number), expected a URL, or a path relative to the item",
                 issue(item));
     }
+
+    /** An href that names no file beside the item is the item's issue, not an exception that ends the run. */
+    @Test
+    void anAssetHrefThatCannotBeResolvedIsTheItemsIssue() throws IOException {
+        Path item = SharedData.landsatStacItem(dir.resolve("item.json"));
+        Files.writeString(item, Files.readString(item).replace("\"" + SharedData.landsat("B3") + "\"",
+                "\"file:B3.tif\""));
+        assertEquals(item + ": assets.green.href: found \"file:B3.tif\", a file: URI with no absolute path, "
+                + "expected a URL, or a path relative to the item", issue(item));
+    }
 }
