@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tileinfer.core.store.StoreUrls;
@@ -28,7 +27,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -175,7 +173,7 @@ public final class ConfigLoader {
         return new PipelineConfig(
                 file.toAbsolutePath(),
                 sha256(bytes),
-                contentSha256(root.node(), scenes),
+                contentSha256(root.node(), base),
                 root.string("model", "production"),
                 base.resolve(root.string("registry", "models")).normalize(),
                 outputDir,
@@ -239,24 +237,40 @@ public final class ConfigLoader {
      * The SHA-256 of what the configuration says: its tree with keys in order and without {@code workers}, so that a
      * comment, a key moved or another number of workers (which changes no output) resume the same run rather than
      * start a new one from nothing. Other keys that change no output ({@code tiling.batch}, {@code retries},
-     * {@code object_store}, {@code store}) still make another run: leaving one out would promise it never will. The
-     * inputs count as the locations they resolve to: the same text beside other data (a relative path in another
-     * directory) is another run, not one whose finished tiles it may keep.
+     * {@code object_store}, {@code store}) still make another run: leaving one out would promise it never will. When a
+     * scene's input is a relative path, the directory it is relative to counts too: the same text beside other data
+     * is another run, not one whose finished tiles it may keep. (Inputs given as absolute paths or URLs keep the run
+     * id they had before this rule.)
      */
-    private static String contentSha256(JsonNode tree, List<SceneSpec> scenes) {
+    private static String contentSha256(JsonNode tree, Path base) {
         ObjectNode content = ((ObjectNode) tree).deepCopy();
         content.remove("workers");
-        ArrayNode inputs = content.putArray("resolved_inputs");
-        for (SceneSpec scene : scenes) {
-            ArrayNode locations = inputs.addArray();
-            Stream.concat(Stream.of(scene.file(), scene.stacItem()).filter(Objects::nonNull),
-                    scene.bandFiles() == null ? Stream.empty() : scene.bandFiles().values().stream())
-                    .forEach(locations::add);
+        if (hasRelativeInput(tree.path("scenes"))) {
+            content.put("inputs_relative_to", realPath(base).toString());
         }
         try {
             return sha256(CANONICAL.writeValueAsBytes(content));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a YAML tree always writes as JSON", e);
+        }
+    }
+
+    private static boolean hasRelativeInput(JsonNode scenes) {
+        List<String> inputs = new ArrayList<>();
+        for (JsonNode scene : scenes) {
+            Stream.of(scene.path("file"), scene.path("stac")).filter(JsonNode::isTextual)
+                    .forEach(n -> inputs.add(n.textValue()));
+            scene.path("bands").forEach(n -> inputs.add(n.asText()));
+        }
+        return inputs.stream().anyMatch(l -> Locations.isLocal(l) && !Path.of(l).isAbsolute());
+    }
+
+    /** The directory as the file system knows it: a path through a symbolic link names the same inputs. */
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
         }
     }
 

@@ -233,5 +233,9 @@ class ConfigLoaderTest {
         PipelineConfig elsewhere = ConfigLoader.load(Files.writeString(two.resolve("p.yaml"), text));
         assertEquals(first.contentSha256(), again.contentSha256());
         assertNotEquals(first.contentSha256(), elsewhere.contentSha256());
+        // absolute inputs name the same files from anywhere: the same run wherever the file is
+        String absolute = text.replace("data/", "/srv/data/");
+        assertEquals(ConfigLoader.load(Files.writeString(one.resolve("a.yaml"), absolute)).contentSha256(),
+                ConfigLoader.load(Files.writeString(two.resolve("a.yaml"), absolute)).contentSha256());
     }
 }
