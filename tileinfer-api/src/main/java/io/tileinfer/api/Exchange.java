@@ -12,6 +12,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,9 @@ final class Exchange implements Handler {
     private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final int MAX_LOGGED_ERROR = 300;
+    /** What a stopping server still answers: its probes (which say it is not ready) and its metrics. */
+    private static final Set<String> ANSWERED_WHILE_STOPPING = Set.of("/v2/health/live", "/v2/health/ready",
+            "/metrics");
 
     private final Route route;
     private final ApiContext context;
@@ -47,9 +51,10 @@ final class Exchange implements Handler {
         ApiException failure = null; // the cause the metrics count, for the access line too
         boolean admitted = false;
         try {
-            if (context.readiness().refusing()) {
-                throw ApiException.unavailable("shutting_down", "the server is shutting down: send the request "
-                        + "to another replica", 1);
+            if (context.readiness().refusing() && !ANSWERED_WHILE_STOPPING.contains(route.pattern())) {
+                // closing the connection too, so that a client's pool does not send its next request here again
+                throw new ApiException(503, "shutting_down", "the server is shutting down: send the request to "
+                        + "another replica", Map.of("Retry-After", "1", "Connection", "close"));
             }
             if (route.keyed() && context.apiKey() != null) {
                 context.apiKey().check(call.header("Authorization").orElse(null));

@@ -50,12 +50,17 @@ class ShutdownTest {
                 }
                 assertEquals(503, ready);
                 assertTrue(process.isAlive());
-                assertEquals(200, http.get("/v2/health/live").statusCode(), "answered during the delay");
-                Thread.sleep(3500); // past the delay: new requests are refused, the one in flight goes on
-                HttpResponse<byte[]> refused = http.get("/v2/health/live");
+                assertEquals(200, http.get("/v2").statusCode(), "answered during the delay");
+                // past the delay: new requests are refused, the probes and the one in flight go on
+                HttpResponse<byte[]> refused = http.get("/v2");
+                for (int i = 0; i < 400 && refused.statusCode() == 200; i++) {
+                    Thread.sleep(20);
+                    refused = http.get("/v2");
+                }
                 assertEquals(503, refused.statusCode());
                 assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
                 assertTrue(Http.json(refused).get("error").asText().startsWith("the server is shutting down"));
+                assertEquals(200, http.get("/v2/health/live").statusCode(), "its probes are still answered");
                 SlowUpload.Response inFlight;
                 try {
                     inFlight = slow.finish();
