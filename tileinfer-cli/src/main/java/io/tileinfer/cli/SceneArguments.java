@@ -54,9 +54,7 @@ final class SceneArguments {
             }
             return new SceneSpec(name, null, null, bands, null, null, null);
         }
-        // a STAC API serves items at URLs without a suffix (.../collections/C/items/ID)
-        if (fileName.toLowerCase(Locale.ROOT).endsWith(".json")
-                || (Locations.isRemote(location) && !fileName.contains("."))) {
+        if (fileName.toLowerCase(Locale.ROOT).endsWith(".json")) { // a signed URL's query aside
             return new SceneSpec(name.replaceFirst("(?i)\\.json$", ""), null, null, null, location, null, null);
         }
         return new SceneSpec(name, location, null, null, null, null, null);

@@ -66,6 +66,11 @@ public record PipelineConfig(
         if (ResultStores.provider(url).isEmpty()) {
             throw new ConfigException(storeSetting() + ": " + StoreUrls.redact(url) + ": " + ResultStores.noStore());
         }
+        if (StoreUrls.keepsNothing(url)) { // store.url is refused when the file loads; this is the variable's
+            throw new ConfigException(storeSetting() + ": " + StoreUrls.redact(url) + ": a database that is gone "
+                    + "when the run ends, expected a file such as jdbc:sqlite:results.db (a resume reads the rows "
+                    + "of the run it resumes)");
+        }
         return url;
     }
 

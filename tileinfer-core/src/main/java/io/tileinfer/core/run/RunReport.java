@@ -29,7 +29,7 @@ public final class RunReport {
             } else {
                 lines.add(String.format("  %s: FAILED%s", scene.id(), scene.tiles() == null ? ""
                         : " (all " + scene.tiles().failed() + " tiles failed; `tileinfer runs show " + summary.runId()
-                        + "` says why)"));
+                        + "`, with the run's --store, says why)"));
                 scene.issues().forEach(issue -> lines.add("    " + issue));
             }
         }

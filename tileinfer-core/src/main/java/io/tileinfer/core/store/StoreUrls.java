@@ -61,7 +61,7 @@ public final class StoreUrls {
         String rest = url.substring(SQLITE.length());
         int query = rest.indexOf('?');
         String path = query < 0 ? rest : rest.substring(0, query);
-        return path.isBlank() || path.equals(":memory:") || path.startsWith("file::memory:")
+        return path.isBlank() || path.equals(":memory:") || path.startsWith("file::memory:") || path.equals("file:")
                 || rest.contains("mode=memory");
     }
 

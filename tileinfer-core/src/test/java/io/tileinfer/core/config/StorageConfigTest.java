@@ -99,7 +99,7 @@ class StorageConfigTest {
     @Test
     void anSqliteDatabaseThatKeepsNothingIsRefused() {
         for (String url : new String[]{"jdbc:sqlite:", "jdbc:sqlite::memory:", "jdbc:sqlite:file::memory:?cache=shared",
-                "jdbc:sqlite:file:results.db?mode=memory"}) {
+                "jdbc:sqlite:file:results.db?mode=memory", "jdbc:sqlite:file:"}) {
             assertEquals(dir.resolve("pipeline.yaml") + ": store.url: is \"" + url + "\", a database that is gone "
                     + "when the run ends, expected a file such as jdbc:sqlite:results.db (a resume reads the rows of "
                     + "the run it resumes)", error("store: {url: \"" + url + "\"}"));
