@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code tileinfer validate}: the validation report of scenes, without running a model. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -68,12 +69,19 @@ final class ValidateCommand implements Callable<Integer> {
         return Expectations.forModel(card, crs, Set.of());
     }
 
+    /** "uint16", or each type with its count when the bands differ ("uint16 ×9, float32 ×1"). */
+    private static String dataTypes(Scene scene) {
+        Map<String, Long> counts = scene.bands().stream().collect(Collectors.groupingBy(
+                b -> b.dataType().stacName(), LinkedHashMap::new, Collectors.counting()));
+        return counts.size() == 1 ? counts.keySet().iterator().next() : counts.entrySet().stream()
+                .map(e -> e.getKey() + " \u00d7" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
     private static void printText(Inspection inspection) {
         if (inspection.valid()) {
             Scene s = inspection.scene();
             System.out.printf("OK    %s: %dx%d pixels, %d bands (%s), %s, acquired %s%n", inspection.source(),
-                    s.width(), s.height(), s.bands().size(), s.bands().getFirst().dataType().stacName(),
-                    s.crs().label(), s.acquired());
+                    s.width(), s.height(), s.bands().size(), dataTypes(s), s.crs().label(), s.acquired());
         } else {
             System.out.printf("FAIL  %s%n", inspection.source());
             inspection.issues().forEach(issue -> System.out.printf("      %s%n", issue.message()));

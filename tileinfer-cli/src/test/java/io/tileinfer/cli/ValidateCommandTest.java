@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -44,6 +45,20 @@ class ValidateCommandTest {
             assertTrue(result.out().contains(VARIANTS.resolve(file) + ": " + detail), result.out());
         }
         assertTrue(result.err().isEmpty(), "no stack trace: " + result.err());
+    }
+
+    /** Without a model no data type is expected, but the summary does not pass the first band's off as all. */
+    @Test
+    void bandsOfDifferentDataTypesAreCountedInTheSummary(@TempDir Path dir) throws Exception {
+        Path landsat = DATA.resolve("landsat8-LC80200392015216");
+        Files.copy(landsat.resolve("B2.tif"), dir.resolve("B2.tif"));
+        Files.copy(landsat.resolve("MTL.txt"), dir.resolve("MTL.txt"));
+        Process translate = new ProcessBuilder("gdal_translate", "-q", "-ot", "Float32",
+                landsat.resolve("B3.tif").toString(), dir.resolve("B3.tif").toString()).inheritIO().start();
+        assertEquals(0, translate.waitFor());
+        CommandOutput result = CommandOutput.run("validate", dir.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.out());
+        assertTrue(result.out().contains(", 2 bands (uint16 \u00d71, float32 \u00d71), "), result.out());
     }
 
     @Test

@@ -128,7 +128,9 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
         }
         JsonNode root;
         try {
-            root = JSON.readTree(new String(bytes, StandardCharsets.UTF_8)); // RFC 8259: JSON is UTF-8
+            // RFC 8259: JSON is UTF-8, and a parser may ignore a byte order mark (editors on Windows write one)
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            root = JSON.readTree(text.startsWith("\uFEFF") ? text.substring(1) : text);
         } catch (JsonProcessingException e) {
             throw new Invalid(location, "readable", "malformed JSON: " + JsonErrors.describe(e), AN_ITEM);
         }

@@ -40,6 +40,13 @@ class StacItemTest {
     }
 
     @Test
+    void anItemWithAByteOrderMarkIsRead() throws Exception {
+        Path item = SharedData.landsatStacItem(dir.resolve("item.json"));
+        Files.writeString(item, "\uFEFF" + Files.readString(item));
+        assertEquals(4, StacItem.read(item.toString()).assets().size());
+    }
+
+    @Test
     void anItemThatIsNotThereSaysSo() {
         Path item = dir.resolve("nonexist.json");
         assertEquals(item + ": readable: found cannot read: no such file or directory, expected a STAC Item in JSON",
