@@ -180,7 +180,9 @@ def tileinfer_batch():
                 runner=p["runner"], tileinfer=_tileinfer(), config=prepared["config"], workers=p["workers"],
                 jar=os.environ.get("TILEINFER_JAR") or JAR,
                 spark_submit=os.environ.get("TILEINFER_SPARK_SUBMIT") or "spark-submit",
-                spark_master=p["spark_master"], spark_args=shlex.split(os.environ.get("TILEINFER_SPARK_ARGS", "")))
+                spark_master=pipeline.spark_master(p["spark_master"], os.environ.get("TILEINFER_SPARK_MASTERS"))
+                if p["runner"] == "spark-submit" else "local[*]",
+                spark_args=shlex.split(os.environ.get("TILEINFER_SPARK_ARGS", "")))
             return pipeline.run_batch(argv)
 
     @task(retries=0)

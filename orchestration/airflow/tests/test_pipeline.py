@@ -216,6 +216,15 @@ def test_batch_command_lines():
         pipeline.batch_argv(runner="k8s", tileinfer="tileinfer", config="c")
 
 
+def test_the_spark_master_is_one_the_deployment_allows():
+    assert pipeline.spark_master("local[*]", None) == "local[*]"
+    assert pipeline.spark_master("yarn", "yarn, spark://spark:7077") == "yarn"
+    with pytest.raises(PermanentError, match="set TILEINFER_SPARK_MASTERS"):
+        pipeline.spark_master("spark://attacker:7077", None)
+    with pytest.raises(PermanentError, match="TILEINFER_SPARK_MASTERS is yarn"):
+        pipeline.spark_master("spark://attacker:7077", "yarn")
+
+
 def test_a_configuration_error_of_the_real_cli_is_not_retried(tmp_path):
     argv = pipeline.batch_argv(runner="local", tileinfer=tileinfer_cmd(), config=str(tmp_path / "missing.yaml"))
     with pytest.raises(PermanentError, match="exit code 2.*no such configuration file"):

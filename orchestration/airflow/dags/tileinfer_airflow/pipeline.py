@@ -479,6 +479,18 @@ def batch_argv(*, runner: str, tileinfer: str, config: str, workers: int | None 
     raise PermanentError(f"unknown runner {runner!r}, expected local or spark-submit")
 
 
+def spark_master(requested: str, allowed: str | None) -> str:
+    """The ``spark_master`` param if the deployment allows it: one of ``TILEINFER_SPARK_MASTERS`` (comma-separated),
+    or, when that is not set, a ``local`` master. Whoever may trigger the DAG may not send the job, the store's URL
+    and its results through a cluster of their choosing."""
+    masters = [m.strip() for m in (allowed or "").split(",") if m.strip()]
+    if requested in masters or (not masters and (requested == "local" or requested.startswith("local["))):
+        return requested
+    raise PermanentError(f"spark_master {requested!r} is not a master this deployment allows: "
+                         + (f"TILEINFER_SPARK_MASTERS is {', '.join(masters)}" if masters
+                            else "set TILEINFER_SPARK_MASTERS to the ones it may use (only local masters without it)"))
+
+
 def run_batch(argv: list[str], timeout: float | None = None) -> dict[str, Any]:
     """Runs the batch; returns the manifest path and exit code. Exit 3 (finished with failures) is not an error
     here: the manifest check decides against the thresholds."""
