@@ -1,5 +1,6 @@
 package io.tileinfer.api;
 
+import io.helidon.http.DirectHandler;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -75,6 +76,12 @@ public final class ApiServer implements AutoCloseable {
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false) // ours drains first, see shutdown()
+                .directHandlers(handlers -> {
+                    DirectErrors errors = new DirectErrors(context);
+                    for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+                        handlers.addHandler(event, errors);
+                    }
+                })
                 .routing(routing -> register(routing, routes, context))
                 .build()
                 .start();
