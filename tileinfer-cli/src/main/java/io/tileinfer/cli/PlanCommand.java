@@ -49,6 +49,7 @@ final class PlanCommand implements Callable<Integer> {
         PipelineConfig pipeline = ConfigLoader.load(config);
         String storeUrl = pipeline.servedStoreUrl();
         ModelVersion model = ModelRegistry.open(pipeline.registry()).resolve(pipeline.model());
+        model.requireIntact(); // as batch does first: a plan of a run that would be refused is no plan
         RunSettings settings = RunSettings.of(pipeline, model);
         System.out.printf("run %s: model %s (%s), tiles of %d px with a %d px halo, batches of %d, %d workers%n",
                 settings.runId(), model.id(), pipeline.model(), settings.tileSize(), settings.halo(),

@@ -67,11 +67,13 @@ class BatchCommandTest {
                 scenes:
                   - {id: l8, file: %s}
                 """.formatted(tmp.resolve("models"), out, SharedData.variant("l8_rgbn_cog.tif")));
-        assertFails(ExitCodes.CONFIG, version.onnxPath() + ": SHA-256 " + Sha256.ofFile(version.onnxPath())
-                        + ", registered as " + version.onnxSha256()
-                        + ": the file changed after registration (run tileinfer models verify)",
-                CommandOutput.run("batch", "--config", config.toString()));
+        String changed = version.onnxPath() + ": SHA-256 " + Sha256.ofFile(version.onnxPath()) + ", registered as "
+                + version.onnxSha256() + ": the file changed after registration (run tileinfer models verify)";
+        assertFails(ExitCodes.CONFIG, changed, CommandOutput.run("batch", "--config", config.toString()));
         assertFalse(Files.exists(out), "no run directory, no store");
+        CommandOutput plan = CommandOutput.run("plan", "--config", config.toString());
+        assertFails(ExitCodes.CONFIG, changed, plan);
+        assertEquals("", plan.out(), "no plan of a run batch would refuse");
     }
 
     /** The lock is held here (by this JVM, as another process would hold it): the command stops at once. */
