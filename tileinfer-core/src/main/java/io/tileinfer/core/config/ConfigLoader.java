@@ -174,7 +174,7 @@ public final class ConfigLoader {
                 file.toAbsolutePath(),
                 sha256(bytes),
                 contentSha256(root.node(), base),
-                root.string("model", "production"),
+                model(root),
                 base.resolve(root.string("registry", "models")).normalize(),
                 outputDir,
                 outputUrl,
@@ -272,6 +272,14 @@ public final class ConfigLoader {
         } catch (IOException e) {
             return dir.toAbsolutePath().normalize();
         }
+    }
+
+    private static String model(ConfigNode root) {
+        String model = root.string("model", "production");
+        if (model.isBlank()) {
+            throw root.error("model", "is empty", "a model version id or alias (production when the key is left out)");
+        }
+        return model;
     }
 
     /** Parsed here, so that a CRS GDAL does not know is the configuration's mistake, not a failed run's. */

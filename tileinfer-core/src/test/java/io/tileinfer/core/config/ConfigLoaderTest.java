@@ -238,4 +238,17 @@ class ConfigLoaderTest {
         assertEquals(ConfigLoader.load(Files.writeString(one.resolve("a.yaml"), absolute)).contentSha256(),
                 ConfigLoader.load(Files.writeString(two.resolve("a.yaml"), absolute)).contentSha256());
     }
+
+    /** An empty model name is a mistake, not the alias "". */
+    @Test
+    void anEmptyModelIsNamed() throws IOException {
+        Path file = write("""
+                model: ""
+                scenes:
+                  - {id: a, file: a.tif}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(file + ": model: is empty, expected a model version id or alias (production when the key is "
+                + "left out)", e.getMessage());
+    }
 }
