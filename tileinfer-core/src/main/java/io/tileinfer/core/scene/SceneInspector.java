@@ -136,7 +136,7 @@ public final class SceneInspector {
 
     /** Opens and checks a file; returns why a remote file could not be reached, else null. */
     private RemoteFailure open(String location) {
-        try (RasterReader reader = RasterReader.open(Gdal.vsiPath(location))) {
+        try (RasterReader reader = RasterReader.open(location)) {
             infos.put(location, reader.info());
             if (expect.checks("integrity")) {
                 reader.checkIntegrity();

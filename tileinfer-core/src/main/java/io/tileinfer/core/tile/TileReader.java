@@ -6,7 +6,6 @@ import io.tileinfer.core.Hashing;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.scene.SceneBand;
 import io.tileinfer.raster.DataType;
-import io.tileinfer.raster.Gdal;
 import io.tileinfer.raster.RasterReader;
 import io.tileinfer.raster.Window;
 
@@ -71,8 +70,8 @@ public final class TileReader implements AutoCloseable {
     private void openFiles() {
         try {
             for (FileLocation file : locations) {
-                files.add(new FileBands(RasterReader.open(Gdal.vsiPath(file.location())), file.fileBands(),
-                        file.positions()));
+                // the location as the user wrote it: RasterReader maps it to GDAL's path, and its errors name it
+                files.add(new FileBands(RasterReader.open(file.location()), file.fileBands(), file.positions()));
             }
         } catch (RuntimeException e) {
             close();
