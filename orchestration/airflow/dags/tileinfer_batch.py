@@ -208,17 +208,12 @@ def tileinfer_batch():
         print(f"published {len(published)} scenes: {', '.join(published)}")
         return published
 
-    @task(retries=0)
-    def verdict(summary: dict, published: list[str]) -> None:
-        with _airflow_errors():
-            pipeline.verdict(summary)
-
     found = discover()
     valid = validate(found)
     prepared = write_config(valid)
     batch = run_batch(prepared)
     summary = check_manifest(prepared, batch)
-    verdict(summary, publish(valid, summary))
+    publish(valid, summary)
 
 
 tileinfer_batch()

@@ -51,7 +51,6 @@ def test_tasks_run_in_order(dagbag):
         "run_batch": ["write_config"],
         "check_manifest": ["run_batch", "write_config"],
         "publish": ["check_manifest", "validate"],
-        "verdict": ["check_manifest", "publish"],
     }
     assert dag.max_active_runs == 1
     assert dag.catchup is False
@@ -65,7 +64,6 @@ def test_retries_where_they_can_help_and_none_where_they_cannot(dagbag):
         assert tasks[task_id].max_retry_delay == timedelta(minutes=30), task_id
     # A failed manifest check is a fact about the run's outputs: running the check again changes nothing.
     assert tasks["check_manifest"].retries == 0
-    assert tasks["verdict"].retries == 0
     # validate retries a crashed CLI, but raises AirflowFailException (no retry) on validation problems.
     assert tasks["validate"].retries == 2
     assert tasks["run_batch"].execution_timeout == timedelta(hours=12)

@@ -13,7 +13,7 @@ import yaml
 
 from conftest import LANDSAT, MODEL_BANDS, landsat_scene_dir, results_rows, tileinfer_cmd
 
-TASKS = ["discover", "validate", "write_config", "run_batch", "check_manifest", "publish", "verdict"]
+TASKS = ["discover", "validate", "write_config", "run_batch", "check_manifest", "publish"]
 
 
 def sha256(path: Path) -> str:

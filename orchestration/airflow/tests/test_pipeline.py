@@ -150,16 +150,10 @@ def test_manifest_check_passes_within_thresholds_and_fails_above(tmp_path):
     summary = pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0.02, max_failed_scenes=1)
     assert summary["outputs"]["A"]["status"] == "PARTIAL" and "B" not in summary["outputs"]
     assert summary["failed_tile_fraction"] == pytest.approx(1 / 98)
-    assert summary["over_thresholds"] == []
-    pipeline.verdict(summary)
-    # beyond a threshold: the summary says so, publish still runs, then the verdict fails the DAG run
-    over = pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0.005, max_failed_scenes=1)
-    assert len(over["over_thresholds"]) == 1 and "1 of 98 tiles failed" in over["over_thresholds"][0]
     with pytest.raises(PermanentError, match="1 of 98 tiles failed"):
-        pipeline.verdict(over)
-    over = pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0.02, max_failed_scenes=0)
+        pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0.005, max_failed_scenes=1)
     with pytest.raises(PermanentError, match=r"1 scenes failed \(B\)"):
-        pipeline.verdict(over)
+        pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0.02, max_failed_scenes=0)
     with pytest.raises(PermanentError, match="expected"):
         pipeline.check_manifest(str(path), ["A", "B", "C"], max_failed_tile_fraction=1, max_failed_scenes=2)
 
@@ -196,17 +190,6 @@ def test_manifest_check_passes_a_listed_derived_file_on_and_catches_a_missing_or
     derived.unlink()
     with pytest.raises(PermanentError, match=f"{what} of scene A is missing"):
         pipeline.check_manifest(str(path), ["A", "B"], max_failed_tile_fraction=0, max_failed_scenes=0)
-
-
-def test_a_run_beyond_its_thresholds_publishes_only_its_whole_scenes(tmp_path):
-    # so that a scene that keeps failing does not have the others computed again with every new scene
-    summary = {"run_id": "r-1", "model": "m-1", "manifest": "/runs/r-1/manifest.json",
-               "over_thresholds": ["1 scenes failed (C), above the threshold of 0"],
-               "outputs": {"A": {"path": "/runs/r-1/predictions/A.tif", "sha256": "ab", "status": "DONE"},
-                           "B": {"path": "/runs/r-1/predictions/B.tif", "sha256": "cd", "status": "PARTIAL"}}}
-    scenes = [Scene("A", "/in/A", {}), Scene("B", "/in/B", {}), Scene("C", "/in/C", {})]
-    assert pipeline.publish(summary, scenes, tmp_path, "manual__1") == ["A"]
-    assert not (tmp_path / "done" / "B.json").exists()
 
 
 def test_publish_marks_scenes_with_outputs_done(tmp_path):

@@ -532,10 +532,9 @@ def listed_file_problem(run_dir: Path, entry: dict, what: str, scene_id: Any) ->
 
 def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_tile_fraction: float,
                    max_failed_scenes: int) -> dict[str, Any]:
-    """Checks a run's manifest: every expected scene is there and every output (each scene's raster and, when
-    listed, its quicklook and STAC Item) exists with the SHA-256 the manifest records; raises PermanentError
-    otherwise. Failures beyond the thresholds are returned in ``over_thresholds``: ``publish`` still marks the scenes
-    that finished whole (so that they are not computed again with the next new scene), then ``verdict`` fails."""
+    """Checks a run's manifest: every expected scene is there, failures are within the thresholds, and every
+    output (each scene's raster and, when listed, its quicklook and STAC Item) exists with the SHA-256 the manifest records.
+    Returns a summary; raises PermanentError otherwise."""
     path = Path(manifest_path)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -543,8 +542,7 @@ def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_ti
         raise PermanentError(f"{path}: the manifest does not exist") from e
     except ValueError as e:
         raise PermanentError(f"{path}: not valid JSON: {e}") from e
-    problems = []  # the run's record cannot be trusted: nothing is published
-    over = []  # the run did worse than allowed: its finished scenes are published all the same, then the DAG run fails
+    problems = []
     counts = manifest.get("counts") or {}
     scenes = manifest.get("scenes") or []
     ids = sorted(s.get("id") for s in scenes)
@@ -556,13 +554,13 @@ def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_ti
     computed = done + failed
     fraction = failed / computed if computed else 0.0
     if fraction > max_failed_tile_fraction:
-        over.append(f"{failed} of {computed} tiles failed ({fraction:.2%}), above the threshold of "
+        problems.append(f"{failed} of {computed} tiles failed ({fraction:.2%}), above the threshold of "
                         f"{max_failed_tile_fraction:.2%}; failures by cause: {manifest.get('failures_by_cause')}")
     scenes_failed = int(counts.get("scenes_failed", 0))
     if scenes_failed > max_failed_scenes:
         failed_ids = [s.get("id") for s in scenes if s.get("status") == "FAILED"]
-        over.append(f"{scenes_failed} scenes failed ({', '.join(map(str, failed_ids))}), above the threshold "
-                    f"of {max_failed_scenes}")
+        problems.append(f"{scenes_failed} scenes failed ({', '.join(map(str, failed_ids))}), above the threshold "
+                        f"of {max_failed_scenes}")
     run_dir = path.parent
     outputs = {}
     for scene in scenes:
@@ -592,7 +590,7 @@ def check_manifest(manifest_path: str, expected_ids: list[str], *, max_failed_ti
         raise PermanentError(f"{path}: " + "; ".join(problems))
     return {"manifest": str(path), "run_id": manifest.get("run_id"), "status": manifest.get("status"),
             "model": (manifest.get("model") or {}).get("version"), "counts": counts,
-            "failed_tile_fraction": fraction, "outputs": outputs, "over_thresholds": over}
+            "failed_tile_fraction": fraction, "outputs": outputs}
 
 
 # -------------------------------------------------------------------------------------------------------- publish
@@ -605,10 +603,7 @@ def publish(summary: dict[str, Any], scenes: list[Scene], state_dir: str | os.Pa
     same content changes nothing, so re-running publish is harmless."""
     by_id = {s.id: s for s in scenes}
     published = []
-    over = summary.get("over_thresholds")
     for sid, output in sorted(summary["outputs"].items()):
-        if over and output["status"] != "DONE":
-            continue  # a run beyond its thresholds: only scenes without a failed tile are taken as done
         scene = by_id.get(sid)
         record = {"scene": sid, "source": scene.source if scene else None, "run_id": summary["run_id"],
                   "model": summary["model"], "manifest": summary["manifest"], "output": output["path"],
@@ -617,12 +612,6 @@ def publish(summary: dict[str, Any], scenes: list[Scene], state_dir: str | os.Pa
         write_atomically(Path(state_dir) / "done" / f"{sid}.json", json.dumps(record, indent=2) + "\n")
         published.append(sid)
     return published
-
-
-def verdict(summary: dict[str, Any]) -> None:
-    """Fails the DAG run (after ``publish``) when its tileinfer run did worse than the thresholds allow."""
-    if summary.get("over_thresholds"):
-        raise PermanentError(f"{summary['manifest']}: " + "; ".join(summary["over_thresholds"]))
 
 
 def reject(scene: Scene, issues: list[str], state_dir: str | os.PathLike, dag_run: str) -> None:
