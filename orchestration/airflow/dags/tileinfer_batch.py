@@ -111,7 +111,10 @@ def _params() -> dict:
 
 
 def _model(p: dict, settings: dict) -> str:
-    return p["model"] or str(settings.get("model") or "production")
+    if p["model"]:
+        return p["model"]
+    model = settings.get("model")
+    return "production" if model is None else str(model)  # "" goes on to tileinfer, which refuses it by its key
 
 
 def _tileinfer() -> str:

@@ -76,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false) // ours drains first, see shutdown()
+                .errorHandling(errors -> errors.includeEntity(true)) // what Helidon refuses, it says why
                 .directHandlers(handlers -> {
                     DirectErrors errors = new DirectErrors(context);
                     for (DirectHandler.EventType event : DirectHandler.EventType.values()) {

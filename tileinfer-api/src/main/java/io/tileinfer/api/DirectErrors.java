@@ -13,7 +13,7 @@ import java.util.UUID;
 
 /**
  * The requests Helidon answers itself, before any route (a malformed Content-Length, a body encoding it does not
- * take, a bad percent-encoding, a header too large, HTTP/1.0): the API's JSON error with its request id and model
+ * take, a bad percent-encoding, headers over 16 KB, HTTP/1.0): the API's JSON error with its request id and model
  * version, a failure count and an access line, as for every other error. Helidon's own answer is a bare status.
  */
 final class DirectErrors implements DirectHandler {
@@ -31,20 +31,19 @@ final class DirectErrors implements DirectHandler {
     public TransportResponse handle(TransportRequest request, EventType event, Status status,
                                     ServerResponseHeaders headers, String message) {
         String requestId = UUID.randomUUID().toString();
-        String cause = switch (status.code()) {
-            case 413 -> "too_large";
-            case 505 -> "http_version";
-            default -> status.code() >= 500 ? "internal" : "bad_request";
-        };
-        String error = (status.code() == 505 ? request.protocolVersion() + " is not served, expected "
-                + "HTTP/1.1 or HTTP/2" : "the request cannot be read") + (message == null || message.isBlank()
-                ? "" : ": " + message);
+        int code = status.code();
+        String cause = code == 505 ? "http_version" : code >= 500 ? "internal" : "bad_request";
+        // Helidon's messages for what it refuses are its safe ones (errorHandling includeEntity); a 5xx says no more
+        String detail = message == null || message.isBlank() || code >= 500 ? "" : ": " + message;
+        String error = code == 505 ? request.protocolVersion() + " is not served, expected HTTP/1.1"
+                : "the request cannot be read" + detail;
         context.metrics().failure(UNROUTED, cause);
+        context.metrics().request(UNROUTED, request.method(), code, 0);
         ACCESS.atInfo().addKeyValue("cause", cause).addKeyValue("error", error).addKeyValue("request_id", requestId)
                 .addKeyValue("method", request.method()).addKeyValue("path", request.path())
-                .addKeyValue("endpoint", UNROUTED).addKeyValue("status", status.code())
+                .addKeyValue("endpoint", UNROUTED).addKeyValue("status", code)
                 .addKeyValue("model_version", context.served().id())
-                .log("{} {} {}", request.method(), request.path(), status.code());
+                .log("{} {} {}", request.method(), request.path(), code);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("model_version", context.served().id());

@@ -26,15 +26,17 @@ class DirectErrorsTest {
             assertTrue(malformed.toLowerCase().contains("content-type: application/json"), malformed);
             assertTrue(malformed.contains("X-Request-Id: "), malformed);
             JsonNode body = json(malformed);
-            assertTrue(body.get("error").asText().startsWith("the request cannot be read"), malformed);
+            assertTrue(body.get("error").asText().startsWith("the request cannot be read: "), malformed);
             assertEquals(api.model.id(), body.get("model_version").asText());
 
             String oldHttp = raw(api.server.port(), "GET /v2/health/live HTTP/1.0\r\n\r\n");
             assertTrue(oldHttp.contains(" 505 "), oldHttp);
-            assertTrue(json(oldHttp).get("error").asText().startsWith("HTTP/1.0 is not served"), oldHttp);
+            assertEquals("HTTP/1.0 is not served, expected HTTP/1.1", json(oldHttp).get("error").asText(), oldHttp);
 
             String metrics = new String(api.http.get("/metrics").body(), StandardCharsets.UTF_8);
-            assertTrue(metrics.contains("tileinfer_api_failures_total{cause=\"bad_request\",endpoint=\"(unrouted)\"}"),
+            assertTrue(metrics.contains("tileinfer_api_failures_total{cause=\"bad_request\",endpoint=\"(unrouted)\"} 1.0"),
+                    metrics);
+            assertTrue(metrics.contains("tileinfer_api_failures_total{cause=\"http_version\",endpoint=\"(unrouted)\"} 1.0"),
                     metrics);
         }
     }

@@ -98,6 +98,9 @@ public final class ModelRegistry {
             Files.write(staging.resolve(CARD_FILE), cardBytes);
             Files.writeString(staging.resolve(SUMS_FILE), onnxSha256 + "  " + MODEL_FILE + "\n"
                     + Sha256.hex(cardBytes) + "  " + CARD_FILE + "\n");
+            for (String file : List.of(MODEL_FILE, CARD_FILE, SUMS_FILE)) { // whatever the umask
+                readableByAll(staging.resolve(file), false);
+            }
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             staging = null;
         } catch (IOException e) {
@@ -354,8 +357,9 @@ public final class ModelRegistry {
     }
 
     /**
-     * A temporary file or directory is the owner's alone (0600, 0700), and keeps that when renamed into place; a
-     * registry is read by other users too (the containers' uid, Spark executors), so what it publishes is 0644, 0755.
+     * A temporary file or directory is the owner's alone (0600, 0700), and keeps that when renamed into place, and
+     * other files follow the umask; a registry is read by other users too (the containers' uid, Spark executors), so
+     * what it publishes is 0644, 0755.
      */
     private static void readableByAll(Path path, boolean directory) throws IOException {
         if (Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class)) {
