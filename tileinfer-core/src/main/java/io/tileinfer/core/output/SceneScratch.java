@@ -233,6 +233,11 @@ public final class SceneScratch implements PredictionSink, AutoCloseable {
     /** Closes the raster and removes it: once the scene is done, or to start it again. */
     public void delete() throws IOException {
         writer.close();
+        remove(file);
+    }
+
+    /** Removes a scratch raster and its state file, if any, without opening it. */
+    public static void remove(Path file) throws IOException {
         Files.deleteIfExists(file);
         Files.deleteIfExists(stateFile(file));
     }

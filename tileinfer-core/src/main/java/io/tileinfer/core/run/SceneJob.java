@@ -107,6 +107,9 @@ final class SceneJob {
         if (assembledSha256 != null) {
             Manifest.FileEntry assembled = new Manifest.FileEntry(relative(output), assembledSha256);
             ctx.listener().sceneStarted(scene.id(), tiles.size(), tiles.size());
+            // killed after the scene's row said DONE, before its work files were removed: every pixel is in the raster
+            SceneScratch.remove(ctx.dir().scratch(scene.id()));
+            new ChunkDirectory(ctx.dir().chunkDir(scene.id())).deleteAll();
             // Killed between the raster and the files derived from it, or one of them changed since (FinishedScenes
             // said why the scene is done again): both are written again from the raster, whatever is there now.
             Manifest.FileEntry quicklook = writeQuicklook(scene, output, renderBackground(scene));

@@ -196,11 +196,18 @@ class BatchRunnerTest {
         byte[] firstItem = Files.readAllBytes(itemFile);
         String raster = Hashing.sha256(prediction);
         Files.delete(quicklook);
+        // and as if killed after the scene's row said DONE, before its work files went: they go now
+        Path scratch = Files.createDirectories(summary.runDir().resolve("scratch")).resolve("l8.tif");
+        Files.writeString(scratch, "a scratch raster left behind");
+        Files.writeString(scratch.resolveSibling("l8.tif.state"), "left behind");
+        Files.createDirectories(summary.runDir().resolve("chunks/l8"));
         RunSummary resumed = Runs.run(Runs.config(dir, yaml("{size: 64, halo: 8, batch: 4}", cog())), 2);
         assertArrayEquals(first, Files.readAllBytes(quicklook));
         assertArrayEquals(firstItem, Files.readAllBytes(itemFile));
         assertEquals(raster, Hashing.sha256(prediction));
         assertEquals(manifest.outputs(), Manifest.read(resumed.manifest()).outputs());
+        assertFalse(Files.exists(summary.runDir().resolve("scratch")), "no scratch raster left, nor its directory");
+        assertFalse(Files.exists(summary.runDir().resolve("chunks")));
 
         // Likewise a missing item alone, the same bytes as the first attempt's.
         Files.delete(itemFile);
