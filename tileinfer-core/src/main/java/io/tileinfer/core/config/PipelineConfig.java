@@ -67,9 +67,8 @@ public record PipelineConfig(
             throw new ConfigException(storeSetting() + ": " + StoreUrls.redact(url) + ": " + ResultStores.noStore());
         }
         if (StoreUrls.keepsNothing(url)) { // store.url is refused when the file loads; this is the variable's
-            throw new ConfigException(storeSetting() + ": " + StoreUrls.redact(url) + ": a database that is gone "
-                    + "when the run ends, expected a file such as jdbc:sqlite:results.db (a resume reads the rows "
-                    + "of the run it resumes)");
+            throw new ConfigException(storeSetting() + ": " + StoreUrls.redact(url) + ": " + StoreUrls.KEEPS_NOTHING
+                    + ", expected " + StoreUrls.EXPECTED_KEPT);
         }
         return url;
     }

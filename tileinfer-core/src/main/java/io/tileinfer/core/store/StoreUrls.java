@@ -15,6 +15,11 @@ public final class StoreUrls {
     private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/:@]*:)[^/@]*@");
     static final String SQLITE = "jdbc:sqlite:";
 
+    /** What a URL that {@link #keepsNothing keeps nothing} is, as a refusal says it, and what is expected instead. */
+    public static final String KEEPS_NOTHING = "a database that is gone when the run ends";
+    public static final String EXPECTED_KEPT = "a file such as jdbc:sqlite:results.db (a resume reads the rows of the "
+            + "run it resumes)";
+
     private StoreUrls() {
     }
 
