@@ -40,6 +40,9 @@ public final class SceneInspector {
     private record DeclaredBand(String name, List<String> aliases, String location, int index) {
     }
 
+    private record FileType(String file, String type) {
+    }
+
     /**
      * The check of a file the network did not deliver (timed out, host unreachable, transfer cut): unlike "readable",
      * the same scene may pass later, so a scheduler retries it rather than rejecting it.
@@ -143,13 +146,16 @@ public final class SceneInspector {
             }
         } catch (RasterException e) {
             boolean opened = infos.containsKey(location);
-            RemoteFailure failure = e instanceof RemoteAccessException remote ? remote.failure() : null;
-            String check = opened ? "integrity" : failure != null && failure.mayPassLater() ? REACHABLE : "readable";
-            issues.add(new ValidationIssue(location, check, e.problem(),
+            issues.add(new ValidationIssue(location, opened ? "integrity" : unreadable(e), e.problem(),
                     opened ? "an intact file" : "a readable GeoTIFF"));
-            return failure;
+            return e instanceof RemoteAccessException remote ? remote.failure() : null;
         }
         return null;
+    }
+
+    /** The check a file (or item) that cannot be read fails: {@link #REACHABLE} when it may pass later. */
+    static String unreadable(RasterException e) {
+        return e instanceof RemoteAccessException remote && remote.failure().mayPassLater() ? REACHABLE : "readable";
     }
 
     /** The scheme and authority of a remote location (http://host:port, s3://bucket), else null. */
@@ -321,7 +327,7 @@ public final class SceneInspector {
 
     private List<SceneBand> describe(List<DeclaredBand> bands) {
         List<SceneBand> described = new ArrayList<>();
-        Map<String, List<Integer>> wrongType = new LinkedHashMap<>(); // "file\ntype" -> its bands of that type
+        Map<FileType, List<Integer>> wrongType = new LinkedHashMap<>(); // a file's bands of one wrong type
         for (DeclaredBand band : bands) {
             RasterInfo info = infos.get(band.location());
             if (band.index() > info.bandCount()) {
@@ -330,19 +336,16 @@ public final class SceneInspector {
             BandInfo file = info.bands().get(band.index() - 1);
             String name = band.name() != null ? band.name() : String.valueOf(band.index());
             if (expect.modelDataType() != null && !file.dataType().stacName().equals(expect.modelDataType())) {
-                wrongType.computeIfAbsent(band.location() + "\n" + file.dataType().stacName(), k -> new ArrayList<>())
-                        .add(band.index());
+                wrongType.computeIfAbsent(new FileType(band.location(), file.dataType().stacName()),
+                        k -> new ArrayList<>()).add(band.index());
             }
             Double nodata = spec.nodata() != null ? spec.nodata() : file.nodata();
             described.add(new SceneBand(name, band.location(), band.index(), file.dataType(), nodata));
         }
         // one issue a file, not one a band: ten lines saying the same would bury the others
-        wrongType.forEach((key, indexes) -> {
-            String[] fileAndType = key.split("\n", 2);
-            issues.add(new ValidationIssue(fileAndType[0], "data-type", fileAndType[1] + " in band"
-                    + (indexes.size() > 1 ? "s " : " ") + indexes.stream().map(String::valueOf)
-                    .collect(Collectors.joining(", ")), expect.modelDataType() + " as the model card says"));
-        });
+        wrongType.forEach((key, indexes) -> issues.add(new ValidationIssue(key.file(), "data-type", key.type()
+                + " in band" + (indexes.size() > 1 ? "s " : " ") + indexes.stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")), expect.modelDataType() + " as the model card says")));
         return described;
     }
 

@@ -11,7 +11,6 @@ import io.tileinfer.core.config.DateTimes;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.model.JsonErrors;
 import io.tileinfer.raster.RasterException;
-import io.tileinfer.raster.RemoteAccessException;
 import io.tileinfer.raster.RemoteFiles;
 
 import java.io.IOException;
@@ -123,8 +122,7 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
         } catch (IOException e) {
             throw new Invalid(location, "readable", "cannot read: " + FileErrors.reason(e), AN_ITEM);
         } catch (RasterException e) {
-            boolean mayPassLater = e instanceof RemoteAccessException remote && remote.failure().mayPassLater();
-            throw new Invalid(location, mayPassLater ? SceneInspector.REACHABLE : "readable", e.problem(), AN_ITEM);
+            throw new Invalid(location, SceneInspector.unreadable(e), e.problem(), AN_ITEM);
         }
         JsonNode root;
         try {
