@@ -88,8 +88,8 @@ public final class ConfigLoader {
                 throw store.error("url", "found \"" + storeUrl + "\"", "a JDBC URL such as jdbc:sqlite:results.db");
             }
             if (storeUrl != null && StoreUrls.keepsNothing(storeUrl)) {
-                throw store.error("url", "is \"" + storeUrl + "\", a database that is gone when the run ends",
-                        "a file such as jdbc:sqlite:results.db (a resume reads the rows of the run it resumes)");
+                throw store.error("url", "is \"" + storeUrl + "\", " + StoreUrls.KEEPS_NOTHING,
+                        StoreUrls.EXPECTED_KEPT);
             }
             if (storeUrl != null && !StoreUrls.redact(storeUrl).equals(storeUrl)) {
                 // the manifest keeps the configuration's text, and uploads it with the outputs
@@ -352,19 +352,18 @@ public final class ConfigLoader {
             throw node.error("band_names", "is set without file", "band_names only with file");
         }
         String id = node.string("id", null);
-        if (id == null) {
+        boolean fromItem = id == null;
+        if (fromItem) {
             if (stac == null) {
                 throw node.error("id", "is missing", "a scene id (only a STAC scene has a default: its item's file name without .json)");
             }
             String name = Locations.fileName(stac);
             id = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
-            if (!id.matches("[A-Za-z0-9._-]+")) {
-                throw node.error("id", "is missing, and the item's file name gives \"" + id + "\"",
-                        "an id of letters, digits, '.', '_' or '-' (it names files)");
-            }
         }
         if (!id.matches("[A-Za-z0-9._-]+")) {
-            throw node.error("id", "is \"" + id + "\"", "letters, digits, '.', '_' or '-' (it names files)");
+            throw fromItem ? node.error("id", "is missing, and the item's file name gives \"" + id + "\"",
+                    "an id of letters, digits, '.', '_' or '-' (it names files)")
+                    : node.error("id", "is \"" + id + "\"", "letters, digits, '.', '_' or '-' (it names files)");
         }
         return new SceneSpec(id, file, bandNames, bandFiles, stac, node.optionalNumber("nodata"),
                 node.has("acquired") ? acquired(node) : null);
