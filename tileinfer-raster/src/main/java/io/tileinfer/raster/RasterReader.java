@@ -22,7 +22,8 @@ public final class RasterReader implements AutoCloseable {
     private static final int GDT_FLOAT32 = DataType.FLOAT32.gdalCode();
     private static final long FLOAT_BYTES = Float.BYTES;
     private static final String READDIR_OPTION = "GDAL_DISABLE_READDIR_ON_OPEN";
-    private static final String GEOTIFF_DRIVER = "GTiff";
+    /** GDAL's GeoTIFF driver: the only one for bytes received over the network, and for our scratch rasters. */
+    static final String GEOTIFF_DRIVER = "GTiff";
 
     private final String location;
     private final String gdalPath;

@@ -163,7 +163,7 @@ public final class RasterWriter implements AutoCloseable {
     private static MemorySegment createGtiff(String location, int width, int height, int bandCount, DataType type,
                                              List<String> options, String reported) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment driver = driver("GTiff", location);
+            MemorySegment driver = driver(RasterReader.GEOTIFF_DRIVER, location);
             GdalBindings.errorReset();
             MemorySegment dataset = GdalBindings.create(driver, arena.allocateFrom(location), width, height,
                     bandCount, type.gdalCode(), GdalBindings.stringList(arena, options));
@@ -180,7 +180,7 @@ public final class RasterWriter implements AutoCloseable {
             GdalBindings.errorReset();
             MemorySegment dataset = GdalBindings.openEx(arena.allocateFrom(location), GdalBindings.GDAL_OF_RASTER
                     | GdalBindings.GDAL_OF_UPDATE | GdalBindings.GDAL_OF_VERBOSE_ERROR,
-                    GdalBindings.stringList(arena, List.of("GTiff"))); // our own scratch GeoTIFF, nothing else
+                    GdalBindings.stringList(arena, List.of(RasterReader.GEOTIFF_DRIVER))); // our own scratch GeoTIFF
             if (dataset.address() == 0) {
                 throw new RasterException(location, failure + ": " + GdalBindings.lastErrorMessage());
             }
