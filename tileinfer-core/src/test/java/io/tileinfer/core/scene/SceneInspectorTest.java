@@ -203,8 +203,7 @@ class SceneInspectorTest {
     @Test
     void aStacItemGivesBandsByEoNameAndItsDatetime(@TempDir Path dir) throws IOException {
         Path item = SharedData.landsatStacItem(dir.resolve("item.json"));
-        SceneInspector.Inspection inspection = SceneInspector.inspect(
-                new SceneSpec("stac", null, null, null, item.toString(), null, null),
+        SceneInspector.Inspection inspection = SceneInspector.inspect(stac(item),
                 new Expectations(RGBN, "uint16", null, Set.of()));
         assertTrue(inspection.valid(), inspection.issues().toString());
         assertNotNull(inspection.scene());
@@ -218,11 +217,7 @@ class SceneInspectorTest {
         String assets = String.join(",\n", List.of("blue:B2", "nir08:B5", "green:B3", "red:B4").stream()
                 .map(a -> a.split(":")).map(a -> "\"%s\": {\"href\": \"%s\", \"type\": \"image/tiff\"}"
                         .formatted(a[0], landsat(a[1]))).toList());
-        Path item = Files.writeString(dir.resolve("item.json"), """
-                {"type": "Feature", "stac_version": "1.0.0", "id": "common",
-                 "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {%s}}""".formatted(assets));
-        SceneInspector.Inspection inspection = SceneInspector.inspect(
-                new SceneSpec("stac", null, null, null, item.toString(), null, null),
+        SceneInspector.Inspection inspection = SceneInspector.inspect(stac(item(dir, assets)),
                 new Expectations(RGBN, "uint16", null, Set.of()));
         assertTrue(inspection.valid(), inspection.issues().toString());
         assertEquals(RGBN_NAMES, inspection.scene().bandNames());
@@ -237,19 +232,17 @@ class SceneInspectorTest {
      */
     @Test
     void assetsTheModelDoesNotUseAreNotOpenedAndACompositeIsNoBand(@TempDir Path dir) throws IOException {
-        Path item = Files.writeString(dir.resolve("item.json"), """
-                {"type": "Feature", "stac_version": "1.0.0", "id": "earth-search",
-                 "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {
+        Path item = item(dir, """
                   "blue": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B2"}]},
                   "green": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B3"}]},
                   "red": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B4"}]},
                   "nir": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B5"}]},
                   "visual": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B4"}, {"name": "B3"},
                              {"name": "B2"}]},
-                  "scl": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "SCL"}]}}}
+                  "scl": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "SCL"}]}
                 """.formatted(landsat("B2"), landsat("B3"), landsat("B4"), landsat("B5"), variant("l8_rgb_3band.tif"),
                 variant("not_a_tiff.tif")));
-        SceneSpec spec = new SceneSpec("stac", null, null, null, item.toString(), null, null);
+        SceneSpec spec = stac(item);
         SceneInspector.Inspection inspection = SceneInspector.inspect(spec,
                 new Expectations(RGBN, "uint16", null, Set.of()));
         assertTrue(inspection.valid(), inspection.issues().toString());
@@ -263,16 +256,13 @@ class SceneInspectorTest {
     /** Taking the first asset that answers to a band would feed the model another band's pixels without a word. */
     @Test
     void aModelBandThatTwoAssetsAnswerToIsAnIssue(@TempDir Path dir) throws IOException {
-        Path item = Files.writeString(dir.resolve("item.json"), """
-                {"type": "Feature", "stac_version": "1.0.0", "id": "ambiguous",
-                 "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {
+        Path item = item(dir, """
                   "B4": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B3"}]},
                   "B3": {"href": "%s", "type": "image/tiff"},
                   "B2": {"href": "%s", "type": "image/tiff"},
-                  "B5": {"href": "%s", "type": "image/tiff"}}}
+                  "B5": {"href": "%s", "type": "image/tiff"}
                 """.formatted(landsat("B4"), landsat("B3"), landsat("B2"), landsat("B5")));
-        ValidationIssue issue = only(SceneInspector.inspect(
-                new SceneSpec("stac", null, null, null, item.toString(), null, null),
+        ValidationIssue issue = only(SceneInspector.inspect(stac(item),
                 new Expectations(RGBN, "uint16", null, Set.of())));
         assertEquals(item + ": bands: found model band B3 in B4 (" + landsat("B4") + ") and B3 (" + landsat("B3")
                 + "), expected one source for each of the model's bands " + RGBN_NAMES, issue.message());
@@ -281,16 +271,13 @@ class SceneInspectorTest {
     /** Two assets on one file: the model would get the same pixels as two of its bands. */
     @Test
     void oneFileForTwoModelBandsIsAnIssue(@TempDir Path dir) throws IOException {
-        Path item = Files.writeString(dir.resolve("item.json"), """
-                {"type": "Feature", "stac_version": "1.0.0", "id": "twice",
-                 "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {
+        Path item = item(dir, """
                   "B2": {"href": "%s", "type": "image/tiff"},
                   "B3": {"href": "%s", "type": "image/tiff"},
                   "B4": {"href": "%s", "type": "image/tiff"},
-                  "nir": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B5"}]}}}
+                  "nir": {"href": "%s", "type": "image/tiff", "eo:bands": [{"name": "B5"}]}
                 """.formatted(landsat("B2"), landsat("B4"), landsat("B4"), landsat("B4")));
-        List<ValidationIssue> issues = SceneInspector.inspect(
-                new SceneSpec("stac", null, null, null, item.toString(), null, null),
+        List<ValidationIssue> issues = SceneInspector.inspect(stac(item),
                 new Expectations(RGBN, "uint16", null, Set.of())).issues();
         assertEquals(List.of(item + ": bands: found B4 (" + landsat("B4") + ") for both model bands B3 and B4, "
                 + "expected one source for each of the model's bands " + RGBN_NAMES, item + ": bands: found nir ("
@@ -348,5 +335,16 @@ class SceneInspectorTest {
                 null, null), Expectations.none()));
         assertEquals(item + ": properties.datetime: found " + found + ", expected an RFC 3339 date-time with a time "
                 + "zone (Z or ±hh:mm), such as 2015-08-04T16:19:21Z", issue.message());
+    }
+
+    /** A STAC Item acquired when the Landsat sample was, with {@code assets}: the members of its assets object. */
+    private static Path item(Path dir, String assets) throws IOException {
+        return Files.writeString(dir.resolve("item.json"), """
+                {"type": "Feature", "stac_version": "1.0.0", "id": "item",
+                 "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {%s}}""".formatted(assets));
+    }
+
+    private static SceneSpec stac(Path item) {
+        return new SceneSpec("stac", null, null, null, item.toString(), null, null);
     }
 }
