@@ -1,7 +1,8 @@
 """
 ### tileinfer_batch: scheduled batch inference over new scenes
 
-`discover` → `validate` → `write_config` → `run_batch` → `check_manifest` → `publish`
+`discover` → `validate` → for each valid scene: `scene.write_config` → `scene.run_batch` → `scene.check_manifest`
+→ `scene.publish`
 
 * **discover** lists the scene source (param `scenes`): an inbox directory (each entry a directory of
   single-band GeoTIFFs, a GeoTIFF/COG, or a STAC Item `.json`; names starting with `.` or `_` are ignored)
@@ -9,22 +10,26 @@
   scene skips the rest of the run.
 * **validate** runs `tileinfer validate --json` against the model and the configuration's CRS. Problems fail the
   task at once, without retry (`on_invalid: fail`), or set those scenes aside in `rejected/` (`on_invalid: skip`).
-* **write_config** writes the run configuration: the base configuration (param `config`) with the scenes
-  replaced. Its bytes follow from the inputs only, so the tileinfer run id does too.
-* **run_batch** runs `tileinfer batch` locally or through `spark-submit` (param `runner`). Retried with
-  exponential back-off; a retry resumes the same run (finished tiles are never recomputed). A bad configuration
-  (exit 2) or a command that is not there or not executable (126, 127) fails at once.
-* **check_manifest** reads the run's `manifest.json`: every scene present, failed tiles and scenes within the
-  thresholds, every output (raster, and quicklook and STAC Item when listed) present with its recorded SHA-256. A failed check
-  is not retried.
-* **publish** marks the scenes done (`<state_dir>/done/<scene>.json`: run, model, output, SHA-256, quicklook, STAC Item) and
-  emits the `tileinfer-predictions` asset event.
+* **scene** is mapped over the valid scenes: each scene is a tileinfer run of its own, so that one scene's failure
+  holds back no other scene, and a scene left unpublished resumes its own run in a later DAG run, whatever scenes
+  arrived since. `TILEINFER_PARALLEL_SCENES` (default 1) scenes run their batch at once.
+  * **write_config** writes the scene's run configuration: the base configuration (param `config`) with the
+    scenes replaced by this one. Its bytes follow from the inputs only, so the tileinfer run id does too.
+  * **run_batch** runs `tileinfer batch` locally or through `spark-submit` (param `runner`). Retried with
+    exponential back-off; a retry resumes the same run (finished tiles are never recomputed). A bad configuration
+    (exit 2) or a command that is not there or not executable (126, 127) fails at once.
+  * **check_manifest** reads the run's `manifest.json`: the scene present and not failed, failed tiles within the
+    threshold, every output (raster, and quicklook and STAC Item when listed) present with its recorded SHA-256.
+    A failed check is not retried.
+  * **publish** marks the scene done (`<state_dir>/done/<scene>.json`: run, model, output, SHA-256, quicklook,
+    STAC Item) and emits the `tileinfer-predictions` asset event.
 
 Defaults of the params come from the environment: `TILEINFER_CONFIG`, `TILEINFER_SCENES`, `TILEINFER_STATE_DIR`.
 What runs is set by the environment only, never by a param (whoever may trigger the DAG must not choose a command):
 `TILEINFER_CMD` (the tileinfer command), `TILEINFER_JAR` (the tileinfer-spark job jar), `TILEINFER_SPARK_SUBMIT` and `TILEINFER_SPARK_ARGS` (for
-the spark-submit runner). `TILEINFER_SCHEDULE` (cron or preset, `none` for manual runs only) and
-`TILEINFER_RETRY_DELAY_SECONDS` (base of the back-off) are read when the DAG is parsed.
+the spark-submit runner). `TILEINFER_SCHEDULE` (cron or preset, `none` for manual runs only),
+`TILEINFER_RETRY_DELAY_SECONDS` (base of the back-off) and `TILEINFER_PARALLEL_SCENES` are read when the DAG is
+parsed.
 """
 from __future__ import annotations
 
@@ -35,7 +40,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
 
 # The helpers live beside this file; Airflow does not always put the DAG folder (or bundle) on sys.path.
@@ -66,6 +71,8 @@ JAR = _env("TILEINFER_JAR", str(_REPO / "tileinfer-spark" / "target" / "tileinfe
 _schedule = os.environ.get("TILEINFER_SCHEDULE", "@hourly")
 SCHEDULE = None if _schedule.lower() in ("", "none") else _schedule
 RETRY_DELAY = timedelta(seconds=float(os.environ.get("TILEINFER_RETRY_DELAY_SECONDS", "60")))
+# One batch at a time by default: a batch uses every core of its worker (or a Spark application of its own).
+PARALLEL_SCENES = int(os.environ.get("TILEINFER_PARALLEL_SCENES", "1"))
 
 PREDICTIONS = Asset(name="tileinfer-predictions", uri="file:///tileinfer/predictions")
 
@@ -90,8 +97,8 @@ PARAMS = {
     "workers": Param(None, type=["null", "integer"], minimum=1, description="Worker threads (batch --workers)."),
     "spark_master": Param("local[*]", type="string", description="spark-submit --master (runner spark-submit)."),
     "max_failed_tile_fraction": Param(0.01, type="number", minimum=0, maximum=1,
-                                      description="Failed tiles / computed tiles above this fail the run."),
-    "max_failed_scenes": Param(0, type="integer", minimum=0, description="Failed scenes above this fail the run."),
+                                      description="Failed tiles / computed tiles of a scene above this keep it "
+                                                  "unpublished."),
 }
 
 
@@ -115,6 +122,11 @@ def _model(p: dict, settings: dict) -> str:
         return p["model"]
     model = settings.get("model")
     return "production" if model is None else str(model)  # "" goes on to tileinfer, which refuses it by its key
+
+
+def _label(scene_id: str) -> None:
+    """Names the mapped task instance after its scene (``map_index_template``) in the UI and the logs."""
+    get_current_context()["scene_id"] = scene_id
 
 
 def _tileinfer() -> str:
@@ -165,19 +177,23 @@ def tileinfer_batch():
             raise AirflowSkipException("no valid scene to run")
         return [s.to_dict() for s in outcome.valid]
 
-    @task(retries=1)
-    def write_config(valid: list[dict]) -> dict:
+    @task(retries=1, map_index_template="{{ scene_id }}")
+    def write_config(scene: dict) -> dict:
         p = _params()
-        scenes = [Scene.from_dict(d) for d in valid]
+        found = Scene.from_dict(scene)
+        _label(found.id)
         with _airflow_errors():
             model = _model(p, pipeline.base_settings(p["config"]))
-            path = pipeline.write_run_config(p["config"], scenes, model, p["state_dir"])
-        print(f"run configuration: {path}")
-        return {"config": path, "scene_ids": [s.id for s in scenes]}
+            path = pipeline.write_run_config(p["config"], found, model, p["state_dir"])
+        print(f"run configuration of scene {found.id}: {path}")
+        return {"config": path, "scene_id": found.id}
 
-    @task(execution_timeout=timedelta(hours=12))  # retries: the DAG's default, with back-off
+    # retries: the DAG's default, with back-off
+    @task(execution_timeout=timedelta(hours=12), max_active_tis_per_dagrun=PARALLEL_SCENES,
+          map_index_template="{{ scene_id }}")
     def run_batch(prepared: dict) -> dict:
         p = _params()
+        _label(prepared["scene_id"])
         with _airflow_errors():
             argv = pipeline.batch_argv(
                 runner=p["runner"], tileinfer=_tileinfer(), config=prepared["config"], workers=p["workers"],
@@ -188,35 +204,38 @@ def tileinfer_batch():
                 spark_args=shlex.split(os.environ.get("TILEINFER_SPARK_ARGS", "")))
             return pipeline.run_batch(argv)
 
-    @task(retries=0)
+    @task(retries=0, map_index_template="{{ scene_id }}")
     def check_manifest(prepared: dict, batch: dict) -> dict:
         p = _params()
+        _label(prepared["scene_id"])
         with _airflow_errors():
-            summary = pipeline.check_manifest(batch["manifest"], prepared["scene_ids"],
+            summary = pipeline.check_manifest(batch["manifest"], [prepared["scene_id"]],
                                               max_failed_tile_fraction=p["max_failed_tile_fraction"],
-                                              max_failed_scenes=p["max_failed_scenes"])
+                                              max_failed_scenes=0)
         counts = summary["counts"]
         print(f"run {summary['run_id']} {summary['status']}: {counts.get('done')} tiles done, "
-              f"{counts.get('skipped')} skipped, {counts.get('failed')} failed; "
-              f"{counts.get('scenes_failed')} of {counts.get('scenes')} scenes failed")
+              f"{counts.get('skipped')} skipped, {counts.get('failed')} failed")
         return summary
 
-    @task(retries=3, outlets=[PREDICTIONS])
-    def publish(valid: list[dict], summary: dict) -> list[str]:
+    @task(retries=3, outlets=[PREDICTIONS], map_index_template="{{ scene_id }}")
+    def publish(scene: dict, summary: dict) -> list[str]:
         context = get_current_context()
-        scenes = [Scene.from_dict(d) for d in valid]
-        published = pipeline.publish(summary, scenes, context["params"]["state_dir"], context["run_id"])
+        found = Scene.from_dict(scene)
+        _label(found.id)
+        published = pipeline.publish(summary, [found], context["params"]["state_dir"], context["run_id"])
         context["outlet_events"][PREDICTIONS].extra = {"run_id": summary["run_id"], "scenes": published,
                                                        "manifest": summary["manifest"]}
-        print(f"published {len(published)} scenes: {', '.join(published)}")
+        print(f"published scene {found.id}: {summary['outputs'][found.id]['path']}")
         return published
 
-    found = discover()
-    valid = validate(found)
-    prepared = write_config(valid)
-    batch = run_batch(prepared)
-    summary = check_manifest(prepared, batch)
-    publish(valid, summary)
+    # One tileinfer run per scene: the instances of the group for one scene depend on each other only.
+    @task_group(group_id="scene")
+    def each_scene(scene: dict) -> None:
+        prepared = write_config(scene)
+        summary = check_manifest(prepared, run_batch(prepared))
+        publish(scene, summary)
+
+    each_scene.expand(scene=validate(discover()))
 
 
 tileinfer_batch()

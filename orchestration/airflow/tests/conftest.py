@@ -109,17 +109,22 @@ class Airflow:
         return sqlite3.connect(self.home / "airflow.db")
 
     def task_states(self, run_id: str) -> dict[str, tuple[str, int]]:
-        """task id -> (state, try_number) of the task instances of a DAG run."""
+        """Task instance -> (state, try_number) of a DAG run. A task instance is named by its task id, followed for
+        a mapped one by its label in brackets (the scene's id: ``scene.run_batch[LC80200392015216]``). An instance
+        that never ran has no label of its own: it takes the one of its scene's other tasks (same map index)."""
         with self.db() as db:
-            rows = db.execute("SELECT task_id, state, try_number FROM task_instance WHERE dag_id = ? AND run_id = ?",
-                              (DAG_ID, run_id)).fetchall()
-        return {task: (state, tries) for task, state, tries in rows}
+            rows = db.execute("SELECT task_id, map_index, rendered_map_index, state, try_number FROM task_instance "
+                              "WHERE dag_id = ? AND run_id = ?", (DAG_ID, run_id)).fetchall()
+        labels = {index: label for _, index, label, _, _ in rows if label}
+        return {task if index < 0 else f"{task}[{labels.get(index, index)}]": (state, tries)
+                for task, index, _, state, tries in rows}
 
-    def history(self, run_id: str, task_id: str) -> list[tuple[int, str]]:
+    def history(self, run_id: str, task_id: str, map_index: int = -1) -> list[tuple[int, str]]:
         """(try_number, state) of the earlier tries of a task instance, kept by Airflow when it retries."""
         with self.db() as db:
             return db.execute("SELECT try_number, state FROM task_instance_history WHERE dag_id = ? AND run_id = ? "
-                              "AND task_id = ? ORDER BY try_number", (DAG_ID, run_id, task_id)).fetchall()
+                              "AND task_id = ? AND map_index = ? ORDER BY try_number",
+                              (DAG_ID, run_id, task_id, map_index)).fetchall()
 
     def dag_run_state(self, run_id: str) -> str:
         with self.db() as db:

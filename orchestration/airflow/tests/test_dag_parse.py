@@ -47,32 +47,39 @@ def test_tasks_run_in_order(dagbag):
     assert upstream == {
         "discover": [],
         "validate": ["discover"],
-        "write_config": ["validate"],
-        "run_batch": ["write_config"],
-        "check_manifest": ["run_batch", "write_config"],
-        "publish": ["check_manifest", "validate"],
+        "scene.write_config": ["validate"],
+        "scene.run_batch": ["scene.write_config"],
+        "scene.check_manifest": ["scene.run_batch", "scene.write_config"],
+        "scene.publish": ["scene.check_manifest", "validate"],
     }
+    # one tileinfer run per scene: the group is mapped over validate's scenes
+    group = dag.task_group_dict["scene"]
+    assert type(group).__name__ == "MappedTaskGroup"
+    assert {t.task_id for t in group} == {"scene.write_config", "scene.run_batch", "scene.check_manifest",
+                                          "scene.publish"}
+    # one batch at a time unless TILEINFER_PARALLEL_SCENES says otherwise: each uses every core of its worker
+    assert dag.get_task("scene.run_batch").max_active_tis_per_dagrun == 1
     assert dag.max_active_runs == 1
     assert dag.catchup is False
 
 
 def test_retries_where_they_can_help_and_none_where_they_cannot(dagbag):
     tasks = {t.task_id: t for t in dagbag.dags[DAG_ID].tasks}
-    for task_id in ("discover", "run_batch", "publish"):
+    for task_id in ("discover", "scene.run_batch", "scene.publish"):
         assert tasks[task_id].retries >= 2, task_id
         assert tasks[task_id].retry_exponential_backoff == 2.0, task_id
         assert tasks[task_id].max_retry_delay == timedelta(minutes=30), task_id
     # A failed manifest check is a fact about the run's outputs: running the check again changes nothing.
-    assert tasks["check_manifest"].retries == 0
+    assert tasks["scene.check_manifest"].retries == 0
     # validate retries a crashed CLI, but raises AirflowFailException (no retry) on validation problems.
     assert tasks["validate"].retries == 2
-    assert tasks["run_batch"].execution_timeout == timedelta(hours=12)
+    assert tasks["scene.run_batch"].execution_timeout == timedelta(hours=12)
 
 
 def test_params(dagbag):
     params = dagbag.dags[DAG_ID].params
     assert set(params.keys()) == {"config", "model", "scenes", "state_dir", "runner", "on_invalid",
-                                  "max_failed_tile_fraction", "max_failed_scenes", "max_scenes", "workers",
+                                  "max_failed_tile_fraction", "max_scenes", "workers",
                                   "spark_master"}  # no param names a command: the environment does
     assert params["model"] is None  # the base configuration's model
     assert params["runner"] == "local"

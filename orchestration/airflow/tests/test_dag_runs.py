@@ -13,7 +13,14 @@ import yaml
 
 from conftest import LANDSAT, MODEL_BANDS, landsat_scene_dir, results_rows, tileinfer_cmd
 
-TASKS = ["discover", "validate", "write_config", "run_batch", "check_manifest", "publish"]
+PER_SCENE = ["scene.write_config", "scene.run_batch", "scene.check_manifest", "scene.publish"]
+TASKS = ["discover", "validate", *PER_SCENE]  # as named before the group is mapped (or when it never is)
+SCENE = "LC80200392015216"
+
+
+def tasks_for(*scene_ids: str) -> list[str]:
+    """The task instances of a DAG run that ran these scenes: the mapped ones are named by scene."""
+    return ["discover", "validate"] + [f"{task}[{sid}]" for sid in scene_ids for task in PER_SCENE]
 
 
 def sha256(path: Path) -> str:
@@ -29,6 +36,12 @@ def already_finished(output: str) -> list[int]:
     return [int(k) for k in re.findall(r"tiles, (\d+) already finished", output)]
 
 
+def crashing(state: Path, scene: str, attempts: int) -> str:
+    """A TILEINFER_CMD whose first ``attempts`` batches of ``scene`` are killed part-way (tests/crash_batch.py)."""
+    wrapper = Path(__file__).with_name("crash_batch.py")
+    return shlex.join([sys.executable, str(wrapper), str(state), scene, str(attempts), tileinfer_cmd(), "--"])
+
+
 def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sample, base_config, tmp_path):
     inbox = tmp_path / "inbox"
     landsat_scene_dir(sample, inbox)
@@ -40,7 +53,7 @@ def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sam
 
     first = airflow.dags_test("2025-01-01T00:00:00+00:00", conf)
     assert first.returncode == 0, first.output[-5000:]
-    assert airflow.task_states(first.run_id) == {t: ("success", 1) for t in TASKS}
+    assert airflow.task_states(first.run_id) == {t: ("success", 1) for t in tasks_for(SCENE)}
 
     # The batch wrote one run: a manifest with every tile done, and the prediction COG.
     [run] = run_dirs(runs)
@@ -94,7 +107,8 @@ def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sam
     (state / "done" / "LC80200392015216.json").unlink()
     third = airflow.dags_test("2025-01-01T00:00:00+00:00", conf)
     assert third.returncode == 0, third.output[-5000:]
-    assert {t: s for t, (s, _) in airflow.task_states(third.run_id).items()} == {t: "success" for t in TASKS}
+    assert {t: s for t, (s, _) in airflow.task_states(third.run_id).items()} == {
+        t: "success" for t in tasks_for(SCENE)}
     assert already_finished(third.output) == []  # no tile was looked at again
     assert re.search(r"scene LC80200392015216 already done, kept", third.output), third.output[-5000:]
     assert re.search(r"run \S+ already finished \(succeeded\), kept as it was", third.output), third.output[-5000:]
@@ -124,8 +138,7 @@ def test_batch_task_fails_once_and_airflows_retry_resumes_the_run(airflow, sampl
         "links": [{"rel": "item", "href": "items/LC80200392015216.json"}]}))
 
     crash_state = tmp_path / "crash.json"
-    wrapper = Path(__file__).with_name("crash_first_batch.py")
-    tileinfer = shlex.join([sys.executable, str(wrapper), str(crash_state), tileinfer_cmd(), "--"])
+    tileinfer = crashing(crash_state, "*", 1)
     state = tmp_path / "state"
     runs = tmp_path / "runs"
     conf = {"config": str(base_config), "scenes": str(stac / "catalog.json"), "state_dir": str(state)}
@@ -135,10 +148,11 @@ def test_batch_task_fails_once_and_airflows_retry_resumes_the_run(airflow, sampl
 
     # Airflow ran run_batch twice: try 1 failed (kept in the history), try 2 succeeded; nothing else retried.
     states = airflow.task_states(result.run_id)
-    assert states["run_batch"] == ("success", 2)
-    assert {t: s for t, s in states.items() if t != "run_batch"} == {
-        t: ("success", 1) for t in TASKS if t != "run_batch"}
-    assert [try_ for try_, _ in airflow.history(result.run_id, "run_batch")] == [1]
+    batch = f"scene.run_batch[{SCENE}]"
+    assert states[batch] == ("success", 2)
+    assert {t: s for t, s in states.items() if t != batch} == {
+        t: ("success", 1) for t in tasks_for(SCENE) if t != batch}
+    assert [try_ for try_, _ in airflow.history(result.run_id, "scene.run_batch", map_index=0)] == [1]
     assert airflow.dag_run_state(result.run_id) == "success"
 
     # The first attempt was killed with tiles committed; the retry resumed from them.
@@ -174,3 +188,59 @@ def test_invalid_scene_fails_validate_at_once_without_retry(airflow, base_config
     assert "a retry cannot fix this" in result.output and "broken.tif" in result.output
     assert not (tmp_path / "runs").exists()
     assert not (tmp_path / "state" / "rejected").exists()
+
+
+def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_later(airflow, sample, base_config,
+                                                                                     tmp_path):
+    doc = yaml.safe_load(base_config.read_text())
+    doc.update(tiling={"size": 64, "halo": 8, "batch": 4}, workers=1)  # many tiles, so that a kill leaves some
+    base_config.write_text(yaml.safe_dump(doc, sort_keys=False))
+    inbox = tmp_path / "inbox"
+    for name in ("scene-a", "scene-b"):
+        landsat_scene_dir(sample, inbox, name)
+    state = tmp_path / "state"
+    runs = tmp_path / "runs"
+    conf = {"config": str(base_config), "scenes": str(inbox), "state_dir": str(state)}
+    crash_state = tmp_path / "crash.json"
+
+    # Every batch attempt of scene-b is killed part-way (a scene that breaks its worker, say): its retries fail too.
+    first = airflow.dags_test("2025-04-01T00:00:00+00:00", conf, env={"TILEINFER_CMD": crashing(crash_state,
+                                                                                                "scene-b", 99)})
+    assert first.returncode != 0
+    assert airflow.dag_run_state(first.run_id) == "failed"
+    states = airflow.task_states(first.run_id)
+    assert {t: states[t] for t in tasks_for("scene-a")} == {t: ("success", 1) for t in tasks_for("scene-a")}
+    assert states["scene.run_batch[scene-b]"] == ("failed", 3)  # the first try and the DAG's 2 retries
+    assert states["scene.check_manifest[scene-b]"][0] == "upstream_failed"
+    assert states["scene.publish[scene-b]"][0] == "upstream_failed"
+    crash = json.loads(crash_state.read_text())
+    assert crash["batch_attempts"] == 3 and crash["rows_at_kill"] >= 1, crash
+    # scene-a was published from a run of its own; scene-b has tiles committed and no marker
+    assert sorted(p.name for p in (state / "done").iterdir()) == ["scene-a.json"]
+    a_done = json.loads((state / "done" / "scene-a.json").read_text())
+    [a_run] = [r for r in run_dirs(runs) if r.name == a_done["run_id"]]
+    a_manifest = (a_run / "manifest.json").read_bytes()
+    b_config = next((state / "configs").glob("scene-b-*.yaml"))
+    b_rows = [r for r in results_rows(runs / "results.db") if r[0].startswith(b_config.stem + "-")]
+    assert b_rows and {r[2] for r in b_rows} == {"DONE"}
+
+    # The next DAG run finds scene-b again, and a new scene-c beside it. scene-b resumes its own run, with the same
+    # configuration as before: the new scene changes nothing of it. scene-a is not looked at.
+    landsat_scene_dir(sample, inbox, "scene-c")
+    second = airflow.dags_test("2025-04-02T00:00:00+00:00", conf)
+    assert second.returncode == 0, second.output[-5000:]
+    assert airflow.task_states(second.run_id) == {t: ("success", 1) for t in tasks_for("scene-b", "scene-c")}
+    assert sorted(p.name for p in (state / "configs").iterdir()) == sorted(
+        [next((state / "configs").glob("scene-a-*.yaml")).name, b_config.name,
+         next((state / "configs").glob("scene-c-*.yaml")).name])
+    finished = already_finished(second.output)
+    assert len(finished) == 2 and max(finished) >= len(b_rows), (finished, len(b_rows))  # scene-b's, kept
+    assert min(finished) == 0  # scene-c's: new
+    b_done = json.loads((state / "done" / "scene-b.json").read_text())
+    assert b_done["run_id"].startswith(b_config.stem + "-")
+    rows = results_rows(runs / "results.db")
+    assert len(rows) == len(set(rows)) and len({(r[0], r[1]) for r in rows}) == len(rows)  # no tile twice
+    assert set(b_rows) <= set(rows)
+    assert sorted(p.name for p in (state / "done").iterdir()) == ["scene-a.json", "scene-b.json", "scene-c.json"]
+    assert (a_run / "manifest.json").read_bytes() == a_manifest
+    assert len(run_dirs(runs)) == 3

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -89,28 +90,32 @@ def test_stac_catalog_discovery_follows_child_and_item_links(tmp_path):
         pipeline.discover(str(tmp_path / "none.json"), tmp_path / "state")
 
 
-def test_the_run_configuration_is_the_same_file_for_the_same_scenes(tmp_path):
+def test_the_run_configuration_is_the_same_file_for_the_same_scene(tmp_path):
     base = write(tmp_path / "configs" / "pipeline.yaml", yaml.safe_dump({
         "model": "staging", "registry": "../models", "output": "../runs", "store": {"url": "jdbc:sqlite:r.db"},
         "tiling": {"size": 256}, "crs": "EPSG:32616", "scenes": [{"id": "old", "file": "old.tif"}]}))
     a = Scene("A", "/in/A", {"id": "A", "file": "/in/A.tif"})
     b = Scene("B", "/in/B", {"id": "B", "file": "/in/B.tif"})
     state = tmp_path / "state"
-    first = Path(pipeline.write_run_config(str(base), [b, a], "production", state))
+    first = Path(pipeline.write_run_config(str(base), a, "production", state))
     stamp = first.stat().st_mtime_ns
-    again = Path(pipeline.write_run_config(str(base), [a, b], "production", state))
+    again = Path(pipeline.write_run_config(str(base), a, "production", state))
     assert again == first and first.stat().st_mtime_ns == stamp  # not even rewritten
+    assert first.parent == state / "configs" and re.fullmatch(r"A-[0-9a-f]{12}\.yaml", first.name), first
     doc = yaml.safe_load(first.read_text())
     assert doc["model"] == "production"
     assert doc["registry"] == str(tmp_path / "models") and doc["output"] == str(tmp_path / "runs")
     assert doc["store"] == {"url": "jdbc:sqlite:" + str(tmp_path / "configs" / "r.db")}
     assert doc["tiling"] == {"size": 256} and doc["crs"] == "EPSG:32616"
-    assert [s["id"] for s in doc["scenes"]] == ["A", "B"]
-    other = pipeline.write_run_config(str(base), [a], "production", state)
-    assert other != str(first)
+    assert doc["scenes"] == [{"id": "A", "file": "/in/A.tif"}]
+    other = Path(pipeline.write_run_config(str(base), b, "production", state))
+    assert other != first and yaml.safe_load(other.read_text())["scenes"] == [{"id": "B", "file": "/in/B.tif"}]
     # another model is another file: a retried DAG run must not find another run's text under its name
-    assert pipeline.write_run_config(str(base), [a, b], "l8-cloudmask-0123456789ab", state) != str(first)
-    assert Path(first).read_text() == again.read_text() and yaml.safe_load(first.read_text())["model"] == "production"
+    assert pipeline.write_run_config(str(base), a, "l8-cloudmask-0123456789ab", state) != str(first)
+    assert first.read_text() == again.read_text() and yaml.safe_load(first.read_text())["model"] == "production"
+    # a long scene id is cut in the file name, which the hash keeps apart
+    long = Scene("S" * 200, "/in/long", {"id": "S" * 200, "file": "/in/long.tif"})
+    assert len(Path(pipeline.write_run_config(str(base), long, "production", state)).name) == 64 + 18
 
 
 def test_an_s3_output_stays_a_url_and_staging_is_relative_to_the_base_configuration(tmp_path):

@@ -7,9 +7,10 @@ to ``AirflowFailException`` (no retry) and the second to an ordinary failure (re
 
 State kept under ``state_dir`` (a directory shared by every worker):
 
-    configs/batch-<hash>.yaml   the run's configuration: the base configuration with the scenes replaced by the
-                                ones discovered. The same scenes always give the same file, byte for byte, and
-                                so the same tileinfer run id: a retried or re-run DAG run resumes that run.
+    configs/<scene>-<hash>.yaml a scene's run configuration: the base configuration with the scenes replaced by
+                                this one. The same scene, settings and model always give the same file, byte for
+                                byte, and so the same tileinfer run id: a retried or re-run DAG run, or a later one
+                                that finds the scene still unpublished, resumes that run.
     done/<scene id>.json        written by publish: the scene is finished and is never picked up again.
     rejected/<scene id>.json    written by validate when ``on_invalid`` is ``skip``: the scene failed
                                 validation and is left out until the marker is removed.
@@ -419,24 +420,23 @@ def base_settings(config_path: str) -> dict[str, Any]:
     return settings
 
 
-def write_run_config(config_path: str, scenes: list[Scene], model: str, state_dir: str | os.PathLike) -> str:
-    """Writes the run's configuration and returns its path.
+def write_run_config(config_path: str, scene: Scene, model: str, state_dir: str | os.PathLike) -> str:
+    """Writes the run configuration of one scene and returns its path.
 
-    The name and bytes follow only from the base configuration, the model and the scenes (no time stamp, no DAG
-    run id), so the same inputs always give the same file, hence the same tileinfer run id, hence resume.
+    The name and bytes follow only from the base configuration, the model and the scene (no time stamp, no DAG
+    run id, no other scene), so the same inputs always give the same file, hence the same tileinfer run id, hence
+    resume.
     """
-    if not scenes:
-        raise PermanentError("no scenes to run")
     settings = base_settings(config_path)
     settings["model"] = model
-    entries = [s.entry for s in sorted(scenes, key=lambda s: s.id)]
     # the settings and model too: one name, one text (a retried DAG run must not find another model's file there)
-    key = hashlib.sha256(json.dumps({"settings": settings, "scenes": entries}, sort_keys=True,
+    key = hashlib.sha256(json.dumps({"settings": settings, "scenes": [scene.entry]}, sort_keys=True,
                                     default=str).encode()).hexdigest()[:12]
     text = ("# Written by the tileinfer_batch Airflow DAG from " + str(Path(config_path).resolve()) + ".\n"
             "# Do not edit: the run id follows from these bytes (re-running the DAG run resumes this run).\n"
-            + yaml.safe_dump({**settings, "scenes": entries}, sort_keys=False, default_flow_style=False))
-    target = Path(state_dir) / "configs" / f"batch-{key}.yaml"
+            + yaml.safe_dump({**settings, "scenes": [scene.entry]}, sort_keys=False, default_flow_style=False))
+    # the scene's id names the file, hence the run (cut to keep file names short; the hash tells runs apart)
+    target = Path(state_dir) / "configs" / f"{scene.id[:64]}-{key}.yaml"
     write_atomically(target, text)
     return str(target)
 

@@ -1,12 +1,14 @@
-"""TEST ONLY: the real tileinfer, except that the first ``batch`` is killed part-way, as a lost worker would be.
+"""TEST ONLY: the real tileinfer, except that a scene's first ``batch`` attempts are killed part-way, as a lost
+worker would be.
 
-    TILEINFER_CMD="python crash_first_batch.py STATE.json 'REAL TILEINFER COMMAND' --"
+    TILEINFER_CMD="python crash_batch.py STATE.json SCENE ATTEMPTS 'REAL TILEINFER COMMAND' --"
 
-Every command other than ``batch``, and every ``batch`` after the first, runs the real command unchanged. The
-first ``batch`` starts the real batch, waits until it has committed at least one tile row to its SQLite result
-store, kills the JVM's process group with SIGKILL and exits 1. STATE.json records the attempts and how many tile
-rows existed when the kill happened, for the test to check. Set as TILEINFER_CMD by test_dag_runs.py for one
-``airflow dags test``; never used by the DAG itself.
+Every command other than ``batch`` runs the real command unchanged, and so does every ``batch`` whose configuration
+has no scene SCENE (``*``: any scene), or that comes after the first ATTEMPTS of those. Those start the real batch,
+wait until it has committed at least one tile row to its SQLite result store, kill the JVM's process group with
+SIGKILL and exit 1. STATE.json records the attempts and how many tile rows existed when the last kill happened, for
+the test to check. Set as TILEINFER_CMD by test_dag_runs.py for an ``airflow dags test``; never used by the DAG
+itself.
 """
 from __future__ import annotations
 
@@ -35,20 +37,23 @@ def committed_rows(db: Path, run_prefix: str) -> int:
 
 
 def main() -> int:
-    state_file, real, sep, *args = sys.argv[1:]
-    assert sep == "--", "usage: crash_first_batch.py STATE.json 'REAL COMMAND' -- ARGS..."
+    state_file, scene, attempts, real, sep, *args = sys.argv[1:]
+    assert sep == "--", "usage: crash_batch.py STATE.json SCENE ATTEMPTS 'REAL COMMAND' -- ARGS..."
     argv = shlex.split(real) + args
     state_path = Path(state_file)
     state = json.loads(state_path.read_text()) if state_path.is_file() else {"batch_attempts": 0}
     if not args or args[0] != "batch":
         os.execvp(argv[0], argv)
+    config = Path(args[args.index("--config") + 1])
+    doc = yaml.safe_load(config.read_text())
+    if scene != "*" and scene not in [s["id"] for s in doc["scenes"]]:
+        os.execvp(argv[0], argv)
     state["batch_attempts"] += 1
     state_path.write_text(json.dumps(state))
-    if state["batch_attempts"] > 1:
+    if state["batch_attempts"] > int(attempts):
         os.execvp(argv[0], argv)
 
-    config = Path(args[args.index("--config") + 1])
-    output = Path(yaml.safe_load(config.read_text())["output"])
+    output = Path(doc["output"])
     db = output / "results.db"
     proc = subprocess.Popen(argv, start_new_session=True)
     deadline = time.monotonic() + 300
@@ -64,7 +69,8 @@ def main() -> int:
         proc.wait()
     state.update(killed=not finished, rows_at_kill=committed_rows(db, config.stem))
     state_path.write_text(json.dumps(state))
-    print(f"crash_first_batch (test only): {'killed' if not finished else 'let finish'} the first batch with "
+    print(f"crash_batch (test only): {'killed' if not finished else 'let finish'} batch attempt "
+          f"{state['batch_attempts']} of scene {scene} with "
           f"{state['rows_at_kill']} tile rows committed; failing this attempt", file=sys.stderr)
     return 1
 
