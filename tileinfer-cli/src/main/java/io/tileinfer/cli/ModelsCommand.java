@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -108,12 +109,14 @@ final class ModelsCommand implements Callable<Integer> {
                     out.println("no model versions in " + models.root());
                     return ExitCodes.OK;
                 }
-                out.printf("%-28s %-22s %-8s %-6s %s%n", "VERSION", "ALIASES", "F1", "BANDS", "CLASSES");
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("VERSION", "ALIASES", "F1", "BANDS", "CLASSES"));
                 for (ModelVersion version : versions) {
-                    out.printf("%-28s %-22s %-8s %-6d %s%n", version.id(), aliasesOf(aliases, version.id()),
-                            heldOutF1(version.card()), version.card().bands().size(),
-                            String.join(", ", version.card().classes().stream().map(ClassSpec::name).toList()));
+                    rows.add(List.of(version.id(), aliasesOf(aliases, version.id()), heldOutF1(version.card()),
+                            String.valueOf(version.card().bands().size()),
+                            String.join(", ", version.card().classes().stream().map(ClassSpec::name).toList())));
                 }
+                printColumns(out, rows);
                 return ExitCodes.OK;
             });
         }
@@ -230,6 +233,24 @@ final class ModelsCommand implements Callable<Integer> {
                 .map(entry -> entry.getKey() + " -> " + entry.getValue()
                         + (unreadable.contains(entry.getValue()) ? " (cannot be read)" : " (no such version)"))
                 .toList();
+    }
+
+    /** Rows as columns as wide as their widest cell (ids and alias lists have no fixed length), the last as is. */
+    private static void printColumns(PrintWriter out, List<List<String>> rows) {
+        int columns = rows.getFirst().size();
+        int[] widths = new int[columns - 1];
+        rows.forEach(row -> {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        });
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < widths.length; i++) {
+                line.append(row.get(i)).append(" ".repeat(widths[i] - row.get(i).length() + 2));
+            }
+            out.println(line.append(row.get(columns - 1)));
+        }
     }
 
     private static String aliasesOf(Map<String, String> aliases, String id) {

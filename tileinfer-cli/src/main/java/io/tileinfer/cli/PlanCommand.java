@@ -5,6 +5,7 @@ import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.output.ProbabilityChunks;
 import io.tileinfer.core.output.SceneScratch;
+import io.tileinfer.core.run.OutputDirectory;
 import io.tileinfer.core.run.ResumePoint;
 import io.tileinfer.core.run.RunDirectory;
 import io.tileinfer.core.run.RunSettings;
@@ -51,6 +52,7 @@ final class PlanCommand implements Callable<Integer> {
         ModelVersion model = ModelRegistry.open(pipeline.registry()).resolve(pipeline.model());
         model.requireIntact(); // as batch does first: a plan of a run that would be refused is no plan
         RunSettings settings = RunSettings.of(pipeline, model);
+        OutputDirectory.requireCreatable(pipeline, pipeline.outputDir().resolve(settings.runId())); // as batch
         System.out.printf("run %s: model %s (%s), tiles of %d px with a %d px halo, batches of %d, %d workers%n",
                 settings.runId(), model.id(), pipeline.model(), settings.tileSize(), settings.halo(),
                 pipeline.batchSize(), pipeline.workers());

@@ -48,11 +48,21 @@ class BatchCommandTest {
         assertEquals("tileinfer: " + message, result.err().lines().reduce((a, b) -> b).orElse(""), result.err());
     }
 
+    /** The configuration's mistake (exit 2, nothing run), which plan finds too when it can tell beforehand. */
     @Test
-    void anOutputThatCannotBeCreatedSaysWhy() throws IOException {
+    void anOutputThatCannotBeCreatedSaysWhy(@TempDir Path tmp) throws IOException {
         Path config = config("proc.yaml", "output: /proc/tileinfer-out");
-        assertFails(ExitCodes.INTERNAL, "cannot create the output directory /proc/tileinfer-out (output in " + config
+        assertFails(ExitCodes.CONFIG, "cannot create the output directory /proc/tileinfer-out (output in " + config
                 + "): no such file or directory", CommandOutput.run("batch", "--config", config.toString()));
+
+        Path file = Files.writeString(tmp.resolve("a-file"), "");
+        Path underFile = config("under-file.yaml", "output: " + file.resolve("runs"));
+        String expected = "cannot create the output directory " + file.resolve("runs") + " (output in " + underFile
+                + "): not a directory";
+        assertFails(ExitCodes.CONFIG, expected, CommandOutput.run("batch", "--config", underFile.toString()));
+        CommandOutput plan = CommandOutput.run("plan", "--config", underFile.toString(), "--no-scan");
+        assertFails(ExitCodes.CONFIG, expected, plan);
+        assertEquals("", plan.out());
     }
 
     /** Found before the run's row and directory are made: exit 2 means nothing was run, and nothing is recorded. */

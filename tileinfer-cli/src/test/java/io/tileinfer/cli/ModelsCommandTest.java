@@ -69,6 +69,29 @@ class ModelsCommandTest {
         assertEquals("", result.out());
     }
 
+    /** A version with three aliases: its row's columns stay under their headings. */
+    @Test
+    void listColumnsAreAsWideAsTheirWidestCell(@TempDir Path registry) throws Exception {
+        ModelVersion version = TestModels.brightness(registry); // production -> version
+        for (String alias : new String[] {"staging", "candidate-2026-11"}) {
+            assertEquals(ExitCodes.OK, CommandOutput.run("models", "promote", version.id(), "--alias", alias,
+                    "--registry", registry.toString()).exitCode());
+        }
+
+        CommandOutput result = CommandOutput.run("models", "list", "--registry", registry.toString());
+
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        String[] lines = result.out().split(System.lineSeparator());
+        assertEquals(2, lines.length, result.out());
+        String aliases = "candidate-2026-11, production, staging";
+        assertEquals(lines[0].indexOf("ALIASES"), lines[1].indexOf(aliases), result.out());
+        for (String heading : new String[] {"F1", "BANDS", "CLASSES"}) {
+            int column = lines[0].indexOf(heading);
+            assertTrue(lines[1].charAt(column - 1) == ' ' && lines[1].charAt(column) != ' ', result.out());
+        }
+        assertTrue(lines[1].indexOf(aliases) + aliases.length() < lines[0].indexOf("F1"), result.out());
+    }
+
     @Test
     void listNamesAnAliasWhoseVersionIsMissing(@TempDir Path registry) throws Exception {
         ModelVersion version = TestModels.brightness(registry); // production -> version

@@ -22,7 +22,6 @@ import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -79,12 +78,12 @@ public final class BatchRunner {
         if (refusal != null && !Files.exists(runDir.resolve(Manifest.FILE))) {
             throw refusal;
         }
-        createOutputDirectory(config.outputDir()); // the default store is a file in it
+        OutputDirectory.create(config, config.outputDir()); // the default store is a file in it
         // a store that cannot be opened (a malformed URL, a file that is no database, a server down) leaves no run
         ResultStore store = openStore(storeUrl);
         RunLock lock;
         try {
-            createOutputDirectory(runDir);
+            OutputDirectory.create(config, runDir);
             // before anything is read or recorded: a second process on the same run stops here, at once
             lock = RunLock.acquire(runId, runDir);
         } catch (IOException | RuntimeException e) {
@@ -197,18 +196,6 @@ public final class BatchRunner {
             return ResultStores.open(url);
         } catch (StoreException e) {
             throw new StoreException(e.getMessage() + " (from " + config.storeSetting() + ")", e);
-        }
-    }
-
-    /** An output that cannot be created says which setting named it and why (an I/O failure: nothing was run). */
-    private void createOutputDirectory(Path directory) throws IOException {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            Path failed = e instanceof FileSystemException f && f.getFile() != null ? Path.of(f.getFile()) : directory;
-            String setting = config.outputUrl() == null ? "output" : "staging";
-            throw new IOException("cannot create the output directory " + failed + " (" + setting + " in "
-                    + config.file() + "): " + FileErrors.reason(e), e);
         }
     }
 

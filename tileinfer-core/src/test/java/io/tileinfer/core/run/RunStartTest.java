@@ -41,12 +41,12 @@ class RunStartTest {
     void anOutputThatCannotBeCreatedIsNamedWithItsSettingAndTheReason(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "");
         Path underFile = config(dir, "output: a-file/runs");
-        IOException notDirectory = assertThrows(IOException.class, () -> Runs.run(underFile, 1));
+        ConfigException notDirectory = assertThrows(ConfigException.class, () -> Runs.run(underFile, 1));
         assertEquals("cannot create the output directory " + file.resolve("runs") + " (output in " + underFile
                 + "): not a directory", notDirectory.getMessage());
 
         Path inProc = config(dir, "output: /proc/tileinfer-out");
-        IOException missing = assertThrows(IOException.class, () -> Runs.run(inProc, 1));
+        ConfigException missing = assertThrows(ConfigException.class, () -> Runs.run(inProc, 1));
         assertEquals("cannot create the output directory /proc/tileinfer-out (output in " + inProc
                 + "): no such file or directory", missing.getMessage());
     }

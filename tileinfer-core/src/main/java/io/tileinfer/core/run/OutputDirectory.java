@@ -1,0 +1,80 @@
+package io.tileinfer.core.run;
+
+import io.tileinfer.core.FileErrors;
+import io.tileinfer.core.config.ConfigException;
+import io.tileinfer.core.config.PipelineConfig;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The directory a run writes in, as the configuration's {@code output} (or {@code staging}, with an object-store
+ * output) names it. A place that cannot hold a directory (under a file, read-only, not ours to write) is the
+ * configuration's mistake: exit 2, nothing run. Any other failure (a full disk, an I/O error) is an I/O failure.
+ */
+public final class OutputDirectory {
+    /** What the system says when the place itself is wrong, not the moment. */
+    private static final Set<String> WRONG_PLACE = Set.of("not a directory", "read-only file system",
+            "permission denied", "no such file or directory", "a file of that name already exists");
+
+    private OutputDirectory() {
+    }
+
+    /** Creates {@code directory} (the output directory or one in it) if missing. */
+    static void create(PipelineConfig config, Path directory) throws IOException {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            Path failed = e instanceof FileSystemException f && f.getFile() != null ? Path.of(f.getFile()) : directory;
+            String message = cannotCreate(config, failed, FileErrors.reason(e));
+            if (wrongPlace(e)) {
+                throw new ConfigException(message);
+            }
+            throw new IOException(message, e);
+        }
+    }
+
+    /**
+     * Refuses a run directory that {@link #create} would refuse, without creating anything: the deepest part of
+     * its path that exists is a writable directory. (Not every refusal shows beforehand: a file system may still
+     * refuse the directory itself.)
+     */
+    public static void requireCreatable(PipelineConfig config, Path runDirectory) {
+        Path next = runDirectory.toAbsolutePath().normalize(); // the first part to create, below an existing one
+        Path existing = next;
+        while (existing != null && !Files.exists(existing)) {
+            next = existing;
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return; // no root: nothing to tell beforehand
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new ConfigException(cannotCreate(config, existing.equals(next) ? existing : next,
+                    "not a directory"));
+        }
+        if (!Files.isWritable(existing)) {
+            throw new ConfigException(cannotCreate(config, next, "permission denied"));
+        }
+    }
+
+    private static String cannotCreate(PipelineConfig config, Path failed, String reason) {
+        String setting = config.outputUrl() == null ? "output" : "staging";
+        return "cannot create the output directory " + failed + " (" + setting + " in " + config.file() + "): "
+                + reason;
+    }
+
+    private static boolean wrongPlace(IOException e) {
+        return e instanceof AccessDeniedException || e instanceof NoSuchFileException
+                || e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException
+                || WRONG_PLACE.contains(FileErrors.reason(e).toLowerCase(Locale.ROOT));
+    }
+}
