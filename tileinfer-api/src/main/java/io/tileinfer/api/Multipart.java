@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Finds the file in a {@code multipart/form-data} body (RFC 7578) with Apache Commons FileUpload's streaming
- * parser: the part named "file", else the only part. The body is already in memory and bounded by the size limit.
+ * parser: the one part named "file", else the only part. The body is already in memory and bounded by the size limit.
  */
 final class Multipart {
 
@@ -26,22 +26,31 @@ final class Multipart {
     static Upload file(byte[] body, String contentType) {
         try {
             FileItemInputIterator parts = new Parser().getItemIterator(new Body(body, contentType));
-            Upload only = null;
+            Upload named = null;
+            Upload last = null;
+            int files = 0;
             int count = 0;
             while (parts.hasNext()) {
                 FileItemInput part = parts.next();
-                Upload upload;
                 try (InputStream content = part.getInputStream()) {
-                    upload = new Upload(Upload.safeName(part.getName()), content.readAllBytes());
+                    last = new Upload(Upload.safeName(part.getName()), content.readAllBytes());
                 }
                 if ("file".equals(part.getFieldName())) {
-                    return upload;
+                    named = last;
+                    files++;
                 }
-                only = upload;
                 count++;
             }
+            // Two files would leave the client guessing which one the answer is for.
+            if (files > 1) {
+                throw ApiException.badRequest("the multipart body has " + files + " parts named \"file\", expected "
+                        + "one: send one GeoTIFF per request (curl -F file=@tile.tif)");
+            }
+            if (named != null) {
+                return named;
+            }
             if (count == 1) {
-                return only;
+                return last;
             }
             throw ApiException.badRequest("the multipart body has " + count + " parts and none is named \"file\": "
                     + "send the GeoTIFF as the part \"file\" (curl -F file=@tile.tif)");

@@ -167,6 +167,21 @@ class PredictTest {
         assertTrue(error.contains("\"file\""), error);
     }
 
+    /** Two files would leave the client guessing which one the answer is for: neither is taken. */
+    @Test
+    void refusesAMultipartBodyWithTwoFileParts() throws Exception {
+        byte[] tile = Files.readAllBytes(Tiles.cut(Tiles.COG, new Window(0, 0, 64, 64), dir));
+        byte[] first = multipartBody("a.tif", tile);
+        byte[] second = multipartBody("b.tif", tile);
+        // the first body without its closing delimiter "--b--\r\n", then the second: two parts named "file"
+        byte[] body = new byte[first.length - 7 + second.length];
+        System.arraycopy(first, 0, body, 0, first.length - 7);
+        System.arraycopy(second, 0, body, first.length - 7, second.length);
+        assertError(400, "the multipart body has 2 parts named \"file\", expected one",
+                api.http.send(api.http.request("/v1/predict").header("Content-Type", "multipart/form-data; boundary=b")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build()));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"l8_rgbn_strip_band.tif", "l8_rgbn_tiled_zstd.tif", "l8_rgbn_bigtiff.tif",
             "l8_rgbn_no_datetime.tif", "l8_rgbn_nodata0.tif"})
