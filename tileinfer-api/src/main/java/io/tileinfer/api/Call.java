@@ -51,6 +51,11 @@ final class Call {
         return request.headers().first(HeaderNames.create(name));
     }
 
+    /** @throws ApiException 400 when the Accept header cannot be read */
+    Accept accept() {
+        return Accept.of(request.headers());
+    }
+
     /** The media type without parameters, lower case ("image/tiff"); empty when the request has none. */
     String mediaType() {
         return header("Content-Type").map(value -> value.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))

@@ -84,6 +84,10 @@ final class OpenInference {
 
     Reply infer(Call call) {
         requireModel(call);
+        Accept accept = call.accept();
+        if (!accept.admitsJson()) {
+            throw accept.notAcceptable("application/json (the inference response)");
+        }
         if (!call.mediaType().isEmpty() && !call.mediaType().equals(Reply.JSON)) {
             throw new ApiException(415, "unsupported_media_type", "Content-Type " + call.mediaType()
                     + " is not accepted here, expected application/json (an inference request)");

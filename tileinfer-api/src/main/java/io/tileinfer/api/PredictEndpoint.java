@@ -1,12 +1,13 @@
 package io.tileinfer.api;
 
+import io.helidon.common.media.type.MediaType;
+import io.helidon.common.media.type.MediaTypes;
 import io.tileinfer.core.output.TilePrediction;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.raster.GeoTransform;
 import io.tileinfer.raster.Window;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Map;
  * ({@code ?pixels=true}), or the prediction as a GeoTIFF on the input's grid ({@code Accept: image/tiff}).
  */
 final class PredictEndpoint implements Endpoint {
+
+    private static final MediaType TIFF = MediaTypes.create(Upload.TIFF);
 
     private final ApiContext context;
     private final GeoTiffPredictor predictor;
@@ -25,7 +28,7 @@ final class PredictEndpoint implements Endpoint {
 
     @Override
     public Reply handle(Call call) {
-        boolean geoTiff = wantsGeoTiff(call.header("Accept").orElse(""));
+        boolean geoTiff = wantsGeoTiff(call.accept());
         boolean pixels = booleanQuery(call, "pixels");
         Upload upload = Upload.read(call);
         GeoTiffPredictor.Outcome outcome = context.pool().run(() -> predictor.predict(upload, geoTiff),
@@ -69,18 +72,15 @@ final class PredictEndpoint implements Endpoint {
         return rows;
     }
 
-    /** GeoTIFF when the client accepts image/tiff and not JSON; JSON for JSON, anything, or no Accept header. */
-    static boolean wantsGeoTiff(String accept) {
-        String value = accept.toLowerCase(Locale.ROOT);
-        if (value.isBlank() || value.contains("application/json") || value.contains("*/*")
-                || value.contains("application/*")) {
+    /** GeoTIFF when the client admits image/tiff and not JSON; JSON for JSON, anything, or no Accept header. */
+    private static boolean wantsGeoTiff(Accept accept) {
+        if (accept.admitsJson()) {
             return false;
         }
-        if (value.contains(Upload.TIFF) || value.contains("image/*")) {
+        if (accept.admits(TIFF)) {
             return true;
         }
-        throw new ApiException(406, "not_acceptable", "Accept: " + accept + " cannot be served, expected "
-                + "application/json (class fractions) or image/tiff (the prediction as a GeoTIFF)");
+        throw accept.notAcceptable("application/json (class fractions) or image/tiff (the prediction as a GeoTIFF)");
     }
 
     private static boolean booleanQuery(Call call, String name) {

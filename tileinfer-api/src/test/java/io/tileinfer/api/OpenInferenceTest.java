@@ -172,6 +172,25 @@ class OpenInferenceTest {
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build()));
     }
 
+    /** The response is JSON: a client that takes none gets a 406 saying so, rather than JSON it did not ask for. */
+    @Test
+    void answersOnlyAClientThatTakesJson() throws Exception {
+        String infer = "/v2/models/" + name + "/infer";
+        String request = tensor("[1,4,1,1]", "UINT16", "[1,2,3,4]");
+        for (String accept : List.of("application/json", "*/*", "application/*", "application/problem+json",
+                "text/csv, */*;q=0.1", "*/*;q=0, application/json", "application/json;q=0, application/ld+json")) {
+            HttpResponse<byte[]> response = raw(infer, request, "Accept", accept);
+            assertEquals(200, response.statusCode(), accept + ": " + new String(response.body()));
+            assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+        }
+        String cannot = " cannot be served, expected application/json (the inference response)";
+        for (String accept : List.of("text/csv", "image/tiff, text/*", "application/json;q=0",
+                "*/*;q=0.5, application/json;q=0", "application/*;q=0, text/html")) {
+            assertError(406, "Accept: " + accept + cannot, raw(infer, request, "Accept", accept));
+        }
+        assertError(400, "Accept: nonsense cannot be read", raw(infer, request, "Accept", "nonsense"));
+    }
+
     @Test
     void refusesValuesTheModelsInputTypeCannotHoldWhateverTheDatatype() throws Exception {
         String infer = "/v2/models/" + name + "/infer";
@@ -218,9 +237,8 @@ class OpenInferenceTest {
         }
     }
 
-    private static HttpResponse<byte[]> raw(String path, String json) throws Exception {
-        return api.http.send(api.http.request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    private static HttpResponse<byte[]> raw(String path, String json, String... headers) throws Exception {
+        return api.http.post(path, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
     }
 
     private static String tensor(String shape, String datatype, String data) {

@@ -129,6 +129,26 @@ class PredictTest {
         }
     }
 
+    /** The most specific range that names a type decides, and q=0 refuses it. */
+    @Test
+    void weighsTheRangesOfTheAcceptHeader() throws Exception {
+        Path tile = Tiles.cut(Tiles.COG, new Window(0, 0, 64, 64), dir);
+        Map<String, String> answers = Map.of(
+                "application/json;q=0, image/tiff", "image/tiff",
+                "image/*", "image/tiff",
+                "text/html, application/*;q=0.5", "application/json",
+                "image/tiff, */*", "application/json");
+        for (Map.Entry<String, String> accept : answers.entrySet()) {
+            HttpResponse<byte[]> response = api.http.postTiff("/v1/predict", tile, "Accept", accept.getKey());
+            assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+            assertEquals(accept.getValue(), response.headers().firstValue("Content-Type").orElseThrow(),
+                    accept.getKey());
+        }
+        assertError(406, "Accept: image/*;q=0, application/json;q=0 cannot be served, expected application/json "
+                + "(class fractions) or image/tiff", api.http.postTiff("/v1/predict", tile, "Accept",
+                "image/*;q=0, application/json;q=0"));
+    }
+
     @Test
     void takesTheTileAsTheFilePartOfAMultipartBodyToo() throws Exception {
         Path tile = Tiles.cut(Tiles.COG, new Window(0, 0, 256, 256), dir);
