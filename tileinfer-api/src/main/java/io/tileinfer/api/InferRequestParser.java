@@ -52,7 +52,7 @@ final class InferRequestParser {
                 parser.nextToken();
                 switch (field) {
                     case "id" -> id = string(parser, "id");
-                    case "inputs" -> inputs = inputs(parser);
+                    case "inputs" -> inputs = inputs(parser, body);
                     case "outputs" -> outputs = outputs(parser);
                     case "parameters" -> object(parser, "parameters");
                     default -> parser.skipChildren(); // the protocol allows extensions
@@ -77,21 +77,22 @@ final class InferRequestParser {
         }
     }
 
-    private static List<InferRequest.Tensor> inputs(JsonParser parser) throws IOException {
+    private static List<InferRequest.Tensor> inputs(JsonParser parser, byte[] body) throws IOException {
         expect(parser, JsonToken.START_ARRAY, "inputs", "an array of tensors");
         List<InferRequest.Tensor> tensors = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            tensors.add(tensor(parser, "inputs[" + tensors.size() + "]"));
+            tensors.add(tensor(parser, body, "inputs[" + tensors.size() + "]"));
         }
         return tensors;
     }
 
-    private static InferRequest.Tensor tensor(JsonParser parser, String path) throws IOException {
+    private static InferRequest.Tensor tensor(JsonParser parser, byte[] body, String path) throws IOException {
         expect(parser, JsonToken.START_OBJECT, path, "a tensor object");
         String name = null;
         String datatype = null;
         long[] shape = null;
         TensorValues data = null;
+        int dataOffset = -1; // where nested data starts, for its check against the shape, which may come after it
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             parser.nextToken();
@@ -101,8 +102,9 @@ final class InferRequestParser {
                 case "shape" -> shape = shape(parser, path + ".shape");
                 case "parameters" -> object(parser, path + ".parameters");
                 case "data" -> {
+                    int offset = (int) parser.currentTokenLocation().getByteOffset();
                     data = new TensorValues();
-                    values(parser, path + ".data", data);
+                    dataOffset = values(parser, path + ".data", data) ? offset : -1;
                 }
                 default -> parser.skipChildren();
             }
@@ -117,6 +119,11 @@ final class InferRequestParser {
                     + TensorDatatype.NAMES + " (raster values)");
         }
         long expected = valueCount(shape, path);
+        if (dataOffset >= 0) {
+            try (JsonParser again = FACTORY.createParser(body, dataOffset, body.length - dataOffset)) {
+                NestedShape.check(again, shape, path + ".data", name);
+            }
+        }
         if (data.size() != expected) {
             throw ApiException.badRequest(path + ".data: found " + data.size() + " values, expected " + expected
                     + " for the shape " + Arrays.toString(shape));
@@ -142,14 +149,27 @@ final class InferRequestParser {
         return count;
     }
 
-    /** Reads a (flat or nested) array of numbers. */
-    private static void values(JsonParser parser, String path, TensorValues into) throws IOException {
+    /**
+     * Reads flat or nested data (the Open Inference Protocol takes both, row-major) into {@code into}; whether nested
+     * data has the tensor's shape is {@link NestedShape}'s check, once the shape is known.
+     *
+     * @return whether the data is nested
+     */
+    private static boolean values(JsonParser parser, String path, TensorValues into) throws IOException {
         expect(parser, JsonToken.START_ARRAY, path, "an array of numbers");
+        boolean nested = false;
         int depth = 1;
         while (depth > 0) {
             JsonToken token = parser.nextToken();
             switch (token) {
-                case START_ARRAY -> depth++;
+                case START_ARRAY -> {
+                    if (depth == 1 && !nested && into.size() > 0) {
+                        throw ApiException.badRequest(path + "[" + into.size() + "]: found an array after numbers, "
+                                + "expected a number: send the values flat, or nested as the tensor's shape");
+                    }
+                    nested = true;
+                    depth++;
+                }
                 case END_ARRAY -> depth--;
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> into.add(parser.getValueAsDouble());
                 case null -> throw ApiException.badRequest(path + ": the body ends inside the array");
@@ -157,6 +177,7 @@ final class InferRequestParser {
                         + ", expected a number");
             }
         }
+        return nested;
     }
 
     private static long[] shape(JsonParser parser, String path) throws IOException {

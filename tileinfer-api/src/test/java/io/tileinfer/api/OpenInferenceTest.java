@@ -172,6 +172,55 @@ class OpenInferenceTest {
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build()));
     }
 
+    /** KServe and Triton take data nested as the shape too: the same values give the same answer. */
+    @Test
+    void nestedDataAsTheShapeGivesTheSameAnswerAsFlatData() throws Exception {
+        float[] values = Tiles.values(Tiles.COG, new Window(100, 50, 24, 16));
+        Map<String, Object> flat = inferRequest(null, values, 1, 16, 24);
+        int[][][][] rows = new int[1][4][16][24];
+        for (int i = 0; i < values.length; i++) {
+            rows[0][i / (16 * 24)][i / 24 % 16][i % 24] = (int) values[i];
+        }
+        Map<String, Object> nested = Map.of("inputs", List.of(Map.of("name", "input", "shape", List.of(1, 4, 16, 24),
+                "datatype", "UINT16", "data", rows)));
+        JsonNode fromFlat = Http.json(api.http.postJson("/v2/models/" + name + "/infer", flat));
+        HttpResponse<byte[]> response = api.http.postJson("/v2/models/" + name + "/infer", nested);
+        assertEquals(200, response.statusCode(), new String(response.body()));
+        JsonNode fromNested = Http.json(response);
+        assertEquals(fromFlat.get("parameters"), fromNested.get("parameters"));
+        assertEquals(fromFlat.get("outputs"), fromNested.get("outputs"));
+    }
+
+    /** Nested data whose nesting is not the shape is refused, even with the right number of values. */
+    @Test
+    void refusesNestedDataThatIsNotAsTheShape() throws Exception {
+        String infer = "/v2/models/" + name + "/infer";
+        String shape = ": the nested data of input \"input\" must have its shape [1, 4, 1, 2], or be flat";
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("[[[[1,2,3]],[[4]],[[5,6]],[[7,8]]]]", "inputs[0].data[0][0][0]: found 3 values, expected 2");
+        refused.put("[[[[1,2]],[[3,4]],[[5,6]],[[7,8,9]]]]", "inputs[0].data[0][3][0]: found 3 values, expected 2");
+        refused.put("[[[[1],[2]],[[3],[4]],[[5],[6]],[[7],[8]]]]", "inputs[0].data[0][0][0]: found 1 value, expected 2");
+        refused.put("[[[[1,2],[3,4]],[[5,6]],[[7,8]],[[9,10]]]]", "inputs[0].data[0][0]: found 2 arrays, expected 1");
+        refused.put("[[[[1,2]],[[3,4]],[[5,6]],[[7,8]]],[[[9,10]]]]", "inputs[0].data: found 2 arrays, expected 1");
+        refused.put("[[[1,2],[3,4],[5,6],[7,8]]]", "inputs[0].data[0][0][0]: found a number, expected an array of 2 "
+                + "values");
+        refused.put("[[[[1,[2]]],[[3,4]],[[5,6]],[[7,8]]]]", "inputs[0].data[0][0][0][1]: found an array, expected a "
+                + "number");
+        refused.put("[[[[1,2]],[[3,4]],[[5,6]],[[7,8]]],9]", "inputs[0].data: found 2 arrays, expected 1");
+        for (Map.Entry<String, String> data : refused.entrySet()) {
+            assertError(400, data.getValue() + shape, raw(infer, tensor("[1,4,1,2]", "UINT16", data.getKey())));
+        }
+        // the shape after the data: checked all the same, once it is known
+        assertError(400, "inputs[0].data[0]: found 3 arrays, expected 4" + shape.replace("1, 4, 1, 2", "1, 4, 1, 1"),
+                raw(infer, "{\"inputs\": [{\"name\": \"input\", \"data\": [[[[1]],[[2]],[[3]]]], \"datatype\": "
+                        + "\"UINT16\", \"shape\": [1,4,1,1]}]}"));
+        assertError(400, "inputs[0].data[2]: found an array after numbers, expected a number: send the values flat, "
+                + "or nested as the tensor's shape", raw(infer, tensor("[1,4,1,2]", "UINT16", "[1,2,[3,4],5,6,7,8]")));
+        HttpResponse<byte[]> asTheShape = raw(infer, tensor("[1,4,1,2]", "UINT16",
+                "[[[[1,2]],[[3,4]],[[5,6]],[[7,8]]]]"));
+        assertEquals(200, asTheShape.statusCode(), new String(asTheShape.body()));
+    }
+
     /** The response is JSON: a client that takes none gets a 406 saying so, rather than JSON it did not ask for. */
     @Test
     void answersOnlyAClientThatTakesJson() throws Exception {

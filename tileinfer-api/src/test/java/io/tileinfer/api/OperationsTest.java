@@ -149,8 +149,9 @@ class OperationsTest {
     }
 
     /**
-     * What the document says of a tensor's values is what the server checks: numbers (or arrays of them), at least
-     * one, within the bounds of the model's input type (uint16 for the test model), whatever the datatype sent.
+     * What the document says of a tensor's values is what the server checks: numbers, flat or nested (an array holds
+     * numbers or arrays, never both), at least one, within the bounds of the model's input type (uint16 for the test
+     * model), whatever the datatype sent.
      */
     @Test
     void theOpenApiDocumentsBandValueBoundsAreTheOnesTheServerChecks() throws Exception {
@@ -161,14 +162,17 @@ class OperationsTest {
         assertEquals("65535", bandValue.get("maximum").toString());
         assertEquals("1", bandValue.get("multipleOf").toString());
         assertEquals(1, document.at("/components/schemas/RequestInput/properties/data/minItems").asInt());
-        assertEquals("[{\"$ref\":\"#/components/schemas/BandValue\"},{\"type\":\"array\",\"items\":"
-                + "{\"$ref\":\"#/components/schemas/TensorValue\"}}]",
-                document.at("/components/schemas/TensorValue/anyOf").toString());
+        String numbersOrArrays = "[{\"items\":{\"$ref\":\"#/components/schemas/BandValue\"}},{\"items\":"
+                + "{\"$ref\":\"#/components/schemas/NestedData\"}}]";
+        assertEquals(numbersOrArrays, document.at("/components/schemas/RequestInput/properties/data/anyOf").toString());
+        assertEquals(numbersOrArrays, document.at("/components/schemas/NestedData/anyOf").toString());
 
         String infer = "/v2/models/" + name + "/infer";
         String uint16 = ", expected integers in [0, 65535]: the model takes uint16 band values";
-        assertEquals(200, api.http.postJson(infer, fp64("[65535, 0, [[1]], 2]"), "Authorization",
+        assertEquals(200, api.http.postJson(infer, fp64("[[[[65535]], [[0]], [[1]], [[2]]]]"), "Authorization",
                 "Bearer s3cret-key").statusCode());
+        assertError(400, "inputs[0].data[2]: found an array after numbers", api.http.postJson(infer,
+                fp64("[65535, 0, [[1]], 2]"), "Authorization", "Bearer s3cret-key"));
         assertError(422, "inputs[0].data[0]: found 65536" + uint16, api.http.postJson(infer,
                 fp64("[65536, 0, 1, 2]"), "Authorization", "Bearer s3cret-key"));
         assertError(422, "inputs[0].data[1]: found -1" + uint16, api.http.postJson(infer,
