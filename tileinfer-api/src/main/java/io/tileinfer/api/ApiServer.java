@@ -141,12 +141,22 @@ public final class ApiServer implements AutoCloseable {
                 Route.get("/openapi.json", call -> Reply.bytes(200, Reply.JSON, openApi)));
     }
 
-    /** Each route, then 405 for the other methods on its path, then 404 for every other path. */
+    /**
+     * Each route, and HEAD beside each GET (Helidon 4.5 derives no HEAD route from a GET one, and would write the body
+     * a handler gives it: {@link Exchange} sends the GET's status and headers only), then 405 for the other methods
+     * on its path, then 404 for every other path.
+     */
     private static void register(HttpRouting.Builder routing, List<Route> routes, ApiContext context) {
         Map<String, List<String>> methodsByPath = new LinkedHashMap<>();
         for (Route route : routes) {
-            routing.route(route.method(), route.pattern(), new Exchange(route, context));
-            methodsByPath.computeIfAbsent(route.pattern(), p -> new ArrayList<>()).add(route.method().text());
+            Exchange exchange = new Exchange(route, context);
+            routing.route(route.method(), route.pattern(), exchange);
+            List<String> methods = methodsByPath.computeIfAbsent(route.pattern(), p -> new ArrayList<>());
+            methods.add(route.method().text());
+            if (route.method() == Method.GET) {
+                routing.route(Method.HEAD, route.pattern(), exchange);
+                methods.add(Method.HEAD.text());
+            }
         }
         methodsByPath.forEach((pattern, methods) -> routing.any(pattern, new Exchange(new Route(null, pattern, false,
                 call -> {

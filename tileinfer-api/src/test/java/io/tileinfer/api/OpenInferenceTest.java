@@ -66,8 +66,8 @@ class OpenInferenceTest {
         assertError(404, "no such endpoint", api.http.get("/v3"));
         HttpResponse<byte[]> wrongMethod = api.http.send(api.http.request("/v2/health/live")
                 .DELETE().build());
-        assertError(405, "this method is not allowed on /v2/health/live, expected GET", wrongMethod);
-        assertEquals("GET", wrongMethod.headers().firstValue("Allow").orElseThrow());
+        assertError(405, "this method is not allowed on /v2/health/live, expected GET or HEAD", wrongMethod);
+        assertEquals("GET, HEAD", wrongMethod.headers().firstValue("Allow").orElseThrow());
     }
 
     @Test

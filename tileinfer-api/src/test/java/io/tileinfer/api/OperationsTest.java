@@ -7,11 +7,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -59,6 +64,62 @@ class OperationsTest {
                 "/openapi.json")) {
             assertEquals(200, api.http.get(open).statusCode(), open);
         }
+    }
+
+    /**
+     * Load balancers and uptime checks probe with HEAD: each GET endpoint answers it with the GET's status and headers
+     * (Content-Length included) and no body; the POST endpoints still answer 405.
+     */
+    @Test
+    void headAnswersAsGetWithoutTheBody() throws Exception {
+        for (String path : List.of("/v2/health/live", "/v2/health/ready", "/v2", "/v2/models/" + name,
+                "/v2/models/" + name + "/ready", "/v2/models/nope", "/openapi.json", "/metrics", "/ui",
+                "/ui/api/models")) {
+            HttpResponse<byte[]> get = api.http.send(api.http.request(path).header("X-Request-Id", "probe-1")
+                    .GET().build());
+            HttpResponse<byte[]> head = api.http.send(api.http.request(path).header("X-Request-Id", "probe-1")
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(get.statusCode(), head.statusCode(), path);
+            assertEquals(0, head.body().length, path);
+            for (String header : List.of("Content-Type", "X-Request-Id", "X-Model-Version", "WWW-Authenticate")) {
+                assertEquals(get.headers().allValues(header), head.headers().allValues(header), path + ": " + header);
+            }
+            if (!path.equals("/metrics")) { // the metrics change between the two requests
+                assertEquals(List.of(String.valueOf(get.body().length)), head.headers().allValues("Content-Length"),
+                        path);
+            }
+        }
+        // On the wire: the headers and nothing after them, else the next reply on the connection would begin with
+        // the body.
+        try (Socket socket = new Socket("127.0.0.1", api.server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write("HEAD /v2/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String head = responseHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), head);
+            assertTrue(head.toLowerCase(Locale.ROOT).matches("(?s).*\r\ncontent-length: [1-9][0-9]*\r\n.*"), head);
+            out.write("GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String next = responseHead(in);
+            assertTrue(next.startsWith("HTTP/1.1 200 OK\r\n"), next);
+        }
+        HttpResponse<byte[]> infer = api.http.send(api.http.request("/v2/models/" + name + "/infer")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(405, infer.statusCode());
+        assertEquals("POST", infer.headers().firstValue("Allow").orElseThrow());
+    }
+
+    /** A response's status line and headers, read up to the blank line that ends them and not a byte further. */
+    private static String responseHead(InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("the connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @Test
