@@ -23,30 +23,54 @@ record Accept(String header, List<HttpMediaType> ranges) {
             return new Accept("", List.of());
         }
         try {
-            return new Accept(header, headers.acceptedTypes());
-        } catch (BadRequestException e) {
+            List<HttpMediaType> ranges = headers.acceptedTypes();
+            ranges.forEach(HttpMediaType::qualityFactor); // Helidon reads q lazily: "q=abc" fails here, not later
+            return new Accept(header, ranges);
+        } catch (BadRequestException | NumberFormatException e) {
             throw ApiException.badRequest("Accept: " + header + " cannot be read, expected media ranges such as "
-                    + "application/json or */*");
+                    + "application/json or */*, each with an optional q between 0 and 1");
         }
     }
 
     boolean admits(MediaType type) {
+        return quality(type) > 0;
+    }
+
+    /** The q of the most specific range that matches {@code type}: 0 when none does, 1 without an Accept header. */
+    double quality(MediaType type) {
         if (ranges.isEmpty()) {
-            return true;
+            return 1;
         }
+        HttpMediaType closest = closest(type);
+        return closest == null ? 0 : closest.qualityFactor();
+    }
+
+    /**
+     * How much the client wants the API's JSON: as application/json, or as a +json type it names
+     * (application/problem+json reads it too) unless it refuses application/json by name.
+     */
+    double jsonQuality() {
+        double json = quality(MediaTypes.APPLICATION_JSON);
+        HttpMediaType closest = closest(MediaTypes.APPLICATION_JSON);
+        if (closest != null && specificity(closest) == 2 && json == 0) {
+            return 0;
+        }
+        return ranges.stream().filter(range -> range.subtype().endsWith("+json"))
+                .mapToDouble(HttpMediaType::qualityFactor).reduce(json, Math::max);
+    }
+
+    boolean admitsJson() {
+        return jsonQuality() > 0;
+    }
+
+    private HttpMediaType closest(MediaType type) {
         HttpMediaType closest = null;
         for (HttpMediaType range : ranges) {
             if (range.test(type) && (closest == null || specificity(range) > specificity(closest))) {
                 closest = range;
             }
         }
-        return closest != null && closest.qualityFactor() > 0;
-    }
-
-    /** application/json, or a +json type the client names (application/problem+json): both read the API's JSON. */
-    boolean admitsJson() {
-        return admits(MediaTypes.APPLICATION_JSON) || ranges.stream()
-                .anyMatch(range -> range.subtype().endsWith("+json") && range.qualityFactor() > 0);
+        return closest;
     }
 
     /** The 406 that says what the endpoint can produce. */

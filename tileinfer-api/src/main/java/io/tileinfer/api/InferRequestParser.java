@@ -39,6 +39,10 @@ final class InferRequestParser {
             throw ApiException.badRequest("the request body is empty: send an inference request "
                     + "{\"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}]} as application/json");
         }
+        if (utf16or32(body)) { // Jackson would read it, but without the byte offsets that NestedShape needs
+            throw ApiException.badRequest("the body is UTF-16 or UTF-32, expected UTF-8 (JSON between systems is "
+                    + "UTF-8: RFC 8259, section 8.1)");
+        }
         try (JsonParser parser = FACTORY.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("the body must be a JSON object (an inference request), found "
@@ -75,6 +79,13 @@ final class InferRequestParser {
         } catch (IOException e) {
             throw ApiException.badRequest("cannot read the body: " + e.getMessage());
         }
+    }
+
+    /** A UTF-16 or UTF-32 byte order mark, or a zero byte among the first two: JSON's first character is ASCII. */
+    private static boolean utf16or32(byte[] body) {
+        boolean bom = body.length >= 2 && ((body[0] == (byte) 0xFE && body[1] == (byte) 0xFF)
+                || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE));
+        return bom || body[0] == 0 || (body.length >= 2 && body[1] == 0);
     }
 
     private static List<InferRequest.Tensor> inputs(JsonParser parser, byte[] body) throws IOException {

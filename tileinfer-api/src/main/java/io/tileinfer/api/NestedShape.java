@@ -40,9 +40,12 @@ final class NestedShape {
                 }
                 index[--depth]++;
             } else if (index[depth] == shape[depth]) { // one entry too many: the message counts them all
-                int count = index[depth] + remaining(parser);
-                throw mismatch("found " + entries(count, depth, shape) + ", expected " + shape[depth],
-                        path(path, index, depth), shape, name);
+                boolean sameKind = (token == JsonToken.START_ARRAY) == (depth < shape.length - 1);
+                Extra extra = remaining(parser);
+                int count = index[depth] + extra.count();
+                String found = sameKind && extra.sameKind() ? entries(count, depth, shape) : count + " entries";
+                throw mismatch("found " + found + ", expected " + shape[depth], path(path, index, depth), shape,
+                        name);
             } else if (depth == shape.length - 1) {
                 if (token == JsonToken.START_ARRAY) {
                     throw mismatch("found an array, expected a number", path(path, index, depth + 1), shape, name);
@@ -57,14 +60,21 @@ final class NestedShape {
         }
     }
 
+    /** How many entries an array has beyond its shape, and whether they are all of the first extra's kind. */
+    private record Extra(int count, boolean sameKind) {
+    }
+
     /** The entries from the parser's (an entry's first token) to the end of their array. */
-    private static int remaining(JsonParser parser) throws IOException {
+    private static Extra remaining(JsonParser parser) throws IOException {
         int count = 0;
+        boolean first = parser.currentToken() == JsonToken.START_ARRAY;
+        boolean sameKind = true;
         for (JsonToken token = parser.currentToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            sameKind &= (token == JsonToken.START_ARRAY) == first;
             parser.skipChildren();
             count++;
         }
-        return count;
+        return new Extra(count, sameKind);
     }
 
     /** "3 values" at the last level, "2 arrays" above it. */

@@ -72,15 +72,15 @@ final class PredictEndpoint implements Endpoint {
         return rows;
     }
 
-    /** GeoTIFF when the client admits image/tiff and not JSON; JSON for JSON, anything, or no Accept header. */
+    /** The type the client prefers (its q), JSON when both are as welcome, as for anything or no Accept header. */
     private static boolean wantsGeoTiff(Accept accept) {
-        if (accept.admitsJson()) {
-            return false;
+        double json = accept.jsonQuality();
+        double tiff = accept.quality(TIFF);
+        if (json == 0 && tiff == 0) {
+            throw accept.notAcceptable("application/json (class fractions) or image/tiff (the prediction as a "
+                    + "GeoTIFF)");
         }
-        if (accept.admits(TIFF)) {
-            return true;
-        }
-        throw accept.notAcceptable("application/json (class fractions) or image/tiff (the prediction as a GeoTIFF)");
+        return tiff > json;
     }
 
     private static boolean booleanQuery(Call call, String name) {

@@ -137,7 +137,10 @@ class PredictTest {
                 "application/json;q=0, image/tiff", "image/tiff",
                 "image/*", "image/tiff",
                 "text/html, application/*;q=0.5", "application/json",
-                "image/tiff, */*", "application/json");
+                "image/tiff, */*", "application/json", // as welcome: JSON
+                "image/tiff, */*;q=0.1", "image/tiff", // the higher q wins
+                "image/tiff, application/json;q=0.5", "image/tiff",
+                "image/tiff;q=0.5, application/json", "application/json");
         for (Map.Entry<String, String> accept : answers.entrySet()) {
             HttpResponse<byte[]> response = api.http.postTiff("/v1/predict", tile, "Accept", accept.getKey());
             assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
@@ -147,6 +150,11 @@ class PredictTest {
         assertError(406, "Accept: image/*;q=0, application/json;q=0 cannot be served, expected application/json "
                 + "(class fractions) or image/tiff", api.http.postTiff("/v1/predict", tile, "Accept",
                 "image/*;q=0, application/json;q=0"));
+        // a +json type does not stand for application/json when the client refuses that by name
+        assertError(406, "Accept: application/json;q=0, application/ld+json cannot be served", api.http.postTiff(
+                "/v1/predict", tile, "Accept", "application/json;q=0, application/ld+json"));
+        assertError(400, "Accept: application/json;q=abc cannot be read", api.http.postTiff("/v1/predict", tile,
+                "Accept", "application/json;q=abc"));
     }
 
     @Test
