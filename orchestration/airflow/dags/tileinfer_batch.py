@@ -22,7 +22,7 @@
     threshold, every output (raster, and quicklook and STAC Item when listed) present with its recorded SHA-256.
     A failed check is not retried.
   * **publish** marks the scene done (`<state_dir>/done/<scene>.json`: run, model, output, SHA-256, quicklook,
-    STAC Item) and emits the `tileinfer-predictions` asset event.
+    STAC Item) and emits a `tileinfer-predictions` asset event of its own.
 
 Defaults of the params come from the environment: `TILEINFER_CONFIG`, `TILEINFER_SCENES`, `TILEINFER_STATE_DIR`.
 What runs is set by the environment only, never by a param (whoever may trigger the DAG must not choose a command):
@@ -72,7 +72,8 @@ _schedule = os.environ.get("TILEINFER_SCHEDULE", "@hourly")
 SCHEDULE = None if _schedule.lower() in ("", "none") else _schedule
 RETRY_DELAY = timedelta(seconds=float(os.environ.get("TILEINFER_RETRY_DELAY_SECONDS", "60")))
 # One batch at a time by default: a batch uses every core of its worker (or a Spark application of its own).
-PARALLEL_SCENES = int(os.environ.get("TILEINFER_PARALLEL_SCENES", "1"))
+PARALLEL_SCENES = pipeline.positive_integer("TILEINFER_PARALLEL_SCENES",
+                                            os.environ.get("TILEINFER_PARALLEL_SCENES", "1"))
 
 PREDICTIONS = Asset(name="tileinfer-predictions", uri="file:///tileinfer/predictions")
 

@@ -126,6 +126,13 @@ class Airflow:
                               "AND task_id = ? AND map_index = ? ORDER BY try_number",
                               (DAG_ID, run_id, task_id, map_index)).fetchall()
 
+    def asset_events(self, run_id: str) -> list[dict]:
+        """The ``extra`` of each asset event a DAG run emitted, in the order of their map index."""
+        with self.db() as db:
+            rows = db.execute("SELECT extra FROM asset_event WHERE source_dag_id = ? AND source_run_id = ? "
+                              "ORDER BY source_map_index", (DAG_ID, run_id)).fetchall()
+        return [json.loads(extra) for (extra,) in rows]
+
     def dag_run_state(self, run_id: str) -> str:
         with self.db() as db:
             return db.execute("SELECT state FROM dag_run WHERE dag_id = ? AND run_id = ?",

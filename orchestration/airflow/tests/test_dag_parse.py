@@ -41,6 +41,13 @@ def test_the_airflow_cli_lists_no_import_errors(airflow, tmp_path):
     assert len(errors) == 1 and "no_such_module" in json.dumps(errors)
 
 
+def test_a_parallel_scenes_setting_that_would_let_no_batch_run_is_an_import_error(airflow):
+    for value in ("0", "two"):
+        errors = import_errors({**airflow.env, "TILEINFER_PARALLEL_SCENES": value}, DAGS)
+        assert len(errors) == 1 and f"TILEINFER_PARALLEL_SCENES is '{value}', expected an integer" in json.dumps(
+            errors, ensure_ascii=False), errors
+
+
 def test_tasks_run_in_order(dagbag):
     dag = dagbag.dags[DAG_ID]
     upstream = {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks}

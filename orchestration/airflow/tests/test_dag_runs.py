@@ -217,6 +217,8 @@ def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_
     assert crash["batch_attempts"] == 3 and crash["rows_at_kill"] >= 1, crash
     # scene-a was published from a run of its own; scene-b has tiles committed and no marker
     assert sorted(p.name for p in (state / "done").iterdir()) == ["scene-a.json"]
+    # one asset event a published scene
+    assert [e["scenes"] for e in airflow.asset_events(first.run_id)] == [["scene-a"]]
     a_done = json.loads((state / "done" / "scene-a.json").read_text())
     [a_run] = [r for r in run_dirs(runs) if r.name == a_done["run_id"]]
     a_manifest = (a_run / "manifest.json").read_bytes()
@@ -242,5 +244,8 @@ def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_
     assert len(rows) == len(set(rows)) and len({(r[0], r[1]) for r in rows}) == len(rows)  # no tile twice
     assert set(b_rows) <= set(rows)
     assert sorted(p.name for p in (state / "done").iterdir()) == ["scene-a.json", "scene-b.json", "scene-c.json"]
+    events = airflow.asset_events(second.run_id)
+    assert [e["scenes"] for e in events] == [["scene-b"], ["scene-c"]]
+    assert events[0]["run_id"] == b_done["run_id"]
     assert (a_run / "manifest.json").read_bytes() == a_manifest
     assert len(run_dirs(runs)) == 3

@@ -78,6 +78,17 @@ class Scene:
         return Scene(d["id"], d["source"], d["entry"])
 
 
+def positive_integer(name: str, value: str) -> int:
+    """A setting that must be a whole number ≥ 1 (0 would let no task run and hold the DAG run for good)."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name} is {value!r}, expected an integer ≥ 1")
+    return number
+
+
 # --------------------------------------------------------------------------------------------------------- discovery
 
 def is_url(location: str) -> bool:
