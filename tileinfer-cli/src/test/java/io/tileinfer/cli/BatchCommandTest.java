@@ -63,6 +63,14 @@ class BatchCommandTest {
         CommandOutput plan = CommandOutput.run("plan", "--config", underFile.toString(), "--no-scan");
         assertFails(ExitCodes.CONFIG, expected, plan);
         assertEquals("", plan.out());
+
+        // a link to a directory that is gone: named as such, by plan as well
+        Path link = Files.createSymbolicLink(tmp.resolve("runs-link"), tmp.resolve("gone"));
+        Path dangling = config("dangling.yaml", "output: " + link);
+        String gone = "cannot create the output directory " + link + " (output in " + dangling + "): a symbolic "
+                + "link to missing " + tmp.resolve("gone");
+        assertFails(ExitCodes.CONFIG, gone, CommandOutput.run("plan", "--config", dangling.toString(), "--no-scan"));
+        assertFails(ExitCodes.CONFIG, gone, CommandOutput.run("batch", "--config", dangling.toString()));
     }
 
     /** Found before the run's row and directory are made: exit 2 means nothing was run, and nothing is recorded. */

@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,7 +36,7 @@ public final class OutputDirectory {
             Files.createDirectories(directory);
         } catch (IOException e) {
             Path failed = e instanceof FileSystemException f && f.getFile() != null ? Path.of(f.getFile()) : directory;
-            String message = cannotCreate(config, failed, FileErrors.reason(e));
+            String message = cannotCreate(config, failed, danglingLink(failed).orElse(FileErrors.reason(e)));
             if (wrongPlace(e)) {
                 throw new ConfigException(message);
             }
@@ -44,25 +46,51 @@ public final class OutputDirectory {
 
     /**
      * Refuses a run directory that {@link #create} would refuse, without creating anything: the deepest part of
-     * its path that exists is a writable directory. (Not every refusal shows beforehand: a file system may still
-     * refuse the directory itself.)
+     * its path that exists is a writable directory on a writable file system, not a link to nothing. Not every
+     * refusal shows beforehand: the superuser may write anywhere, yet a file system such as /proc refuses it.
      */
     public static void requireCreatable(PipelineConfig config, Path runDirectory) {
-        Path next = runDirectory.toAbsolutePath().normalize(); // the first part to create, below an existing one
-        Path existing = next;
-        while (existing != null && !Files.exists(existing)) {
+        Path target = runDirectory.toAbsolutePath().normalize();
+        Path next = target; // the first part to create, below the deepest one that exists
+        Path existing = target;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             next = existing;
             existing = existing.getParent();
         }
-        if (existing == null) {
-            return; // no root: nothing to tell beforehand
+        if (existing == null || (existing.equals(target) && Files.isDirectory(existing))) {
+            return; // no root; or the run's directory, there from an earlier attempt
         }
+        Optional<String> dangling = danglingLink(existing);
+        if (dangling.isPresent()) {
+            throw new ConfigException(cannotCreate(config, existing, dangling.get()));
+        }
+        Path failed = existing.equals(target) ? existing : next;
         if (!Files.isDirectory(existing)) {
-            throw new ConfigException(cannotCreate(config, existing.equals(next) ? existing : next,
-                    "not a directory"));
+            throw new ConfigException(cannotCreate(config, failed, "not a directory"));
+        }
+        if (readOnly(existing)) {
+            throw new ConfigException(cannotCreate(config, failed, "read-only file system"));
         }
         if (!Files.isWritable(existing)) {
-            throw new ConfigException(cannotCreate(config, next, "permission denied"));
+            throw new ConfigException(cannotCreate(config, failed, "permission denied"));
+        }
+    }
+
+    /** "a symbolic link to missing TARGET" when {@code path} is one: "file exists" would say nothing of it. */
+    private static Optional<String> danglingLink(Path path) {
+        try {
+            return Files.isSymbolicLink(path) && !Files.exists(path)
+                    ? Optional.of("a symbolic link to missing " + Files.readSymbolicLink(path)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean readOnly(Path directory) {
+        try {
+            return Files.getFileStore(directory).isReadOnly();
+        } catch (IOException e) {
+            return false; // the write itself will tell
         }
     }
 
