@@ -23,6 +23,8 @@
     A failed check is not retried.
   * **publish** marks the scene done (`<state_dir>/done/<scene>.json`: run, model, output, SHA-256, quicklook,
     STAC Item) and emits a `tileinfer-predictions` asset event of its own.
+  * **count_failure** runs when a task before it failed: it counts the DAG run in `<state_dir>/failures/`, and
+    sets the scene aside in `rejected/` once it failed in `max_scene_failures` DAG runs.
 
 Defaults of the params come from the environment: `TILEINFER_CONFIG`, `TILEINFER_SCENES`, `TILEINFER_STATE_DIR`.
 What runs is set by the environment only, never by a param (whoever may trigger the DAG must not choose a command):
@@ -40,7 +42,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
+from airflow.sdk import Asset, Param, TriggerRule, dag, get_current_context, task, task_group
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
 
 # The helpers live beside this file; Airflow does not always put the DAG folder (or bundle) on sys.path.
@@ -100,6 +102,9 @@ PARAMS = {
     "max_failed_tile_fraction": Param(0.01, type="number", minimum=0, maximum=1,
                                       description="Failed tiles / computed tiles of a scene above this keep it "
                                                   "unpublished."),
+    "max_scene_failures": Param(3, type="integer", minimum=0,
+                                description="A scene whose batch or manifest check failed in this many DAG runs is "
+                                            "set aside in rejected/ (0: never)."),
 }
 
 
@@ -229,12 +234,26 @@ def tileinfer_batch():
         print(f"published scene {found.id}: {summary['outputs'][found.id]['path']}")
         return published
 
+    # Runs only when the scene's batch or manifest check failed (or a task before them).
+    @task(retries=2, trigger_rule=TriggerRule.ONE_FAILED, map_index_template="{{ scene_id }}")
+    def count_failure(scene: dict) -> None:
+        context = get_current_context()
+        found = Scene.from_dict(scene)
+        _label(found.id)
+        p = context["params"]
+        count = pipeline.record_failure(found, p["state_dir"], context["run_id"], p["max_scene_failures"])
+        if p["max_scene_failures"] and count >= p["max_scene_failures"]:
+            print(f"scene {found.id} failed in {count} DAG runs: set aside in {p['state_dir']}/rejected")
+        else:
+            print(f"scene {found.id} failed in {count} DAG run(s); it comes back in the next one")
+
     # One tileinfer run per scene: the instances of the group for one scene depend on each other only.
     @task_group(group_id="scene")
     def each_scene(scene: dict) -> None:
         prepared = write_config(scene)
         summary = check_manifest(prepared, run_batch(prepared))
         publish(scene, summary)
+        summary >> count_failure(scene)
 
     each_scene.expand(scene=validate(discover()))
 

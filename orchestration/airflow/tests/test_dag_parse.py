@@ -58,12 +58,15 @@ def test_tasks_run_in_order(dagbag):
         "scene.run_batch": ["scene.write_config"],
         "scene.check_manifest": ["scene.run_batch", "scene.write_config"],
         "scene.publish": ["scene.check_manifest", "validate"],
+        "scene.count_failure": ["scene.check_manifest", "validate"],
     }
     # one tileinfer run per scene: the group is mapped over validate's scenes
     group = dag.task_group_dict["scene"]
     assert type(group).__name__ == "MappedTaskGroup"
     assert {t.task_id for t in group} == {"scene.write_config", "scene.run_batch", "scene.check_manifest",
-                                          "scene.publish"}
+                                          "scene.publish", "scene.count_failure"}
+    # counts a DAG run in which the scene failed, whichever task before it failed
+    assert dag.get_task("scene.count_failure").trigger_rule == "one_failed"
     # one batch at a time unless TILEINFER_PARALLEL_SCENES says otherwise: each uses every core of its worker
     assert dag.get_task("scene.run_batch").max_active_tis_per_dagrun == 1
     assert dag.max_active_runs == 1
@@ -86,7 +89,7 @@ def test_retries_where_they_can_help_and_none_where_they_cannot(dagbag):
 def test_params(dagbag):
     params = dagbag.dags[DAG_ID].params
     assert set(params.keys()) == {"config", "model", "scenes", "state_dir", "runner", "on_invalid",
-                                  "max_failed_tile_fraction", "max_scenes", "workers",
+                                  "max_failed_tile_fraction", "max_scene_failures", "max_scenes", "workers",
                                   "spark_master"}  # no param names a command: the environment does
     assert params["model"] is None  # the base configuration's model
     assert params["runner"] == "local"

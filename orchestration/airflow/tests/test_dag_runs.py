@@ -14,13 +14,19 @@ import yaml
 from conftest import LANDSAT, MODEL_BANDS, landsat_scene_dir, results_rows, tileinfer_cmd
 
 PER_SCENE = ["scene.write_config", "scene.run_batch", "scene.check_manifest", "scene.publish"]
-TASKS = ["discover", "validate", *PER_SCENE]  # as named before the group is mapped (or when it never is)
+TASKS = ["discover", "validate", *PER_SCENE, "scene.count_failure"]  # named so before the group is mapped
 SCENE = "LC80200392015216"
 
 
 def tasks_for(*scene_ids: str) -> list[str]:
-    """The task instances of a DAG run that ran these scenes: the mapped ones are named by scene."""
+    """The task instances of a DAG run that succeed when these scenes do: the mapped ones are named by scene."""
     return ["discover", "validate"] + [f"{task}[{sid}]" for sid in scene_ids for task in PER_SCENE]
+
+
+def succeeded(*scene_ids: str) -> dict[str, tuple[str, int]]:
+    """The states of a DAG run in which these scenes went through: each task once, and count_failure skipped, before
+    Airflow maps it (it maps it only when one of its scenes failed)."""
+    return {t: ("success", 1) for t in tasks_for(*scene_ids)} | {"scene.count_failure": ("skipped", 0)}
 
 
 def sha256(path: Path) -> str:
@@ -53,7 +59,7 @@ def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sam
 
     first = airflow.dags_test("2025-01-01T00:00:00+00:00", conf)
     assert first.returncode == 0, first.output[-5000:]
-    assert airflow.task_states(first.run_id) == {t: ("success", 1) for t in tasks_for(SCENE)}
+    assert airflow.task_states(first.run_id) == succeeded(SCENE)
 
     # The batch wrote one run: a manifest with every tile done, and the prediction COG.
     [run] = run_dirs(runs)
@@ -107,8 +113,7 @@ def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sam
     (state / "done" / "LC80200392015216.json").unlink()
     third = airflow.dags_test("2025-01-01T00:00:00+00:00", conf)
     assert third.returncode == 0, third.output[-5000:]
-    assert {t: s for t, (s, _) in airflow.task_states(third.run_id).items()} == {
-        t: "success" for t in tasks_for(SCENE)}
+    assert airflow.task_states(third.run_id) == succeeded(SCENE)
     assert already_finished(third.output) == []  # no tile was looked at again
     assert re.search(r"scene LC80200392015216 already done, kept", third.output), third.output[-5000:]
     assert re.search(r"run \S+ already finished \(succeeded\), kept as it was", third.output), third.output[-5000:]
@@ -151,7 +156,7 @@ def test_batch_task_fails_once_and_airflows_retry_resumes_the_run(airflow, sampl
     batch = f"scene.run_batch[{SCENE}]"
     assert states[batch] == ("success", 2)
     assert {t: s for t, s in states.items() if t != batch} == {
-        t: ("success", 1) for t in tasks_for(SCENE) if t != batch}
+        t: s for t, s in succeeded(SCENE).items() if t != batch}
     assert [try_ for try_, _ in airflow.history(result.run_id, "scene.run_batch", map_index=0)] == [1]
     assert airflow.dag_run_state(result.run_id) == "success"
 
@@ -213,6 +218,11 @@ def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_
     assert states["scene.run_batch[scene-b]"] == ("failed", 3)  # the first try and the DAG's 2 retries
     assert states["scene.check_manifest[scene-b]"][0] == "upstream_failed"
     assert states["scene.publish[scene-b]"][0] == "upstream_failed"
+    assert states["scene.count_failure[scene-a]"][0] == "skipped"
+    assert states["scene.count_failure[scene-b]"] == ("success", 1)
+    # counted, not yet set aside (max_scene_failures: 3)
+    assert json.loads((state / "failures" / "scene-b.json").read_text())["dag_runs"] == [first.run_id]
+    assert not (state / "rejected").exists()
     crash = json.loads(crash_state.read_text())
     assert crash["batch_attempts"] == 3 and crash["rows_at_kill"] >= 1, crash
     # scene-a was published from a run of its own; scene-b has tiles committed and no marker
@@ -231,7 +241,8 @@ def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_
     landsat_scene_dir(sample, inbox, "scene-c")
     second = airflow.dags_test("2025-04-02T00:00:00+00:00", conf)
     assert second.returncode == 0, second.output[-5000:]
-    assert airflow.task_states(second.run_id) == {t: ("success", 1) for t in tasks_for("scene-b", "scene-c")}
+    assert airflow.task_states(second.run_id) == succeeded("scene-b", "scene-c")
+    assert not (state / "failures" / "scene-b.json").exists()  # published: its failures are over
     assert sorted(p.name for p in (state / "configs").iterdir()) == sorted(
         [next((state / "configs").glob("scene-a-*.yaml")).name, b_config.name,
          next((state / "configs").glob("scene-c-*.yaml")).name])

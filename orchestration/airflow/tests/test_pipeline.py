@@ -207,6 +207,28 @@ def test_publish_marks_scenes_with_outputs_done(tmp_path):
     assert not (tmp_path / "done" / "B.json").exists()
 
 
+def test_a_scene_that_fails_in_max_scene_failures_dag_runs_is_set_aside(tmp_path):
+    scene = Scene("A", "/in/A", {"id": "A", "file": "/in/A.tif"})
+    assert pipeline.record_failure(scene, tmp_path, "run-1", 2) == 1
+    assert pipeline.record_failure(scene, tmp_path, "run-1", 2) == 1  # a retried count task: the same DAG run
+    assert json.loads((tmp_path / "failures" / "A.json").read_text())["dag_runs"] == ["run-1"]
+    assert not (tmp_path / "rejected").exists()
+    assert pipeline.record_failure(scene, tmp_path, "run-2", 2) == 2
+    rejected = json.loads((tmp_path / "rejected" / "A.json").read_text())
+    assert rejected["issues"] == ["its batch or manifest check failed in 2 DAG runs (run-1, run-2), the limit "
+                                  "(max_scene_failures); remove this file to try it again"]
+    assert not (tmp_path / "failures" / "A.json").exists()  # let in again, it starts from 0
+    assert pipeline.marked(tmp_path, "rejected") == {"A"}  # which discovery leaves out
+    # 0: never set aside; publishing ends the count
+    for run in ("run-3", "run-4", "run-5"):
+        pipeline.record_failure(scene, tmp_path, run, 0)
+    assert json.loads((tmp_path / "failures" / "A.json").read_text())["dag_runs"] == ["run-3", "run-4", "run-5"]
+    summary = {"run_id": "r", "model": "m", "manifest": "/m.json",
+               "outputs": {"A": {"path": "/A.tif", "sha256": "ab", "status": "DONE"}}}
+    pipeline.publish(summary, [scene], tmp_path, "run-6")
+    assert not (tmp_path / "failures" / "A.json").exists()
+
+
 def test_batch_command_lines():
     assert pipeline.batch_argv(runner="local", tileinfer="java -jar /opt/t.jar", config="/s/c.yaml", workers=4) == [
         "java", "-jar", "/opt/t.jar", "batch", "--config", "/s/c.yaml", "--workers", "4"]

@@ -13,7 +13,10 @@ State kept under ``state_dir`` (a directory shared by every worker):
                                 that finds the scene still unpublished, resumes that run.
     done/<scene id>.json        written by publish: the scene is finished and is never picked up again.
     rejected/<scene id>.json    written by validate when ``on_invalid`` is ``skip``: the scene failed
-                                validation and is left out until the marker is removed.
+                                validation and is left out until the marker is removed; also written for a scene
+                                that failed in ``max_scene_failures`` DAG runs.
+    failures/<scene id>.json    the DAG runs in which the scene's batch or manifest check failed, until it is
+                                published or rejected.
 """
 from __future__ import annotations
 
@@ -621,8 +624,32 @@ def publish(summary: dict[str, Any], scenes: list[Scene], state_dir: str | os.Pa
                   "sha256": output["sha256"], "quicklook": output.get("quicklook"), "stac_item": output.get("stac_item"), "status": output["status"],
                   "dag_run": dag_run}
         write_atomically(Path(state_dir) / "done" / f"{sid}.json", json.dumps(record, indent=2) + "\n")
+        (Path(state_dir) / "failures" / f"{sid}.json").unlink(missing_ok=True)  # its earlier failures are over
         published.append(sid)
     return published
+
+
+def record_failure(scene: Scene, state_dir: str | os.PathLike, dag_run: str, limit: int) -> int:
+    """Counts a DAG run in which the scene's batch or manifest check failed (``failures/<id>.json``, once per DAG
+    run however often this is retried) and returns the count. At ``limit`` (0: never) the scene is set aside in
+    ``rejected/``, as an invalid one is, and its count starts again: a scene that fails for good is not computed
+    again every DAG run. Publishing the scene removes its count."""
+    path = Path(state_dir) / "failures" / f"{scene.id}.json"
+    try:
+        runs = json.loads(path.read_text(encoding="utf-8"))["dag_runs"] if path.is_file() else []
+    except (ValueError, KeyError, TypeError):
+        log.warning("%s: not a failure count, counting again from 0", path)
+        runs = []
+    if dag_run not in runs:
+        runs.append(dag_run)
+    if limit and len(runs) >= limit:
+        reject(scene, [f"its batch or manifest check failed in {len(runs)} DAG runs ({', '.join(runs)}), the "
+                       f"limit (max_scene_failures); remove this file to try it again"], state_dir, dag_run)
+        path.unlink(missing_ok=True)
+    else:
+        write_atomically(path, json.dumps({"scene": scene.id, "source": scene.source, "dag_runs": runs},
+                                          indent=2) + "\n")
+    return len(runs)
 
 
 def reject(scene: Scene, issues: list[str], state_dir: str | os.PathLike, dag_run: str) -> None:
