@@ -102,7 +102,8 @@ PARAMS = {
     "max_failed_tile_fraction": Param(0.01, type="number", minimum=0, maximum=1,
                                       description="Failed tiles / computed tiles of a scene above this keep it "
                                                   "unpublished."),
-    "max_scene_failures": Param(3, type="integer", minimum=0,
+    # 0 by default: an outage (the store, the object store) fails every scene alike, and would set them all aside
+    "max_scene_failures": Param(0, type="integer", minimum=0,
                                 description="A scene whose batch or manifest check failed in this many DAG runs is "
                                             "set aside in rejected/ (0: never)."),
 }

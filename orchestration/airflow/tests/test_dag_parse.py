@@ -94,3 +94,4 @@ def test_params(dagbag):
     assert params["model"] is None  # the base configuration's model
     assert params["runner"] == "local"
     assert params["on_invalid"] == "fail"
+    assert params["max_scene_failures"] == 0  # an outage fails every scene: none is set aside unless asked

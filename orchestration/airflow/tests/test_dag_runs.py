@@ -220,7 +220,7 @@ def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_
     assert states["scene.publish[scene-b]"][0] == "upstream_failed"
     assert states["scene.count_failure[scene-a]"][0] == "skipped"
     assert states["scene.count_failure[scene-b]"] == ("success", 1)
-    # counted, not yet set aside (max_scene_failures: 3)
+    # counted, not set aside (max_scene_failures: 0, never)
     assert json.loads((state / "failures" / "scene-b.json").read_text())["dag_runs"] == [first.run_id]
     assert not (state / "rejected").exists()
     crash = json.loads(crash_state.read_text())
