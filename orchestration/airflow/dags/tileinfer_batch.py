@@ -23,8 +23,9 @@
     A failed check is not retried.
   * **publish** marks the scene done (`<state_dir>/done/<scene>.json`: run, model, output, SHA-256, quicklook,
     STAC Item) and emits a `tileinfer-predictions` asset event of its own.
-  * **count_failure** runs when a task before it failed: it counts the DAG run in `<state_dir>/failures/`, and
-    sets the scene aside in `rejected/` once it failed in `max_scene_failures` DAG runs.
+  * **set_aside** runs when a task before it failed: once the scene failed in a way of its own (run_batch and
+    check_manifest count those DAG runs in `<state_dir>/failures/`) in `max_scene_failures` DAG runs, it sets the
+    scene aside in `rejected/`.
 
 Defaults of the params come from the environment: `TILEINFER_CONFIG`, `TILEINFER_SCENES`, `TILEINFER_STATE_DIR`.
 What runs is set by the environment only, never by a param (whoever may trigger the DAG must not choose a command):
@@ -131,6 +132,17 @@ def _model(p: dict, settings: dict) -> str:
     return "production" if model is None else str(model)  # "" goes on to tileinfer, which refuses it by its key
 
 
+@contextmanager
+def _counted(scene_id: str, kind: type[Exception]):
+    """Counts the DAG run in the scene's failures when the step fails with ``kind``: a failure of the scene's own
+    (a crashed or killed batch, a failed manifest check), not one of a setting or command, which every scene meets."""
+    try:
+        yield
+    except kind:
+        pipeline.record_failure(scene_id, _params()["state_dir"], get_current_context()["run_id"])
+        raise
+
+
 def _label(scene_id: str) -> None:
     """Names the mapped task instance after its scene (``map_index_template``) in the UI and the logs."""
     get_current_context()["scene_id"] = scene_id
@@ -201,7 +213,7 @@ def tileinfer_batch():
     def run_batch(prepared: dict) -> dict:
         p = _params()
         _label(prepared["scene_id"])
-        with _airflow_errors():
+        with _airflow_errors(), _counted(prepared["scene_id"], TransientError):
             argv = pipeline.batch_argv(
                 runner=p["runner"], tileinfer=_tileinfer(), config=prepared["config"], workers=p["workers"],
                 jar=os.environ.get("TILEINFER_JAR") or JAR,
@@ -215,7 +227,7 @@ def tileinfer_batch():
     def check_manifest(prepared: dict, batch: dict) -> dict:
         p = _params()
         _label(prepared["scene_id"])
-        with _airflow_errors():
+        with _airflow_errors(), _counted(prepared["scene_id"], PermanentError):
             summary = pipeline.check_manifest(batch["manifest"], [prepared["scene_id"]],
                                               max_failed_tile_fraction=p["max_failed_tile_fraction"],
                                               max_failed_scenes=0)
@@ -235,18 +247,20 @@ def tileinfer_batch():
         print(f"published scene {found.id}: {summary['outputs'][found.id]['path']}")
         return published
 
-    # Runs only when the scene's batch or manifest check failed (or a task before them).
+    # Runs only when a task of the scene failed.
     @task(retries=2, trigger_rule=TriggerRule.ONE_FAILED, map_index_template="{{ scene_id }}")
-    def count_failure(scene: dict) -> None:
+    def set_aside(scene: dict) -> None:
         context = get_current_context()
         found = Scene.from_dict(scene)
         _label(found.id)
         p = context["params"]
-        count = pipeline.record_failure(found, p["state_dir"], context["run_id"], p["max_scene_failures"])
-        if p["max_scene_failures"] and count >= p["max_scene_failures"]:
+        limit = p["max_scene_failures"]
+        count = pipeline.limit_failures(found, p["state_dir"], context["run_id"], limit)
+        if limit and count >= limit:
             print(f"scene {found.id} failed in {count} DAG runs: set aside in {p['state_dir']}/rejected")
         else:
-            print(f"scene {found.id} failed in {count} DAG run(s); it comes back in the next one")
+            print(f"scene {found.id} failed in {count} DAG run(s) in a way of its own"
+                  + (f" (max_scene_failures {limit})" if limit else "") + "; it comes back in the next DAG run")
 
     # One tileinfer run per scene: the instances of the group for one scene depend on each other only.
     @task_group(group_id="scene")
@@ -254,7 +268,7 @@ def tileinfer_batch():
         prepared = write_config(scene)
         summary = check_manifest(prepared, run_batch(prepared))
         publish(scene, summary)
-        summary >> count_failure(scene)
+        summary >> set_aside(scene)
 
     each_scene.expand(scene=validate(discover()))
 

@@ -14,7 +14,7 @@ import yaml
 from conftest import LANDSAT, MODEL_BANDS, landsat_scene_dir, results_rows, tileinfer_cmd
 
 PER_SCENE = ["scene.write_config", "scene.run_batch", "scene.check_manifest", "scene.publish"]
-TASKS = ["discover", "validate", *PER_SCENE, "scene.count_failure"]  # named so before the group is mapped
+TASKS = ["discover", "validate", *PER_SCENE, "scene.set_aside"]  # named so before the group is mapped
 SCENE = "LC80200392015216"
 
 
@@ -24,9 +24,9 @@ def tasks_for(*scene_ids: str) -> list[str]:
 
 
 def succeeded(*scene_ids: str) -> dict[str, tuple[str, int]]:
-    """The states of a DAG run in which these scenes went through: each task once, and count_failure skipped, before
+    """The states of a DAG run in which these scenes went through: each task once, and set_aside skipped, before
     Airflow maps it (it maps it only when one of its scenes failed)."""
-    return {t: ("success", 1) for t in tasks_for(*scene_ids)} | {"scene.count_failure": ("skipped", 0)}
+    return {t: ("success", 1) for t in tasks_for(*scene_ids)} | {"scene.set_aside": ("skipped", 0)}
 
 
 def sha256(path: Path) -> str:
@@ -205,7 +205,7 @@ def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_
         landsat_scene_dir(sample, inbox, name)
     state = tmp_path / "state"
     runs = tmp_path / "runs"
-    conf = {"config": str(base_config), "scenes": str(inbox), "state_dir": str(state)}
+    conf = {"config": str(base_config), "scenes": str(inbox), "state_dir": str(state), "max_scene_failures": 2}
     crash_state = tmp_path / "crash.json"
 
     # Every batch attempt of scene-b is killed part-way (a scene that breaks its worker, say): its retries fail too.
@@ -218,11 +218,12 @@ def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_
     assert states["scene.run_batch[scene-b]"] == ("failed", 3)  # the first try and the DAG's 2 retries
     assert states["scene.check_manifest[scene-b]"][0] == "upstream_failed"
     assert states["scene.publish[scene-b]"][0] == "upstream_failed"
-    assert states["scene.count_failure[scene-a]"][0] == "skipped"
-    assert states["scene.count_failure[scene-b]"] == ("success", 1)
-    # counted, not set aside (max_scene_failures: 0, never)
+    assert states["scene.set_aside[scene-a]"][0] == "skipped"
+    assert states["scene.set_aside[scene-b]"] == ("success", 1)
+    # counted once (its 3 attempts are one DAG run), not set aside: max_scene_failures is 2
     assert json.loads((state / "failures" / "scene-b.json").read_text())["dag_runs"] == [first.run_id]
     assert not (state / "rejected").exists()
+    assert "scene scene-b failed in 1 DAG run(s) in a way of its own (max_scene_failures 2)" in first.output
     crash = json.loads(crash_state.read_text())
     assert crash["batch_attempts"] == 3 and crash["rows_at_kill"] >= 1, crash
     # scene-a was published from a run of its own; scene-b has tiles committed and no marker

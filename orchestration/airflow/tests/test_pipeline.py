@@ -209,23 +209,34 @@ def test_publish_marks_scenes_with_outputs_done(tmp_path):
 
 def test_a_scene_that_fails_in_max_scene_failures_dag_runs_is_set_aside(tmp_path):
     scene = Scene("A", "/in/A", {"id": "A", "file": "/in/A.tif"})
-    assert pipeline.record_failure(scene, tmp_path, "run-1", 2) == 1
-    assert pipeline.record_failure(scene, tmp_path, "run-1", 2) == 1  # a retried count task: the same DAG run
+    assert pipeline.record_failure("A", tmp_path, "run-1") == 1
+    assert pipeline.record_failure("A", tmp_path, "run-1") == 1  # a retried task: the same DAG run
+    assert pipeline.limit_failures(scene, tmp_path, "run-1", 2) == 1
     assert json.loads((tmp_path / "failures" / "A.json").read_text())["dag_runs"] == ["run-1"]
     assert not (tmp_path / "rejected").exists()
-    assert pipeline.record_failure(scene, tmp_path, "run-2", 2) == 2
+    assert pipeline.record_failure("A", tmp_path, "run-2") == 2
+    assert pipeline.limit_failures(scene, tmp_path, "run-2", 2) == 2
     rejected = json.loads((tmp_path / "rejected" / "A.json").read_text())
-    assert rejected["issues"] == ["its batch or manifest check failed in 2 DAG runs (run-1, run-2), the limit "
-                                  "(max_scene_failures); remove this file to try it again"]
-    assert not (tmp_path / "failures" / "A.json").exists()  # let in again, it starts from 0
+    assert rejected["issues"] == ["it failed in 2 DAG runs (run-1, run-2), max_scene_failures is 2; remove this "
+                                  "file to try it again"]
     assert pipeline.marked(tmp_path, "rejected") == {"A"}  # which discovery leaves out
-    # 0: never set aside; publishing ends the count
+    assert not (tmp_path / "failures" / "A.json").exists()  # let in again, it starts from 0
+    assert pipeline.record_failure("A", tmp_path, "run-2") == 0  # a late retry leaves a rejected scene alone
+    assert not (tmp_path / "failures" / "A.json").exists()
+    (tmp_path / "rejected" / "A.json").unlink()
+    # 0: never set aside; publishing ends the count; a file that is no count counts from 0
     for run in ("run-3", "run-4", "run-5"):
-        pipeline.record_failure(scene, tmp_path, run, 0)
-    assert json.loads((tmp_path / "failures" / "A.json").read_text())["dag_runs"] == ["run-3", "run-4", "run-5"]
+        pipeline.record_failure("A", tmp_path, run)
+        assert pipeline.limit_failures(scene, tmp_path, run, 0) == int(run[-1]) - 2
+    assert not (tmp_path / "rejected").joinpath("A.json").exists()
     summary = {"run_id": "r", "model": "m", "manifest": "/m.json",
                "outputs": {"A": {"path": "/A.tif", "sha256": "ab", "status": "DONE"}}}
     pipeline.publish(summary, [scene], tmp_path, "run-6")
+    assert not (tmp_path / "failures" / "A.json").exists()
+    (tmp_path / "failures" / "A.json").write_text('{"dag_runs": null}')
+    assert pipeline.record_failure("A", tmp_path, "run-7") == 1
+    # set aside as invalid by validate: the count goes too
+    pipeline.reject(scene, ["invalid"], tmp_path, "run-8")
     assert not (tmp_path / "failures" / "A.json").exists()
 
 

@@ -15,8 +15,8 @@ State kept under ``state_dir`` (a directory shared by every worker):
     rejected/<scene id>.json    written by validate when ``on_invalid`` is ``skip``: the scene failed
                                 validation and is left out until the marker is removed; also written for a scene
                                 that failed in ``max_scene_failures`` DAG runs.
-    failures/<scene id>.json    the DAG runs in which the scene's batch or manifest check failed, until it is
-                                published or rejected.
+    failures/<scene id>.json    the DAG runs in which the scene failed in a way of its own (batch crashed, manifest
+                                check failed), until it is published or set aside.
 """
 from __future__ import annotations
 
@@ -629,29 +629,47 @@ def publish(summary: dict[str, Any], scenes: list[Scene], state_dir: str | os.Pa
     return published
 
 
-def record_failure(scene: Scene, state_dir: str | os.PathLike, dag_run: str, limit: int) -> int:
-    """Counts a DAG run in which the scene's batch or manifest check failed (``failures/<id>.json``, once per DAG
-    run however often this is retried) and returns the count. At ``limit`` (0: never) the scene is set aside in
-    ``rejected/``, as an invalid one is, and its count starts again: a scene that fails for good is not computed
-    again every DAG run. Publishing the scene removes its count."""
-    path = Path(state_dir) / "failures" / f"{scene.id}.json"
-    try:
-        runs = json.loads(path.read_text(encoding="utf-8"))["dag_runs"] if path.is_file() else []
-    except (ValueError, KeyError, TypeError):
-        log.warning("%s: not a failure count, counting again from 0", path)
-        runs = []
+def record_failure(scene_id: str, state_dir: str | os.PathLike, dag_run: str) -> int:
+    """Adds a DAG run in which the scene failed in a way of its own (its batch crashed or was killed, its manifest
+    check failed; not a setting or command that fails every scene alike) to ``failures/<id>.json``, once however
+    often the task is retried, and returns the count. A scene already set aside is left as it is."""
+    if (Path(state_dir) / "rejected" / f"{scene_id}.json").exists():
+        return 0
+    runs = failed_runs(scene_id, state_dir)
     if dag_run not in runs:
         runs.append(dag_run)
+    write_atomically(Path(state_dir) / "failures" / f"{scene_id}.json",
+                     json.dumps({"scene": scene_id, "dag_runs": runs}, indent=2) + "\n")
+    return len(runs)
+
+
+def failed_runs(scene_id: str, state_dir: str | os.PathLike) -> list[str]:
+    """The DAG runs ``record_failure`` counted for the scene (none when its file is missing or not such a count)."""
+    path = Path(state_dir) / "failures" / f"{scene_id}.json"
+    if not path.is_file():
+        return []
+    try:
+        runs = json.loads(path.read_text(encoding="utf-8")).get("dag_runs")
+    except (ValueError, AttributeError):
+        runs = None
+    if not isinstance(runs, list) or not all(isinstance(r, str) for r in runs):
+        log.warning("%s: not a failure count (expected {\"dag_runs\": [...]}), counting again from 0", path)
+        return []
+    return runs
+
+
+def limit_failures(scene: Scene, state_dir: str | os.PathLike, dag_run: str, limit: int) -> int:
+    """Sets the scene aside in ``rejected/``, as an invalid one is, once it failed in ``limit`` DAG runs (0: never),
+    so that a scene that fails for good is not computed again every DAG run; returns its count."""
+    runs = failed_runs(scene.id, state_dir)
     if limit and len(runs) >= limit:
-        reject(scene, [f"its batch or manifest check failed in {len(runs)} DAG runs ({', '.join(runs)}), the "
-                       f"limit (max_scene_failures); remove this file to try it again"], state_dir, dag_run)
-        path.unlink(missing_ok=True)
-    else:
-        write_atomically(path, json.dumps({"scene": scene.id, "source": scene.source, "dag_runs": runs},
-                                          indent=2) + "\n")
+        reject(scene, [f"it failed in {len(runs)} DAG runs ({', '.join(runs)}), max_scene_failures is {limit}; "
+                       "remove this file to try it again"], state_dir, dag_run)
     return len(runs)
 
 
 def reject(scene: Scene, issues: list[str], state_dir: str | os.PathLike, dag_run: str) -> None:
+    """Sets the scene aside until the marker is removed; its failure count starts again from 0 then."""
     record = {"scene": scene.id, "source": scene.source, "issues": issues, "dag_run": dag_run}
     write_atomically(Path(state_dir) / "rejected" / f"{scene.id}.json", json.dumps(record, indent=2) + "\n")
+    (Path(state_dir) / "failures" / f"{scene.id}.json").unlink(missing_ok=True)

@@ -2,34 +2,44 @@ package io.tileinfer.api;
 
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
-import io.helidon.http.BadRequestException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.ServerRequestHeaders;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * What a request's Accept header admits, parsed by Helidon: a media type is admitted when the most specific range that
- * matches it has a quality above 0 (RFC 9110, 12.5.1: {@code text/*, text/html;q=0} refuses HTML, which Helidon's own
- * {@code isAccepted} would admit). No Accept header admits everything.
+ * What a request's Accept header admits: a media type is admitted when the most specific range that matches it has a
+ * quality above 0 (RFC 9110, 12.5.1: {@code text/*, text/html;q=0} refuses HTML, which Helidon's own
+ * {@code isAccepted} would admit). No Accept header admits everything. Helidon parses each range; the list and its
+ * whitespace are split here, since Helidon would keep the space of {@code application/json ; q=1} in the subtype.
  */
 record Accept(String header, List<HttpMediaType> ranges) {
+    private static final Pattern AROUND_SEMICOLON = Pattern.compile("\\s*;\\s*");
 
-    /** @throws ApiException 400 when the header is no list of media ranges */
+    /** @throws ApiException 400 when the header is no list of media ranges, or a q is not in [0, 1] */
     static Accept of(ServerRequestHeaders headers) {
         String header = String.join(", ", headers.all(HeaderNames.ACCEPT, List::of)).strip();
-        if (header.isEmpty()) {
-            return new Accept("", List.of());
-        }
+        List<HttpMediaType> ranges = new ArrayList<>();
         try {
-            List<HttpMediaType> ranges = headers.acceptedTypes();
-            ranges.forEach(HttpMediaType::qualityFactor); // Helidon reads q lazily: "q=abc" fails here, not later
-            return new Accept(header, ranges);
-        } catch (BadRequestException | NumberFormatException e) {
+            for (String element : header.split(",")) {
+                if (!element.isBlank()) { // RFC 9110, 5.6.1: empty list elements are allowed
+                    HttpMediaType range = HttpMediaType.create(AROUND_SEMICOLON.matcher(element.strip())
+                            .replaceAll(";"));
+                    double q = range.qualityFactor(); // read lazily by Helidon: "q=abc" fails here, not later
+                    if (!(q >= 0 && q <= 1)) {
+                        throw new IllegalArgumentException("q=" + q);
+                    }
+                    ranges.add(range);
+                }
+            }
+        } catch (RuntimeException e) { // Helidon's parse errors, NumberFormatException, a q out of range
             throw ApiException.badRequest("Accept: " + header + " cannot be read, expected media ranges such as "
                     + "application/json or */*, each with an optional q between 0 and 1");
         }
+        return new Accept(header, ranges);
     }
 
     boolean admits(MediaType type) {
@@ -46,21 +56,26 @@ record Accept(String header, List<HttpMediaType> ranges) {
     }
 
     /**
-     * How much the client wants the API's JSON: as application/json, or as a +json type it names
-     * (application/problem+json reads it too) unless it refuses application/json by name.
+     * How much the client wants the API's JSON: the q it gives application/json by name; else the higher of what
+     * its wildcards give it and of a +json type it names (application/problem+json reads it too).
      */
     double jsonQuality() {
-        double json = quality(MediaTypes.APPLICATION_JSON);
         HttpMediaType closest = closest(MediaTypes.APPLICATION_JSON);
-        if (closest != null && specificity(closest) == 2 && json == 0) {
-            return 0;
+        if (closest != null && specificity(closest) == 2) {
+            return closest.qualityFactor();
         }
         return ranges.stream().filter(range -> range.subtype().endsWith("+json"))
-                .mapToDouble(HttpMediaType::qualityFactor).reduce(json, Math::max);
+                .mapToDouble(HttpMediaType::qualityFactor).reduce(quality(MediaTypes.APPLICATION_JSON), Math::max);
     }
 
     boolean admitsJson() {
         return jsonQuality() > 0;
+    }
+
+    /** The 406 that says what the endpoint can produce. */
+    ApiException notAcceptable(String produced) {
+        return new ApiException(406, "not_acceptable", "Accept: " + header + " cannot be served, expected "
+                + produced);
     }
 
     private HttpMediaType closest(MediaType type) {
@@ -71,12 +86,6 @@ record Accept(String header, List<HttpMediaType> ranges) {
             }
         }
         return closest;
-    }
-
-    /** The 406 that says what the endpoint can produce. */
-    ApiException notAcceptable(String produced) {
-        return new ApiException(406, "not_acceptable", "Accept: " + header + " cannot be served, expected "
-                + produced);
     }
 
     private static int specificity(HttpMediaType range) {

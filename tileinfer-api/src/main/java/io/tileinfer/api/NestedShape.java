@@ -43,9 +43,10 @@ final class NestedShape {
                 boolean sameKind = (token == JsonToken.START_ARRAY) == (depth < shape.length - 1);
                 Extra extra = remaining(parser);
                 int count = index[depth] + extra.count();
-                String found = sameKind && extra.sameKind() ? entries(count, depth, shape) : count + " entries";
-                throw mismatch("found " + found + ", expected " + shape[depth], path(path, index, depth), shape,
-                        name);
+                String counted = sameKind && extra.sameKind()
+                        ? entries(count, depth, shape) + ", expected " + shape[depth]
+                        : count + " entries, expected " + entries(shape[depth], depth, shape);
+                throw mismatch("found " + counted, path(path, index, depth), shape, name);
             } else if (depth == shape.length - 1) {
                 if (token == JsonToken.START_ARRAY) {
                     throw mismatch("found an array, expected a number", path(path, index, depth + 1), shape, name);

@@ -207,7 +207,7 @@ class OpenInferenceTest {
                 + "values");
         refused.put("[[[[1,[2]]],[[3,4]],[[5,6]],[[7,8]]]]", "inputs[0].data[0][0][0][1]: found an array, expected a "
                 + "number");
-        refused.put("[[[[1,2]],[[3,4]],[[5,6]],[[7,8]]],9]", "inputs[0].data: found 2 entries, expected 1");
+        refused.put("[[[[1,2]],[[3,4]],[[5,6]],[[7,8]]],9]", "inputs[0].data: found 2 entries, expected 1 array");
         for (Map.Entry<String, String> data : refused.entrySet()) {
             assertError(400, data.getValue() + shape, raw(infer, tensor("[1,4,1,2]", "UINT16", data.getKey())));
         }
@@ -236,7 +236,8 @@ class OpenInferenceTest {
         String infer = "/v2/models/" + name + "/infer";
         String request = tensor("[1,4,1,1]", "UINT16", "[1,2,3,4]");
         for (String accept : List.of("application/json", "*/*", "application/*", "application/problem+json",
-                "text/csv, */*;q=0.1", "*/*;q=0, application/json", "application/ld+json")) {
+                "text/csv, */*;q=0.1", "*/*;q=0, application/json", "application/ld+json",
+                "application/json ; q=1", "application/json, ")) { // spaces and empty elements, as RFC 9110 allows
             HttpResponse<byte[]> response = raw(infer, request, "Accept", accept);
             assertEquals(200, response.statusCode(), accept + ": " + new String(response.body()));
             assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
@@ -249,8 +250,10 @@ class OpenInferenceTest {
         }
         assertError(400, "Accept: nonsense cannot be read", raw(infer, request, "Accept", "nonsense"));
         // Helidon reads a range's q only when asked: a 400 too, not a 500 from the first comparison
-        assertError(400, "Accept: application/json;q=abc cannot be read",
-                raw(infer, request, "Accept", "application/json;q=abc"));
+        for (String unreadable : List.of("application/json;q=abc", "application/json;q=1.5", "application/json;q=NaN",
+                "application/json;q=-1")) {
+            assertError(400, "Accept: " + unreadable + " cannot be read", raw(infer, request, "Accept", unreadable));
+        }
     }
 
     @Test

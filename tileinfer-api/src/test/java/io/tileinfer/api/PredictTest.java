@@ -140,7 +140,9 @@ class PredictTest {
                 "image/tiff, */*", "application/json", // as welcome: JSON
                 "image/tiff, */*;q=0.1", "image/tiff", // the higher q wins
                 "image/tiff, application/json;q=0.5", "image/tiff",
-                "image/tiff;q=0.5, application/json", "application/json");
+                "image/tiff;q=0.5, application/json", "application/json",
+                // application/json named: its own q counts, not the +json type's
+                "image/tiff;q=0.5, application/json;q=0.1, application/problem+json", "image/tiff");
         for (Map.Entry<String, String> accept : answers.entrySet()) {
             HttpResponse<byte[]> response = api.http.postTiff("/v1/predict", tile, "Accept", accept.getKey());
             assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));

@@ -71,6 +71,15 @@ class BatchCommandTest {
                 + "link to missing " + tmp.resolve("gone");
         assertFails(ExitCodes.CONFIG, gone, CommandOutput.run("plan", "--config", dangling.toString(), "--no-scan"));
         assertFails(ExitCodes.CONFIG, gone, CommandOutput.run("batch", "--config", dangling.toString()));
+
+        // links in a loop: named so, and the configuration's mistake for batch too (it was exit 1)
+        Path a = Files.createSymbolicLink(tmp.resolve("a"), tmp.resolve("b"));
+        Files.createSymbolicLink(tmp.resolve("b"), a);
+        Path loop = config("loop.yaml", "output: " + a);
+        String looping = "cannot create the output directory " + a + " (output in " + loop + "): a symbolic link in "
+                + "a loop (to " + tmp.resolve("b") + ")";
+        assertFails(ExitCodes.CONFIG, looping, CommandOutput.run("plan", "--config", loop.toString(), "--no-scan"));
+        assertFails(ExitCodes.CONFIG, looping, CommandOutput.run("batch", "--config", loop.toString()));
     }
 
     /** Found before the run's row and directory are made: exit 2 means nothing was run, and nothing is recorded. */

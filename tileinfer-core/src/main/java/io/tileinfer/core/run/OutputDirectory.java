@@ -25,7 +25,8 @@ import java.util.Set;
 public final class OutputDirectory {
     /** What the system says when the place itself is wrong, not the moment. */
     private static final Set<String> WRONG_PLACE = Set.of("not a directory", "read-only file system",
-            "permission denied", "no such file or directory", "a file of that name already exists");
+            "permission denied", "no such file or directory", "a file of that name already exists",
+            "too many levels of symbolic links");
 
     private OutputDirectory() {
     }
@@ -68,21 +69,36 @@ public final class OutputDirectory {
         if (!Files.isDirectory(existing)) {
             throw new ConfigException(cannotCreate(config, failed, "not a directory"));
         }
-        if (readOnly(existing)) {
-            throw new ConfigException(cannotCreate(config, failed, "read-only file system"));
-        }
-        if (!Files.isWritable(existing)) {
-            throw new ConfigException(cannotCreate(config, failed, "permission denied"));
+        if (!Files.isWritable(existing)) { // false on a read-only file system too, even for the superuser
+            throw new ConfigException(cannotCreate(config, failed, readOnly(existing) ? "read-only file system"
+                    : "permission denied"));
         }
     }
 
-    /** "a symbolic link to missing TARGET" when {@code path} is one: "file exists" would say nothing of it. */
+    /**
+     * "a symbolic link to missing TARGET" (or "in a loop") when {@code path} is a link that leads nowhere: "file
+     * exists" would say nothing of it.
+     */
     private static Optional<String> danglingLink(Path path) {
         try {
-            return Files.isSymbolicLink(path) && !Files.exists(path)
-                    ? Optional.of("a symbolic link to missing " + Files.readSymbolicLink(path)) : Optional.empty();
+            if (!Files.isSymbolicLink(path) || Files.exists(path)) {
+                return Optional.empty();
+            }
+            Path target = path.resolveSibling(Files.readSymbolicLink(path)).normalize();
+            return Optional.of(inLoop(path) ? "a symbolic link in a loop (to " + target + ")"
+                    : "a symbolic link to missing " + target);
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    private static boolean inLoop(Path link) {
+        try {
+            link.toRealPath();
+            return false;
+        } catch (IOException e) {
+            // the JDK's words: "Too many levels of symbolic links or unable to access attributes of symbolic link"
+            return FileErrors.reason(e).toLowerCase(Locale.ROOT).startsWith("too many levels of symbolic links");
         }
     }
 
@@ -103,6 +119,6 @@ public final class OutputDirectory {
     private static boolean wrongPlace(IOException e) {
         return e instanceof AccessDeniedException || e instanceof NoSuchFileException
                 || e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException
-                || WRONG_PLACE.contains(FileErrors.reason(e).toLowerCase(Locale.ROOT));
+                || WRONG_PLACE.stream().anyMatch(FileErrors.reason(e).toLowerCase(Locale.ROOT)::startsWith);
     }
 }
