@@ -1,13 +1,20 @@
 package io.tileinfer.model;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Checks that a model made elsewhere fits its card before it enters the registry: ORT can load it, its signature
@@ -22,6 +29,7 @@ final class ImportCheck {
     }
 
     static void requireCompatible(byte[] onnx, ModelCard card, String source) {
+        requireSelfContained(onnx, source);
         OrtEnvironment environment = OnnxRuntime.environment();
         try (OrtSession session = TileModel.openSession(environment, onnx, ModelOptions.defaults(), source)) {
             OnnxSignature signature = OnnxSignature.check(session, card, source);
@@ -52,6 +60,38 @@ final class ImportCheck {
             values.put(i, (i * 0.618034f) % 1f);
         }
         return values;
+    }
+
+    /**
+     * Refuses weights kept in files beside the model (ONNX external data): the registry keeps one file, and ONNX
+     * Runtime, given the model's bytes, would look for those files in the working directory of whoever runs it.
+     */
+    private static void requireSelfContained(byte[] onnx, String source) {
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(onnx);
+        } catch (InvalidProtocolBufferException e) {
+            return; // ONNX Runtime says what is wrong with it, next
+        }
+        externalTensor(model.getGraph()).ifPresent(tensor -> {
+            String location = tensor.getExternalDataList().stream().filter(e -> "location".equals(e.getKey()))
+                    .map(StringStringEntryProto::getValue).findFirst().orElse("?");
+            throw new ModelException(source + ": tensor " + tensor.getName() + " keeps its values in an external "
+                    + "file (" + location + "), expected a self-contained ONNX file: save the model with its weights "
+                    + "inside (onnx.save(model, path, save_as_external_data=False); up to 2 GB)");
+        });
+    }
+
+    /** The first tensor of the graph (or of a graph inside one of its nodes) whose values are elsewhere. */
+    private static Optional<TensorProto> externalTensor(GraphProto graph) {
+        Stream<TensorProto> tensors = Stream.concat(graph.getInitializerList().stream(),
+                graph.getSparseInitializerList().stream().flatMap(s -> Stream.of(s.getValues(), s.getIndices())));
+        Stream<TensorProto> inNodes = graph.getNodeList().stream().flatMap(node -> node.getAttributeList().stream())
+                .flatMap(a -> Stream.concat(Stream.concat(Stream.of(a.getT()), a.getTensorsList().stream()),
+                        Stream.concat(Stream.of(a.getG()), a.getGraphsList().stream())
+                                .flatMap(g -> externalTensor(g).stream())));
+        return Stream.concat(tensors, inNodes)
+                .filter(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL).findFirst();
     }
 
     private static void requireProbabilities(FloatBuffer output, int classes, int pixels, String source) {

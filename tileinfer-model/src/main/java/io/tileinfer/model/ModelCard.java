@@ -26,6 +26,9 @@ public record ModelCard(String name, String version, List<String> tasks, String 
                         Map<String, Object> hyperParameters, Map<String, Object> metrics,
                         Map<String, String> libraryVersions) {
 
+    /** The largest tile, as the pipeline's tiling.size and training's tile_size take. */
+    public static final int MAX_TILE_SIZE = 8192;
+
     public ModelCard {
         Objects.requireNonNull(name, "name");
         if (!ModelRegistry.isValidName(name)) {
@@ -49,9 +52,22 @@ public record ModelCard(String name, String version, List<String> tasks, String 
         requireUnique(bands.stream().map(BandSpec::name).toList(), "band name");
         requireUnique(classes.stream().map(ClassSpec::name).toList(), "class name");
         requireUnique(classes.stream().map(c -> String.valueOf(c.value())).toList(), "class value");
+        // the class map holds the index of the output channel that wins: a value other than the class's position
+        // would have the raster's metadata, its STAC Item and its picture name other classes than the pixels hold
+        for (int k = 0; k < classes.size(); k++) {
+            if (classes.get(k).value() != k) {
+                throw new IllegalArgumentException("class " + classes.get(k).name() + " (number " + (k + 1)
+                        + " of the output's classes): value " + classes.get(k).value() + ", expected " + k
+                        + ": a class's value is its channel in the model's output, 0 to " + (classes.size() - 1)
+                        + " in order");
+            }
+        }
         if (inputShape.size() != 4 || inputShape.get(1) != bands.size()) {
             throw new IllegalArgumentException("input shape must be [batch, channel, height, width] with "
                     + bands.size() + " channels (one per band), found " + inputShape);
+        }
+        if (tileSize > MAX_TILE_SIZE) { // a batch of such tiles would not fit a tensor's int-sized buffer
+            throw new IllegalArgumentException("tile size " + tileSize + " px, expected at most " + MAX_TILE_SIZE);
         }
         if (tileSize < 1 || halo < 0 || 2 * halo >= tileSize) {
             throw new IllegalArgumentException("tile size must be positive and the halo (cropped on both sides of "

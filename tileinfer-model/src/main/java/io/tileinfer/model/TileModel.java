@@ -52,7 +52,7 @@ public final class TileModel implements AutoCloseable {
         } catch (IOException e) {
             throw ModelException.cannotRead(version.onnxPath(), "the model", e);
         }
-        version.requireSha256(Sha256.hex(onnx));
+        version.requireIntact(onnx);
         return load(onnx, version.card(), options);
     }
 

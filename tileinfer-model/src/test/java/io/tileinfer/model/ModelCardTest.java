@@ -109,6 +109,31 @@ class ModelCardTest {
         assertTrue(error.getMessage().contains("with 2 channels"), error.getMessage());
     }
 
+    /** The class map holds the winning output channel: a class's value is its position, else every label lies. */
+    @Test
+    void refusesClassValuesThatAreNotTheirOutputChannels() throws Exception {
+        Path file = dir.resolve("card.json");
+        Cards.twoBandTwoClass().write(file);
+        Files.writeString(file, Files.readString(file).replaceFirst("\"value\"\\s*:\\s*0", "\"value\": 2"));
+
+        ModelException error = assertThrows(ModelException.class, () -> ModelCard.read(file));
+
+        assertEquals(file + ": class clear (number 1 of the output's classes): value 2, expected 0: a class's value "
+                + "is its channel in the model's output, 0 to 1 in order", error.getMessage());
+    }
+
+    @Test
+    void refusesATileLargerThanThePipelineTakes() throws Exception {
+        Path file = dir.resolve("card.json");
+        Cards.twoBandTwoClass().write(file);
+        Files.writeString(file, Files.readString(file).replaceAll("\"tileinfer:tile_size\"\\s*:\\s*16",
+                "\"tileinfer:tile_size\": 100000"));
+
+        ModelException error = assertThrows(ModelException.class, () -> ModelCard.read(file));
+
+        assertEquals(file + ": tile size 100000 px, expected at most 8192", error.getMessage());
+    }
+
     @Test
     void unregisteredCardHasNoVersion() {
         assertNull(readBack(Cards.twoBandTwoClass()).version());

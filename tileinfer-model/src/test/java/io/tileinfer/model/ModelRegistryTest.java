@@ -1,5 +1,6 @@
 package io.tileinfer.model;
 
+import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -144,6 +145,50 @@ class ModelRegistryTest {
         ModelException refused = assertThrows(ModelException.class,
                 () -> TileModel.load(registry.resolve("production"), ModelOptions.defaults()));
         assertTrue(refused.getMessage().contains("the file changed after registration"), refused.getMessage());
+    }
+
+    /** The id covers the card: an edited card (its scaling, its classes) never runs under the id of another. */
+    @Test
+    void aCardEditedAfterRegistrationIsRefusedEvenWithItsSumRewritten() throws Exception {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelVersion version = registry.register(MODEL, Cards.twoBandTwoClass());
+        Path card = version.onnxPath().resolveSibling("card.json");
+        Path sums = version.onnxPath().resolveSibling("SHA256SUMS");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(card.toFile());
+        root.put("tileinfer:halo", 2);
+        byte[] edited = json.writeValueAsBytes(root);
+        Files.write(card, edited);
+        Files.writeString(sums, Sha256.hex(MODEL) + "  model.onnx\n" + Sha256.hex(edited) + "  card.json\n");
+
+        ModelVersion reloaded = registry.resolve(version.id());
+        String expected = card + ": the model's files give the version id "
+                + ModelRegistry.versionId(MODEL, reloaded.card()) + ", registered as " + version.id()
+                + ": they changed after registration (run tileinfer models verify)";
+        assertEquals(expected, assertThrows(ModelException.class, reloaded::requireIntact).getMessage());
+        assertEquals(expected, assertThrows(ModelException.class,
+                () -> TileModel.load(reloaded, ModelOptions.defaults())).getMessage());
+    }
+
+    @Test
+    void importRefusesWeightsInAnExternalFile() throws Exception {
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(MODEL);
+        OnnxMl.ModelProto.Builder external = model.toBuilder();
+        OnnxMl.TensorProto weights = model.getGraph().getInitializer(0);
+        external.getGraphBuilder().setInitializer(0, weights.toBuilder().clearFloatData()
+                .setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue("w.bin")));
+        Path onnx = write("model.onnx", external.build().toByteArray());
+        Path card = root.resolve("card.json");
+        Cards.twoBandTwoClass().write(card);
+
+        ModelException error = assertThrows(ModelException.class,
+                () -> ModelRegistry.open(root.resolve("registry")).importModel(onnx, card));
+
+        assertEquals(onnx + ": tensor " + weights.getName() + " keeps its values in an external file (w.bin), expected "
+                + "a self-contained ONNX file: save the model with its weights inside (onnx.save(model, path, "
+                + "save_as_external_data=False); up to 2 GB)", error.getMessage());
+        assertTrue(ModelRegistry.open(root.resolve("registry")).list().isEmpty());
     }
 
     @Test
