@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import io.tileinfer.model.ModelException;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.RegistryFileException;
 import io.tileinfer.train.CloudMaskTrainer;
 import io.tileinfer.train.CloudMetrics;
 import io.tileinfer.train.Evaluation;
@@ -42,14 +43,22 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try {
+            // what can be told before minutes of training: the alias's name, the registry, its aliases file
+            ModelRegistry models = ModelRegistry.open(registry);
             if (alias != null) {
-                ModelRegistry.requireAliasName(alias); // before minutes of training, not after
+                ModelRegistry.requireAliasName(alias);
+                models.aliases();
             }
             TrainingResult result = CloudMaskTrainer.train(TrainConfig.load(config));
-            ModelRegistry models = ModelRegistry.open(registry);
             ModelVersion version = models.register(result.onnx(), result.card());
             if (alias != null) {
-                models.promote(version.id(), alias);
+                try {
+                    models.promote(version.id(), alias);
+                } catch (ModelException e) { // the version is recorded: not exit 2, and say which it is
+                    spec.commandLine().getErr().println("tileinfer: registered " + version.id() + " in "
+                            + models.root() + ", but could not point " + alias + " at it: " + e.getMessage());
+                    return ExitCodes.INTERNAL;
+                }
             }
             Evaluation evaluation = result.evaluation();
             out.printf("trained %s on %s pixels, seed %d%n", result.card().name(),
@@ -64,6 +73,9 @@ final class TrainCommand implements Callable<Integer> {
                     alias == null ? "" : " as " + alias);
             out.flush();
             return ExitCodes.OK;
+        } catch (RegistryFileException e) { // a registry file is broken, as for the models commands: exit 1
+            spec.commandLine().getErr().println("tileinfer: " + e.getMessage());
+            return ExitCodes.INTERNAL;
         } catch (TrainingException | ModelException | UncheckedIOException e) {
             spec.commandLine().getErr().println("tileinfer: " + e.getMessage());
             return ExitCodes.CONFIG;

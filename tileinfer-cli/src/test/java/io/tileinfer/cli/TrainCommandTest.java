@@ -10,6 +10,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `tileinfer train` refusing a configuration that names a band or file that is not there, by its field. */
 class TrainCommandTest {
@@ -59,5 +60,23 @@ class TrainCommandTest {
         assertEquals("tileinfer: alias must be letters, digits, '.', '_' or '-' and start with a letter or digit, "
                 + "found \"bad/alias\"", result.err().strip());
         assertFalse(Files.exists(dir.resolve("models")), "no model registered");
+    }
+
+    /** What can be told of the registry is told before minutes of training, with nothing registered. */
+    @Test
+    void aRegistryThatCannotTakeTheModelIsRefusedBeforeTraining() throws IOException {
+        Path aliases = Files.writeString(Files.createDirectories(dir.resolve("models")).resolve("aliases.json"), "{");
+        CommandOutput corrupt = CommandOutput.run("train", "--config", config("", "").toString(), "--registry",
+                dir.resolve("models").toString(), "--alias", "staging");
+        assertEquals(ExitCodes.INTERNAL, corrupt.exitCode(), corrupt.err());
+        assertTrue(corrupt.err().startsWith("tileinfer: " + aliases + ": not valid JSON"), corrupt.err());
+        assertFalse(Files.exists(dir.resolve("models/versions")), "nothing trained or registered");
+
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        CommandOutput notDirectory = CommandOutput.run("train", "--config", config("", "").toString(), "--registry",
+                file.toString());
+        assertEquals(ExitCodes.CONFIG, notDirectory.exitCode(), notDirectory.err());
+        assertEquals("tileinfer: " + file + ": not a directory, expected a model registry",
+                notDirectory.err().strip());
     }
 }
