@@ -41,6 +41,23 @@ class TrainCommandTest {
                 result.err().strip());
     }
 
+    /** Found when the configuration is read, not after the training when the model is registered. */
+    @Test
+    void aBandGivenTwiceOrAModelNameThatCannotBeOneIsNamedWithItsField() throws IOException {
+        Path twice = config("B11]", "B1]");
+        CommandOutput result = train(twice);
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
+        assertEquals("tileinfer: " + twice + ": scene.bands[9]: expected each band once, found B1 again (also at "
+                + "scene.bands[0])", result.err().strip());
+
+        Path name = config("name: l8-cloudmask", "name: \"l8 cloud mask\"");
+        result = train(name);
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
+        assertEquals("tileinfer: " + name + ": model.name: expected letters, digits, '.', '_' or '-', starting with "
+                + "a letter or digit (it begins the version ids), found \"l8 cloud mask\"", result.err().strip());
+        assertFalse(Files.exists(dir.resolve("models")), "nothing trained or registered");
+    }
+
     @Test
     void aLabelsFileThatIsNotThereIsNamedWithItsField() throws IOException {
         Path config = config("labels: BQA.tif", "labels: NOPE.tif");

@@ -70,7 +70,7 @@ public final class ModelRegistry {
     }
 
     /** Model names, version ids and aliases: safe as a single path segment. */
-    static boolean isValidName(String name) {
+    public static boolean isValidName(String name) {
         return NAME.matcher(name).matches();
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tileinfer.model.JsonErrors;
+import io.tileinfer.model.ModelRegistry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
         Section split = top.section("split", "block_size", "held_out_fraction");
         Section training = top.section("training", "seed", "pixels", "features", "epochs", "learning_rate");
         Path base = file.toAbsolutePath().getParent();
-        return new TrainConfig(file, model.text("name"), model.integer("tile_size", 16, 8192),
+        return new TrainConfig(file, model.modelName("name"), model.integer("tile_size", 16, 8192),
                 base.resolve(scene.text("directory")).normalize(), base.resolve(scene.text("metadata")).normalize(),
                 scene.text("labels"),
                 scene.landsatBands("bands"), split.integer("block_size", 8, 4096),
@@ -119,11 +120,25 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
         }
 
         /** Landsat 8 band names, each checked here: a name that is no band is the configuration's mistake. */
+        /** As the registry takes it, found before the training rather than when the model is registered. */
+        String modelName(String key) {
+            String name = text(key);
+            if (!ModelRegistry.isValidName(name)) {
+                throw error(key, "letters, digits, '.', '_' or '-', starting with a letter or digit (it begins the "
+                        + "version ids), found \"" + name + "\"");
+            }
+            return name;
+        }
+
         List<String> landsatBands(String key) {
             List<String> bands = texts(key);
             for (int i = 0; i < bands.size(); i++) {
                 if (!Landsat8Bands.isBand(bands.get(i))) {
                     throw error(key + "[" + i + "]", "a Landsat 8 band, B1 to B11, found " + bands.get(i));
+                }
+                if (bands.indexOf(bands.get(i)) < i) {
+                    throw error(key + "[" + i + "]", "each band once, found " + bands.get(i) + " again (also at "
+                            + path + "." + key + "[" + bands.indexOf(bands.get(i)) + "])");
                 }
             }
             return bands;
