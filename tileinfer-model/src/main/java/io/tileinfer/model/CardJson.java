@@ -17,6 +17,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -137,8 +139,42 @@ final class CardJson {
         }
     }
 
+    /** Our own namespace: a key of it we do not know is a typo ("tileinfer:hallo"), never someone else's field. */
+    private static final Set<String> TILEINFER_KEYS = Set.of("tileinfer:version", "tileinfer:tile_size",
+            "tileinfer:halo", "tileinfer:training_data", "tileinfer:seed", "tileinfer:hyper_parameters",
+            "tileinfer:metrics", "tileinfer:library_versions");
+    /** The MLM input fields read; any other is refused, "value_scalling" as much as a "norm_type" not applied. */
+    private static final Set<String> INPUT_KEYS = Set.of("name", "bands", "input", "value_scaling", "description");
+    /** MLM input fields that may stand when they ask for nothing (null, false, "none"): tileinfer applies none. */
+    private static final Set<String> INPUT_KEYS_UNAPPLIED = Set.of("norm_by_channel", "norm_type", "norm_clip",
+            "resize_type", "statistics", "pre_processing_function");
+
+    private static List<String> keys(Field object) {
+        if (!object.json.isObject()) {
+            throw object.error("a JSON object");
+        }
+        return object.json.properties().stream().map(Map.Entry::getKey).toList();
+    }
+
     private static ModelCard fromTree(Field root) {
+        for (String key : keys(root)) {
+            if (key.startsWith("tileinfer:") && !TILEINFER_KEYS.contains(key)) {
+                throw root.child(key, "one of " + new TreeSet<>(TILEINFER_KEYS) + " (unknown key)");
+            }
+        }
         Field input = root.get("mlm:input").single();
+        for (String key : keys(input)) {
+            JsonNode value = input.json.get(key);
+            boolean asksNothing = value.isNull() || (value.isBoolean() && !value.booleanValue())
+                    || (value.isTextual() && value.textValue().equalsIgnoreCase("none"));
+            if (INPUT_KEYS_UNAPPLIED.contains(key) && !asksNothing) {
+                throw input.child(key, "null: tileinfer applies the card's value_scaling only (a linear scale and "
+                        + "offset per band); fold this step into value_scaling or into the ONNX graph");
+            }
+            if (!INPUT_KEYS.contains(key) && !INPUT_KEYS_UNAPPLIED.contains(key)) {
+                throw input.child(key, "one of " + new TreeSet<>(INPUT_KEYS) + " (unknown key)");
+            }
+        }
         Field output = root.get("mlm:output").single();
 
         Map<String, Field> bandObjects = new LinkedHashMap<>();
@@ -304,6 +340,11 @@ final class CardJson {
                 throw new ModelException(source + ": " + child(name) + ": missing");
             }
             return field;
+        }
+
+        /** The error of a key of this object: "card.json: mlm:input[0].norm_type: expected ...". */
+        ModelException child(String name, String expected) {
+            return new Field(json.get(name), child(name), source).error(expected);
         }
 
         Field optional(String name) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -120,6 +121,31 @@ class ModelCardTest {
 
         assertEquals(file + ": class clear (number 1 of the output's classes): value 2, expected 0: a class's value "
                 + "is its channel in the model's output, 0 to 1 in order", error.getMessage());
+    }
+
+    /** A typo in a key, or a preprocessing step tileinfer does not apply, would feed the model other values. */
+    @Test
+    void refusesInputKeysItWouldNotApplyAndUnknownKeysOfItsOwn() throws Exception {
+        Path file = dir.resolve("card.json");
+        Cards.twoBandTwoClass().write(file);
+        String card = Files.readString(file);
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put(card.replace("\"value_scaling\"", "\"value_scalling\""),
+                "mlm:input[0].value_scalling: expected one of [bands, description, input, name, value_scaling] "
+                        + "(unknown key)");
+        refused.put(card.replace("\"value_scaling\"", "\"norm_type\": \"z-score\", \"value_scaling\""),
+                "mlm:input[0].norm_type: expected null: tileinfer applies the card's value_scaling only");
+        refused.put(card.replace("\"tileinfer:halo\"", "\"tileinfer:hallo\""),
+                "tileinfer:hallo: expected one of [tileinfer:halo, ");
+        for (Map.Entry<String, String> edit : refused.entrySet()) {
+            Files.writeString(file, edit.getKey());
+            ModelException error = assertThrows(ModelException.class, () -> ModelCard.read(file));
+            assertTrue(error.getMessage().startsWith(file + ": " + edit.getValue()), error.getMessage());
+        }
+        // what asks for nothing stands
+        Files.writeString(file, card.replace("\"value_scaling\"", "\"norm_type\": null, \"resize_type\": "
+                + "\"none\", \"norm_by_channel\": false, \"value_scaling\""));
+        assertEquals(Cards.twoBandTwoClass(), ModelCard.read(file));
     }
 
     @Test
