@@ -14,6 +14,7 @@ import io.tileinfer.core.scene.Scene;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileReader;
+import io.tileinfer.raster.RasterException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 
@@ -83,7 +84,18 @@ final class ScenePartition implements FlatMapFunction<Iterator<List<Tile>>, Stag
             // the same chunks as local workers write when blending, so the driver assembles both alike
             PredictionSink chunks = settings.blend() ? new ProbabilityChunks(Path.of(chunkDir))
                     : new PredictionChunks(Path.of(chunkDir));
-            try (TileReader reader = new TileReader(scene, settings.tileSize())) {
+            TileReader opened;
+            try {
+                opened = new TileReader(scene, settings.tileSize());
+            } catch (RasterException e) {
+                // the scene's files cannot be opened here (gone since validation, unreachable): these tiles fail
+                // with the reason, as tiles that cannot be read do; the Spark job and the other scenes go on
+                for (List<Tile> batch : batches) {
+                    BatchTask.recordFailed(ctx, scene, batch, "read", e.getMessage(), attempt + 1);
+                }
+                return List.of(metrics.totals()).iterator();
+            }
+            try (TileReader reader = opened) {
                 for (List<Tile> batch : batches) {
                     new BatchTask(ctx, scene, batch, reader, chunks).run();
                 }

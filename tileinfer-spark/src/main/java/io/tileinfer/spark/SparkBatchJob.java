@@ -1,6 +1,7 @@
 package io.tileinfer.spark;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tileinfer.core.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
@@ -9,7 +10,10 @@ import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.RunReport;
 import io.tileinfer.core.run.RunHeldException;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.Version;
+import io.tileinfer.core.store.StoreException;
 import io.tileinfer.model.ModelException;
+import io.tileinfer.raster.RasterException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -18,6 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -29,7 +34,7 @@ import java.util.concurrent.Callable;
  * manifest; the executors run the batches. Exit codes are the CLI's: 0 done, 1 internal error, 2 bad command line
  * or configuration, 3 finished with failed tiles or scenes.
  */
-@Command(name = "SparkBatchJob", mixinStandardHelpOptions = true,
+@Command(name = "SparkBatchJob", mixinStandardHelpOptions = true, versionProvider = SparkBatchJob.VersionLine.class,
         description = "Run the batch of a tileinfer configuration on Spark; run it again to resume.")
 public final class SparkBatchJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SparkBatchJob.class);
@@ -67,15 +72,28 @@ public final class SparkBatchJob implements Callable<Integer> {
                     new LogProgress(Duration.ofSeconds(30))).run(SparkBatches.on(spark));
             RunReport.lines(summary).forEach(System.out::println); // the words of tileinfer batch
             return summary.complete() ? 0 : 3;
-        } catch (ModelException | IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+        } catch (ModelException | ConfigException | IllegalArgumentException e) {
+            System.err.println("tileinfer: " + e.getMessage());
             return 2;
-        } catch (RunHeldException e) { // the driver holds the run's lock, as the local runner's process does
+        } catch (RunHeldException | StoreException | RasterException e) { // one line, as the CLI says them
             System.err.println("tileinfer: " + e.getMessage());
             return 1;
-        } catch (Exception e) {
-            LOG.error("the run failed", e);
+        } catch (IOException e) {
+            System.err.println("tileinfer: " + FileErrors.describe(e));
             return 1;
+        } catch (Exception e) { // a Spark job that failed, or a bug: Spark's log has the executors' side
+            LOG.error("the run failed", e);
+            System.err.println("tileinfer: the run failed: " + (e.getMessage() == null ? e.toString()
+                    : e.getMessage().lines().findFirst().orElse("")));
+            return 1;
+        }
+    }
+
+    /** {@code --version}: the words of {@code tileinfer --version}. */
+    static final class VersionLine implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"tileinfer " + Version.tileinfer() + " (" + Version.commit() + ")"};
         }
     }
 }

@@ -136,7 +136,7 @@ public final class BatchRunner {
                 row.save(Instant.now(), "stopped", null);
                 LOG.warn("run {} {}; run the same configuration again to resume", runId, e.getMessage());
                 throw e;
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception e) { // Spark's job failures are checked exceptions the compiler does not see
                 // e.g. the model's session refused at start, a COG that could not be written, outputs that could
                 // not be uploaded: the run is not left "running" in the store, and the same command resumes it
                 row.save(Instant.now(), "failed", null);

@@ -8,6 +8,7 @@ import io.tileinfer.core.tile.TileReader;
 import io.tileinfer.model.ModelOptions;
 import io.tileinfer.model.ModelVersion;
 import io.tileinfer.model.TileModel;
+import io.tileinfer.raster.RasterException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,14 @@ final class LocalBatches implements BatchExecutor {
                     }
                     TileReader reader = idle.poll();
                     if (reader == null) {
-                        reader = new TileReader(plan.scene(), ctx.tileSize());
+                        try {
+                            reader = new TileReader(plan.scene(), ctx.tileSize());
+                        } catch (RasterException e) {
+                            // the scene's files cannot be opened now (gone since validation, unreachable): the
+                            // batch's tiles fail with the reason, as tiles that cannot be read do; the run goes on
+                            BatchTask.recordFailed(ctx, plan.scene(), batch, "read", e.getMessage(), 1);
+                            return;
+                        }
                         all.add(reader);
                     }
                     try {

@@ -33,7 +33,8 @@ public final class StoreUrls {
         }
         String deployment = System.getenv(ENV);
         if (deployment != null && !deployment.isBlank()) {
-            return deployment.strip();
+            // a relative SQLite path is this process's working directory's, not that of each Spark executor
+            return resolveSqlite(deployment.strip(), Path.of("").toAbsolutePath());
         }
         return SQLITE + embeddedDir.resolve("results.db");
     }

@@ -361,6 +361,45 @@ class BatchRunnerTest {
         assertEquals(partial, Hashing.sha256(again.runDir().resolve("predictions/truncated.tif")));
     }
 
+    /** A scene's file that goes away after validation costs that scene's tiles, not the run (nor the next scene). */
+    @Test
+    void aSceneWhoseFileIsGoneOnceValidatedFailsItsTilesAndTheRunGoesOn(@TempDir Path dir) throws Exception {
+        Path copy = Files.copy(Path.of(SharedData.variant("l8_rgbn_cog.tif")), dir.resolve("going.tif"));
+        String scenes = """
+                  - {id: going, file: %s}
+                """.formatted(copy) + cog();
+        RunListener deleting = new RunListener() {
+            @Override
+            public void sceneStarted(String sceneId, int tiles, int finished) {
+                if (sceneId.equals("going")) {
+                    copy.toFile().delete(); // validated and planned; its tiles not read yet
+                }
+            }
+
+            @Override
+            public void tilesFinished(int count) {
+            }
+
+            @Override
+            public void sceneFinished(String sceneId) {
+            }
+        };
+        RunSummary summary = new BatchRunner(ConfigLoader.load(Runs.config(dir, yaml("{size: 256, halo: 0}",
+                scenes))).withWorkers(2), new SimpleMeterRegistry(), deleting).run();
+
+        assertFalse(summary.complete());
+        Manifest manifest = Manifest.read(summary.manifest());
+        Manifest.SceneEntry going = manifest.scenes().get(0);
+        assertEquals(going.tiles().tiles(), going.tiles().failed(), "every tile of the scene fails");
+        assertEquals("DONE", manifest.scenes().get(1).status(), "the next scene is done");
+        assertEquals(going.tiles().failed(), manifest.failuresByCause().get("read"));
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            TileResult failed = store.tiles(summary.runId()).stream().filter(r -> r.status() == TileStatus.FAILED)
+                    .findFirst().orElseThrow();
+            assertTrue(failed.error().contains("going.tif"), failed.error());
+        }
+    }
+
     @Test
     void tilesWhoseProbabilitiesAreNotFiniteFailAsTheModelsOutputNotAsSomeClass(@TempDir Path dir) throws Exception {
         Path models = dir.resolve("models");
