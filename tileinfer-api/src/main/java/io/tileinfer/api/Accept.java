@@ -42,10 +42,6 @@ record Accept(String header, List<HttpMediaType> ranges) {
         return new Accept(header, ranges);
     }
 
-    boolean admits(MediaType type) {
-        return quality(type) > 0;
-    }
-
     /** The q of the most specific range that matches {@code type}: 0 when none does, 1 without an Accept header. */
     double quality(MediaType type) {
         if (ranges.isEmpty()) {

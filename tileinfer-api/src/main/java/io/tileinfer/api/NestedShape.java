@@ -40,10 +40,9 @@ final class NestedShape {
                 }
                 index[--depth]++;
             } else if (index[depth] == shape[depth]) { // one entry too many: the message counts them all
-                boolean sameKind = (token == JsonToken.START_ARRAY) == (depth < shape.length - 1);
-                Extra extra = remaining(parser);
+                Extra extra = remaining(parser, depth < shape.length - 1);
                 int count = index[depth] + extra.count();
-                String counted = sameKind && extra.sameKind()
+                String counted = extra.allOfTheLevelsKind()
                         ? entries(count, depth, shape) + ", expected " + shape[depth]
                         : count + " entries, expected " + entries(shape[depth], depth, shape);
                 throw mismatch("found " + counted, path(path, index, depth), shape, name);
@@ -61,21 +60,20 @@ final class NestedShape {
         }
     }
 
-    /** How many entries an array has beyond its shape, and whether they are all of the first extra's kind. */
-    private record Extra(int count, boolean sameKind) {
+    /** How many entries an array has beyond its shape, and whether each is what its level holds. */
+    private record Extra(int count, boolean allOfTheLevelsKind) {
     }
 
-    /** The entries from the parser's (an entry's first token) to the end of their array. */
-    private static Extra remaining(JsonParser parser) throws IOException {
+    /** The entries from the parser's (an entry's first token) to the end of their array, of arrays or numbers. */
+    private static Extra remaining(JsonParser parser, boolean arrays) throws IOException {
         int count = 0;
-        boolean first = parser.currentToken() == JsonToken.START_ARRAY;
-        boolean sameKind = true;
+        boolean allOfTheLevelsKind = true;
         for (JsonToken token = parser.currentToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-            sameKind &= (token == JsonToken.START_ARRAY) == first;
+            allOfTheLevelsKind &= (token == JsonToken.START_ARRAY) == arrays;
             parser.skipChildren();
             count++;
         }
-        return new Extra(count, sameKind);
+        return new Extra(count, allOfTheLevelsKind);
     }
 
     /** "3 values" at the last level, "2 arrays" above it. */
