@@ -51,7 +51,6 @@ public record ModelCard(String name, String version, List<String> tasks, String 
         }
         requireUnique(bands.stream().map(BandSpec::name).toList(), "band name");
         requireUnique(classes.stream().map(ClassSpec::name).toList(), "class name");
-        requireUnique(classes.stream().map(c -> String.valueOf(c.value())).toList(), "class value");
         // the class map holds the index of the output channel that wins: a value other than the class's position
         // would have the raster's metadata, its STAC Item and its picture name other classes than the pixels hold
         for (int k = 0; k < classes.size(); k++) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tileinfer.model.JsonErrors;
+import io.tileinfer.model.ModelCard;
 import io.tileinfer.model.ModelRegistry;
 
 import java.io.IOException;
@@ -58,7 +59,7 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
         Section split = top.section("split", "block_size", "held_out_fraction");
         Section training = top.section("training", "seed", "pixels", "features", "epochs", "learning_rate");
         Path base = file.toAbsolutePath().getParent();
-        return new TrainConfig(file, model.modelName("name"), model.integer("tile_size", 16, 8192),
+        return new TrainConfig(file, model.modelName("name"), model.integer("tile_size", 16, ModelCard.MAX_TILE_SIZE),
                 base.resolve(scene.text("directory")).normalize(), base.resolve(scene.text("metadata")).normalize(),
                 scene.text("labels"),
                 scene.landsatBands("bands"), split.integer("block_size", 8, 4096),

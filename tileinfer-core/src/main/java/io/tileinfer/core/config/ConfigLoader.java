@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tileinfer.core.store.StoreUrls;
 import io.tileinfer.core.tile.TileGrid;
 import io.tileinfer.model.JsonErrors;
+import io.tileinfer.model.ModelCard;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.ObjectStoreOptions;
 import io.tileinfer.raster.RasterException;
@@ -127,7 +128,7 @@ public final class ConfigLoader {
         if (root.has("tiling")) {
             ConfigNode tiling = root.get("tiling");
             tiling.onlyKeys(Set.of("size", "halo", "batch", "stitch", "overlap"));
-            tileSize = tiling.optionalInteger("size", 16, 8192);
+            tileSize = tiling.optionalInteger("size", 16, ModelCard.MAX_TILE_SIZE);
             halo = tiling.optionalInteger("halo", 0, 4096);
             batch = tiling.integer("batch", 8, 1, 1024);
             if (tileSize != null && halo != null && 2 * halo >= tileSize) {
