@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,14 +92,10 @@ class ModelCardTest {
 
     @Test
     void namesTheFieldThatIsWrong() throws Exception {
-        Path file = dir.resolve("card.json");
-        Cards.twoBandTwoClass().write(file);
-        Files.writeString(file, Files.readString(file).replace("\"channel\"", "\"band\""));
+        ModelException error = refusedEdit(card -> card.replace("\"channel\"", "\"band\""));
 
-        ModelException error = assertThrows(ModelException.class, () -> ModelCard.read(file));
-
-        assertEquals(file + ": mlm:input[0].input.dim_order: expected [batch, channel, height, width], found "
-                + "[\"batch\",\"band\",\"height\",\"width\"]", error.getMessage());
+        assertEquals(dir.resolve("card.json") + ": mlm:input[0].input.dim_order: expected [batch, channel, height, "
+                + "width], found [\"batch\",\"band\",\"height\",\"width\"]", error.getMessage());
     }
 
     @Test
@@ -113,14 +111,10 @@ class ModelCardTest {
     /** The class map holds the winning output channel: a class's value is its position, else every label lies. */
     @Test
     void refusesClassValuesThatAreNotTheirOutputChannels() throws Exception {
-        Path file = dir.resolve("card.json");
-        Cards.twoBandTwoClass().write(file);
-        Files.writeString(file, Files.readString(file).replaceFirst("\"value\"\\s*:\\s*0", "\"value\": 2"));
+        ModelException error = refusedEdit(card -> card.replaceFirst("\"value\"\\s*:\\s*0", "\"value\": 2"));
 
-        ModelException error = assertThrows(ModelException.class, () -> ModelCard.read(file));
-
-        assertEquals(file + ": class clear (number 1 of the output's classes): value 2, expected 0: a class's value "
-                + "is its channel in the model's output, 0 to 1 in order", error.getMessage());
+        assertEquals(dir.resolve("card.json") + ": class clear (number 1 of the output's classes): value 2, expected "
+                + "0: a class's value is its channel in the model's output, 0 to 1 in order", error.getMessage());
     }
 
     /** A typo in a key, or a preprocessing step tileinfer does not apply, would feed the model other values. */
@@ -129,17 +123,16 @@ class ModelCardTest {
         Path file = dir.resolve("card.json");
         Cards.twoBandTwoClass().write(file);
         String card = Files.readString(file);
-        Map<String, String> refused = new LinkedHashMap<>();
-        refused.put(card.replace("\"value_scaling\"", "\"value_scalling\""),
+        Map<UnaryOperator<String>, String> refused = new LinkedHashMap<>();
+        refused.put(text -> text.replace("\"value_scaling\"", "\"value_scalling\""),
                 "mlm:input[0].value_scalling: expected one of [bands, description, input, name, value_scaling] "
                         + "(unknown key)");
-        refused.put(card.replace("\"value_scaling\"", "\"norm_type\": \"z-score\", \"value_scaling\""),
+        refused.put(text -> text.replace("\"value_scaling\"", "\"norm_type\": \"z-score\", \"value_scaling\""),
                 "mlm:input[0].norm_type: expected null: tileinfer applies the card's value_scaling only");
-        refused.put(card.replace("\"tileinfer:halo\"", "\"tileinfer:hallo\""),
+        refused.put(text -> text.replace("\"tileinfer:halo\"", "\"tileinfer:hallo\""),
                 "tileinfer:hallo: expected one of [tileinfer:halo, ");
-        for (Map.Entry<String, String> edit : refused.entrySet()) {
-            Files.writeString(file, edit.getKey());
-            ModelException error = assertThrows(ModelException.class, () -> ModelCard.read(file));
+        for (Map.Entry<UnaryOperator<String>, String> edit : refused.entrySet()) {
+            ModelException error = refusedEdit(edit.getKey());
             assertTrue(error.getMessage().startsWith(file + ": " + edit.getValue()), error.getMessage());
         }
         // what asks for nothing stands
@@ -150,19 +143,23 @@ class ModelCardTest {
 
     @Test
     void refusesATileLargerThanThePipelineTakes() throws Exception {
-        Path file = dir.resolve("card.json");
-        Cards.twoBandTwoClass().write(file);
-        Files.writeString(file, Files.readString(file).replaceAll("\"tileinfer:tile_size\"\\s*:\\s*16",
+        ModelException error = refusedEdit(card -> card.replaceAll("\"tileinfer:tile_size\"\\s*:\\s*16",
                 "\"tileinfer:tile_size\": 100000"));
 
-        ModelException error = assertThrows(ModelException.class, () -> ModelCard.read(file));
-
-        assertEquals(file + ": tile size 100000 px, expected at most 8192", error.getMessage());
+        assertEquals(dir.resolve("card.json") + ": tile size 100000 px, expected at most 8192", error.getMessage());
     }
 
     @Test
     void unregisteredCardHasNoVersion() {
         assertNull(readBack(Cards.twoBandTwoClass()).version());
+    }
+
+    /** The refusal of the test card written as card.json, then edited as text. */
+    private ModelException refusedEdit(UnaryOperator<String> edit) throws IOException {
+        Path file = dir.resolve("card.json");
+        Cards.twoBandTwoClass().write(file);
+        Files.writeString(file, edit.apply(Files.readString(file)));
+        return assertThrows(ModelException.class, () -> ModelCard.read(file));
     }
 
     private ModelCard readBack(ModelCard card) {
