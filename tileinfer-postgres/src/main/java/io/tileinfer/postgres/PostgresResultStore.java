@@ -10,6 +10,7 @@ import io.tileinfer.core.store.RunCursor;
 import io.tileinfer.core.store.RunPage;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SceneResult;
+import io.tileinfer.core.store.StoreException;
 import io.tileinfer.core.store.TileCounts;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
@@ -39,6 +40,9 @@ import java.util.Optional;
 public final class PostgresResultStore implements ResultStore {
     /** Attempts of a transaction that another writer's transaction aborted (deadlock, serialization failure). */
     private static final int CONFLICT_ATTEMPTS = 5;
+    /** How long a connection may take to log in, and a query to be answered: far above what ours take. */
+    static final int LOGIN_TIMEOUT_SECONDS = 15;
+    static final int SOCKET_TIMEOUT_SECONDS = 300;
     private static final String SAVE_TILE = ResultRows.saveTile("?::json", "now()");
 
     private final String displayUrl;
@@ -66,6 +70,12 @@ public final class PostgresResultStore implements ResultStore {
             config.setPassword(settings.password());
         }
         config.addDataSourceProperty("ApplicationName", "tileinfer");
+        // A server that accepts the connection and then says nothing (paused, or behind a dead proxy) would
+        // otherwise hold the batch forever: pgjdbc waits without limit for the login's and every query's answer.
+        // The URL's own loginTimeout, socketTimeout... win over these (pgjdbc reads its parameters last).
+        config.addDataSourceProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+        config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(15_000);
@@ -73,7 +83,9 @@ public final class PostgresResultStore implements ResultStore {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw Jdbc.failure(settings.display(), "connect to PostgreSQL", e);
+            StoreException failure = Jdbc.failure(settings.display(), "connect to PostgreSQL", e);
+            throw !failure.getMessage().contains("no password was provided") ? failure
+                    : new StoreException(failure.getMessage() + " Set PGPASSWORD, or password=... in the URL.", e);
         }
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres").load().migrate();

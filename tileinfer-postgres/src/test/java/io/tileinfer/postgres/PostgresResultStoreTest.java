@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tileinfer.core.store.ResultStore;
@@ -20,6 +21,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -179,6 +181,16 @@ class PostgresResultStoreTest {
     }
 
     @Test
+    void aMissingPasswordIsReportedWithWhereToPutIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PGPASSWORD") == null, "PGPASSWORD is set");
+        String without = url.replace("&password=" + PostgresServer.PASSWORD, "");
+        assertFalse(without.contains(PostgresServer.PASSWORD), without);
+        StoreException e = assertThrows(StoreException.class, () -> ResultStores.open(without));
+        assertTrue(e.getMessage().contains("no password was provided. Set PGPASSWORD, or password=... in the URL."),
+                e.getMessage());
+    }
+
+    @Test
     void anUnreachableServerIsReportedClearly() throws Exception {
         int closed;
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -189,6 +201,38 @@ class PostgresResultStoreTest {
         assertTrue(e.getMessage().contains("cannot connect to PostgreSQL"), e.getMessage());
         assertTrue(e.getMessage().contains("Connection to 127.0.0.1:" + closed + " refused"), e.getMessage());
         assertFalse(e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsGivenUpOn() throws Exception {
+        try (var silent = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted, and never a byte in answer
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            String base = "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/results?user=u&password=secret";
+            long start = System.nanoTime();
+            StoreException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> assertThrows(StoreException.class, () -> ResultStores.open(base)));
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            assertTrue(e.getMessage().contains("cannot connect to PostgreSQL"), e.getMessage());
+            assertFalse(e.getMessage().contains("secret"), e.getMessage());
+            assertTrue(seconds >= PostgresResultStore.LOGIN_TIMEOUT_SECONDS - 1, seconds + " s");
+            // the URL's own timeout wins over ours
+            start = System.nanoTime();
+            assertThrows(StoreException.class, () -> ResultStores.open(base + "&loginTimeout=1"));
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < PostgresResultStore.LOGIN_TIMEOUT_SECONDS - 5);
+            assertFalse(held.isEmpty(), "the driver reached the silent server");
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     @Test
