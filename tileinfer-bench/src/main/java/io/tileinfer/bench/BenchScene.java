@@ -22,7 +22,7 @@ record BenchScene(Scene scene, List<Tile> tiles) {
             for (BandInfo band : info.bands()) {
                 bands.add(new SceneBand("b" + band.index(), file, band.index(), band.dataType(), band.nodata()));
             }
-            Scene scene = new Scene("bench", info.width(), info.height(), info.transform(), info.crs(), null, bands);
+            Scene scene = new Scene("bench", info.width(), info.height(), info.transform(), info.crs(), null, null, bands);
             // in the batch's order, so that Parallel's batches of 8 are the batch's batches
             return new BenchScene(scene, ScenePlan.batchOrder(
                     new TileGrid(info.width(), info.height(), tileSize, halo).tiles("bench")));

@@ -81,7 +81,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (inspection.valid()) {
             Scene s = inspection.scene();
             System.out.printf("OK    %s: %dx%d pixels, %d bands (%s), %s, acquired %s%n", inspection.source(),
-                    s.width(), s.height(), s.bands().size(), dataTypes(s), s.crs().label(), s.acquired());
+                    s.width(), s.height(), s.bands().size(), dataTypes(s), s.crs().label(), s.acquisition());
         } else {
             System.out.printf("FAIL  %s%n", inspection.source());
             inspection.issues().forEach(issue -> System.out.printf("      %s%n", issue.message()));
@@ -103,6 +103,9 @@ final class ValidateCommand implements Callable<Integer> {
                 entry.put("bands", s.bandNames());
                 entry.put("crs", s.crs().label());
                 entry.put("acquired", String.valueOf(s.acquired()));
+                if (s.acquiredUntil() != null) {
+                    entry.put("acquired_until", s.acquiredUntil().toString());
+                }
             }
             report.add(entry);
         }

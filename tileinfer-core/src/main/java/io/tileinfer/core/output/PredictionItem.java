@@ -23,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * The STAC Item (1.0.0) of a prediction COG, written beside it so that the outputs can be catalogued like the inputs:
- * the scene's footprint and acquisition time, the COG (projection, raster bands, classes, size and SHA-256) and its
+ * the scene's footprint and acquisition time (or its range), the COG (projection, raster bands, classes, size and SHA-256) and its
  * quicklook as assets with relative hrefs, the run's provenance, and a {@code derived_from} link to the input's STAC
  * Item when the scene came from one. The same inputs always give the same bytes.
  */
@@ -114,7 +114,13 @@ public record PredictionItem(Scene scene, Run run, PredictionBands bands, ItemFi
 
     private ObjectNode properties() {
         ObjectNode properties = JSON.createObjectNode();
-        properties.put("datetime", scene.acquired().toString());
+        if (scene.acquiredUntil() == null) {
+            properties.put("datetime", scene.acquired().toString());
+        } else {
+            properties.putNull("datetime");
+            properties.put("start_datetime", scene.acquired().toString());
+            properties.put("end_datetime", scene.acquiredUntil().toString());
+        }
         properties.put("created", run.started().toString());
         ObjectNode software = properties.putObject("processing:software");
         new TreeMap<>(run.software()).forEach(software::put);

@@ -45,8 +45,8 @@ public record Manifest(String runId, String status, Instant startedAt, Instant f
      * quicklook or item that could not be made).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SceneEntry(String id, String status, List<ValidationIssue> issues, Instant acquired, Integer width,
-                             Integer height, String crs, Counts tiles, List<FileEntry> inputs, FileEntry output,
+    public record SceneEntry(String id, String status, List<ValidationIssue> issues, Instant acquired,
+                             Instant acquiredUntil, Integer width, Integer height, String crs, Counts tiles, List<FileEntry> inputs, FileEntry output,
                              FileEntry quicklook, FileEntry stacItem) {
     }
 

@@ -89,7 +89,7 @@ final class SceneJob {
         List<String> messages = issues.stream().map(ValidationIssue::message).toList();
         ctx.store().saveScene(new SceneResult(ctx.runId(), spec.id(), SceneStatus.FAILED,
                 String.join("\n", messages), 0, null, null));
-        return new Manifest.SceneEntry(spec.id(), SceneStatus.FAILED.name(), issues, null, null, null, null,
+        return new Manifest.SceneEntry(spec.id(), SceneStatus.FAILED.name(), issues, null, null, null, null, null,
                 null, null, null, null, null);
     }
 
@@ -176,8 +176,7 @@ final class SceneJob {
             ctx.store().saveScene(new SceneResult(ctx.runId(), scene.id(), SceneStatus.FAILED, error, tiles.size(),
                     null, null));
             LOG.error("scene {} FAILED: {}", scene.id(), error);
-            return new Manifest.SceneEntry(scene.id(), SceneStatus.FAILED.name(), List.of(), scene.acquired(),
-                    scene.width(), scene.height(), scene.crs().label(), counts, inputs, null, null, null);
+            return entry(scene, SceneStatus.FAILED, counts, inputs, null, null, null);
         }
         long start = System.nanoTime();
         Set<String> predicted = after.entrySet().stream().filter(e -> e.getValue() == TileStatus.DONE)
@@ -284,7 +283,8 @@ final class SceneJob {
     private Manifest.SceneEntry entry(Scene scene, SceneStatus status, Manifest.Counts counts,
                                       List<Manifest.FileEntry> inputs, Manifest.FileEntry output,
                                       Manifest.FileEntry quicklook, Manifest.FileEntry item) {
-        return new Manifest.SceneEntry(scene.id(), status.name(), List.of(), scene.acquired(), scene.width(),
+        return new Manifest.SceneEntry(scene.id(), status.name(), List.of(), scene.acquired(), scene.acquiredUntil(),
+                scene.width(),
                 scene.height(), scene.crs().label(), counts, inputs, output, quicklook, item);
     }
 
@@ -344,6 +344,9 @@ final class SceneJob {
                 .map(c -> c.value() + "=" + c.name()).collect(Collectors.joining(",")));
         if (scene.acquired() != null) {
             metadata.put("ACQUISITION_DATETIME", scene.acquired().toString());
+        }
+        if (scene.acquiredUntil() != null) {
+            metadata.put("ACQUISITION_END_DATETIME", scene.acquiredUntil().toString());
         }
         return metadata;
     }

@@ -9,10 +9,17 @@ import java.util.List;
 
 /**
  * A validated scene: its bands (in the model's input order) share one pixel grid and one CRS.
- * {@code acquired} is null only when the acquisition-time check was switched off.
+ * {@code acquired} is null only when the acquisition-time check was switched off; {@code acquiredUntil} is null
+ * unless the acquisition is a range (a STAC Item's start and end datetimes, for a composite), which starts at
+ * {@code acquired}.
  */
 public record Scene(String id, int width, int height, GeoTransform transform, Crs crs, Instant acquired,
-                    List<SceneBand> bands) implements Serializable {
+                    Instant acquiredUntil, List<SceneBand> bands) implements Serializable {
+
+    /** The acquisition as ISO 8601 writes it: an instant, or {@code start/end}. */
+    public String acquisition() {
+        return acquiredUntil == null ? String.valueOf(acquired) : acquired + "/" + acquiredUntil;
+    }
 
     public List<String> locations() {
         return bands.stream().map(SceneBand::location).distinct().toList();

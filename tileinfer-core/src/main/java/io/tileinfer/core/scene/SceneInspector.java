@@ -101,9 +101,11 @@ public final class SceneInspector {
         if (!issues.isEmpty()) {
             return done(null);
         }
+        // a range only as the item gives it: a configuration's `acquired:` is an instant, and wins
+        Instant acquiredUntil = spec.acquired() == null && item != null ? item.acquiredUntil() : null;
         RasterInfo first = infos.get(bands.getFirst().location());
         return done(new Scene(spec.id(), first.width(), first.height(), first.transform(), first.crs(), acquired,
-                described));
+                acquiredUntil, described));
     }
 
     /** Opens each file once; a host that did not answer is not asked again for the scene's other files. */
@@ -373,7 +375,7 @@ public final class SceneInspector {
             // an item's time is its properties.datetime: the item is what to mend, not its first band file
             issues.add(item != null
                     ? new ValidationIssue(item.location(), "acquisition-time", "no properties.datetime (nor a "
-                            + "TIFFTAG_DATETIME in " + firstLocation + ")",
+                            + "start_datetime and end_datetime, nor a TIFFTAG_DATETIME in " + firstLocation + ")",
                             "an acquisition time (or `acquired:` in the scene's configuration)")
                     : new ValidationIssue(firstLocation, "acquisition-time", "none (no TIFFTAG_DATETIME"
                             + (Locations.isLocal(firstLocation) ? " or Landsat MTL.txt beside the file)"

@@ -26,10 +26,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The parts of a STAC Item that make a scene: its datetime (null when the item has none) and its per-band GeoTIFF
- * assets (an asset that declares several bands is a composite such as a true-colour "visual", and is left out).
+ * The parts of a STAC Item that make a scene: its time and its per-band GeoTIFF assets (an asset that declares
+ * several bands is a composite such as a true-colour "visual", and is left out). The time is {@code datetime}, or,
+ * when the item's is null, the range from {@code start_datetime} to {@code acquiredUntil} (STAC's
+ * {@code end_datetime}: a composite of several passes); {@code datetime} is null when the item has no time at all.
  */
-public record StacItem(String location, String id, Instant datetime, Map<String, Asset> assets,
+public record StacItem(String location, String id, Instant datetime, Instant acquiredUntil, Map<String, Asset> assets,
                        List<String> composites) {
 
     /** A raster asset; {@code aliases} are the names it answers to (its key, eo:bands name and common name). */
@@ -110,7 +112,22 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
             }
             assets.put(entry.getKey(), new Asset(entry.getKey(), resolved, aliases));
         }
-        return new StacItem(location, root.path("id").asText(null), datetime(location, root), assets,
+        JsonNode properties = root.path("properties");
+        if (!properties.isObject() && !properties.isMissingNode()) {
+            throw new Invalid(location, "properties", describe(properties), "a JSON object");
+        }
+        Instant datetime = time(location, properties, "datetime");
+        Instant start = null;
+        Instant end = null;
+        if (datetime == null && (properties.has("start_datetime") || properties.has("end_datetime"))) {
+            start = requiredTime(location, properties, "start_datetime");
+            end = requiredTime(location, properties, "end_datetime");
+            if (end.isBefore(start)) {
+                throw new Invalid(location, "properties.end_datetime", end + ", before start_datetime " + start,
+                        "a time at or after start_datetime");
+            }
+        }
+        return new StacItem(location, root.path("id").asText(null), datetime != null ? datetime : start, end, assets,
                 List.copyOf(composites));
     }
 
@@ -141,27 +158,30 @@ public record StacItem(String location, String id, Instant datetime, Map<String,
         return root;
     }
 
-    /**
-     * {@code properties.datetime}; STAC allows null (with a start and end instead), which leaves the time unknown, like
-     * an item without properties.
-     */
-    private static Instant datetime(String location, JsonNode root) throws Invalid {
-        JsonNode properties = root.path("properties");
-        if (!properties.isObject() && !properties.isMissingNode()) {
-            throw new Invalid(location, "properties", describe(properties), "a JSON object");
-        }
-        JsonNode datetime = properties.path("datetime");
-        if (datetime.isMissingNode() || datetime.isNull()) {
+    /** {@code properties.<field>}: null when absent or null (STAC allows a null datetime with a range instead). */
+    private static Instant time(String location, JsonNode properties, String field) throws Invalid {
+        JsonNode value = properties.path(field);
+        if (value.isMissingNode() || value.isNull()) {
             return null;
         }
-        if (!datetime.isTextual()) {
-            throw new Invalid(location, "properties.datetime", describe(datetime), DateTimes.EXPECTED);
+        if (!value.isTextual()) {
+            throw new Invalid(location, "properties." + field, describe(value), DateTimes.EXPECTED);
         }
         try {
-            return DateTimes.parse(datetime.textValue());
+            return DateTimes.parse(value.textValue());
         } catch (IllegalArgumentException e) {
-            throw new Invalid(location, "properties.datetime", e.getMessage(), DateTimes.EXPECTED);
+            throw new Invalid(location, "properties." + field, e.getMessage(), DateTimes.EXPECTED);
         }
+    }
+
+    /** Either end of a range: STAC requires both when the datetime is null. */
+    private static Instant requiredTime(String location, JsonNode properties, String field) throws Invalid {
+        Instant time = time(location, properties, field);
+        if (time == null) {
+            throw new Invalid(location, "properties." + field, describe(properties.path(field)), DateTimes.EXPECTED
+                    + " (STAC requires start_datetime and end_datetime when datetime is null)");
+        }
+        return time;
     }
 
     /** A JSON value as an issue shows what was found: a string quoted, {@code 123 (a number)}, a JSON array... */

@@ -69,6 +69,17 @@ class PredictionItemTest {
     }
 
     @Test
+    void aRangeOfAcquisitionIsTheItemsStartAndEnd(@TempDir Path dir) throws IOException {
+        Scene composite = new Scene("l8", 627, 603, LANDSAT_GRID, Crs.parse("EPSG:32616"), ACQUIRED,
+                ACQUIRED.plusSeconds(86400), List.of());
+        JsonNode item = item(dir, composite, true, null).toJson();
+        assertEquals(List.of(), StacSchemas.errors(item));
+        assertTrue(item.at("/properties/datetime").isNull(), item.at("/properties").toString());
+        assertEquals("2015-08-04T16:19:21Z", item.at("/properties/start_datetime").asText());
+        assertEquals("2015-08-05T16:19:21Z", item.at("/properties/end_datetime").asText());
+    }
+
+    @Test
     void theSchemasFindWhatIsWrong(@TempDir Path dir) throws IOException {
         ObjectNode valid = item(dir, scene(Crs.parse("EPSG:32616"), ACQUIRED), true, null).toJson();
         assertBroken(valid, item -> ((ObjectNode) item.path("properties")).remove("datetime"), "item.json");
@@ -91,7 +102,7 @@ class PredictionItemTest {
         Scene scene;
         try (RasterReader reader = RasterReader.open(SharedData.acrossTheAntimeridian(dir).toString())) {
             RasterInfo info = reader.info();
-            scene = new Scene("l8", info.width(), info.height(), info.transform(), info.crs(), ACQUIRED, List.of());
+            scene = new Scene("l8", info.width(), info.height(), info.transform(), info.crs(), ACQUIRED, null, List.of());
         }
         JsonNode item = item(dir, scene, true, null).toJson();
         assertEquals(List.of(), StacSchemas.errors(item));
@@ -174,7 +185,7 @@ class PredictionItemTest {
     }
 
     private static Scene scene(Crs crs, Instant acquired) {
-        return new Scene("l8", 627, 603, LANDSAT_GRID, crs, acquired, List.of());
+        return new Scene("l8", 627, 603, LANDSAT_GRID, crs, acquired, null, List.of());
     }
 
     /** An item whose raster and quicklook are stand-in files of {@code dir} (the item reads only their bytes). */

@@ -26,7 +26,7 @@ import java.util.Set;
 
 class SceneScratchTest {
     private static final Scene SCENE = new Scene("s", 50, 40, new GeoTransform(500000, 10, 0, 4000000, 0, -10),
-            Crs.parse("EPSG:32616"), null, List.of());
+            Crs.parse("EPSG:32616"), null, null, List.of());
     private static final List<String> BANDS = List.of("class", "p_a (percent)");
 
     @Test

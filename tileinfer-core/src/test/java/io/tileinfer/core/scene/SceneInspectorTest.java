@@ -308,8 +308,8 @@ class SceneInspectorTest {
                  "assets": {"blue": {"href": "B2.tif", "type": "image/tiff"}}}""");
         ValidationIssue issue = only(SceneInspector.inspect(new SceneSpec("x", null, null, null, item.toString(),
                 null, null), Expectations.none()));
-        assertEquals(item + ": acquisition-time: found no properties.datetime (nor a TIFFTAG_DATETIME in "
-                + band + "), expected an acquisition time (or `acquired:` in the scene's configuration)",
+        assertEquals(item + ": acquisition-time: found no properties.datetime (nor a start_datetime and end_datetime, "
+                + "nor a TIFFTAG_DATETIME in " + band + "), expected an acquisition time (or `acquired:` in the scene's configuration)",
                 issue.message());
     }
 
@@ -335,6 +335,45 @@ class SceneInspectorTest {
                 null, null), Expectations.none()));
         assertEquals(item + ": properties.datetime: found " + found + ", expected an RFC 3339 date-time with a time "
                 + "zone (Z or ±hh:mm), such as 2015-08-04T16:19:21Z", issue.message());
+    }
+
+    /** A composite's item: no datetime, a range instead; the scene keeps the range, a configured time wins. */
+    @Test
+    void aStacItemsRangeIsTheScenesAcquisition(@TempDir Path dir) throws IOException {
+        Path item = SharedData.landsatStacItem(dir.resolve("item.json"));
+        Files.writeString(item, Files.readString(item).replace("\"datetime\": \"2015-08-04T16:19:21Z\"",
+                "\"datetime\": null, \"start_datetime\": \"2015-08-01T00:00:00Z\", "
+                        + "\"end_datetime\": \"2015-08-31T23:59:59+02:00\""));
+        SceneInspector.Inspection inspection = SceneInspector.inspect(stac(item), Expectations.none());
+        assertEquals(List.of(), inspection.issues());
+        Scene scene = inspection.scene();
+        assertEquals(Instant.parse("2015-08-01T00:00:00Z"), scene.acquired());
+        assertEquals(Instant.parse("2015-08-31T21:59:59Z"), scene.acquiredUntil());
+        assertEquals("2015-08-01T00:00:00Z/2015-08-31T21:59:59Z", scene.acquisition());
+
+        Instant configured = Instant.parse("2015-08-15T10:00:00Z");
+        Scene given = SceneInspector.inspect(new SceneSpec("stac", null, null, null, item.toString(), null,
+                configured), Expectations.none()).scene();
+        assertEquals(configured, given.acquired());
+        assertEquals(null, given.acquiredUntil());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "'\"start_datetime\": \"2015-08-01T00:00:00Z\"' | 'properties.end_datetime: found nothing, expected "
+                    + "an RFC 3339 date-time with a time zone (Z or ±hh:mm), such as 2015-08-04T16:19:21Z (STAC "
+                    + "requires start_datetime and end_datetime when datetime is null)'",
+            "'\"start_datetime\": \"2015-08-31T00:00:00Z\", \"end_datetime\": \"2015-08-01T00:00:00Z\"' | "
+                    + "'properties.end_datetime: found 2015-08-01T00:00:00Z, before start_datetime "
+                    + "2015-08-31T00:00:00Z, expected a time at or after start_datetime'",
+            "'\"start_datetime\": 2015, \"end_datetime\": \"2015-08-01T00:00:00Z\"' | "
+                    + "'properties.start_datetime: found 2015 (a number), expected an RFC 3339 date-time with a time "
+                    + "zone (Z or ±hh:mm), such as 2015-08-04T16:19:21Z'"})
+    void aStacRangeThatIsNoRangeIsTheItemsIssue(String range, String issue, @TempDir Path dir) throws IOException {
+        Path item = SharedData.landsatStacItem(dir.resolve("item.json"));
+        Files.writeString(item, Files.readString(item).replace("\"datetime\": \"2015-08-04T16:19:21Z\"",
+                "\"datetime\": null, " + range));
+        assertEquals(item + ": " + issue, only(SceneInspector.inspect(stac(item), Expectations.none())).message());
     }
 
     /** A STAC Item acquired when the Landsat sample was, with {@code assets}: the members of its assets object. */
