@@ -70,7 +70,8 @@ final class ScenePartition implements FlatMapFunction<Iterator<List<Tile>>, Stag
         BatchContext ctx = new BatchContext(settings.runId(), ExecutorResources.model(settings), store, metrics,
                 NO_PROGRESS, settings.tileSize(), settings.retries(), settings.probabilities(), settings.blend());
 
-        int attempt = TaskContext.get().attemptNumber();
+        TaskContext task = TaskContext.get();
+        int attempt = task.attemptNumber();
         if (attempt > 0) {
             batches = ScenePlan.pending(batches, store.tileStatuses(settings.runId(), scene.id()));
         }
@@ -96,8 +97,13 @@ final class ScenePartition implements FlatMapFunction<Iterator<List<Tile>>, Stag
                 return List.of(metrics.totals()).iterator();
             }
             try (TileReader reader = opened) {
+                // a cancelled job (the driver was asked to stop) ends as a local run's stop does: the batch in
+                // flight commits the tiles it read, and no further batch starts
                 for (List<Tile> batch : batches) {
-                    new BatchTask(ctx, scene, batch, reader, chunks).run();
+                    if (task.isInterrupted()) {
+                        break;
+                    }
+                    new BatchTask(ctx, scene, batch, reader, chunks, task::isInterrupted).run();
                 }
             }
         }

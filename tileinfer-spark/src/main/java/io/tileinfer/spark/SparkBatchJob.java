@@ -10,6 +10,7 @@ import io.tileinfer.core.run.LogProgress;
 import io.tileinfer.core.run.RunReport;
 import io.tileinfer.core.run.RunHeldException;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.StopRequest;
 import io.tileinfer.core.run.Version;
 import io.tileinfer.core.store.StoreException;
 import io.tileinfer.model.ModelException;
@@ -67,11 +68,23 @@ public final class SparkBatchJob implements Callable<Integer> {
             pipeline = pipeline.withModel(model);
         }
         SparkConf conf = new SparkConf().setAppName("tileinfer " + pipeline.file().getFileName());
+        StopRequest stop = null;
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+            // after the context, so that these handlers replace any it installed: SIGTERM (a cluster manager or
+            // Airflow ending the driver) cancels the jobs and the run is recorded stopped, not failed
+            stop = StopRequest.onSignals(() -> {
+                LOG.warn("stop requested: cancelling the Spark jobs, whose tasks commit the batches in flight; "
+                        + "a second signal stops at once");
+                spark.cancelAllJobs();
+            });
             RunSummary summary = new BatchRunner(pipeline, new SimpleMeterRegistry(),
-                    new LogProgress(Duration.ofSeconds(30))).run(SparkBatches.on(spark));
+                    new LogProgress(Duration.ofSeconds(30)), stop).run(SparkBatches.on(spark));
             RunReport.lines(summary).forEach(System.out::println); // the words of tileinfer batch
             return summary.complete() ? 0 : 3;
+        } catch (StopRequest.Stopped e) {
+            System.err.println("tileinfer: " + e.getMessage() + "; every finished tile is stored: run the same "
+                    + "command again to resume");
+            return stop.exitStatus();
         } catch (ModelException | ConfigException | IllegalArgumentException e) {
             System.err.println("tileinfer: " + e.getMessage());
             return 2;

@@ -46,9 +46,15 @@ public final class SparkBatches implements BatchExecutor {
         }
         String sceneId = plan.scene().id();
         spark.setJobDescription("tileinfer " + run.runId() + ": " + plan.tileCount() + " tiles of " + sceneId);
-        StageTotals stages = spark.parallelize(plan.batches(), partitions(plan.batches().size()))
-                .mapPartitions(new ScenePartition(settings, plan.scene(), run.dir().chunkDir(sceneId).toString()))
-                .fold(StageTotals.NONE, StageTotals::plus);
+        StageTotals stages;
+        try {
+            stages = spark.parallelize(plan.batches(), partitions(plan.batches().size()))
+                    .mapPartitions(new ScenePartition(settings, plan.scene(), run.dir().chunkDir(sceneId).toString()))
+                    .fold(StageTotals.NONE, StageTotals::plus);
+        } catch (Exception e) { // Spark's exceptions are checked ones that Scala does not declare
+            run.stop().throwIfRequested(); // the job was cancelled by the stop: the run stops, it did not fail
+            throw e;
+        }
         run.metrics().add(stages);
         run.listener().tilesFinished(plan.tileCount());
     }

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * they read and commit their rows (the tiles they did not read get none), and the next run of the same
  * configuration resumes from there. {@link #onSignals()} makes SIGTERM (what Airflow, Kubernetes and systemd send) and SIGINT (Ctrl-C) such a request instead of the JVM's default exit: that exit runs ONNX
  * Runtime's shutdown hook at once, which frees its native environment under the batches still inferring (SIGSEGV).
- * {@code tileinfer serve} uses the same handling ({@link #onSignals(Runnable)}) to drain instead.
+ * {@code tileinfer serve} uses the same handling ({@link #onSignals(Runnable)}) to drain instead, and the Spark
+ * driver to cancel its jobs, whose tasks then stop as local workers do.
  */
 public final class StopRequest {
     private static final Logger LOG = LoggerFactory.getLogger(StopRequest.class);
@@ -23,7 +24,7 @@ public final class StopRequest {
     private StopRequest() {
     }
 
-    /** A request nobody makes: runs driven from code (tests, Spark's driver) stop by their own means. */
+    /** A request nobody makes: runs driven from code (tests) stop by their own means. */
     public static StopRequest none() {
         return new StopRequest();
     }
@@ -77,7 +78,8 @@ public final class StopRequest {
         return exitStatus;
     }
 
-    void throwIfRequested() {
+    /** Throws {@link Stopped} once the request is made: where a run checks between its steps. */
+    public void throwIfRequested() {
         if (requested()) {
             throw new Stopped(reason);
         }
