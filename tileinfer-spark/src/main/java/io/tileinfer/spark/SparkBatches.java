@@ -33,9 +33,33 @@ public final class SparkBatches implements BatchExecutor {
         this.settings = TaskSettings.of(run, maxTaskFailures(spark.getConf()));
     }
 
-    /** Runs the batches of every run on this Spark context; the caller owns the context. */
+    /**
+     * Runs the batches of every run on this Spark context; the caller owns the context.
+     *
+     * @throws IllegalArgumentException when {@value #BATCHES_PER_PARTITION} is set to anything but a positive whole
+     *                                  number: said before the first scene, not at its job
+     */
     public static BatchExecutor.Factory on(JavaSparkContext spark) {
+        batchesPerPartition(spark.getConf());
         return run -> new SparkBatches(spark, run);
+    }
+
+    /** The setting, or 0 when it is not set. */
+    static int batchesPerPartition(SparkConf conf) {
+        if (!conf.contains(BATCHES_PER_PARTITION)) {
+            return 0;
+        }
+        String value = conf.get(BATCHES_PER_PARTITION).strip();
+        try {
+            int batches = Integer.parseInt(value);
+            if (batches > 0) {
+                return batches;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(BATCHES_PER_PARTITION + ": found \"" + value + "\", expected a whole "
+                + "number of batches per Spark task, 1 or more (or leave it unset: about four tasks per task slot)");
     }
 
     /** Executors are other processes: they write chunks, which the driver folds into {@code scratch}. */
@@ -60,7 +84,7 @@ public final class SparkBatches implements BatchExecutor {
     }
 
     private int partitions(int batches) {
-        int perPartition = spark.getConf().getInt(BATCHES_PER_PARTITION, 0);
+        int perPartition = batchesPerPartition(spark.getConf());
         if (perPartition > 0) {
             return Math.ceilDiv(batches, perPartition);
         }

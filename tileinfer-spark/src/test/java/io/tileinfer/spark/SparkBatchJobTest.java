@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,6 +148,20 @@ class SparkBatchJobTest {
         assertEquals(2, SparkBatchJob.run(new String[]{"--config", dir.resolve("missing.yaml").toString()}));
         Path typo = Runs.config(dir, "modle: production\n");
         assertEquals(2, SparkBatchJob.run(new String[]{"--config", typo.toString()}));
+    }
+
+    @Test
+    void batchesPerPartitionMustBeAPositiveWholeNumber() {
+        assertEquals(0, SparkBatches.batchesPerPartition(new SparkConf()));
+        assertEquals(150, SparkBatches.batchesPerPartition(new SparkConf()
+                .set(SparkBatches.BATCHES_PER_PARTITION, " 150 ")));
+        for (String wrong : List.of("0", "-3", "1.5", "many", "")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkBatches
+                    .batchesPerPartition(new SparkConf().set(SparkBatches.BATCHES_PER_PARTITION, wrong)));
+            assertEquals("spark.tileinfer.batchesPerPartition: found \"" + wrong.strip() + "\", expected a whole "
+                    + "number of batches per Spark task, 1 or more (or leave it unset: about four tasks per task "
+                    + "slot)", e.getMessage());
+        }
     }
 
     @Test
