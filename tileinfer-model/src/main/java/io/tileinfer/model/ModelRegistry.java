@@ -246,7 +246,16 @@ public final class ModelRegistry {
                     + repair);
         }
         Map<String, String> aliases = new TreeMap<>();
-        tree.properties().forEach(entry -> aliases.put(entry.getKey(), entry.getValue().asText()));
+        for (Map.Entry<String, JsonNode> entry : tree.properties()) {
+            JsonNode id = entry.getValue();
+            // a number or an object would be read as some other text ("" names the versions directory itself), and
+            // "../x" as a path out of the registry
+            if (!id.isTextual() || !isValidName(id.textValue())) {
+                throw new RegistryFileException(aliasesFile + ": alias " + entry.getKey() + ": found " + id
+                        + ", expected a version id as a JSON string (letters, digits, '.', '_', '-')" + repair);
+            }
+            aliases.put(entry.getKey(), id.textValue());
+        }
         return aliases;
     }
 

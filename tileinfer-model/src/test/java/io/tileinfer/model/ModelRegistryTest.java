@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -110,6 +112,20 @@ class ModelRegistryTest {
         assertEquals(aliases + ": not valid JSON: line 2, column 1: Unexpected character ('}' (code 125)): was "
                 + "expecting double-quote to start field name, expected an object of alias names to version ids; "
                 + "repair it by hand or delete it and promote the aliases again", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "{\"id\":\"m-1\"}", "\"\"", "\"../elsewhere\"", "null"})
+    void anAliasThatNamesNoVersionIdIsTheFilesProblem(String value) throws Exception {
+        Path aliases = Files.writeString(root.resolve("aliases.json"),
+                "{\"staging\": \"m-1\", \"production\": " + value + "}");
+        String expected = aliases + ": alias production: found " + value + ", expected a version id as a JSON "
+                + "string (letters, digits, '.', '_', '-'); repair it by hand or delete it and promote the aliases "
+                + "again";
+        ModelRegistry registry = ModelRegistry.open(root);
+        assertEquals(expected, assertThrows(RegistryFileException.class, () -> registry.resolve("production"))
+                .getMessage());
+        assertEquals(List.of(expected), registry.verify());
     }
 
     @Test
