@@ -6,6 +6,7 @@ import io.tileinfer.core.run.RunHeldException;
 import io.tileinfer.core.run.Version;
 import io.tileinfer.core.store.StoreException;
 import io.tileinfer.model.ModelException;
+import io.tileinfer.raster.GdalUnavailableException;
 import io.tileinfer.raster.RasterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +46,8 @@ public final class Tileinfer {
             cli.getErr().println("tileinfer: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
-        if (e instanceof RasterException || e instanceof StoreException || e instanceof RunHeldException) {
+        if (e instanceof RasterException || e instanceof StoreException || e instanceof RunHeldException
+                || e instanceof GdalUnavailableException) {
             cli.getErr().println("tileinfer: " + e.getMessage());
             return ExitCodes.INTERNAL;
         }

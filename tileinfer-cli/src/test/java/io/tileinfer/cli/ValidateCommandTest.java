@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,6 +60,23 @@ class ValidateCommandTest {
         CommandOutput result = CommandOutput.run("validate", dir.toString());
         assertEquals(ExitCodes.OK, result.exitCode(), result.out());
         assertTrue(result.out().contains(", 2 bands (uint16 \u00d71, float32 \u00d71), "), result.out());
+    }
+
+    /** A machine without libgdal: one line that says what to install, exit 1 (GDAL loads once a JVM: a JVM apart). */
+    @Test
+    void noLibgdalIsOneLineWithTheFix() throws Exception {
+        ProcessBuilder jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Tileinfer.class.getName(), "validate", VARIANTS.resolve("l8_rgbn_cog.tif").toString());
+        jvm.environment().put("TILEINFER_GDAL_LIBRARY", "/nonexistent/libgdal.so.32");
+        Process process = jvm.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.INTERNAL, process.waitFor(), err);
+        assertEquals("", out);
+        assertEquals(List.of("tileinfer: cannot load libgdal (tried /nonexistent/libgdal.so.32): install Debian's "
+                + "libgdal32 (apt-get install gdal-bin), or set TILEINFER_GDAL_LIBRARY to the full path of a libgdal "
+                + "shared library"), err.lines().filter(line -> !line.startsWith("{")).toList(), err);
     }
 
     @Test

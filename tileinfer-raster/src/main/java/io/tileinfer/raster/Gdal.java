@@ -30,7 +30,7 @@ public final class Gdal {
      * libgdal.so.32), registers the drivers, bounds GDAL_CACHEMAX unless the environment sets it, and
      * silences GDAL's printing to stderr (errors are still reported through exceptions). Idempotent.
      *
-     * @throws IllegalStateException when libgdal cannot be loaded
+     * @throws GdalUnavailableException when libgdal cannot be loaded, or lacks a function tileinfer binds
      */
     public static void init() {
         if (!initialized) {
@@ -55,7 +55,7 @@ public final class Gdal {
             GdalBindings.useQuietErrorHandler();
         } catch (ExceptionInInitializerError e) {
             // A libgdal too old to have every function we bind: report that rather than a linkage error.
-            if (e.getCause() instanceof IllegalStateException tooOld) {
+            if (e.getCause() instanceof GdalUnavailableException tooOld) {
                 throw tooOld;
             }
             throw e;
@@ -111,7 +111,7 @@ public final class Gdal {
                 failures.add(candidate);
             }
         }
-        throw new IllegalStateException("cannot load libgdal (tried " + String.join(", ", failures)
+        throw new GdalUnavailableException("cannot load libgdal (tried " + String.join(", ", failures)
                 + "): install Debian's libgdal32 (apt-get install gdal-bin), or set " + LIBRARY_ENV
                 + " to the full path of a libgdal shared library");
     }

@@ -149,7 +149,7 @@ final class GdalBindings {
     }
 
     private static MethodHandle function(String name, MemoryLayout result, MemoryLayout... arguments) {
-        MemorySegment address = LIBRARY.find(name).orElseThrow(() -> new IllegalStateException(
+        MemorySegment address = LIBRARY.find(name).orElseThrow(() -> new GdalUnavailableException(
                 "the loaded libgdal has no function " + name + ": tileinfer needs GDAL 3.1 or later"));
         FunctionDescriptor descriptor =
                 result == null ? FunctionDescriptor.ofVoid(arguments) : FunctionDescriptor.of(result, arguments);

@@ -40,7 +40,7 @@ class GdalTest {
         Process process = jvm.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), output);
-        assertTrue(output.contains("IllegalStateException: cannot load libgdal (tried /nonexistent/libgdal.so.32)"),
+        assertTrue(output.contains("GdalUnavailableException: cannot load libgdal (tried /nonexistent/libgdal.so.32)"),
                 output);
         assertTrue(output.contains("apt-get install gdal-bin"), output);
     }

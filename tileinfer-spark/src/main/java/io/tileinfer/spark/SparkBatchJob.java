@@ -14,6 +14,7 @@ import io.tileinfer.core.run.StopRequest;
 import io.tileinfer.core.run.Version;
 import io.tileinfer.core.store.StoreException;
 import io.tileinfer.model.ModelException;
+import io.tileinfer.raster.GdalUnavailableException;
 import io.tileinfer.raster.RasterException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -88,7 +89,8 @@ public final class SparkBatchJob implements Callable<Integer> {
         } catch (ModelException | ConfigException | IllegalArgumentException e) {
             System.err.println("tileinfer: " + e.getMessage());
             return 2;
-        } catch (RunHeldException | StoreException | RasterException e) { // one line, as the CLI says them
+        } catch (RunHeldException | StoreException | RasterException | GdalUnavailableException e) { // one line,
+            // as the CLI says them
             System.err.println("tileinfer: " + e.getMessage());
             return 1;
         } catch (IOException e) {
