@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -202,7 +204,11 @@ public final class BatchRunner {
     private Manifest manifest(String runId, Instant started, ModelVersion version, RunSettings settings,
                               ResultStore store,
                               RunMetrics metrics, List<Manifest.SceneEntry> scenes) throws IOException {
-        List<TileResult> rows = store.tiles(runId);
+        // a scene refused on this attempt (say its file is gone since an earlier one) has no output: the rows that
+        // attempt stored are not this run's result
+        Set<String> refused = scenes.stream().filter(s -> !s.issues().isEmpty()).map(Manifest.SceneEntry::id)
+                .collect(Collectors.toSet());
+        List<TileResult> rows = store.tiles(runId).stream().filter(row -> !refused.contains(row.sceneId())).toList();
         Map<String, Long> failures = new TreeMap<>();
         long done = 0;
         long skipped = 0;

@@ -6,6 +6,7 @@ import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.SceneStatus;
+import io.tileinfer.core.store.SqliteRows;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,24 @@ class FinishedRunTest {
             assertEquals(run, store.run(first.runId()).orElseThrow(), "the run's row is as it was");
             assertEquals(scenes, store.scenes(first.runId()));
         }
+    }
+
+    /** Its rows from the first attempt stay in the store, but the run's counts are of the scenes it has outputs of. */
+    @Test
+    void aSceneRefusedWhenDoneAgainCountsNoTiles(@TempDir Path dir) throws Exception {
+        Path config = config(dir, List.of("a", "b"));
+        RunSummary first = Runs.run(config, 2);
+        Manifest before = Manifest.read(first.manifest());
+        Files.delete(first.runDir().resolve(before.scenes().get(1).quicklook().path())); // b is to be done again
+        Files.move(dir.resolve("in/b.tif"), dir.resolve("b.tif.away")); // and cannot be
+
+        RunSummary again = Runs.run(config, 2);
+        Manifest after = Manifest.read(again.manifest());
+        assertEquals("FAILED", after.scenes().get(1).status());
+        assertEquals("readable", after.scenes().get(1).issues().getFirst().check());
+        Manifest.Counts a = before.scenes().get(0).tiles();
+        assertEquals(new Manifest.Counts(a.tiles(), a.done(), a.skipped(), a.failed(), 2, 1), after.counts());
+        assertEquals(2 * a.tiles(), SqliteRows.tiles(dir.resolve("runs/results.db")), "b's rows stay in the store");
     }
 
     @Test
