@@ -4,12 +4,14 @@ import java.util.regex.Pattern;
 
 /** Why a remote file could not be reached, told apart from GDAL's error number and message. */
 public enum RemoteFailure {
+    // the settings by their configuration keys, and by the environment for what runs without one (validate, serve)
     UNREACHABLE("the endpoint cannot be reached or gave no answer",
-            "check the URL's host or object_store.endpoint"),
+            "check the URL's host or object_store.endpoint (without a configuration: AWS_ENDPOINT_URL)"),
     NOT_FOUND("no such object", "check the bucket and key, or the URL"),
     ACCESS_DENIED("access denied", "check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
             + "AWS_PROFILE) and the bucket's policy"),
-    TIMEOUT("timed out", "raise object_store.timeout_seconds or object_store.retries if the store is slow"),
+    TIMEOUT("timed out", "raise object_store.timeout_seconds or object_store.retries if the store is slow "
+            + "(without a configuration: GDAL_HTTP_TIMEOUT or GDAL_HTTP_MAX_RETRY)"),
     INTERRUPTED("the transfer ended before all the data arrived", "a batch reads a failed tile again (its retries) "
             + "on the files opened afresh; if it keeps failing check the network, a proxy, or whether the object "
             + "changed while it was read");
