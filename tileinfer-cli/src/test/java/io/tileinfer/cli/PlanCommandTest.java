@@ -65,6 +65,29 @@ class PlanCommandTest {
         }
     }
 
+    /** plan refuses what batch would refuse before recording anything: more batches than the heap holds. */
+    @Test
+    void batchesBeyondTheHeapAreRefusedAsBatchRefusesThem(@TempDir Path dir) throws Exception {
+        TestModels.brightness(dir.resolve("models"));
+        // about 230 MB of heap per worker of 2048 px tiles: 64 of them need more than any test JVM has
+        Path config = Files.writeString(dir.resolve("pipeline.yaml"), """
+                registry: models
+                output: runs
+                workers: 64
+                tiling: {size: 2048, halo: 0, batch: 1}
+                scenes:
+                  - {id: l8, file: %s}
+                """.formatted(SharedData.variant("l8_rgbn_cog.tif")));
+        CommandOutput plan = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
+        CommandOutput batch = CommandOutput.run("batch", "--config", config.toString());
+        assertEquals(ExitCodes.CONFIG, plan.exitCode(), plan.out());
+        assertEquals(ExitCodes.CONFIG, batch.exitCode(), batch.out());
+        assertTrue(plan.err().contains(config + ": workers 64 x batch 1 tiles of 2048 px"), plan.err());
+        assertEquals(batch.err().lines().filter(l -> l.startsWith("tileinfer: ")).toList(),
+                plan.err().lines().filter(l -> l.startsWith("tileinfer: ")).toList());
+        assertEquals("", plan.out(), "no plan of a run that would be refused");
+    }
+
     /** The scene's tile count, from plan's "tiles: N (C x R)" line. */
     private static int tiles(String planOutput) {
         return Integer.parseInt(planOutput.replaceAll("(?s).*  tiles: (\\d+) \\(.*", "$1"));

@@ -175,6 +175,14 @@ public final class BatchRunner {
                 RunOutputs.uploadedTo(config, runDir), manifest.counts());
     }
 
+    /**
+     * Refuses, as a local batch would before recording anything, batches beyond this JVM's heap: what {@code plan}
+     * checks, and with the heap the launchers give both it says what {@code batch} will.
+     */
+    public static void requireLocalHeap(PipelineConfig config, RunSettings settings, ModelVersion model) {
+        LocalBatches.FACTORY.refuse(config, settings, model);
+    }
+
     private ConfigException refusal(BatchExecutor.Factory executors, RunSettings settings, ModelVersion version) {
         try {
             executors.refuse(config, settings, version);
