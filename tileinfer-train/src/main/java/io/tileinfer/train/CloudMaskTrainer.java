@@ -49,6 +49,7 @@ public final class CloudMaskTrainer {
         SplittableRandom random = new SplittableRandom(config.seed());
         SpatialSplit split = SpatialSplit.seeded(scene.width(), scene.height(), config.blockSize(),
                 config.heldOutFraction(), random.split());
+        requireBothClassesInTheScene(config, scene);
         int[] trainingPixels = labelledPixels(scene, split, false);
         int[] heldOutPixels = labelledPixels(scene, split, true);
         requireBothClasses(scene, trainingPixels, "training");
@@ -125,6 +126,19 @@ public final class CloudMaskTrainer {
         return IntStream.range(0, scene.pixels())
                 .filter(pixel -> scene.labels()[pixel] != CloudLabels.EXCLUDED && split.isHeldOut(pixel) == heldOut)
                 .toArray();
+    }
+
+    /** A scene whose labels are of one class cannot teach two, whatever the split: that is the labels' problem. */
+    private static void requireBothClassesInTheScene(TrainConfig config, SceneData scene) {
+        int[] labelled = IntStream.range(0, scene.pixels())
+                .filter(pixel -> scene.labels()[pixel] != CloudLabels.EXCLUDED).toArray();
+        double fraction = cloudFraction(scene, labelled);
+        if (labelled.length == 0 || fraction == 0 || fraction == 1) {
+            throw new TrainingException(config.file() + ": scene.labels: " + config.labelsFile() + " labels "
+                    + (labelled.length == 0 ? "no pixel (all are fill)" : "all its " + labelled.length + " pixels "
+                    + (fraction == 0 ? "clear" : "cloud")) + ": a cloud mask is learnt from both clear and cloud "
+                    + "pixels; train on a scene that has both");
+        }
     }
 
     private static void requireBothClasses(SceneData scene, int[] pixels, String part) {

@@ -21,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Trains the reference model on the real Landsat 8 scene once and checks what it produced. */
@@ -35,6 +36,24 @@ class CloudMaskTrainerTest {
         config = TestData.referenceConfig();
         result = CloudMaskTrainer.train(config);
         scene = SceneData.load(config);
+    }
+
+    /** A copy of the real scene whose quality band says every pixel is clear: the labels are named, not the seed. */
+    @Test
+    void labelsOfOneClassAreTheLabelsProblem(@TempDir Path dir) throws Exception {
+        Path source = TestData.sharedData().resolve("landsat8-LC80200392015216");
+        for (String band : config.bands()) {
+            Files.copy(source.resolve(band + ".tif"), dir.resolve(band + ".tif"));
+        }
+        Process clear = new ProcessBuilder("gdal_translate", "-q", "-scale", "0", "65535", "0", "0",
+                source.resolve(config.labelsFile()).toString(), dir.resolve(config.labelsFile()).toString())
+                .inheritIO().start();
+        assertEquals(0, clear.waitFor());
+        TrainingException e = assertThrows(TrainingException.class,
+                () -> CloudMaskTrainer.train(config.withSceneDirectory(dir)));
+        assertEquals(config.file() + ": scene.labels: " + config.labelsFile() + " labels all its "
+                + (long) scene.width() * scene.height() + " pixels clear: a cloud mask is learnt from both clear and "
+                + "cloud pixels; train on a scene that has both", e.getMessage());
     }
 
     @Test
