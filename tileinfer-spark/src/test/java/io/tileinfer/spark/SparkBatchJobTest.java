@@ -3,8 +3,10 @@ package io.tileinfer.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.core.run.Manifest;
+import io.tileinfer.core.run.RunListener;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.run.Runs;
 import org.apache.spark.SparkConf;
@@ -139,6 +141,48 @@ class SparkBatchJobTest {
                 Fixtures.comparableRows(sparkConfig, local.runId()));
         assertEquals("blend", Manifest.read(spark.manifest()).tiling().stitch());
         assertFalse(Files.exists(spark.runDir().resolve("chunks")), "chunks go once the raster holds them");
+    }
+
+    /**
+     * A scene's file that goes away once validated: the executors cannot open it, so its tiles fail with cause
+     * {@code read} and the reason, and the job and the next scene go on (as in the local runner).
+     */
+    @Test
+    void aSceneWhoseFileIsGoneOnceValidatedFailsItsTilesOnTheExecutors(@TempDir Path dir) throws Exception {
+        Path copy = Files.copy(Path.of(SharedData.variant("l8_rgbn_cog.tif")),
+                dir.resolve("going.tif"));
+        String scenes = "  - {id: going, file: %s}\n".formatted(copy) + Fixtures.SCENE;
+        Path config = Runs.config(dir, Fixtures.yaml(registry, "{size: 256, halo: 0}", "", scenes));
+        RunListener deleting = new RunListener() {
+            @Override
+            public void sceneStarted(String sceneId, int tiles, int finished) {
+                if (sceneId.equals("going")) {
+                    copy.toFile().delete(); // validated and planned on the driver; no executor has opened it
+                }
+            }
+
+            @Override
+            public void tilesFinished(int count) {
+            }
+
+            @Override
+            public void sceneFinished(String sceneId) {
+            }
+        };
+        RunSummary summary;
+        try (var context = Fixtures.spark("local[2]", Map.of())) {
+            summary = Fixtures.runOn(config, SparkBatches.on(context), deleting);
+        }
+        assertFalse(summary.complete());
+        Manifest manifest = Manifest.read(summary.manifest());
+        Manifest.SceneEntry going = manifest.scenes().get(0);
+        assertEquals("FAILED", going.status());
+        assertEquals(going.tiles().tiles(), going.tiles().failed(), "every tile of the scene fails");
+        assertEquals("DONE", manifest.scenes().get(1).status(), "the next scene is done");
+        assertEquals(going.tiles().failed(), manifest.failuresByCause().get("read"));
+        List<String> rows = Fixtures.comparableRows(config, summary.runId());
+        assertTrue(rows.stream().filter(row -> row.startsWith("going|")).allMatch(row -> row.contains("|FAILED|")
+                && row.contains("going.tif") && row.contains("|read|")), String.join("\n", rows));
     }
 
     @Test
