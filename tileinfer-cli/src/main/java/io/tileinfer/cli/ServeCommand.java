@@ -2,7 +2,7 @@ package io.tileinfer.cli;
 
 import io.tileinfer.api.ApiServer;
 import io.tileinfer.api.ApiSettings;
-import io.tileinfer.core.FileErrors;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.Crs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

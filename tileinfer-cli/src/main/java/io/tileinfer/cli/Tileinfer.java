@@ -1,6 +1,6 @@
 package io.tileinfer.cli;
 
-import io.tileinfer.core.FileErrors;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.run.RunHeldException;
 import io.tileinfer.core.run.Version;

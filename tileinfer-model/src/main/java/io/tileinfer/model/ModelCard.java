@@ -1,5 +1,7 @@
 package io.tileinfer.model;
 
+import io.tileinfer.raster.FileErrors;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +115,7 @@ public record ModelCard(String name, String version, List<String> tasks, String 
         try {
             Files.write(json, CardJson.toBytes(this));
         } catch (IOException e) {
-            throw new ModelException(json + ": cannot write the model card: " + e.getMessage(), e);
+            throw new ModelException(json + ": cannot write the model card: " + FileErrors.describe(e), e);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.tileinfer.model;
 
+import io.tileinfer.raster.FileErrors;
+
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -24,7 +27,9 @@ public class ModelException extends RuntimeException {
 
     /** "FILE: cannot read WHAT: REASON", the message of {@link #cannotRead}. */
     static String cannotReadMessage(Path file, String what, IOException e) {
-        return file + ": cannot read " + what + ": "
-                + (e instanceof NoSuchFileException ? "no such file" : e.getMessage());
+        // the JDK's messages of these are a path alone: say why, and which file when it is another one
+        boolean thisFile = e instanceof FileSystemException f && file.toString().equals(f.getFile());
+        return file + ": cannot read " + what + ": " + (e instanceof NoSuchFileException && thisFile ? "no such file"
+                : thisFile ? FileErrors.reason(e) : FileErrors.describe(e));
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.tileinfer.raster.FileErrors;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -106,7 +108,7 @@ public final class ModelRegistry {
         } catch (IOException e) {
             // Another process may have registered the same content in the meantime: that is success.
             if (!Files.isDirectory(target)) {
-                throw new ModelException(root + ": cannot register " + id + ": " + e.getMessage(), e);
+                throw new ModelException(root + ": cannot register " + id + ": " + FileErrors.describe(e), e);
             }
         } finally {
             deleteQuietly(staging);
@@ -192,7 +194,7 @@ public final class ModelRegistry {
                     Files.deleteIfExists(temp);
                 }
             } catch (IOException e) {
-                throw new ModelException(aliasesFile + ": cannot update: " + e.getMessage(), e);
+                throw new ModelException(aliasesFile + ": cannot update: " + FileErrors.describe(e), e);
             }
         }
     }
@@ -361,7 +363,7 @@ public final class ModelRegistry {
             return entries.filter(Files::isDirectory).map(path -> path.getFileName().toString())
                     .filter(ModelRegistry::isValidName).sorted().toList();
         } catch (IOException e) {
-            throw new ModelException(versions + ": cannot list: " + e.getMessage(), e);
+            throw new ModelException(versions + ": cannot list: " + FileErrors.describe(e), e);
         }
     }
 

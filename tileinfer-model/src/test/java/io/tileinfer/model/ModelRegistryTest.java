@@ -128,6 +128,17 @@ class ModelRegistryTest {
         assertEquals(List.of(expected), registry.verify());
     }
 
+    /** The JDK's message of such a failure is the path alone: the registry's says why. */
+    @Test
+    void aRegistryThatCannotBeWrittenSaysWhy() throws Exception {
+        Files.writeString(root.resolve("versions"), "not a directory");
+        String id = ModelRegistry.versionId(MODEL, Cards.twoBandTwoClass());
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRegistry.open(root).register(MODEL, Cards.twoBandTwoClass()));
+        assertEquals(root + ": cannot register " + id + ": " + root.resolve("versions")
+                + ": a file of that name already exists", e.getMessage());
+    }
+
     @Test
     void unreadableAliasesSayHowToRepairThem() throws Exception {
         Path aliases = Files.createDirectories(root.resolve("aliases.json"));

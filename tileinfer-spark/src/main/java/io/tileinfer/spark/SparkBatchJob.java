@@ -1,7 +1,7 @@
 package io.tileinfer.spark;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tileinfer.core.FileErrors;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;

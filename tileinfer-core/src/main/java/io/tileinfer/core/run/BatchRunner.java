@@ -1,7 +1,7 @@
 package io.tileinfer.core.run;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tileinfer.core.FileErrors;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;

@@ -1,6 +1,6 @@
 package io.tileinfer.core.run;
 
-import io.tileinfer.core.FileErrors;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.PipelineConfig;
 

@@ -1,4 +1,4 @@
-package io.tileinfer.core;
+package io.tileinfer.raster;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.tileinfer.core;
+package io.tileinfer.raster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
