@@ -212,9 +212,9 @@ public final class BatchRunner {
     private Manifest manifest(String runId, Instant started, ModelVersion version, RunSettings settings,
                               ResultStore store,
                               RunMetrics metrics, List<Manifest.SceneEntry> scenes) throws IOException {
-        // a scene refused on this attempt (say its file is gone since an earlier one) has no output: the rows that
-        // attempt stored are not this run's result
-        Set<String> refused = scenes.stream().filter(s -> !s.issues().isEmpty()).map(Manifest.SceneEntry::id)
+        // a scene refused at validation on this attempt (say its file is gone since an earlier one) has no tile
+        // counts and no output: the rows an earlier attempt stored are not this run's result
+        Set<String> refused = scenes.stream().filter(s -> s.tiles() == null).map(Manifest.SceneEntry::id)
                 .collect(Collectors.toSet());
         List<TileResult> rows = store.tiles(runId).stream().filter(row -> !refused.contains(row.sceneId())).toList();
         Map<String, Long> failures = new TreeMap<>();

@@ -169,7 +169,11 @@ final class SceneJob {
             scratch.delete();
             ValidationIssue empty = new ValidationIssue(spec.describe(), "nodata", "only nodata pixels",
                     "a scene with valid pixels");
-            return rejected(List.of(empty));
+            rejected(List.of(empty));
+            // refused once tiled: its counts (all skipped) are this attempt's, unlike a scene refused at validation
+            return new Manifest.SceneEntry(scene.id(), SceneStatus.FAILED.name(), List.of(empty), scene.acquired(),
+                    scene.acquiredUntil(), scene.width(), scene.height(), scene.crs().label(), counts, inputs, null,
+                    null, null);
         }
         if (counts.done() + counts.skipped() == 0) {
             String error = "all " + counts.failed() + " tiles failed";

@@ -464,4 +464,29 @@ class BatchRunnerTest {
         assertEquals(2 * 5, manifest.counts().skipped(), "columns 0..255 are entirely nodata");
         assertTrue(summary.complete());
     }
+
+    /** A scene of nodata alone fails (nothing to predict), and its skipped tiles are in the run's counts. */
+    @Test
+    void aSceneOfNodataAloneFailsWithItsTilesCountedSkipped(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("empty.tif");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", """
+                import sys
+                from osgeo import gdal
+                dst = gdal.GetDriverByName('GTiff').CreateCopy(sys.argv[2], gdal.Open(sys.argv[1]))
+                for b in range(1, 5):
+                    band = dst.GetRasterBand(b)
+                    band.WriteArray(band.ReadAsArray() * 0, 0, 0)
+                    band.SetNoDataValue(0)
+                dst = None
+                """, SharedData.variant("l8_rgbn_cog.tif"), input.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        RunSummary summary = Runs.run(Runs.config(dir, yaml("{size: 128, halo: 0}",
+                "  - {id: empty, file: %s}".formatted(input))), 2);
+        Manifest manifest = Manifest.read(summary.manifest());
+        Manifest.SceneEntry empty = manifest.scenes().getFirst();
+        assertEquals("FAILED", empty.status());
+        assertEquals("nodata", empty.issues().getFirst().check());
+        assertEquals(new Manifest.Counts(25, 0, 25, 0, 1, 0), empty.tiles());
+        assertEquals(new Manifest.Counts(25, 0, 25, 0, 1, 1), manifest.counts());
+    }
 }
