@@ -6,8 +6,13 @@ import io.tileinfer.core.run.RunContext;
 import io.tileinfer.core.run.ScenePlan;
 import io.tileinfer.core.run.StageTotals;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +26,8 @@ public final class SparkBatches implements BatchExecutor {
     /** Batches per partition (task). Unset: about four tasks per task slot, enough to even out uneven tiles. */
     public static final String BATCHES_PER_PARTITION = "spark.tileinfer.batchesPerPartition";
     private static final int TASKS_PER_SLOT = 4;
+    private static final Duration CANCELLED_TASKS_WAIT = Duration.ofMinutes(2);
+    private static final Logger LOG = LoggerFactory.getLogger(SparkBatches.class);
     private static final Pattern LOCAL_WITH_RETRIES = Pattern.compile("local\\[\\s*[0-9*]+\\s*,\\s*([0-9]+)\\s*]");
 
     private final JavaSparkContext spark;
@@ -70,17 +77,49 @@ public final class SparkBatches implements BatchExecutor {
         }
         String sceneId = plan.scene().id();
         spark.setJobDescription("tileinfer " + run.runId() + ": " + plan.tileCount() + " tiles of " + sceneId);
+        run.stop().throwIfRequested(); // a stop since the scene's start: there is no job yet to cancel
         StageTotals stages;
         try {
             stages = spark.parallelize(plan.batches(), partitions(plan.batches().size()))
                     .mapPartitions(new ScenePartition(settings, plan.scene(), run.dir().chunkDir(sceneId).toString()))
                     .fold(StageTotals.NONE, StageTotals::plus);
         } catch (Exception e) { // Spark's exceptions are checked ones that Scala does not declare
-            run.stop().throwIfRequested(); // the job was cancelled by the stop: the run stops, it did not fail
+            if (run.stop().requested()) { // the job was cancelled by the stop: the run stops, it did not fail
+                awaitCancelledTasks();
+                run.stop().throwIfRequested();
+            }
             throw e;
         }
         run.metrics().add(stages);
         run.listener().tilesFinished(plan.tileCount());
+    }
+
+    /**
+     * A cancelled job ends at once for the scheduler, while its tasks finish the batch they are in (they stop before
+     * the next): the run is recorded stopped, and its lock released, only once they have, or after a bound.
+     */
+    private void awaitCancelledTasks() {
+        long deadline = System.nanoTime() + CANCELLED_TASKS_WAIT.toNanos();
+        int running = runningTasks();
+        while (running > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            running = runningTasks();
+        }
+        if (running > 0) {
+            LOG.warn("{} Spark tasks still running {} s after their job was cancelled; the run is recorded stopped "
+                    + "without them (their batches' rows commit or not as a whole)", running,
+                    CANCELLED_TASKS_WAIT.toSeconds());
+        }
+    }
+
+    private int runningTasks() {
+        return Arrays.stream(spark.sc().statusTracker().getExecutorInfos())
+                .mapToInt(SparkExecutorInfo::numRunningTasks).sum();
     }
 
     private int partitions(int batches) {

@@ -192,6 +192,19 @@ class SparkBatchJobTest {
         assertEquals(2, SparkBatchJob.run(new String[]{"--config", dir.resolve("missing.yaml").toString()}));
         Path typo = Runs.config(dir, "modle: production\n");
         assertEquals(2, SparkBatchJob.run(new String[]{"--config", typo.toString()}));
+
+        // a bad setting of the job's own, before any scene is read or any row written
+        Path good = Runs.config(dir.resolve("good"), Fixtures.yaml(registry, "{size: 256, halo: 0}", ""));
+        Map<String, String> submitted = Map.of("spark.master", "local[2]", "spark.driver.host", "127.0.0.1",
+                "spark.driver.bindAddress", "127.0.0.1", "spark.ui.enabled", "false",
+                SparkBatches.BATCHES_PER_PARTITION, "0");
+        submitted.forEach(System::setProperty);
+        try {
+            assertEquals(2, SparkBatchJob.run(new String[]{"--config", good.toString()}));
+        } finally {
+            submitted.keySet().forEach(System::clearProperty);
+        }
+        assertFalse(Files.exists(dir.resolve("good/runs/results.db")), "nothing recorded");
     }
 
     @Test
