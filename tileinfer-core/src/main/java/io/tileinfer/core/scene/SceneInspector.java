@@ -356,6 +356,12 @@ public final class SceneInspector {
         if (spec.acquired() != null) {
             return spec.acquired();
         }
+        if (item != null && item.timeIssue() != null) { // the item's time is needed, and is none
+            if (expect.checks("acquisition-time")) {
+                issues.add(item.timeIssue());
+            }
+            return null;
+        }
         if (item != null && item.datetime() != null) {
             return item.datetime();
         }

@@ -30,9 +30,11 @@ import java.util.Map;
  * several bands is a composite such as a true-colour "visual", and is left out). The time is {@code datetime}, or,
  * when the item's is null, the range from {@code start_datetime} to {@code acquiredUntil} (STAC's
  * {@code end_datetime}: a composite of several passes); {@code datetime} is null when the item has no time at all.
+ * A time that is not one (not RFC 3339, half a range, an end before its start) is {@code timeIssue}, with no time:
+ * the item's problem only where its time is needed (a scene's configured {@code acquired} wins over it).
  */
 public record StacItem(String location, String id, Instant datetime, Instant acquiredUntil, Map<String, Asset> assets,
-                       List<String> composites) {
+                       List<String> composites, ValidationIssue timeIssue) {
 
     /** A raster asset; {@code aliases} are the names it answers to (its key, eo:bands name and common name). */
     public record Asset(String key, String href, List<String> aliases) {
@@ -116,19 +118,15 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
         if (!properties.isObject() && !properties.isMissingNode()) {
             throw new Invalid(location, "properties", describe(properties), "a JSON object");
         }
-        Instant datetime = time(location, properties, "datetime");
-        Instant start = null;
-        Instant end = null;
-        if (datetime == null && (properties.has("start_datetime") || properties.has("end_datetime"))) {
-            start = requiredTime(location, properties, "start_datetime");
-            end = requiredTime(location, properties, "end_datetime");
-            if (end.isBefore(start)) {
-                throw new Invalid(location, "properties.end_datetime", end + ", before start_datetime " + start,
-                        "a time at or after start_datetime");
-            }
+        Time time = Time.NONE;
+        ValidationIssue timeIssue = null;
+        try {
+            time = time(location, properties);
+        } catch (Invalid e) {
+            timeIssue = e.issue();
         }
-        return new StacItem(location, root.path("id").asText(null), datetime != null ? datetime : start, end, assets,
-                List.copyOf(composites));
+        return new StacItem(location, root.path("id").asText(null), time.at(), time.until(), assets,
+                List.copyOf(composites), timeIssue);
     }
 
     /** The item's JSON object, or what the file holds instead. */
@@ -156,6 +154,25 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
             throw new Invalid(location, "readable", describe(root), AN_ITEM + " (an object)");
         }
         return root;
+    }
+
+    /** An instant ({@code until} null), a range, or none. */
+    private record Time(Instant at, Instant until) {
+        static final Time NONE = new Time(null, null);
+    }
+
+    private static Time time(String location, JsonNode properties) throws Invalid {
+        Instant datetime = time(location, properties, "datetime");
+        if (datetime != null || !(properties.has("start_datetime") || properties.has("end_datetime"))) {
+            return new Time(datetime, null);
+        }
+        Instant start = requiredTime(location, properties, "start_datetime");
+        Instant end = requiredTime(location, properties, "end_datetime");
+        if (end.isBefore(start)) {
+            throw new Invalid(location, "properties.end_datetime", end + ", before start_datetime " + start,
+                    "a time at or after start_datetime");
+        }
+        return new Time(start, end);
     }
 
     /** {@code properties.<field>}: null when absent or null (STAC allows a null datetime with a range instead). */

@@ -374,6 +374,12 @@ class SceneInspectorTest {
         Files.writeString(item, Files.readString(item).replace("\"datetime\": \"2015-08-04T16:19:21Z\"",
                 "\"datetime\": null, " + range));
         assertEquals(item + ": " + issue, only(SceneInspector.inspect(stac(item), Expectations.none())).message());
+        // unless the item's time is not needed: the configuration's wins
+        Instant configured = Instant.parse("2015-08-15T10:00:00Z");
+        SceneInspector.Inspection given = SceneInspector.inspect(new SceneSpec("stac", null, null, null,
+                item.toString(), null, configured), Expectations.none());
+        assertEquals(List.of(), given.issues());
+        assertEquals(configured, given.scene().acquired());
     }
 
     /** A STAC Item acquired when the Landsat sample was, with {@code assets}: the members of its assets object. */
