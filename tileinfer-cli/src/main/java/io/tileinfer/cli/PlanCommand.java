@@ -6,7 +6,6 @@ import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.output.ProbabilityChunks;
 import io.tileinfer.core.output.SceneScratch;
 import io.tileinfer.core.run.BatchRunner;
-import io.tileinfer.core.run.Manifest;
 import io.tileinfer.core.run.OutputDirectory;
 import io.tileinfer.core.run.ResumePoint;
 import io.tileinfer.core.run.RunDirectory;
@@ -28,7 +27,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -56,9 +54,7 @@ final class PlanCommand implements Callable<Integer> {
         model.requireIntact(); // as batch does first: a plan of a run that would be refused is no plan
         RunSettings settings = RunSettings.of(pipeline, model);
         OutputDirectory.requireCreatable(pipeline, pipeline.outputDir().resolve(settings.runId())); // as batch
-        if (!Files.exists(pipeline.outputDir().resolve(settings.runId()).resolve(Manifest.FILE))) {
-            BatchRunner.requireLocalHeap(pipeline, settings, model); // as batch: a finished run needs no heap
-        }
+        BatchRunner.requireLocalHeap(pipeline, settings, model); // as batch: a finished run needs no heap
         System.out.printf("run %s: model %s (%s), tiles of %d px with a %d px halo, batches of %d, %d workers%n",
                 settings.runId(), model.id(), pipeline.model(), settings.tileSize(), settings.halo(),
                 pipeline.batchSize(), pipeline.workers());

@@ -2,8 +2,8 @@ package io.tileinfer.cli;
 
 import io.tileinfer.api.ApiServer;
 import io.tileinfer.api.ApiSettings;
-import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.Crs;
+import io.tileinfer.raster.FileErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

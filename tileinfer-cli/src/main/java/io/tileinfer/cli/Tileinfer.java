@@ -1,15 +1,15 @@
 package io.tileinfer.cli;
 
-import io.tileinfer.raster.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.run.RunHeldException;
 import io.tileinfer.core.run.Version;
 import io.tileinfer.core.store.StoreException;
 import io.tileinfer.model.ModelException;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.GdalUnavailableException;
 import io.tileinfer.raster.RasterException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -86,6 +86,20 @@ class PlanCommandTest {
         assertEquals(batch.err().lines().filter(l -> l.startsWith("tileinfer: ")).toList(),
                 plan.err().lines().filter(l -> l.startsWith("tileinfer: ")).toList());
         assertEquals("", plan.out(), "no plan of a run that would be refused");
+
+        // finished with one worker, the same run (workers are not in its id) needs no heap while it is kept as it is
+        Files.writeString(config, Files.readString(config).replace("workers: 64", "workers: 1"));
+        assertEquals(ExitCodes.OK, CommandOutput.run("batch", "--config", config.toString()).exitCode());
+        Files.writeString(config, Files.readString(config).replace("workers: 1", "workers: 64"));
+        assertEquals(ExitCodes.OK, CommandOutput.run("plan", "--config", config.toString(), "--no-scan").exitCode());
+        assertEquals(ExitCodes.OK, CommandOutput.run("batch", "--config", config.toString()).exitCode());
+        // but once a scene is to be done again, it does
+        try (var files = Files.walk(dir.resolve("runs"))) {
+            Files.delete(files.filter(f -> f.toString().endsWith("l8.quicklook.png")).findFirst().orElseThrow());
+        }
+        assertEquals(ExitCodes.CONFIG, CommandOutput.run("plan", "--config", config.toString(), "--no-scan")
+                .exitCode());
+        assertEquals(ExitCodes.CONFIG, CommandOutput.run("batch", "--config", config.toString()).exitCode());
     }
 
     /** The scene's tile count, from plan's "tiles: N (C x R)" line. */

@@ -1,28 +1,28 @@
 package io.tileinfer.spark;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tileinfer.raster.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.run.BatchRunner;
 import io.tileinfer.core.run.LogProgress;
-import io.tileinfer.core.run.RunReport;
 import io.tileinfer.core.run.RunHeldException;
+import io.tileinfer.core.run.RunReport;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.run.StopRequest;
 import io.tileinfer.core.run.Version;
 import io.tileinfer.core.store.StoreException;
 import io.tileinfer.model.ModelException;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.GdalUnavailableException;
 import io.tileinfer.raster.RasterException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Path;

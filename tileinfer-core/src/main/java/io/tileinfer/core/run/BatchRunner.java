@@ -1,20 +1,20 @@
 package io.tileinfer.core.run;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tileinfer.raster.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.scene.ValidationIssue;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.ResultStores;
-import io.tileinfer.core.store.StoreException;
 import io.tileinfer.core.store.RunOutputs;
 import io.tileinfer.core.store.RunRecord;
+import io.tileinfer.core.store.StoreException;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.model.ModelException;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.Gdal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -99,9 +99,7 @@ public final class BatchRunner {
             Optional<RunRecord> previous = store.run(runId);
             FinishedScenes finished = FinishedScenes.read(runDir, store.scenes(runId));
             Map<String, Manifest.SceneEntry> kept = finished.kept(config.scenes());
-            // "succeeded" only once the manifest is written and, with an s3:// output, uploaded
-            if (previous.filter(r -> "succeeded".equals(r.status())).isPresent()
-                    && kept.size() == config.scenes().size()) {
+            if (finishedAsItIs(previous, kept, config)) {
                 return unchanged(previous.get(), runDir, finished.manifest().orElseThrow()); // kept: it has one
             }
             if (refusal != null) {
@@ -176,11 +174,36 @@ public final class BatchRunner {
     }
 
     /**
-     * Refuses, as a local batch would before recording anything, batches beyond this JVM's heap: what {@code plan}
-     * checks, and with the heap the launchers give both it says what {@code batch} will.
+     * Refuses, as a local batch would before recording anything, batches beyond this JVM's heap, unless the run is
+     * finished as it is ({@link #finishedAsItIs}, which needs no heap): what {@code plan} checks, and with the heap
+     * the launchers give both it says what {@code batch} will.
      */
-    public static void requireLocalHeap(PipelineConfig config, RunSettings settings, ModelVersion model) {
+    public static void requireLocalHeap(PipelineConfig config, RunSettings settings, ModelVersion model)
+            throws IOException {
+        String runId = settings.runId();
+        Path runDir = config.outputDir().resolve(runId);
+        if (Files.exists(runDir.resolve(Manifest.FILE))) {
+            Optional<ResultStore> existing = ResultStores.openExisting(config.servedStoreUrl());
+            if (existing.isPresent()) {
+                try (ResultStore store = existing.get()) {
+                    if (finishedAsItIs(store.run(runId), FinishedScenes.read(runDir, store.scenes(runId))
+                            .kept(config.scenes()), config)) {
+                        return;
+                    }
+                }
+            }
+        }
         LocalBatches.FACTORY.refuse(config, settings, model);
+    }
+
+    /**
+     * A run with nothing left to do: it succeeded ("succeeded" only once the manifest is written and, with an s3://
+     * output, uploaded) and every scene is kept as it was.
+     */
+    private static boolean finishedAsItIs(Optional<RunRecord> previous, Map<String, Manifest.SceneEntry> kept,
+                                          PipelineConfig config) {
+        return previous.filter(r -> "succeeded".equals(r.status())).isPresent()
+                && kept.size() == config.scenes().size();
     }
 
     private ConfigException refusal(BatchExecutor.Factory executors, RunSettings settings, ModelVersion version) {

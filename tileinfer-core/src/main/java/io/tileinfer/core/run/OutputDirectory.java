@@ -1,8 +1,8 @@
 package io.tileinfer.core.run;
 
-import io.tileinfer.raster.FileErrors;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.PipelineConfig;
+import io.tileinfer.raster.FileErrors;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

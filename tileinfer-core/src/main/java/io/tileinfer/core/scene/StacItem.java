@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.tileinfer.raster.FileErrors;
 import io.tileinfer.core.config.DateTimes;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.model.JsonErrors;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.RemoteFiles;
 
