@@ -84,8 +84,8 @@ public final class PostgresResultStore implements ResultStore {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
             StoreException failure = Jdbc.failure(settings.display(), "connect to PostgreSQL", e);
-            throw !failure.getMessage().contains("no password was provided") ? failure
-                    : new StoreException(failure.getMessage() + " Set PGPASSWORD, or password=... in the URL.", e);
+            throw settings.password() != null || !rejectedConnection(e) ? failure : new StoreException(
+                    failure.getMessage() + " Set PGPASSWORD, a line in ~/.pgpass, or password=... in the URL.", e);
         }
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres").load().migrate();
@@ -94,6 +94,19 @@ public final class PostgresResultStore implements ResultStore {
             throw Jdbc.failure(settings.display(), "migrate the result tables", e);
         }
         return new PostgresResultStore(settings.display(), pool);
+    }
+
+    /**
+     * pgjdbc's refusal to log in without a password the server asks for: SQLSTATE 08004 (connection rejected), told
+     * by its code since the words are translated.
+     */
+    private static boolean rejectedConnection(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "08004".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -186,8 +186,8 @@ class PostgresResultStoreTest {
         String without = url.replace("&password=" + PostgresServer.PASSWORD, "");
         assertFalse(without.contains(PostgresServer.PASSWORD), without);
         StoreException e = assertThrows(StoreException.class, () -> ResultStores.open(without));
-        assertTrue(e.getMessage().contains("no password was provided. Set PGPASSWORD, or password=... in the URL."),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("no password was provided. Set PGPASSWORD, a line in ~/.pgpass, or "
+                + "password=... in the URL."), e.getMessage());
     }
 
     @Test
