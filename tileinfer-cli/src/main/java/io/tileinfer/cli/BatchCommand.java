@@ -1,6 +1,7 @@
 package io.tileinfer.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.run.BatchRunner;
@@ -9,6 +10,7 @@ import io.tileinfer.core.run.RunListener;
 import io.tileinfer.core.run.RunReport;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.run.StopRequest;
+import io.tileinfer.model.UnknownModelException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,6 +53,8 @@ final class BatchCommand implements Callable<Integer> {
             System.err.println("tileinfer batch: " + e.getMessage() + "; every finished tile is stored: run the "
                     + "same command again to resume");
             return stop.exitStatus();
+        } catch (UnknownModelException e) {
+            throw model == null ? ConfigException.unknownModel(pipeline, e) : e; // --model's is the command line's
         }
         RunReport.lines(summary).forEach(System.out::println);
         return summary.complete() ? ExitCodes.OK : ExitCodes.FAILURES;

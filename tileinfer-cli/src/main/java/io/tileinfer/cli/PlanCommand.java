@@ -1,5 +1,6 @@
 package io.tileinfer.cli;
 
+import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.config.SceneSpec;
@@ -22,6 +23,7 @@ import io.tileinfer.core.tile.TileGrid;
 import io.tileinfer.core.tile.TileReader;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.UnknownModelException;
 import io.tileinfer.raster.Window;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +52,12 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PipelineConfig pipeline = ConfigLoader.load(config);
         String storeUrl = pipeline.servedStoreUrl();
-        ModelVersion model = ModelRegistry.open(pipeline.registry()).resolve(pipeline.model());
+        ModelVersion model;
+        try {
+            model = ModelRegistry.open(pipeline.registry()).resolve(pipeline.model());
+        } catch (UnknownModelException e) {
+            throw ConfigException.unknownModel(pipeline, e);
+        }
         model.requireIntact(); // as batch does first: a plan of a run that would be refused is no plan
         RunSettings settings = RunSettings.of(pipeline, model);
         OutputDirectory.requireCreatable(pipeline, pipeline.outputDir().resolve(settings.runId())); // as batch

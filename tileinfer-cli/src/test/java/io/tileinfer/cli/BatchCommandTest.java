@@ -121,6 +121,23 @@ class BatchCommandTest {
         }
     }
 
+    /** A model name with a typo is named with where it came from: the configuration's key, or the command line. */
+    @Test
+    void anUnknownModelIsNamedWithTheConfigurationsKey() throws IOException {
+        Path config = config("typo.yaml", "model: prodution");
+        String unknown = registry + ": unknown model version or alias 'prodution'; versions: ";
+        for (String command : new String[]{"batch", "plan"}) {
+            CommandOutput result = CommandOutput.run(command, "--config", config.toString());
+            assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
+            assertTrue(result.err().contains("tileinfer: " + config + ": model: " + unknown), result.err());
+        }
+        Path fine = config("fine.yaml", "model: production");
+        CommandOutput result = CommandOutput.run("batch", "--config", fine.toString(), "--model", "prodution");
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
+        assertTrue(result.err().contains("tileinfer: " + unknown), "--model's is not the file's: " + result.err());
+        assertFalse(result.err().contains(fine + ": model:"), result.err());
+    }
+
     @Test
     void aCrsGdalDoesNotKnowIsNamedWithTheConfigurationBeforeAnythingRuns() throws IOException {
         Path config = config("crs.yaml", "crs: EPSG:nope");

@@ -133,7 +133,11 @@ public final class ModelRegistry {
         return register(bytes, card);
     }
 
-    /** A version by id, or the version an alias points to. */
+    /**
+     * A version by id, or the version an alias points to.
+     *
+     * @throws UnknownModelException when the registry has neither of that name
+     */
     public ModelVersion resolve(String versionOrAlias) {
         if (isValidName(versionOrAlias) && Files.isDirectory(versions.resolve(versionOrAlias))) {
             return load(versionOrAlias);
@@ -148,16 +152,16 @@ public final class ModelRegistry {
             return load(id);
         }
         if (!Files.isDirectory(root)) {
-            throw new ModelException(root + ": unknown model version or alias '" + versionOrAlias
+            throw new UnknownModelException(root + ": unknown model version or alias '" + versionOrAlias
                     + "': no such directory, expected a model registry (train a model with tileinfer train or import "
                     + "one, or name an existing registry)");
         }
         List<String> ids = versionIds();
         if (ids.isEmpty() && aliases.isEmpty()) {
-            throw new ModelException(root + ": unknown model version or alias '" + versionOrAlias
+            throw new UnknownModelException(root + ": unknown model version or alias '" + versionOrAlias
                     + "': the registry is empty (train a model with tileinfer train or import one)");
         }
-        throw new ModelException(root + ": unknown model version or alias '" + versionOrAlias + "'; versions: "
+        throw new UnknownModelException(root + ": unknown model version or alias '" + versionOrAlias + "'; versions: "
                 + (ids.isEmpty() ? "none" : String.join(", ", ids)) + "; aliases: "
                 + (aliases.isEmpty() ? "none" : aliases.toString()));
     }

@@ -13,6 +13,7 @@ import io.tileinfer.core.run.StopRequest;
 import io.tileinfer.core.run.Version;
 import io.tileinfer.core.store.StoreException;
 import io.tileinfer.model.ModelException;
+import io.tileinfer.model.UnknownModelException;
 import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.GdalUnavailableException;
 import io.tileinfer.raster.RasterException;
@@ -86,6 +87,10 @@ public final class SparkBatchJob implements Callable<Integer> {
             System.err.println("tileinfer: " + e.getMessage() + "; every finished tile is stored: run the same "
                     + "command again to resume");
             return stop.exitStatus();
+        } catch (UnknownModelException e) {
+            System.err.println("tileinfer: " + (model == null ? ConfigException.unknownModel(pipeline, e) : e)
+                    .getMessage());
+            return 2;
         } catch (ModelException | ConfigException | IllegalArgumentException e) {
             System.err.println("tileinfer: " + e.getMessage());
             return 2;
