@@ -60,6 +60,25 @@ public final class PostgresResultStore implements ResultStore {
      */
     public static PostgresResultStore open(String url) {
         ConnectionSettings settings = ConnectionSettings.of(url, System.getenv());
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(poolConfig(settings));
+        } catch (RuntimeException e) {
+            StoreException failure = Jdbc.failure(settings.display(), "connect to PostgreSQL", e);
+            throw settings.password() != null || !rejectedConnection(e) ? failure : new StoreException(
+                    failure.getMessage() + " Set PGPASSWORD, a line in ~/.pgpass, or password=... in the URL.", e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres").load().migrate();
+        } catch (FlywayException e) {
+            pool.close();
+            throw Jdbc.failure(settings.display(), "migrate the result tables", e);
+        }
+        return new PostgresResultStore(settings.display(), pool);
+    }
+
+    /** The pool's settings: its size, its time to wait for a connection, and pgjdbc's properties. */
+    static HikariConfig poolConfig(ConnectionSettings settings) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("tileinfer-results");
         config.setJdbcUrl(settings.url());
@@ -79,21 +98,7 @@ public final class PostgresResultStore implements ResultStore {
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(15_000);
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            StoreException failure = Jdbc.failure(settings.display(), "connect to PostgreSQL", e);
-            throw settings.password() != null || !rejectedConnection(e) ? failure : new StoreException(
-                    failure.getMessage() + " Set PGPASSWORD, a line in ~/.pgpass, or password=... in the URL.", e);
-        }
-        try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres").load().migrate();
-        } catch (FlywayException e) {
-            pool.close();
-            throw Jdbc.failure(settings.display(), "migrate the result tables", e);
-        }
-        return new PostgresResultStore(settings.display(), pool);
+        return config;
     }
 
     /**
