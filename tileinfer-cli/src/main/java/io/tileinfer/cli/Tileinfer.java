@@ -8,8 +8,8 @@ import io.tileinfer.model.ModelException;
 import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.GdalUnavailableException;
 import io.tileinfer.raster.RasterException;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

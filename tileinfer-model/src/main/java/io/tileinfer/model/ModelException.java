@@ -29,7 +29,8 @@ public class ModelException extends RuntimeException {
     static String cannotReadMessage(Path file, String what, IOException e) {
         // the JDK's messages of these are a path alone: say why, and which file when it is another one
         boolean thisFile = e instanceof FileSystemException f && file.toString().equals(f.getFile());
-        return file + ": cannot read " + what + ": " + (e instanceof NoSuchFileException && thisFile ? "no such file"
-                : thisFile ? FileErrors.reason(e) : FileErrors.describe(e));
+        String why = !thisFile ? FileErrors.describe(e)
+                : e instanceof NoSuchFileException ? "no such file" : FileErrors.reason(e);
+        return file + ": cannot read " + what + ": " + why;
     }
 }

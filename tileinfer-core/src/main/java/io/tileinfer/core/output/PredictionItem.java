@@ -23,9 +23,9 @@ import java.util.TreeMap;
 
 /**
  * The STAC Item (1.0.0) of a prediction COG, written beside it so that the outputs can be catalogued like the inputs:
- * the scene's footprint and acquisition time (or its range), the COG (projection, raster bands, classes, size and SHA-256) and its
- * quicklook as assets with relative hrefs, the run's provenance, and a {@code derived_from} link to the input's STAC
- * Item when the scene came from one. The same inputs always give the same bytes.
+ * the scene's footprint and acquisition time (or its range), the COG (projection, raster bands, classes, size and
+ * SHA-256) and its quicklook as assets with relative hrefs, the run's provenance, and a {@code derived_from} link to
+ * the input's STAC Item when the scene came from one. The same inputs always give the same bytes.
  */
 public record PredictionItem(Scene scene, Run run, PredictionBands bands, ItemFile raster, ItemFile quicklook,
                              String sourceItem) {

@@ -171,9 +171,7 @@ final class SceneJob {
                     "a scene with valid pixels");
             rejected(List.of(empty));
             // refused once tiled: its counts (all skipped) are this attempt's, unlike a scene refused at validation
-            return new Manifest.SceneEntry(scene.id(), SceneStatus.FAILED.name(), List.of(empty), scene.acquired(),
-                    scene.acquiredUntil(), scene.width(), scene.height(), scene.crs().label(), counts, inputs, null,
-                    null, null);
+            return entry(scene, SceneStatus.FAILED, List.of(empty), counts, inputs, null, null, null);
         }
         if (counts.done() + counts.skipped() == 0) {
             String error = "all " + counts.failed() + " tiles failed";
@@ -287,9 +285,15 @@ final class SceneJob {
     private Manifest.SceneEntry entry(Scene scene, SceneStatus status, Manifest.Counts counts,
                                       List<Manifest.FileEntry> inputs, Manifest.FileEntry output,
                                       Manifest.FileEntry quicklook, Manifest.FileEntry item) {
-        return new Manifest.SceneEntry(scene.id(), status.name(), List.of(), scene.acquired(), scene.acquiredUntil(),
-                scene.width(),
-                scene.height(), scene.crs().label(), counts, inputs, output, quicklook, item);
+        return entry(scene, status, List.of(), counts, inputs, output, quicklook, item);
+    }
+
+    private Manifest.SceneEntry entry(Scene scene, SceneStatus status, List<ValidationIssue> issues,
+                                      Manifest.Counts counts, List<Manifest.FileEntry> inputs,
+                                      Manifest.FileEntry output, Manifest.FileEntry quicklook,
+                                      Manifest.FileEntry item) {
+        return new Manifest.SceneEntry(scene.id(), status.name(), issues, scene.acquired(), scene.acquiredUntil(),
+                scene.width(), scene.height(), scene.crs().label(), counts, inputs, output, quicklook, item);
     }
 
     private static Manifest.Counts counts(List<Tile> tiles, Map<String, TileStatus> statuses) {

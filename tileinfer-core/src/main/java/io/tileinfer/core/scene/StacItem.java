@@ -162,7 +162,7 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
     }
 
     private static Time time(String location, JsonNode properties) throws Invalid {
-        Instant datetime = time(location, properties, "datetime");
+        Instant datetime = instant(location, properties, "datetime");
         if (datetime != null || !(properties.has("start_datetime") || properties.has("end_datetime"))) {
             return new Time(datetime, null);
         }
@@ -176,7 +176,7 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
     }
 
     /** {@code properties.<field>}: null when absent or null (STAC allows a null datetime with a range instead). */
-    private static Instant time(String location, JsonNode properties, String field) throws Invalid {
+    private static Instant instant(String location, JsonNode properties, String field) throws Invalid {
         JsonNode value = properties.path(field);
         if (value.isMissingNode() || value.isNull()) {
             return null;
@@ -193,7 +193,7 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
 
     /** Either end of a range: STAC requires both when the datetime is null. */
     private static Instant requiredTime(String location, JsonNode properties, String field) throws Invalid {
-        Instant time = time(location, properties, field);
+        Instant time = instant(location, properties, field);
         if (time == null) {
             throw new Invalid(location, "properties." + field, describe(properties.path(field)), DateTimes.EXPECTED
                     + " (STAC requires start_datetime and end_datetime when datetime is null)");
