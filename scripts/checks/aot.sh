@@ -10,7 +10,6 @@ cd "$root"
 . scripts/env.sh
 . scripts/checks/common.bash
 begin_check aot
-fail() { echo "aot: $*" >&2; exit 1; }
 # stderr without the CLI's JSON log lines: what the launcher and the JVM added
 extra_stderr() { grep -v '^{' "$1" || true; }
 

@@ -1,15 +1,18 @@
-# Sourced by the checks that serve the reference model (api-fuzz.sh, ui.sh); not a check itself (not *.sh).
+# Sourced by the checks (aot.sh, api-fuzz.sh, locale.sh, ui.sh); not a check itself (not *.sh).
 # Expects: $root (the repository), the current directory.
 
 # begin_check NAME: the CLI jar `./mvnw verify` built as $jar (exit 2 without it), a temporary directory $work, and
-# $server (the pid of the server the check starts, if any): both are removed when the check exits.
+# $server (the pid of the server the check starts, if any): both are removed when the check exits. `fail MESSAGE`
+# ends the check with "NAME: MESSAGE" on stderr and exit 1.
 begin_check() {
+  check_name=$1
   jar=tileinfer-cli/target/tileinfer.jar
   [ -f "$jar" ] || { echo "$1: $jar is missing (run ./mvnw verify first)" >&2; exit 2; }
   work=$(mktemp -d)
   server=
   trap end_check EXIT
 }
+fail() { echo "$check_name: $*" >&2; exit 1; }
 end_check() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 
 # The reference model, trained on the shared Landsat 8 scene into $work/models with the alias production.

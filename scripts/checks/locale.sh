@@ -9,7 +9,6 @@ cd "$root"
 . scripts/env.sh
 . scripts/checks/common.bash
 begin_check locale
-fail() { echo "locale: $*" >&2; exit 1; }
 locale -a 2>/dev/null | grep -qix 'c\.utf-\?8' || fail "this machine has no C.UTF-8 locale"
 band="$work/scène-été/B2.tif"
 mkdir -p "$(dirname "$band")"
