@@ -5,6 +5,7 @@ import io.tileinfer.core.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,12 +18,7 @@ class PlanCommandTest {
     @Test
     void aFinishedRunHasNothingLeftToComputeOrRead(@TempDir Path dir) throws Exception {
         TestModels.brightness(dir.resolve("models"));
-        Path config = Files.writeString(dir.resolve("pipeline.yaml"), """
-                registry: models
-                output: runs
-                scenes:
-                  - {id: l8, file: %s}
-                """.formatted(SharedData.variant("l8_rgbn_cog.tif")));
+        Path config = config(dir, "");
 
         CommandOutput before = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
         assertEquals(0, before.exitCode(), before.err());
@@ -70,14 +66,7 @@ class PlanCommandTest {
     void batchesBeyondTheHeapAreRefusedAsBatchRefusesThem(@TempDir Path dir) throws Exception {
         TestModels.brightness(dir.resolve("models"));
         // about 230 MB of heap per worker of 2048 px tiles: 64 of them need more than any test JVM has
-        Path config = Files.writeString(dir.resolve("pipeline.yaml"), """
-                registry: models
-                output: runs
-                workers: 64
-                tiling: {size: 2048, halo: 0, batch: 1}
-                scenes:
-                  - {id: l8, file: %s}
-                """.formatted(SharedData.variant("l8_rgbn_cog.tif")));
+        Path config = config(dir, "workers: 64\ntiling: {size: 2048, halo: 0, batch: 1}\n");
         CommandOutput plan = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
         CommandOutput batch = CommandOutput.run("batch", "--config", config.toString());
         assertEquals(ExitCodes.CONFIG, plan.exitCode(), plan.out());
@@ -100,6 +89,14 @@ class PlanCommandTest {
         assertEquals(ExitCodes.CONFIG, CommandOutput.run("plan", "--config", config.toString(), "--no-scan")
                 .exitCode());
         assertEquals(ExitCodes.CONFIG, CommandOutput.run("batch", "--config", config.toString()).exitCode());
+    }
+
+    /** {@code dir/pipeline.yaml}: the registry and runs in {@code dir}, the Landsat COG as scene l8, and these lines. */
+    private static Path config(Path dir, String settings) throws IOException {
+        return Files.writeString(dir.resolve("pipeline.yaml"), "registry: models\noutput: runs\n" + settings + """
+                scenes:
+                  - {id: l8, file: %s}
+                """.formatted(SharedData.variant("l8_rgbn_cog.tif")));
     }
 
     /** The scene's tile count, from plan's "tiles: N (C x R)" line. */
