@@ -33,7 +33,7 @@ import java.util.List;
  * first unfinished batch, where every earlier attempt stopped, is recorded as failed without running it, so a
  * batch that kills its executor each time costs its own tiles and not the job.
  */
-final class ScenePartition implements FlatMapFunction<Iterator<List<Tile>>, StageTotals> {
+final class ScenePartition implements FlatMapFunction<Iterator<List<List<Tile>>>, StageTotals> {
     static final String LOST_CAUSE = "task";
     /** The driver reports progress when the scene's job ends: every tile of its plan has a row by then. */
     private static final RunListener NO_PROGRESS = new RunListener() {
@@ -61,9 +61,9 @@ final class ScenePartition implements FlatMapFunction<Iterator<List<Tile>>, Stag
     }
 
     @Override
-    public Iterator<StageTotals> call(Iterator<List<Tile>> partition) {
+    public Iterator<StageTotals> call(Iterator<List<List<Tile>>> partition) {
         List<List<Tile>> batches = new ArrayList<>();
-        partition.forEachRemaining(batches::add);
+        partition.forEachRemaining(batches::addAll); // one slice of the driver's: SparkBatches.slices
         ExecutorResources.useObjectStore(settings.objectStore());
         ResultStore store = ExecutorResources.store(settings.storeUrl());
         RunMetrics metrics = new RunMetrics(new SimpleMeterRegistry(), settings.modelVersion());

@@ -5,6 +5,9 @@ import io.tileinfer.core.run.BatchExecutor;
 import io.tileinfer.core.run.RunContext;
 import io.tileinfer.core.run.ScenePlan;
 import io.tileinfer.core.run.StageTotals;
+import io.tileinfer.core.store.TileResult;
+import io.tileinfer.core.store.TileStatus;
+import io.tileinfer.core.tile.Tile;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -12,7 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +35,8 @@ public final class SparkBatches implements BatchExecutor {
     public static final String BATCHES_PER_PARTITION = "spark.tileinfer.batchesPerPartition";
     private static final int TASKS_PER_SLOT = 4;
     private static final Duration CANCELLED_TASKS_WAIT = Duration.ofMinutes(2);
+    /** Spark's listener bus is a queue on a thread of its own; its job end normally arrives within milliseconds. */
+    private static final Duration LISTENER_WAIT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(SparkBatches.class);
     private static final Pattern LOCAL_WITH_RETRIES = Pattern.compile("local\\[\\s*[0-9*]+\\s*,\\s*([0-9]+)\\s*]");
 
@@ -78,20 +88,68 @@ public final class SparkBatches implements BatchExecutor {
         String sceneId = plan.scene().id();
         spark.setJobDescription("tileinfer " + run.runId() + ": " + plan.tileCount() + " tiles of " + sceneId);
         run.stop().throwIfRequested(); // a stop since the scene's start: there is no job yet to cancel
+        List<List<List<Tile>>> slices = slices(plan.batches(), partitions(plan.batches().size()));
+        TaskFailures failures = new TaskFailures(run.runId() + " " + sceneId + " " + UUID.randomUUID());
+        spark.setLocalProperty(TaskFailures.JOB_PROPERTY, failures.job());
+        spark.sc().addSparkListener(failures);
         StageTotals stages;
+        Map<Integer, String> failedAttempts;
         try {
-            stages = spark.parallelize(plan.batches(), partitions(plan.batches().size()))
+            stages = spark.parallelize(slices, slices.size())
                     .mapPartitions(new ScenePartition(settings, plan.scene(), run.dir().chunkDir(sceneId).toString()))
                     .fold(StageTotals.NONE, StageTotals::plus);
+            failedAttempts = failures.awaitReasons(LISTENER_WAIT);
         } catch (Exception e) { // Spark's exceptions are checked ones that Scala does not declare
             if (run.stop().requested()) { // the job was cancelled by the stop: the run stops, it did not fail
                 awaitCancelledTasks();
                 run.stop().throwIfRequested();
             }
             throw e;
+        } finally {
+            spark.sc().removeSparkListener(failures);
+            spark.setLocalProperty(TaskFailures.JOB_PROPERTY, null);
         }
+        explainLostBatches(sceneId, slices, failedAttempts);
         run.metrics().add(stages);
         run.listener().tilesFinished(plan.tileCount());
+    }
+
+    /**
+     * Partition {@code i} of the job is {@code slices.get(i)}: consecutive batches, as even in number as Spark's own
+     * slicing would make them, cut here so that the driver knows which tiles each task held.
+     */
+    static <T> List<List<T>> slices(List<T> batches, int partitions) {
+        List<List<T>> slices = new ArrayList<>(partitions);
+        for (int i = 0; i < partitions; i++) {
+            slices.add(List.copyOf(batches.subList(i * batches.size() / partitions,
+                    (i + 1) * batches.size() / partitions)));
+        }
+        return slices;
+    }
+
+    /**
+     * The tiles that a task's last attempt recorded as failed (cause {@value ScenePartition#LOST_CAUSE}) get the
+     * reason its earlier attempts failed, which only the driver's scheduler knows: a lost executor, with what its
+     * cluster manager said (killed for memory...), or the exception the task ended with.
+     */
+    private void explainLostBatches(String sceneId, List<List<List<Tile>>> slices, Map<Integer, String> failed) {
+        if (failed.isEmpty()) {
+            return;
+        }
+        Map<String, String> reasonByTile = new HashMap<>();
+        failed.forEach((partition, reason) -> slices.get(partition)
+                .forEach(batch -> batch.forEach(tile -> reasonByTile.put(tile.id(), reason))));
+        List<TileResult> explained = run.store().tiles(run.runId(), sceneId).stream()
+                .filter(row -> row.status() == TileStatus.FAILED && ScenePartition.LOST_CAUSE.equals(row.cause())
+                        && reasonByTile.containsKey(row.tileId()))
+                .map(row -> row.withError(row.error() + ". The last failure: "
+                        + reasonByTile.get(row.tileId())))
+                .toList();
+        if (!explained.isEmpty()) {
+            run.store().saveTiles(explained);
+            LOG.warn("{} tiles of {} failed with their Spark task; the last failed attempt: {}", explained.size(),
+                    sceneId, reasonByTile.get(explained.getFirst().tileId()));
+        }
     }
 
     /**

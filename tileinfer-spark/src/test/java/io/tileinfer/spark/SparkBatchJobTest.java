@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -219,6 +220,13 @@ class SparkBatchJobTest {
                     + "number of batches per Spark task, 1 or more (or leave it unset: about four tasks per task "
                     + "slot)", e.getMessage());
         }
+    }
+
+    @Test
+    void slicesAreConsecutiveAndEvenAsSparksOwn() {
+        List<Integer> batches = IntStream.range(0, 10).boxed().toList();
+        assertEquals(List.of(List.of(0, 1, 2), List.of(3, 4, 5), List.of(6, 7, 8, 9)), SparkBatches.slices(batches, 3));
+        assertEquals(List.of(List.of(0), List.of(1)), SparkBatches.slices(List.of(0, 1), 2));
     }
 
     @Test

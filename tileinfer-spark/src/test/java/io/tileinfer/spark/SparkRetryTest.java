@@ -109,6 +109,10 @@ class SparkRetryTest {
                     .filter(r -> r.status() == TileStatus.FAILED).toList();
             assertEquals(List.of(40, 53, 54), failed.stream().map(TileResult::tileIndex).toList());
             assertTrue(failed.stream().allMatch(r -> r.attempts() == 2 && r.error().contains("failed 2 times")));
+            // the reason is the driver's to know: the executor's last attempt only knows that the others failed
+            assertTrue(failed.stream().allMatch(r -> r.error().endsWith(". The last failure: "
+                    + "io.tileinfer.core.store.StoreException: injected failure: tile l8/x576_y96_48x48 is poisoned")),
+                    failed.getFirst().error());
         }
 
         FlakyStoreProvider.poisonedTile = null;

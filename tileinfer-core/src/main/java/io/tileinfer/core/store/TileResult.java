@@ -12,4 +12,9 @@ public record TileResult(String runId, String sceneId, String tileId, int tileIn
                          double[] bounds, TileStatus status, String error, String cause, int attempts,
                          Map<String, Double> classFractions, double latencyMs, String inputSha256,
                          String modelVersion) {
+
+    public TileResult withError(String newError) {
+        return new TileResult(runId, sceneId, tileId, tileIndex, window, bounds, status, newError, cause, attempts,
+                classFractions, latencyMs, inputSha256, modelVersion);
+    }
 }
