@@ -18,6 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -45,6 +48,11 @@ public final class ModelRegistry {
     static final String CARD_FILE = "card.json";
     static final String SUMS_FILE = "SHA256SUMS";
     private static final int ID_HASH_DIGITS = 12;
+    /** A registration writes its files in a directory of this prefix in versions/, then renames it into place. */
+    private static final String STAGING_PREFIX = ".register-";
+    private static final String ALIASES_TEMP_PREFIX = ".aliases-";
+    /** Older than this, a staging directory is no registration in progress: one writes a model in seconds. */
+    private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -94,7 +102,7 @@ public final class ModelRegistry {
         Path staging = null;
         try {
             Files.createDirectories(versions);
-            staging = Files.createTempDirectory(versions, ".register-" + id + "-");
+            staging = Files.createTempDirectory(versions, STAGING_PREFIX + id + "-");
             readableByAll(staging, true);
             Files.write(staging.resolve(MODEL_FILE), onnx);
             Files.write(staging.resolve(CARD_FILE), cardBytes);
@@ -188,7 +196,8 @@ public final class ModelRegistry {
                  FileLock ignored = lockFile.lock()) {
                 Map<String, String> aliases = new TreeMap<>(aliases());
                 aliases.put(alias, id);
-                Path temp = Files.createTempFile(root, ".aliases-", ".json");
+                deleteAbandonedAliasFiles(); // under the lock, no other promotion is writing one
+                Path temp = Files.createTempFile(root, ALIASES_TEMP_PREFIX, ".json");
                 try {
                     JSON.writeValue(temp.toFile(), aliases);
                     readableByAll(temp, false);
@@ -265,12 +274,16 @@ public final class ModelRegistry {
         return aliases;
     }
 
-    /** Problems found in the registry, one line each: missing or changed files, dangling aliases. */
+    /**
+     * Problems found in the registry, one line each: missing or changed files, dangling aliases, and the files of
+     * a registration that was stopped before it finished.
+     */
     public List<String> verify() {
         List<String> problems = new ArrayList<>();
         for (String id : versionIds()) {
             problems.addAll(verifyVersion(id));
         }
+        problems.addAll(abandonedRegistrations());
         try {
             aliases().forEach((alias, id) -> {
                 if (!Files.isDirectory(versions.resolve(id))) {
@@ -357,6 +370,39 @@ public final class ModelRegistry {
             }
         }
         return sums;
+    }
+
+    /** Staging directories that no registration has touched for {@link #ABANDONED_AFTER}: a train or import killed. */
+    private List<String> abandonedRegistrations() {
+        if (!Files.isDirectory(versions)) {
+            return List.of();
+        }
+        Instant cutoff = Instant.now().minus(ABANDONED_AFTER);
+        try (Stream<Path> entries = Files.list(versions)) {
+            return entries.filter(path -> path.getFileName().toString().startsWith(STAGING_PREFIX))
+                    .filter(path -> lastModified(path).isBefore(cutoff)).sorted()
+                    .map(path -> path + ": the files of a registration that did not finish (a train or models import "
+                            + "stopped at " + lastModified(path) + "); no version uses them: delete the directory")
+                    .toList();
+        } catch (IOException e) {
+            throw new ModelException(versions + ": cannot list: " + FileErrors.describe(e), e);
+        }
+    }
+
+    private static Instant lastModified(Path path) {
+        try {
+            return Files.getLastModifiedTime(path).toInstant().truncatedTo(ChronoUnit.SECONDS);
+        } catch (IOException e) { // gone since the listing: a registration that has just finished
+            return Instant.MAX;
+        }
+    }
+
+    private void deleteAbandonedAliasFiles() throws IOException {
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path path : entries.filter(p -> p.getFileName().toString().startsWith(ALIASES_TEMP_PREFIX)).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private List<String> versionIds() {

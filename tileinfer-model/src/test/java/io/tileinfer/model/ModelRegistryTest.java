@@ -11,13 +11,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -146,6 +149,35 @@ class ModelRegistryTest {
         assertTrue(e.getMessage().startsWith(aliases + ": cannot read the aliases: "), e.getMessage());
         assertTrue(e.getMessage().endsWith("; repair it by hand or delete it and promote the aliases again"),
                 e.getMessage());
+    }
+
+    @Test
+    void verifyReportsTheFilesOfARegistrationThatDidNotFinish() throws Exception {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelVersion version = registry.register(MODEL, Cards.twoBandTwoClass());
+        Path abandoned = Files.createDirectories(root.resolve("versions/.register-" + version.id() + "-123"));
+        Files.write(abandoned.resolve("model.onnx"), MODEL);
+        Path running = Files.createDirectories(root.resolve("versions/.register-" + version.id() + "-456"));
+        Instant killedAt = Instant.parse("2026-11-20T10:15:30Z");
+        Files.setLastModifiedTime(abandoned, FileTime.from(killedAt));
+
+        assertEquals(List.of(abandoned + ": the files of a registration that did not finish (a train or models "
+                + "import stopped at 2026-11-20T10:15:30Z); no version uses them: delete the directory"),
+                registry.verify(), "a staging directory written to within the hour may be a registration running");
+        assertEquals(List.of(version.id()), registry.list().stream().map(ModelVersion::id).toList());
+        assertTrue(Files.isDirectory(running));
+    }
+
+    @Test
+    void aPromotionRemovesTheAliasFileAKilledOneLeft() throws Exception {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelVersion version = registry.register(MODEL, Cards.twoBandTwoClass());
+        Path leftover = Files.writeString(root.resolve(".aliases-4711.json"), "{\"production\": \"half");
+
+        registry.promote(version.id(), "production");
+
+        assertFalse(Files.exists(leftover));
+        assertEquals(Map.of("production", version.id()), registry.aliases());
     }
 
     @Test
