@@ -122,7 +122,8 @@ public final class BatchRunner {
                     scenes = completions.entries();
                     ctx.dir().removeEmptyWorkDirs();
                 }
-                Manifest manifest = manifest(runId, started, version, settings, store, metrics, scenes);
+                Manifest manifest = manifest(runId, ctx.started(), previous.isPresent() ? started : null, version,
+                        settings, store, metrics, scenes);
                 Path manifestFile = runDir.resolve(Manifest.FILE);
                 manifest.write(manifestFile);
                 String manifestLocation = RunOutputs.publish(config, runDir, manifest.outputPaths());
@@ -232,9 +233,9 @@ public final class BatchRunner {
         }
     }
 
-    private Manifest manifest(String runId, Instant started, ModelVersion version, RunSettings settings,
-                              ResultStore store,
-                              RunMetrics metrics, List<Manifest.SceneEntry> scenes) throws IOException {
+    private Manifest manifest(String runId, Instant started, Instant resumed, ModelVersion version,
+                              RunSettings settings, ResultStore store, RunMetrics metrics,
+                              List<Manifest.SceneEntry> scenes) throws IOException {
         // a scene refused at validation on this attempt (say its file is gone since an earlier one) has no tile
         // counts and no output: the rows an earlier attempt stored are not this run's result
         Set<String> refused = scenes.stream().filter(s -> s.tiles() == null).map(Manifest.SceneEntry::id)
@@ -271,7 +272,7 @@ public final class BatchRunner {
                 .filter(Objects::nonNull).toList();
         String status = failed == 0 && scenesFailed == 0 ? "succeeded" : "finished_with_failures";
         String text = Files.readString(config.file(), StandardCharsets.UTF_8);
-        return new Manifest(runId, status, started, Instant.now(),
+        return new Manifest(runId, status, started, Instant.now(), resumed,
                 new Manifest.Software(Version.tileinfer(), Version.commit(), Gdal.version(),
                         Runtime.version().toString()),
                 new Manifest.Config(config.file().toString(), config.sha256(), text),

@@ -16,9 +16,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** What a run did and from what: the provenance record written as {@code manifest.json} in the run directory. */
+/**
+ * What a run did and from what: the provenance record written as {@code manifest.json} in the run directory.
+ *
+ * @param startedAt when the run's first attempt started, as its row in the store says
+ * @param resumedAt when this attempt started, for a run resumed (absent for a run done in one attempt); the stage
+ *                  timings are this attempt's
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Manifest(String runId, String status, Instant startedAt, Instant finishedAt, Software software,
+public record Manifest(String runId, String status, Instant startedAt, Instant finishedAt, Instant resumedAt,
+                       Software software,
                        Config config, Model model, Tiling tiling, Counts counts, Map<String, Long> failuresByCause,
                        Map<String, Map<String, Number>> stageTimings, List<SceneEntry> scenes,
                        List<FileEntry> outputs) {

@@ -162,7 +162,9 @@ class BatchRunnerTest {
         try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
             assertEquals(store.run(summary.runId()).orElseThrow().startedAt(),
                     Instant.parse(item.at("/properties/created").asText()), "created is when the run started");
+            assertEquals(store.run(summary.runId()).orElseThrow().startedAt(), manifest.startedAt());
         }
+        assertTrue(json.path("resumed_at").isMissingNode(), "a run of one attempt was not resumed");
         assertEquals(model.id(), item.at("/properties/tileinfer:model_version").asText());
         assertEquals(manifest.config().sha256(), item.at("/properties/tileinfer:config_sha256").asText());
         assertEquals("1220" + scene.output().sha256(), item.at("/assets/prediction/file:checksum").asText());

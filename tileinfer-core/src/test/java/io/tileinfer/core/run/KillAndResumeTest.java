@@ -118,6 +118,10 @@ class KillAndResumeTest {
                 assertEquals("interrupted", row.statusAt(silent));
             }
         }
+        Instant firstStarted;
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + db)) {
+            firstStarted = store.runs(1, null).runs().getFirst().startedAt();
+        }
         int finishedAtKill = SqliteRows.tiles(db);
         assertTrue(finishedAtKill >= killAt && finishedAtKill < tiles, "killed mid-run: " + finishedAtKill + " rows");
 
@@ -129,6 +133,9 @@ class KillAndResumeTest {
                 "finished tiles are not computed again");
         assertEquals(tiles - finishedAtKill, resumed.processed.get());
         assertEquals(tiles, SqliteRows.tiles(db), "no row lost or duplicated");
+        Manifest manifest = Manifest.read(summary.manifest());
+        assertEquals(firstStarted, manifest.startedAt(), "the run's start, as its row has it");
+        assertTrue(manifest.resumedAt().isAfter(firstStarted), "this attempt's start: " + manifest.resumedAt());
 
         RunSummary uninterrupted = Runs.run(reference, 2);
         assertEquals(uninterrupted.runId(), summary.runId());
