@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tileinfer.api.ApiServer;
 import io.tileinfer.api.ApiSettings;
+import io.tileinfer.core.ExitCodes;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.ClassSpec;
 import io.tileinfer.model.ModelCard;

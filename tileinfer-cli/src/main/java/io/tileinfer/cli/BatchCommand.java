@@ -1,6 +1,7 @@
 package io.tileinfer.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;

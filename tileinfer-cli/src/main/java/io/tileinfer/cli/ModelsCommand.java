@@ -1,5 +1,6 @@
 package io.tileinfer.cli;
 
+import io.tileinfer.core.ExitCodes;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.ClassSpec;
 import io.tileinfer.model.ModelCard;

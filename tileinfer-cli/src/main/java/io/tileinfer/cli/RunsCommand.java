@@ -1,5 +1,6 @@
 package io.tileinfer.cli;
 
+import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.ResultStores;
 import io.tileinfer.core.store.RunRecord;

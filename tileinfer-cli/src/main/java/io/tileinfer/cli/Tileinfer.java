@@ -1,18 +1,12 @@
 package io.tileinfer.cli;
 
-import io.tileinfer.core.config.ConfigException;
-import io.tileinfer.core.run.RunHeldException;
+import io.tileinfer.core.ExitCodes;
+import io.tileinfer.core.UserFailure;
 import io.tileinfer.core.run.Version;
-import io.tileinfer.core.store.StoreException;
-import io.tileinfer.model.ModelException;
-import io.tileinfer.raster.FileErrors;
-import io.tileinfer.raster.GdalUnavailableException;
-import io.tileinfer.raster.RasterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /** The {@code tileinfer} command. */
 @Command(name = "tileinfer", mixinStandardHelpOptions = true, versionProvider = Tileinfer.VersionProvider.class,
@@ -42,22 +36,10 @@ public final class Tileinfer {
 
     /** Users get one precise line, not a stack trace; bugs keep theirs. */
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        if (e instanceof ConfigException || e instanceof ModelException || e instanceof IllegalArgumentException) {
-            cli.getErr().println("tileinfer: " + e.getMessage());
-            return ExitCodes.CONFIG;
-        }
-        if (e instanceof RasterException || e instanceof StoreException || e instanceof RunHeldException
-                || e instanceof GdalUnavailableException) {
-            cli.getErr().println("tileinfer: " + e.getMessage());
-            return ExitCodes.INTERNAL;
-        }
-        if (e instanceof IOException io) {
-            cli.getErr().println("tileinfer: " + FileErrors.describe(io));
-            return ExitCodes.INTERNAL;
-        }
-        if (e instanceof UncheckedIOException io) {
-            cli.getErr().println("tileinfer: " + FileErrors.describe(io));
-            return ExitCodes.INTERNAL;
+        Optional<UserFailure> failure = UserFailure.of(e);
+        if (failure.isPresent()) {
+            cli.getErr().println("tileinfer: " + failure.get().line());
+            return failure.get().exitCode();
         }
         cli.getErr().println("tileinfer: internal error: " + e);
         e.printStackTrace(cli.getErr());

@@ -1,5 +1,6 @@
 package io.tileinfer.cli;
 
+import io.tileinfer.core.ExitCodes;
 import io.tileinfer.model.ModelException;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;

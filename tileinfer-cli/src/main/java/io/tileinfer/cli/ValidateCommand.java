@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.scene.Expectations;
 import io.tileinfer.core.scene.Scene;

@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.model.ModelVersion;
 import org.junit.jupiter.api.Test;

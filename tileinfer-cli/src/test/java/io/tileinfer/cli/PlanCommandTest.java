@@ -1,5 +1,6 @@
 package io.tileinfer.cli;
 
+import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.tileinfer.cli;
 
+import io.tileinfer.core.ExitCodes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,22 +1,18 @@
 package io.tileinfer.spark;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tileinfer.core.ExitCodes;
+import io.tileinfer.core.UserFailure;
 import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.run.BatchRunner;
 import io.tileinfer.core.run.LogProgress;
-import io.tileinfer.core.run.RunHeldException;
 import io.tileinfer.core.run.RunReport;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.run.StopRequest;
 import io.tileinfer.core.run.Version;
-import io.tileinfer.core.store.StoreException;
-import io.tileinfer.model.ModelException;
 import io.tileinfer.model.UnknownModelException;
-import io.tileinfer.raster.FileErrors;
-import io.tileinfer.raster.GdalUnavailableException;
-import io.tileinfer.raster.RasterException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -25,7 +21,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -63,8 +58,7 @@ public final class SparkBatchJob implements Callable<Integer> {
         try {
             pipeline = ConfigLoader.load(config);
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
+            return said(e);
         }
         if (model != null) {
             pipeline = pipeline.withModel(model);
@@ -82,31 +76,29 @@ public final class SparkBatchJob implements Callable<Integer> {
             RunSummary summary = new BatchRunner(pipeline, new SimpleMeterRegistry(),
                     new LogProgress(Duration.ofSeconds(30)), stop).run(SparkBatches.on(spark));
             RunReport.lines(summary).forEach(System.out::println); // the words of tileinfer batch
-            return summary.complete() ? 0 : 3;
+            return summary.complete() ? ExitCodes.OK : ExitCodes.FAILURES;
         } catch (StopRequest.Stopped e) {
             System.err.println("tileinfer: " + e.getMessage() + "; every finished tile is stored: run the same "
                     + "command again to resume");
             return stop.exitStatus();
         } catch (UnknownModelException e) {
-            System.err.println("tileinfer: " + (model == null ? ConfigException.unknownModel(pipeline, e) : e)
-                    .getMessage());
-            return 2;
-        } catch (ModelException | ConfigException | IllegalArgumentException e) {
-            System.err.println("tileinfer: " + e.getMessage());
-            return 2;
-        } catch (RunHeldException | StoreException | RasterException | GdalUnavailableException e) { // one line,
-            // as the CLI says them
-            System.err.println("tileinfer: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            System.err.println("tileinfer: " + FileErrors.describe(e));
-            return 1;
+            return said(model == null ? ConfigException.unknownModel(pipeline, e) : e);
         } catch (Exception e) { // a Spark job that failed, or a bug: Spark's log has the executors' side
+            if (UserFailure.of(e).isPresent()) {
+                return said(e);
+            }
             LOG.error("the run failed", e);
             System.err.println("tileinfer: the run failed: " + (e.getMessage() == null ? e.toString()
                     : e.getMessage().lines().findFirst().orElse("")));
-            return 1;
+            return ExitCodes.INTERNAL;
         }
+    }
+
+    /** As the CLI says a failure the user can act on: one line, and its exit code. */
+    private static int said(Exception e) {
+        UserFailure failure = UserFailure.of(e).orElseThrow();
+        System.err.println("tileinfer: " + failure.line());
+        return failure.exitCode();
     }
 
     /** {@code --version}: the words of {@code tileinfer --version}. */

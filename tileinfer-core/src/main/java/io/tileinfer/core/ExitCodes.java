@@ -1,6 +1,6 @@
-package io.tileinfer.cli;
+package io.tileinfer.core;
 
-/** The documented exit codes of every {@code tileinfer} command. */
+/** The documented exit codes of every {@code tileinfer} command and of the Spark job. */
 public final class ExitCodes {
     /** Everything asked for was done. */
     public static final int OK = 0;
