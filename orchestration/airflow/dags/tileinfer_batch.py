@@ -17,7 +17,9 @@
     scenes replaced by this one. Its bytes follow from the inputs only, so the tileinfer run id does too.
   * **run_batch** runs `tileinfer batch` locally or through `spark-submit` (param `runner`). Retried with
     exponential back-off; a retry resumes the same run (finished tiles are never recomputed). A bad configuration
-    (exit 2) or a command that is not there or not executable (126, 127) fails at once.
+    (exit 2) or a command that is not there or not executable (126, 127) fails at once. A batch that finished with
+    failed tiles or a failed scene (exit 3) is retried too, which computes only those again (param
+    `retry_failed_tiles`, on by default); the last try passes them on to check_manifest.
   * **check_manifest** reads the run's `manifest.json`: the scene present and not failed, failed tiles within the
     threshold, every output (raster, and quicklook and STAC Item when listed) present with its recorded SHA-256.
     A failed check is not retried.
@@ -100,6 +102,10 @@ PARAMS = {
     "runner": Param("local", enum=["local", "spark-submit"], description="How tileinfer batch is started."),
     "workers": Param(None, type=["null", "integer"], minimum=1, description="Worker threads (batch --workers)."),
     "spark_master": Param("local[*]", type="string", description="spark-submit --master (runner spark-submit)."),
+    "retry_failed_tiles": Param(True, type="boolean",
+                                description="A batch that finished with failed tiles or scenes is run again on "
+                                            "run_batch's retries, computing only those again; the last try's "
+                                            "result goes to the manifest check."),
     "max_failed_tile_fraction": Param(0.01, type="number", minimum=0, maximum=1,
                                       description="Failed tiles / computed tiles of a scene above this keep it "
                                                   "unpublished."),
@@ -213,6 +219,8 @@ def tileinfer_batch():
     def run_batch(prepared: dict) -> dict:
         p = _params()
         _label(prepared["scene_id"])
+        ti = get_current_context()["ti"]
+        retries_left = ti.try_number <= ti.max_tries
         with _airflow_errors(), _counted(prepared["scene_id"], TransientError):
             argv = pipeline.batch_argv(
                 runner=p["runner"], tileinfer=_tileinfer(), config=prepared["config"], workers=p["workers"],
@@ -221,7 +229,7 @@ def tileinfer_batch():
                 spark_master=pipeline.spark_master(p["spark_master"], os.environ.get("TILEINFER_SPARK_MASTERS"))
                 if p["runner"] == "spark-submit" else "local[*]",
                 spark_args=shlex.split(os.environ.get("TILEINFER_SPARK_ARGS", "")))
-            return pipeline.run_batch(argv)
+            return pipeline.run_batch(argv, retry_failures=p["retry_failed_tiles"] and retries_left)
 
     @task(retries=0, map_index_template="{{ scene_id }}")
     def check_manifest(prepared: dict, batch: dict) -> dict:

@@ -80,6 +80,30 @@ def landsat_scene_dir(sample: Path, parent: Path, name: str = "LC80200392015216"
     return scene
 
 
+def scene_with_a_corrupt_block(sample: Path, parent: Path, name: str) -> Path:
+    """A scene whose B4 is a tiled DEFLATE copy with its last block overwritten: its structure is sound, so
+    validation passes, while that block does not decompress, so the tiles over the scene's lower right corner fail
+    to read, every time."""
+    scene = landsat_scene_dir(sample, parent, name)
+    b4 = scene / "B4.tif"
+    b4.unlink()
+    run(["gdal_translate", "-q", "-of", "COG", "-co", "BLOCKSIZE=256", "-co", "COMPRESS=DEFLATE",
+         "-co", "OVERVIEWS=NONE", str(sample / LANDSAT / "B4.tif"), str(b4)])
+    data = bytearray(b4.read_bytes())
+    # The COG driver writes the blocks in row order, each with its size in the 4 bytes before it and its last 4
+    # bytes again after it (GDAL's block leader and trailer): the last block ends 4 bytes before the file does,
+    # and starts with a zlib header (0x78), which is what is overwritten.
+    end = len(data) - 4
+    start = next(end - size for size in range(1, end)
+                 if int.from_bytes(data[end - size - 4:end - size], "little") == size and data[end - size] == 0x78)
+    data[start:start + 64] = b"\xa5" * 64
+    b4.write_bytes(bytes(data))
+    checksum = subprocess.run(["gdalinfo", "-checksum", str(b4)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    assert "Checksum=-1" in checksum.stdout or checksum.returncode != 0, checksum.stdout  # GDAL cannot read it
+    return scene
+
+
 @dataclass
 class DagRun:
     returncode: int

@@ -90,8 +90,9 @@ def test_params(dagbag):
     params = dagbag.dags[DAG_ID].params
     assert set(params.keys()) == {"config", "model", "scenes", "state_dir", "runner", "on_invalid",
                                   "max_failed_tile_fraction", "max_scene_failures", "max_scenes", "workers",
-                                  "spark_master"}  # no param names a command: the environment does
+                                  "spark_master", "retry_failed_tiles"}  # no param names a command: the environment does
     assert params["model"] is None  # the base configuration's model
     assert params["runner"] == "local"
     assert params["on_invalid"] == "fail"
+    assert params["retry_failed_tiles"] is True
     assert params["max_scene_failures"] == 0  # an outage fails every scene: none is set aside unless asked

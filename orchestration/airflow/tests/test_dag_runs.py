@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import LANDSAT, MODEL_BANDS, landsat_scene_dir, results_rows, tileinfer_cmd
+from conftest import LANDSAT, MODEL_BANDS, landsat_scene_dir, results_rows, scene_with_a_corrupt_block, tileinfer_cmd
 
 PER_SCENE = ["scene.write_config", "scene.run_batch", "scene.check_manifest", "scene.publish"]
 TASKS = ["discover", "validate", *PER_SCENE, "scene.set_aside"]  # named so before the group is mapped
@@ -174,6 +174,37 @@ def test_batch_task_fails_once_and_airflows_retry_resumes_the_run(airflow, sampl
     rows = results_rows(runs / "results.db")
     assert len(rows) == len({r[1] for r in rows}) == counts["tiles"]  # no tile twice
     assert (state / "done" / "LC80200392015216.json").is_file()
+
+
+def test_failed_tiles_are_computed_again_on_the_batchs_retries_and_the_last_try_is_published(airflow, sample,
+                                                                                            base_config, tmp_path):
+    inbox = tmp_path / "inbox"
+    scene_with_a_corrupt_block(sample, inbox, "corrupt")  # the tiles over it fail to read, on every try
+    state = tmp_path / "state"
+    runs = tmp_path / "runs"
+    conf = {"config": str(base_config), "scenes": str(inbox), "state_dir": str(state),
+            "max_failed_tile_fraction": 1.0}
+
+    result = airflow.dags_test("2025-02-15T00:00:00+00:00", conf)
+    assert result.returncode == 0, result.output[-5000:]
+
+    # run_batch's two retries ran the batch again, each computing only the failed tiles; the last try's result
+    # went on to the manifest check, within the threshold here, and the scene was published
+    states = airflow.task_states(result.run_id)
+    batch = "scene.run_batch[corrupt]"
+    assert states[batch] == ("success", 3)
+    assert [try_ for try_, _ in airflow.history(result.run_id, "scene.run_batch", map_index=0)] == [1, 2]
+    assert {t: s for t, s in states.items() if t != batch} == {
+        t: s for t, s in succeeded("corrupt").items() if t != batch}
+    [run] = run_dirs(runs)
+    manifest = json.loads((run / "manifest.json").read_text())
+    counts = manifest["counts"]
+    assert 0 < counts["failed"] < counts["tiles"] and manifest["scenes"][0]["status"] == "PARTIAL"
+    assert already_finished(result.output) == [0, counts["done"] + counts["skipped"],
+                                               counts["done"] + counts["skipped"]]
+    rows = results_rows(runs / "results.db")
+    assert len(rows) == len({r[1] for r in rows}) == counts["tiles"]  # no tile twice
+    assert json.loads((state / "done" / "corrupt.json").read_text())["status"] == "PARTIAL"
 
 
 def test_invalid_scene_fails_validate_at_once_without_retry(airflow, base_config, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import tileinfer_cmd
+from conftest import MODEL_BANDS, scene_with_a_corrupt_block, tileinfer_cmd
 from tileinfer_airflow import pipeline
 from tileinfer_airflow.pipeline import PermanentError, Scene, TransientError
 
@@ -267,6 +267,21 @@ def test_a_configuration_error_of_the_real_cli_is_not_retried(tmp_path):
     argv = pipeline.batch_argv(runner="local", tileinfer=tileinfer_cmd(), config=str(tmp_path / "missing.yaml"))
     with pytest.raises(PermanentError, match="exit code 2.*no such configuration file"):
         pipeline.run_batch(argv)
+
+
+def test_a_batch_with_failed_tiles_is_worth_a_retry_until_the_last_try(sample, base_config, tmp_path):
+    scene = scene_with_a_corrupt_block(sample, tmp_path / "inbox", "corrupt")
+    found = Scene("corrupt", str(scene), {"id": "corrupt", "bands": {b: str(scene / f"{b}.tif") for b in MODEL_BANDS}})
+    config = pipeline.write_run_config(str(base_config), found, "production", tmp_path / "state")
+    argv = pipeline.batch_argv(runner="local", tileinfer=tileinfer_cmd(), config=config)
+
+    with pytest.raises(TransientError, match="exit code 3.*the batch computes only the failed tiles and scenes again"):
+        pipeline.run_batch(argv, retry_failures=True)
+    last_try = pipeline.run_batch(argv)  # the same run, resumed: its failed tiles computed again, failed again
+    assert last_try["exit_code"] == 3
+    manifest = json.loads(Path(last_try["manifest"]).read_text())
+    assert manifest["scenes"][0]["status"] == "PARTIAL"
+    assert manifest["failures_by_cause"] == {"read": manifest["counts"]["failed"]} and manifest["counts"]["done"] > 0
 
 
 def script(path: Path, body: str) -> Path:

@@ -505,12 +505,17 @@ def spark_master(requested: str, allowed: str | None) -> str:
                             else "set TILEINFER_SPARK_MASTERS to the ones it may use (only local masters without it)"))
 
 
-def run_batch(argv: list[str], timeout: float | None = None) -> dict[str, Any]:
-    """Runs the batch; returns the manifest path and exit code. Exit 3 (finished with failures) is not an error
-    here: the manifest check decides against the thresholds."""
+def run_batch(argv: list[str], timeout: float | None = None, retry_failures: bool = False) -> dict[str, Any]:
+    """Runs the batch; returns the manifest path and exit code. Exit 3 (finished with failed tiles or scenes) is a
+    TransientError when ``retry_failures`` is set, since running the same batch again computes exactly those again
+    (a resume keeps every finished tile); otherwise it is no error here: the manifest check decides against the
+    thresholds."""
     result = run_cli(argv, timeout=timeout)
     if result.returncode in NOT_RETRIED:
         raise PermanentError(describe_exit(argv, result))
+    if result.returncode == EXIT_FAILURES and retry_failures:
+        raise TransientError(describe_exit(argv, result) + "; run again, the batch computes only the failed tiles "
+                             "and scenes again")
     if result.returncode not in (EXIT_OK, EXIT_FAILURES):
         raise TransientError(describe_exit(argv, result))
     manifests = [line[len("manifest: "):].strip() for line in result.stdout.splitlines()
