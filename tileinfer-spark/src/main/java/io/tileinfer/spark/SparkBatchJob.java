@@ -71,7 +71,7 @@ public final class SparkBatchJob implements Callable<Integer> {
             stop = StopRequest.onSignals(() -> {
                 LOG.warn("stop requested: cancelling the Spark jobs, whose tasks commit the batches in flight; "
                         + "a second signal stops at once");
-                spark.cancelAllJobs();
+                spark.sc().cancelJobGroupAndFutureJobs(SparkBatches.JOB_GROUP, "tileinfer: stop requested");
             });
             RunSummary summary = new BatchRunner(pipeline, new SimpleMeterRegistry(),
                     new LogProgress(Duration.ofSeconds(30)), stop).run(SparkBatches.on(spark));

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
 public final class SparkBatches implements BatchExecutor {
     /** Batches per partition (task). Unset: about four tasks per task slot, enough to even out uneven tiles. */
     public static final String BATCHES_PER_PARTITION = "spark.tileinfer.batchesPerPartition";
+    /** The Spark job group of every scene's job, which a stop cancels with its future jobs. */
+    public static final String JOB_GROUP = "tileinfer";
     private static final int TASKS_PER_SLOT = 4;
     private static final Duration CANCELLED_TASKS_WAIT = Duration.ofMinutes(2);
     /** Spark's listener bus is a queue on a thread of its own; its job end normally arrives within milliseconds. */
@@ -86,8 +88,11 @@ public final class SparkBatches implements BatchExecutor {
             return;
         }
         String sceneId = plan.scene().id();
-        spark.setJobDescription("tileinfer " + run.runId() + ": " + plan.tileCount() + " tiles of " + sceneId);
-        run.stop().throwIfRequested(); // a stop since the scene's start: there is no job yet to cancel
+        spark.setJobGroup(JOB_GROUP, "tileinfer " + run.runId() + ": " + plan.tileCount() + " tiles of " + sceneId,
+                false);
+        // a stop since the scene's start: there is no job yet to cancel (one between here and the job's submission
+        // cancels the job as it starts: the stop cancels the group's future jobs too)
+        run.stop().throwIfRequested();
         List<List<List<Tile>>> slices = slices(plan.batches(), partitions(plan.batches().size()));
         TaskFailures failures = new TaskFailures(run.runId() + " " + sceneId + " " + UUID.randomUUID());
         spark.setLocalProperty(TaskFailures.JOB_PROPERTY, failures.job());

@@ -9,6 +9,7 @@ import io.tileinfer.core.run.Manifest;
 import io.tileinfer.core.run.RunListener;
 import io.tileinfer.core.run.RunSummary;
 import io.tileinfer.core.run.Runs;
+import io.tileinfer.core.store.SqliteRows;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,6 +143,37 @@ class SparkBatchJobTest {
                 Fixtures.comparableRows(sparkConfig, local.runId()));
         assertEquals("blend", Manifest.read(spark.manifest()).tiling().stitch());
         assertFalse(Files.exists(spark.runDir().resolve("chunks")), "chunks go once the raster holds them");
+    }
+
+    /**
+     * A stop that lands after the driver's last check and before the scene's job starts: the stop cancels the job
+     * group with its future jobs, so that job is cancelled as it starts, and no tile is computed.
+     */
+    @Test
+    void theJobGroupThatAStopCancelsHoldsTheScenesJobsToCome(@TempDir Path dir) throws Exception {
+        Path config = Runs.config(dir, Fixtures.yaml(registry, "{size: 256, halo: 0}", ""));
+        try (var context = Fixtures.spark("local[2]", Map.of())) {
+            RunListener stopping = new RunListener() {
+                @Override
+                public void sceneStarted(String sceneId, int tiles, int finished) {
+                    // what the SIGTERM handler of SparkBatchJob does, before any job of the scene exists
+                    context.sc().cancelJobGroupAndFutureJobs(SparkBatches.JOB_GROUP, "a test's stop");
+                }
+
+                @Override
+                public void tilesFinished(int count) {
+                }
+
+                @Override
+                public void sceneFinished(String sceneId) {
+                }
+            };
+            Exception cancelled = assertThrows(Exception.class,
+                    () -> Fixtures.runOn(config, SparkBatches.on(context), stopping));
+            assertTrue(cancelled.getMessage().contains("cancelled job group " + SparkBatches.JOB_GROUP),
+                    cancelled.getMessage());
+        }
+        assertEquals(0, SqliteRows.tiles(dir.resolve("runs/results.db")), "no tile was computed");
     }
 
     /**
