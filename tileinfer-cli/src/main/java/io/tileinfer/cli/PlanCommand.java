@@ -84,7 +84,9 @@ final class PlanCommand implements Callable<Integer> {
             Scene scene = inspection.scene();
             TileGrid grid = settings.grid(scene.width(), scene.height());
             List<Tile> tiles = grid.tiles(scene.id());
-            Map<String, TileStatus> resumed = earlierAttempt.resumed(scene.id(), tiles, dir, settings.blend());
+            List<String> changed = earlierAttempt.changedInputs(scene, dir);
+            Map<String, TileStatus> resumed = changed.isEmpty()
+                    ? earlierAttempt.resumed(scene.id(), tiles, dir, settings.blend()) : Map.of();
             List<Tile> pending = tiles.stream().filter(t -> !ScenePlan.finished(resumed, t)).toList();
             long done = tiles.size() - pending.size();
             long bytes = bytesToRead(scene, pending);
@@ -93,6 +95,10 @@ final class PlanCommand implements Callable<Integer> {
                     scene.crs().label());
             System.out.printf("  tiles: %d (%d x %d), %d to compute, %d finished earlier%n", tiles.size(),
                     grid.columns(), grid.rows(), pending.size(), done);
+            if (!changed.isEmpty()) {
+                System.out.printf("  changed since an earlier attempt computed tiles of them, so every tile is "
+                        + "computed again: %s%n", String.join(", ", changed));
+            }
             System.out.printf("  bytes to read: %s (decoded)%n", megabytes(bytes));
             if (settings.blend()) {
                 long chunkBytes = tiles.stream().mapToLong(t -> ProbabilityChunks.bytes(t.kept(),
@@ -139,6 +145,12 @@ final class PlanCommand implements Callable<Integer> {
                 }
                 return new EarlierAttempt(statuses, store.scenes(settings.runId()));
             }
+        }
+
+        /** The scene's files that changed since this attempt's tiles were computed: batch computes all again. */
+        List<String> changedInputs(Scene scene, RunDirectory dir) {
+            return tiles.getOrDefault(scene.id(), Map.of()).isEmpty() ? List.of()
+                    : ResumePoint.changedInputs(dir.inputStamps(scene.id()), scene.locations());
         }
 
         /** The finished tiles that a resume of the scene keeps, as batch finds them (ResumePoint). */

@@ -8,11 +8,9 @@ import io.tileinfer.core.run.BatchExecutor;
 import io.tileinfer.core.run.BatchRunner;
 import io.tileinfer.core.run.RunListener;
 import io.tileinfer.core.run.RunSummary;
+import io.tileinfer.core.run.Runs;
 import io.tileinfer.core.store.ResultStore;
 import io.tileinfer.core.store.ResultStores;
-import io.tileinfer.raster.RasterInfo;
-import io.tileinfer.raster.RasterReader;
-import io.tileinfer.raster.Window;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -21,7 +19,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /** Configurations, runs and comparisons shared by the Spark runner's tests. */
 final class Fixtures {
@@ -58,13 +55,7 @@ final class Fixtures {
 
     /** Every band's pixels of a run's prediction: what must match when run ids (in the metadata) differ. */
     static float[] predictionPixels(RunSummary run) {
-        try (RasterReader raster = RasterReader.open(run.runDir().resolve("predictions/l8.tif").toString())) {
-            RasterInfo info = raster.info();
-            int[] bands = IntStream.rangeClosed(1, info.bandCount()).toArray();
-            float[] pixels = new float[bands.length * info.width() * info.height()];
-            raster.read(new Window(0, 0, info.width(), info.height()), bands, pixels);
-            return pixels;
-        }
+        return Runs.predictionPixels(run, "l8");
     }
 
     /** Rows without what legitimately varies: latency and the time recorded. */

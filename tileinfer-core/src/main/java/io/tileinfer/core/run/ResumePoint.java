@@ -26,6 +26,14 @@ public final class ResumePoint {
     }
 
     /**
+     * The scene's input files that changed since an earlier attempt computed tiles of them (as {@link InputStamps}
+     * at {@code stamps} recorded them): when there are any, every tile is computed again. Empty without a record.
+     */
+    public static List<String> changedInputs(Path stamps, List<String> locations) {
+        return InputStamps.read(stamps).map(InputStamps.of(locations)::changedSince).orElse(List.of());
+    }
+
+    /**
      * The statuses less the finished tiles whose pixels are lost: recorded DONE, but neither in the scene's scratch
      * raster ({@code scratchKept} false: there is none, or it cannot be trusted) nor in a chunk of {@code chunkDir};
      * when blending, without a probability chunk (the scratch raster then holds only the assembly). They are

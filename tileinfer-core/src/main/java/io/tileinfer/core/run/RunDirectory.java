@@ -19,6 +19,11 @@ public record RunDirectory(Path path) {
         return path.resolve(SCRATCH).resolve(sceneId + ".tif");
     }
 
+    /** The scene's input files as the run first computed its tiles ({@link InputStamps}), beside its scratch raster. */
+    public Path inputStamps(String sceneId) {
+        return path.resolve(SCRATCH).resolve(sceneId + ".inputs.json");
+    }
+
     /**
      * Where each finished tile's chunk waits for the scene's raster: its cropped prediction when computed elsewhere
      * (Spark), its probabilities whenever the run blends.

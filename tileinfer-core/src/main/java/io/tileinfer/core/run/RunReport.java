@@ -27,7 +27,9 @@ public final class RunReport {
                 Path raster = summary.runDir().resolve(scene.output().path());
                 lines.add(String.format("  %s: %s%s", scene.id(), raster, besides(scene)));
             } else {
-                lines.add(String.format("  %s: FAILED%s", scene.id(), scene.tiles() == null ? ""
+                // refused at validation, or of nodata alone: its issues say why
+                boolean tilesFailed = scene.tiles() != null && scene.tiles().failed() > 0;
+                lines.add(String.format("  %s: FAILED%s", scene.id(), !tilesFailed ? ""
                         : " (all " + scene.tiles().failed() + " tiles failed; `tileinfer runs show " + summary.runId()
                         + "`, with the run's --store, says why)"));
                 scene.issues().forEach(issue -> lines.add("    " + issue));

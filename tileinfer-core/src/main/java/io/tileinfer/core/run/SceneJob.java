@@ -16,6 +16,7 @@ import io.tileinfer.core.scene.SceneInspector;
 import io.tileinfer.core.scene.ValidationIssue;
 import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.SceneStatus;
+import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
@@ -43,6 +44,8 @@ import java.util.stream.Collectors;
  */
 final class SceneJob {
     private static final Logger LOG = LoggerFactory.getLogger(SceneJob.class);
+    /** The cause of a tile row computed from an input file that has changed since: it is computed again. */
+    static final String INPUT_CHANGED = "input_changed";
     private final RunContext ctx;
     private final SceneSpec spec;
     private final Manifest.SceneEntry kept;
@@ -82,13 +85,18 @@ final class SceneJob {
     }
 
     private Manifest.SceneEntry rejected(List<ValidationIssue> issues) {
+        return rejected(issues, 0);
+    }
+
+    /** {@code tiles}: 0 for a scene refused before it was tiled. */
+    private Manifest.SceneEntry rejected(List<ValidationIssue> issues, int tiles) {
         for (ValidationIssue issue : issues) {
             LOG.error("scene {} failed validation: {}", spec.id(), issue.message());
             ctx.metrics().failure("validation:" + issue.check());
         }
         List<String> messages = issues.stream().map(ValidationIssue::message).toList();
         ctx.store().saveScene(new SceneResult(ctx.runId(), spec.id(), SceneStatus.FAILED,
-                String.join("\n", messages), 0, null, null));
+                String.join("\n", messages), tiles, null, null));
         return new Manifest.SceneEntry(spec.id(), SceneStatus.FAILED.name(), issues, null, null, null, null, null,
                 null, null, null, null, null);
     }
@@ -99,7 +107,7 @@ final class SceneJob {
         Thread.ofVirtual().name("tileinfer-input-hash").start(hashes);
         TileGrid grid = ctx.settings().grid(scene.width(), scene.height());
         List<Tile> tiles = grid.tiles(scene.id());
-        Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
+        Map<String, TileStatus> before = earlierUnlessInputsChanged(scene);
 
         Path output = ctx.dir().prediction(scene.id());
         String assembledSha256 = ResumePoint.assembled(tiles, before, () -> ctx.store().scenes(ctx.runId()),
@@ -110,6 +118,7 @@ final class SceneJob {
             // killed after the scene's row said DONE, before its work files were removed: every pixel is in the raster
             SceneScratch.remove(ctx.dir().scratch(scene.id()));
             new ChunkDirectory(ctx.dir().chunkDir(scene.id())).deleteAll();
+            Files.deleteIfExists(ctx.dir().inputStamps(scene.id()));
             // Killed between the raster and the files derived from it, or one of them changed since (FinishedScenes
             // said why the scene is done again): both are written again from the raster, whatever is there now.
             Manifest.FileEntry quicklook = writeQuicklook(scene, output, renderBackground(scene));
@@ -152,6 +161,32 @@ final class SceneJob {
         };
     }
 
+    /**
+     * The tile statuses an earlier attempt left, unless the scene's files changed since it computed them
+     * ({@link InputStamps}): then its rows are marked FAILED (cause {@value #INPUT_CHANGED}) and its scratch raster
+     * and chunks removed, so that every tile is computed again from the files as they are now, also by a resume of a
+     * resume killed meanwhile. Records the files' stamps before the scene's first tile.
+     */
+    private Map<String, TileStatus> earlierUnlessInputsChanged(Scene scene) throws IOException {
+        Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
+        Path stamps = ctx.dir().inputStamps(scene.id());
+        List<String> changed = before.isEmpty() ? List.of() : ResumePoint.changedInputs(stamps, scene.locations());
+        if (!changed.isEmpty()) {
+            String why = String.join(", ", changed) + " changed since an earlier attempt of this run computed this "
+                    + "tile: computed again from the file as it is now";
+            List<TileResult> stale = ctx.store().tiles(ctx.runId(), scene.id()).stream()
+                    .map(row -> row.asFailed(INPUT_CHANGED, why)).toList();
+            ctx.store().saveTiles(stale);
+            SceneScratch.remove(ctx.dir().scratch(scene.id()));
+            new ChunkDirectory(ctx.dir().chunkDir(scene.id())).deleteAll();
+            LOG.warn("scene {}: {} changed since an earlier attempt of this run computed {} of its tiles: every tile "
+                    + "is computed again", scene.id(), String.join(", ", changed), stale.size());
+            before = ctx.store().tileStatuses(ctx.runId(), scene.id());
+        }
+        InputStamps.of(scene.locations()).write(stamps);
+        return before;
+    }
+
     private static void closeAfter(SceneScratch scratch, Throwable failure) {
         try {
             scratch.close();
@@ -167,9 +202,10 @@ final class SceneJob {
         Manifest.Counts counts = counts(tiles, after);
         if (counts.done() == 0 && counts.failed() == 0) {
             scratch.delete();
+            Files.deleteIfExists(ctx.dir().inputStamps(scene.id()));
             ValidationIssue empty = new ValidationIssue(spec.describe(), "nodata", "only nodata pixels",
                     "a scene with valid pixels");
-            rejected(List.of(empty));
+            rejected(List.of(empty), tiles.size());
             // refused once tiled: its counts (all skipped) are this attempt's, unlike a scene refused at validation
             return entry(scene, SceneStatus.FAILED, List.of(empty), counts, inputs, null, null, null);
         }
@@ -202,6 +238,7 @@ final class SceneJob {
             // every pixel is in the raster now; a partial scene keeps them for a resume to add the failed tiles
             scratch.delete();
             new ChunkDirectory(ctx.dir().chunkDir(scene.id())).deleteAll();
+            Files.deleteIfExists(ctx.dir().inputStamps(scene.id()));
         }
         LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
                 counts.skipped(), counts.failed(), output);

@@ -490,5 +490,12 @@ class BatchRunnerTest {
         assertEquals("nodata", empty.issues().getFirst().check());
         assertEquals(new Manifest.Counts(25, 0, 25, 0, 1, 0), empty.tiles());
         assertEquals(new Manifest.Counts(25, 0, 25, 0, 1, 1), manifest.counts());
+        // no tile failed: the issue says why, with the scene's row as many tiles as the manifest
+        List<String> report = RunReport.lines(summary);
+        assertEquals("  empty: FAILED", report.get(1));
+        assertTrue(report.get(2).contains("only nodata pixels"), report.get(2));
+        try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + dir.resolve("runs/results.db"))) {
+            assertEquals(25, store.scenes(summary.runId()).getFirst().tiles());
+        }
     }
 }

@@ -3,11 +3,15 @@ package io.tileinfer.core.run;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.PipelineConfig;
+import io.tileinfer.raster.RasterInfo;
+import io.tileinfer.raster.RasterReader;
+import io.tileinfer.raster.Window;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.IntStream;
 
 /**
  * Writes a configuration into a directory and runs it, as the CLI would: for the tests of this module and, through
@@ -47,6 +51,18 @@ public final class Runs {
             return Files.readString(log);
         } catch (IOException e) {
             return "(unreadable: " + e + ")";
+        }
+    }
+
+    /** Every band's pixels of a scene's prediction: what must match when run ids (in the metadata) differ. */
+    public static float[] predictionPixels(RunSummary run, String sceneId) {
+        try (RasterReader raster = RasterReader.open(run.runDir().resolve("predictions/" + sceneId + ".tif")
+                .toString())) {
+            RasterInfo info = raster.info();
+            int[] bands = IntStream.rangeClosed(1, info.bandCount()).toArray();
+            float[] pixels = new float[bands.length * info.width() * info.height()];
+            raster.read(new Window(0, 0, info.width(), info.height()), bands, pixels);
+            return pixels;
         }
     }
 }
