@@ -47,6 +47,13 @@ public record PipelineConfig(
                 tileSize, halo, stitch, overlap, batchSize, newWorkers, retries, crs, probabilities, skipChecks, scenes);
     }
 
+    /** The configuration with another text's SHA-256: the one its run began with, when resumed from an edited one. */
+    public PipelineConfig withSha256(String newSha256) {
+        return new PipelineConfig(file, newSha256, contentSha256, model, registry, outputDir, outputUrl, storeUrl,
+                objectStore, tileSize, halo, stitch, overlap, batchSize, workers, retries, crs, probabilities,
+                skipChecks, scenes);
+    }
+
     public PipelineConfig withModel(String newModel) {
         return new PipelineConfig(file, sha256, contentSha256, newModel, registry, outputDir, outputUrl, storeUrl, objectStore,
                 tileSize, halo, stitch, overlap, batchSize, workers, retries, crs, probabilities, skipChecks, scenes);

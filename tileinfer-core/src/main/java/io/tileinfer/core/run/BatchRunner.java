@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -105,10 +104,12 @@ public final class BatchRunner {
             if (refusal != null) {
                 throw refusal;
             }
-            RunRow row = new RunRow(store, runId, config, version.id(), started);
+            ConfigAsBegun began = ConfigAsBegun.keep(runDir, config);
+            PipelineConfig runConfig = config.withSha256(began.sha256()); // as every file of the run names it
+            RunRow row = new RunRow(store, runId, runConfig, version.id(), started);
             row.save(null, "running", null);
             RunMetrics metrics = new RunMetrics(meters, version.id());
-            RunContext ctx = new RunContext(runId, runDir, config, version, store, metrics, listener, settings,
+            RunContext ctx = new RunContext(runId, runDir, runConfig, version, store, metrics, listener, settings,
                     stop, previous.map(RunRecord::startedAt).orElse(started)); // the first attempt's
             // the heartbeat stops before the catches save the run's end
             try (RunHeartbeat heartbeat = RunHeartbeat.start(store, runId, RunHeartbeat.EVERY)) {
@@ -123,7 +124,7 @@ public final class BatchRunner {
                     ctx.dir().removeEmptyWorkDirs();
                 }
                 Manifest manifest = manifest(runId, ctx.started(), previous.isPresent() ? started : null, version,
-                        settings, store, metrics, scenes);
+                        began, settings, store, metrics, scenes);
                 Path manifestFile = runDir.resolve(Manifest.FILE);
                 manifest.write(manifestFile);
                 String manifestLocation = RunOutputs.publish(config, runDir, manifest.outputPaths());
@@ -234,7 +235,7 @@ public final class BatchRunner {
     }
 
     private Manifest manifest(String runId, Instant started, Instant resumed, ModelVersion version,
-                              RunSettings settings, ResultStore store, RunMetrics metrics,
+                              ConfigAsBegun began, RunSettings settings, ResultStore store, RunMetrics metrics,
                               List<Manifest.SceneEntry> scenes) throws IOException {
         // a scene refused at validation on this attempt (say its file is gone since an earlier one) has no tile
         // counts and no output: the rows an earlier attempt stored are not this run's result
@@ -271,11 +272,10 @@ public final class BatchRunner {
                 .flatMap(s -> Stream.of(s.output(), s.quicklook(), s.stacItem()))
                 .filter(Objects::nonNull).toList();
         String status = failed == 0 && scenesFailed == 0 ? "succeeded" : "finished_with_failures";
-        String text = Files.readString(config.file(), StandardCharsets.UTF_8);
         return new Manifest(runId, status, started, Instant.now(), resumed,
                 new Manifest.Software(Version.tileinfer(), Version.commit(), Gdal.version(),
                         Runtime.version().toString()),
-                new Manifest.Config(config.file().toString(), config.sha256(), text),
+                new Manifest.Config(config.file().toString(), began.sha256(), began.text()),
                 new Manifest.Model(version.id(), version.card().name(), version.onnxSha256(),
                         config.model().equals(version.id()) ? null : config.model()),
                 new Manifest.Tiling(settings.tileSize(), settings.halo(), settings.stitch().key(), settings.overlap()),
