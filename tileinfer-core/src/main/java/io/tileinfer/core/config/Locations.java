@@ -59,7 +59,7 @@ public final class Locations {
         }
         if (!remoteItem) {
             Path parent = Path.of(fileLocation).toAbsolutePath().getParent();
-            return parent.resolve(href).normalize().toString();
+            return parent.resolve(localPath(href)).normalize().toString();
         }
         // /vsicurl/https://h/x.json resolves as https://h/x.json; /vsis3/bucket/x.json as if bucket were a host
         Matcher vsi = VSI_PATH.matcher(fileLocation);
@@ -91,6 +91,20 @@ public final class Locations {
             return Path.of(URI.create("file://" + path)).toString(); // %20 and the like decoded
         } catch (IllegalArgumentException unquoted) { // "a b.tif": the path as written
             return path;
+        }
+    }
+
+    /**
+     * A relative href's path, percent-decoded as RFC 3986 says ({@code B3%20copy.tif} is {@code B3 copy.tif}, as our
+     * own items write it); one that is no URI reference ({@code a b.tif}, {@code 50%.tif}) as written.
+     */
+    private static String localPath(String href) {
+        try {
+            URI uri = new URI(href);
+            // "B04:10m.tif" reads as a scheme: a file name, as written
+            return uri.getScheme() != null || uri.getPath() == null || uri.getPath().isEmpty() ? href : uri.getPath();
+        } catch (URISyntaxException unquoted) {
+            return href;
         }
     }
 

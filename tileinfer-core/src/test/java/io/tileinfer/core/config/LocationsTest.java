@@ -52,5 +52,11 @@ class LocationsTest {
         assertEquals("/data/a b.tif", Locations.sibling(item, "file:///data/a%20b.tif"));
         assertEquals("/data/a b.tif", Locations.sibling(item, "file:///data/a b.tif"));
         assertThrows(IllegalArgumentException.class, () -> Locations.sibling(item, "file:B04.tif"));
+        // a relative href is a URI reference, percent-decoded; text that is none is a file name as written
+        assertEquals(dir.resolve("items/B3 copy.tif").toString(), Locations.sibling(item, "B3%20copy.tif"));
+        assertEquals(dir.resolve("items/B3é.tif").toString(), Locations.sibling(item, "B3%C3%A9.tif"));
+        assertEquals(dir.resolve("items/a b.tif").toString(), Locations.sibling(item, "a b.tif"));
+        assertEquals(dir.resolve("items/50%.tif").toString(), Locations.sibling(item, "50%.tif"));
+        assertEquals(dir.resolve("items/B04:10m.tif").toString(), Locations.sibling(item, "B04:10m.tif"));
     }
 }
