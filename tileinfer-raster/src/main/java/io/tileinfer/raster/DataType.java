@@ -42,4 +42,34 @@ public enum DataType {
     public int bytes() {
         return bytes;
     }
+
+    /** Whether a pixel of this type can have the value: a whole number in range, or for floats anything. */
+    public boolean holds(double value) {
+        return switch (this) {
+            case BYTE -> whole(value, 0, 255);
+            case UINT16 -> whole(value, 0, 65_535);
+            case INT16 -> whole(value, -32_768, 32_767);
+            case UINT32 -> whole(value, 0, 4_294_967_295L);
+            case INT32 -> whole(value, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case FLOAT32 -> Double.isNaN(value) || Double.isInfinite(value) || Math.abs(value) <= Float.MAX_VALUE;
+            case FLOAT64 -> true;
+        };
+    }
+
+    /** The values {@link #holds} accepts, in words. */
+    public String range() {
+        return switch (this) {
+            case BYTE -> "a whole number in [0, 255]";
+            case UINT16 -> "a whole number in [0, 65535]";
+            case INT16 -> "a whole number in [-32768, 32767]";
+            case UINT32 -> "a whole number in [0, 4294967295]";
+            case INT32 -> "a whole number in [-2147483648, 2147483647]";
+            case FLOAT32 -> "a float32 value";
+            case FLOAT64 -> "a float64 value";
+        };
+    }
+
+    private static boolean whole(double value, long min, long max) {
+        return value == Math.rint(value) && value >= min && value <= max;
+    }
 }

@@ -18,9 +18,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -330,6 +332,7 @@ public final class SceneInspector {
     private List<SceneBand> describe(List<DeclaredBand> bands) {
         List<SceneBand> described = new ArrayList<>();
         Map<FileType, List<Integer>> wrongType = new LinkedHashMap<>(); // a file's bands of one wrong type
+        Set<String> nodataOutOfRange = new LinkedHashSet<>(); // a configured nodata no pixel can have: one per type
         for (DeclaredBand band : bands) {
             RasterInfo info = infos.get(band.location());
             if (band.index() > info.bandCount()) {
@@ -342,6 +345,13 @@ public final class SceneInspector {
                         k -> new ArrayList<>()).add(band.index());
             }
             Double nodata = spec.nodata() != null ? spec.nodata() : file.nodata();
+            if (spec.nodata() != null && !file.dataType().holds(spec.nodata())
+                    && nodataOutOfRange.add(file.dataType().stacName())) {
+                // 655350 for 65535 would mask nothing, silently
+                issues.add(new ValidationIssue(band.location(), "nodata", number(spec.nodata()) + " (the scene's "
+                        + "nodata:), which no " + file.dataType().stacName() + " pixel can have",
+                        file.dataType().range()));
+            }
             described.add(new SceneBand(name, band.location(), band.index(), file.dataType(), nodata));
         }
         // one issue a file, not one a band: ten lines saying the same would bury the others
@@ -349,6 +359,11 @@ public final class SceneInspector {
                 + " in band" + (indexes.size() > 1 ? "s " : " ") + indexes.stream().map(String::valueOf)
                 .collect(Collectors.joining(", ")), expect.modelDataType() + " as the model card says")));
         return described;
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
+                : String.valueOf(value);
     }
 
     private Instant acquisitionTime(StacItem item, List<DeclaredBand> bands) {

@@ -64,6 +64,22 @@ class SceneInspectorTest {
     }
 
     @Test
+    void aConfiguredNodataThatNoPixelCanHaveIsAnIssueNamingTheFileAndTheRange() {
+        for (double nodata : new double[]{655350, -5, 8000.5}) {
+            SceneSpec spec = new SceneSpec("s", variant("l8_rgbn_cog.tif"), null, null, null, nodata, null);
+            ValidationIssue issue = only(SceneInspector.inspect(spec, Expectations.none()));
+            assertEquals("nodata", issue.check());
+            assertEquals(variant("l8_rgbn_cog.tif"), issue.file());
+            assertTrue(issue.message().endsWith(" (the scene's nodata:), which no uint16 pixel can have, expected a "
+                    + "whole number in [0, 65535]"), issue.message());
+        }
+        assertTrue(only(SceneInspector.inspect(new SceneSpec("s", variant("l8_rgbn_cog.tif"), null, null, null,
+                655350.0, null), Expectations.none())).found().startsWith("655350 "), "said as written");
+        SceneSpec fine = new SceneSpec("s", variant("l8_rgbn_cog.tif"), null, null, null, 65535.0, null);
+        assertTrue(SceneInspector.inspect(fine, Expectations.none()).valid());
+    }
+
+    @Test
     void notATiffIsUnreadable() {
         ValidationIssue issue = only(file("not_a_tiff.tif", Expectations.none()));
         assertEquals(variant("not_a_tiff.tif"), issue.file());
