@@ -26,6 +26,8 @@ public final class RasterWriter implements AutoCloseable {
     /** The block size of the COGs written ({@link #finishCog}), and of a temporary scratch raster. */
     public static final int COG_BLOCK = 256;
 
+    /** Below this, a write that failed most likely failed for want of space. */
+    private static final long LOW_SPACE_BYTES = 1 << 20;
     /**
      * Uncompressed, so that a block written twice is rewritten in place rather than appended; band-interleaved,
      * so that writing one band never reads back the others; sparse, so that unwritten blocks cost nothing and
@@ -362,7 +364,8 @@ public final class RasterWriter implements AutoCloseable {
             }
         }
         if (failure != null) {
-            RasterException error = new RasterException(targetLocation, "cannot write the COG: " + failure);
+            RasterException error = new RasterException(targetLocation, "cannot write the COG: " + failure
+                    + lowSpace(temporary));
             try {
                 Files.deleteIfExists(temporary);
             } catch (IOException e) {
@@ -377,6 +380,19 @@ public final class RasterWriter implements AutoCloseable {
                     e);
         }
         close();
+    }
+
+    /**
+     * GDAL's last words on a full disk are those of the step that then failed ("TIFFRewriteDirectory: Error fetching
+     * directory count"), not why: said here while the partial file still holds the space.
+     */
+    private static String lowSpace(Path written) {
+        try {
+            long free = Files.getFileStore(written.toAbsolutePath().getParent()).getUsableSpace();
+            return free < LOW_SPACE_BYTES ? "; its file system has " + free / 1024 + " KiB free: out of space?" : "";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /**
