@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.tileinfer.raster.FileErrors;
 
@@ -262,6 +263,12 @@ public final class ModelRegistry {
         }
         Map<String, String> aliases = new TreeMap<>();
         for (Map.Entry<String, JsonNode> entry : tree.properties()) {
+            // promote writes no such name, and list would show it as an alias ("", "../x") that resolve cannot take
+            if (!isValidName(entry.getKey())) {
+                throw new RegistryFileException(aliasesFile + ": alias " + TextNode.valueOf(entry.getKey())
+                        + ": expected an alias name (letters, digits, '.', '_' or '-', starting with a letter or "
+                        + "digit)" + repair);
+            }
             JsonNode id = entry.getValue();
             // a number or an object would be read as some other text ("" names the versions directory itself), and
             // "../x" as a path out of the registry

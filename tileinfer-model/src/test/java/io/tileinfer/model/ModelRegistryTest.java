@@ -131,6 +131,19 @@ class ModelRegistryTest {
         assertEquals(List.of(expected), registry.verify());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\"../p\"", "\"-p\"", "\".p\"", "\"a/b\""})
+    void anAliasNameThatIsNoNameIsTheFilesProblem(String name) throws Exception {
+        Path aliases = Files.writeString(root.resolve("aliases.json"),
+                "{\"production\": \"m-1\", " + name + ": \"m-1\"}");
+        String expected = aliases + ": alias " + name + ": expected an alias name (letters, digits, '.', '_' or '-', "
+                + "starting with a letter or digit); repair it by hand or delete it and promote the aliases again";
+        ModelRegistry registry = ModelRegistry.open(root);
+        assertEquals(expected, assertThrows(RegistryFileException.class, () -> registry.resolve("production"))
+                .getMessage());
+        assertEquals(List.of(expected), registry.verify());
+    }
+
     /** The JDK's message of such a failure is the path alone: the registry's says why. */
     @Test
     void aRegistryThatCannotBeWrittenSaysWhy() throws Exception {
