@@ -149,6 +149,21 @@ class ModelCardTest {
         assertEquals(dir.resolve("card.json") + ": tile size 100000 px, expected at most 8192", error.getMessage());
     }
 
+    /** Jackson would keep the last of a key given twice, and the model would be registered under another name. */
+    @Test
+    void refusesAKeyGivenTwice() throws Exception {
+        ModelException error = refusedEdit(card -> card.replace("\"mlm:name\" : \"tiny\",",
+                "\"mlm:name\" : \"tiny\", \"mlm:name\" : \"other\","));
+        assertEquals(dir.resolve("card.json") + ": not valid JSON: line 2, column 34: Duplicate field 'mlm:name'",
+                error.getMessage());
+
+        ModelException nested = refusedEdit(card -> card.replace("\"epochs\" : 3,",
+                "\"epochs\" : 3, \"epochs\" : 30,"));
+        assertTrue(nested.getMessage().startsWith(dir.resolve("card.json") + ": not valid JSON: line "),
+                nested.getMessage());
+        assertTrue(nested.getMessage().endsWith(": Duplicate field 'epochs'"), nested.getMessage());
+    }
+
     @Test
     void unregisteredCardHasNoVersion() {
         assertNull(readBack(Cards.twoBandTwoClass()).version());
