@@ -30,12 +30,22 @@ public record ModelCard(String name, String version, List<String> tasks, String 
 
     /** The largest tile, as the pipeline's tiling.size and training's tile_size take. */
     public static final int MAX_TILE_SIZE = 8192;
+    /**
+     * The longest model name. The version id (name, '-', 12 hex digits) is a directory name and a registration's
+     * staging directory adds ".register-" before it and "-" and up to 20 digits after it: 100 keeps that at most
+     * 144 bytes (names are ASCII), well under the 255 that file systems allow.
+     */
+    public static final int MAX_NAME_LENGTH = 100;
 
     public ModelCard {
         Objects.requireNonNull(name, "name");
         if (!ModelRegistry.isValidName(name)) {
             throw new IllegalArgumentException("model name must be letters, digits, '.', '_' or '-' and start "
                     + "with a letter or digit, found \"" + name + "\"");
+        }
+        if (name.length() > MAX_NAME_LENGTH) { // else the registration fails on a raw "file name too long"
+            throw new IllegalArgumentException("model name (mlm:name) of " + name.length() + " characters, expected at "
+                    + "most " + MAX_NAME_LENGTH + " (it begins the version id, a directory name)");
         }
         tasks = List.copyOf(tasks);
         Objects.requireNonNull(framework, "framework");

@@ -20,6 +20,12 @@ final class Cards {
                 Map.of("model", Map.of("f1", 0.9)), Map.of("onnxruntime", "1.29.0"));
     }
 
+    static ModelCard withName(ModelCard card, String name) {
+        return new ModelCard(name, card.version(), card.tasks(), card.framework(), card.frameworkVersion(),
+                card.bands(), card.inputDataType(), card.inputShape(), card.classes(), card.tileSize(), card.halo(),
+                card.trainingData(), card.seed(), card.hyperParameters(), card.metrics(), card.libraryVersions());
+    }
+
     static ModelCard withMetrics(ModelCard card, Map<String, Object> metrics) {
         return new ModelCard(card.name(), card.version(), card.tasks(), card.framework(), card.frameworkVersion(),
                 card.bands(), card.inputDataType(), card.inputShape(), card.classes(), card.tileSize(), card.halo(),

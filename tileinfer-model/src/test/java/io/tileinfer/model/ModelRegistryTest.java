@@ -144,6 +144,16 @@ class ModelRegistryTest {
         assertEquals(List.of(expected), registry.verify());
     }
 
+    /** The longest name a card takes fits its version's directory and the staging directory's name. */
+    @Test
+    void registersAModelOfTheLongestName() {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelCard card = Cards.withName(Cards.twoBandTwoClass(), "n".repeat(ModelCard.MAX_NAME_LENGTH));
+        ModelVersion version = registry.register(MODEL, card);
+        assertEquals(version, registry.resolve(version.id()));
+        assertEquals(List.of(), registry.verify());
+    }
+
     /** The JDK's message of such a failure is the path alone: the registry's says why. */
     @Test
     void aRegistryThatCannotBeWrittenSaysWhy() throws Exception {
