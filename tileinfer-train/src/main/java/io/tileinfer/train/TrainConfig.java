@@ -128,6 +128,10 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
                 throw error(key, "letters, digits, '.', '_' or '-', starting with a letter or digit (it begins the "
                         + "version ids), found \"" + name + "\"");
             }
+            if (name.length() > ModelCard.MAX_NAME_LENGTH) { // the card would refuse it, but only after the training
+                throw error(key, "at most " + ModelCard.MAX_NAME_LENGTH + " characters (it begins the version ids, "
+                        + "directory names), found " + name.length());
+            }
             return name;
         }
 

@@ -41,6 +41,17 @@ class TrainConfigTest {
                 + "(unknown key)", error.getMessage());
     }
 
+    /** The card would refuse the name too, but only once the model is trained. */
+    @Test
+    void aModelNameLongerThanACardTakesIsRefusedBeforeTheTraining() throws Exception {
+        Path file = dir.resolve("train.yaml");
+        Files.writeString(file, Files.readString(TestData.trainYaml()).replace("name: l8-cloudmask",
+                "name: " + "n".repeat(101)));
+        TrainingException error = assertThrows(TrainingException.class, () -> TrainConfig.load(file));
+        assertEquals(file + ": model.name: expected at most 100 characters (it begins the version ids, directory "
+                + "names), found 101", error.getMessage());
+    }
+
     @Test
     void aBandThatLandsat8DoesNotHaveIsNamedWhereItIsListed() throws Exception {
         Path file = dir.resolve("train.yaml");
