@@ -367,7 +367,11 @@ final class SceneJob {
 
     private List<Manifest.FileEntry> inputHashes(Scene scene) throws IOException {
         List<Manifest.FileEntry> inputs = new ArrayList<>();
-        for (String location : scene.locations()) {
+        List<String> locations = new ArrayList<>(scene.locations());
+        if (spec.stacItem() != null) { // its time (and range) are in the outputs: an input as much as the bands
+            locations.add(spec.stacItem());
+        }
+        for (String location : locations) {
             // Hashing a remote object would download it whole: remote inputs are recorded without a hash.
             String sha = Locations.isLocal(location) ? Hashing.sha256(Path.of(location)) : null;
             inputs.add(new Manifest.FileEntry(location, sha));

@@ -248,6 +248,9 @@ class BatchRunnerTest {
         assertEquals("derived_from", item.at("/links/0/rel").asText());
         assertEquals(input.toUri().toString(), item.at("/links/0/href").asText());
         assertEquals("2015-08-04T16:19:21Z", item.at("/properties/datetime").asText());
+        List<Manifest.FileEntry> inputs = Manifest.read(summary.manifest()).scenes().getFirst().inputs();
+        assertEquals(new Manifest.FileEntry(input.toString(), Hashing.sha256(input)), inputs.getLast(),
+                "the item is an input, after its bands");
     }
 
     @Test
