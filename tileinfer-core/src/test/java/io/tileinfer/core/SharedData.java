@@ -5,6 +5,7 @@ import io.tileinfer.raster.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /** The real imagery in ../shared/data (passed by Maven as the system property tileinfer.sharedData). */
@@ -26,6 +27,15 @@ public final class SharedData {
 
     public static String variant(String name) {
         return VARIANTS.resolve(name).toString();
+    }
+
+    /**
+     * The tiled DEFLATE variant cut at 3/4 of its bytes, written to {@code file}: its last blocks are missing, the
+     * others readable, so that a run that skips the integrity check has a PARTIAL scene.
+     */
+    public static Path cutAtThreeQuarters(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(Path.of(variant("l8_rgbn_tiled256_deflate_pred2.tif")));
+        return Files.write(file, Arrays.copyOf(bytes, bytes.length * 3 / 4));
     }
 
     public static String landsat(String band) {

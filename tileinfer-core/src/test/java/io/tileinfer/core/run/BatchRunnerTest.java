@@ -315,11 +315,7 @@ class BatchRunnerTest {
 
     @Test
     void aFailingTileIsRetriedAndRecordedAndTheRestGoesOn(@TempDir Path dir) throws Exception {
-        // The tiled DEFLATE variant cut at 3/4 of its bytes: its last blocks are missing, the others readable.
-        Path source = Path.of(SharedData.variant("l8_rgbn_tiled256_deflate_pred2.tif"));
-        Path cut = dir.resolve("l8_rgbn_cut.tif");
-        byte[] bytes = Files.readAllBytes(source);
-        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length * 3 / 4));
+        Path cut = SharedData.cutAtThreeQuarters(dir.resolve("l8_rgbn_cut.tif"));
         String scenes = cog() + """
 
                   - {id: truncated, file: %s}

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,9 +28,8 @@ class EditedConfigTest {
     void everyFileOfTheRunNamesTheConfigurationItBeganWith(@TempDir Path dir) throws Exception {
         Path registry = shared.resolve("models");
         TestModels.brightness(registry);
-        // a scene cut at 3/4 of its bytes stays PARTIAL, so the resume writes its raster again; l8 is kept as it was
-        byte[] bytes = Files.readAllBytes(Path.of(SharedData.variant("l8_rgbn_tiled256_deflate_pred2.tif")));
-        Path cut = Files.write(dir.resolve("cut.tif"), Arrays.copyOf(bytes, bytes.length * 3 / 4));
+        // the cut scene stays PARTIAL, so the resume writes its raster again; l8 is kept as it was
+        Path cut = SharedData.cutAtThreeQuarters(dir.resolve("cut.tif"));
         String yaml = """
                 model: production
                 registry: %s
@@ -48,7 +47,7 @@ class EditedConfigTest {
         RunSummary first = Runs.run(config, 1);
 
         Files.writeString(config, yaml.replace("workers: 1", "workers: 2") + "# resumed after a look at the logs\n");
-        assertTrue(!began.equals(Hashing.sha256(config)));
+        assertNotEquals(began, Hashing.sha256(config));
         RunSummary again = Runs.run(config, 2);
         assertEquals(first.runId(), again.runId(), "the same run");
 

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -44,11 +43,9 @@ class InputChangeTest {
                 scenes:
                   - {id: l8, file: scene.tif}
                 """.formatted(registry);
-        // The first attempt: the tiled DEFLATE variant cut at 3/4, its last blocks missing: a PARTIAL scene, whose
-        // finished tiles a resume keeps
+        // The first attempt: a PARTIAL scene, whose finished tiles a resume keeps
         Path config = Runs.config(dir.resolve("attempts"), yaml);
-        byte[] bytes = Files.readAllBytes(Path.of(SharedData.variant("l8_rgbn_tiled256_deflate_pred2.tif")));
-        Path scene = Files.write(dir.resolve("attempts/scene.tif"), Arrays.copyOf(bytes, bytes.length * 3 / 4));
+        Path scene = SharedData.cutAtThreeQuarters(dir.resolve("attempts/scene.tif"));
         RunSummary first = Runs.run(config, 2);
         Manifest.Counts partial = Manifest.read(first.manifest()).scenes().getFirst().tiles();
         assertTrue(partial.done() > 0 && partial.failed() > 0, partial.toString());
