@@ -2,6 +2,7 @@ package io.tileinfer.api;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
@@ -113,9 +114,11 @@ final class Exchange implements Handler {
                     .addKeyValue("remote", request.remotePeer().host())
                     .log("{} {} {}", request.prologue().method().text(), request.path().rawPath(), reply.status());
         }
-        if (reply.closesConnection()) {
-            // Helidon 4.5 keeps a connection open after a reply saying "Connection: close" (and would read the
-            // rest of the body); this exception is its way for a handler to close it.
+        if (reply.closesConnection() || request.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
+                || response.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            // Helidon 4.5 keeps a connection open after a reply saying "Connection: close", ours or the one it sends
+            // to a client that asked for it: it then skips draining the unread body and would parse that body as
+            // the next request (request smuggling). This exception is its way for a handler to close it.
             throw new CloseConnectionException("closed after " + reply.status() + " (request " + call.requestId()
                     + ")");
         }

@@ -23,11 +23,17 @@ final class SlowUpload implements AutoCloseable {
     private final byte[] bytes;
 
     SlowUpload(int port, String path, byte[] bytes) throws IOException {
+        this(port, path, bytes, "");
+    }
+
+    /** @param headerLines more request headers, each ending with CRLF */
+    SlowUpload(int port, String path, byte[] bytes, String headerLines) throws IOException {
         this.socket = new Socket("127.0.0.1", port);
         this.bytes = bytes;
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/tiff\r\nContent-Length: "
-                + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + bytes.length + "\r\nConnection: close\r\n" + headerLines + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(bytes, 0, 1024);
         out.flush();
     }
