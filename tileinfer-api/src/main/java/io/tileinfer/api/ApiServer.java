@@ -4,6 +4,7 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.tileinfer.core.run.StopRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +34,8 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** How often Helidon looks for connections idle beyond the request timeout. */
+    private static final Duration IDLE_CHECK_PERIOD = Duration.ofSeconds(1);
 
     private final ApiContext context;
     private final WebServer server;
@@ -72,9 +76,18 @@ public final class ApiServer implements AutoCloseable {
         WebPage webPage = WebPage.open(storeUrl, registry);
         List<Route> routes = new ArrayList<>(routes(context));
         routes.addAll(webPage.routes());
+        int maxConnections = ConnectionLimit.resolve(settings.maxConnections());
         WebServer server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
+                // a bound below the file descriptor limit, so that the accept loop never dies of EMFILE
+                .maxTcpConnections(maxConnections)
+                // Helidon's own check closes a connection waiting for its next request line (idle keep-alive, or a
+                // request line that never ends) after the request timeout; HeaderDeadline covers the headers
+                .idleConnectionTimeout(settings.requestTimeout())
+                .idleConnectionPeriod(IDLE_CHECK_PERIOD)
+                .addProtocol(Http1Config.builder()
+                        .addReceiveListener(new HeaderDeadline(settings.requestTimeout())).build())
                 .shutdownHook(false) // ours drains first, see shutdown()
                 .errorHandling(errors -> errors.includeEntity(true)) // what Helidon refuses, it says why
                 .directHandlers(handlers -> {

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +60,45 @@ class ConnectionsTest {
         }
     }
 
+    @Test
+    void aClientThatNeverEndsItsHeadersIsCutOffAtTheRequestTimeout(@TempDir Path dir) throws Exception {
+        try (TestServer api = TestServer.start(dir, settings -> settings.withLimits(16 << 20, 1024, 32, 1,
+                Duration.ofMillis(1500)))) {
+            // without the cut-off the connection stays open for ever (slowloris); with it, within the timeout plus
+            // a little: the server answers nothing (its socket is closed under the read)
+            Received cut = exchange(api.server.port(), "POST /v1/predict HTTP/1.1\r\nHost: x\r\n", 6_000);
+            assertTrue(cut.closed(), "still open after 6 s: " + cut.text());
+            // and one that sends part of its request line
+            Received partial = exchange(api.server.port(), "GET /v2/heal", 6_000);
+            assertTrue(partial.closed(), "still open after 6 s: " + partial.text());
+            assertEquals(200, api.http.get("/v2/health/ready").statusCode());
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitWaitToBeAccepted(@TempDir Path dir) throws Exception {
+        try (TestServer api = TestServer.start(dir, settings -> settings.withMaxConnections(3))) {
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket socket = new Socket("127.0.0.1", api.server.port());
+                    socket.getOutputStream().write("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    held.add(socket);
+                }
+                // the fourth waits in the accept queue: the server holds at most 3 connections (file descriptors)
+                Received waiting = exchange(api.server.port(), "GET /v2/health/live HTTP/1.1\r\nHost: x\r\n"
+                        + "Connection: close\r\n\r\n", 1_500);
+                assertEquals("", waiting.text());
+            } finally {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
+            assertEquals(200, api.http.get("/v2/health/live").statusCode());
+        }
+    }
+
     /**
      * Sends {@code requestLine} (without its protocol) with {@code Connection: close}, {@code header} (a header
      * line, or "") and a body of
@@ -69,7 +110,7 @@ class ConnectionsTest {
         String request = requestLine + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: " + contentType
                 + "\r\n" + (header.isEmpty() ? "" : header + "\r\n") + "Content-Length: " + declaredLength
                 + "\r\n\r\n" + SMUGGLED;
-        Received received = exchange(port, request);
+        Received received = exchange(port, request, 3_000);
         Matcher statuses = STATUS_LINE.matcher(received.text());
         assertTrue(statuses.find(), received.text());
         assertEquals(String.valueOf(status), statuses.group(1), received.text());
@@ -79,13 +120,14 @@ class ConnectionsTest {
         assertTrue(received.closed(), "the connection is still open after: " + received.text());
     }
 
-    /** What came back, and whether the server closed the connection (else nothing came for 3 s). */
+    /** What came back, and whether the server closed the connection (else nothing more came for a while). */
     record Received(String text, boolean closed) {
     }
 
-    static Received exchange(int port, String request) throws Exception {
+    /** Sends {@code request} and reads until the server closes the connection or {@code quietMillis} pass idle. */
+    static Received exchange(int port, String request, int quietMillis) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(3_000);
+            socket.setSoTimeout(quietMillis);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();

@@ -43,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-in-flight", defaultValue = "32", description = "Inference requests in flight; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
+    @Option(names = "--max-connections", defaultValue = "0", description = "Connections open at once; beyond, new ones wait to be accepted (default: sized from the file descriptor limit, leaving 256 for the process).")
+    int maxConnections;
+
     @Option(names = "--workers", description = "Inference threads (default: one per core).")
     Integer workers;
 
@@ -74,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
         ApiSettings settings = new ApiSettings(host, port, (long) maxBodyMb << 20, maxTileSide, maxInFlight,
                 workers != null ? workers : Runtime.getRuntime().availableProcessors(),
                 Duration.ofSeconds(requestTimeoutSeconds), apiKey(), crs,
-                Duration.ofSeconds(shutdownDelaySeconds), Duration.ofSeconds(shutdownTimeoutSeconds));
+                Duration.ofSeconds(shutdownDelaySeconds), Duration.ofSeconds(shutdownTimeoutSeconds), maxConnections);
         // a URL no module serves is a usage error; one that cannot be opened leaves the page without runs (logged)
         ApiServer server = ApiServer.start(registry, model, settings, StoreOption.url(store));
         server.drainOnSignals();

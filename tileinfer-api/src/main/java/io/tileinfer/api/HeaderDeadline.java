@@ -1,0 +1,85 @@
+package io.tileinfer.api;
+
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A request's headers must be complete within the request timeout of its first line. Helidon 4.5 has no such limit
+ * (its idle-connection check closes a connection only while it waits for a request line, and applies no read timeout
+ * to server connections), so a client that sends a request line and then a header now and then, or nothing more,
+ * would hold its connection for ever (slowloris). At the deadline the connection's thread is interrupted, which
+ * closes its socket; {@link DirectErrors} then counts the request as a timeout (408).
+ * <p>
+ * Helidon calls this listener on the connection's own thread, the one that reads it: the pending deadline is kept
+ * in a thread-local, so that {@link DirectErrors} (called on that thread too) can tell a request whose headers did
+ * not arrive from a fault of the server.
+ */
+final class HeaderDeadline implements Http1ConnectionListener {
+
+    /** Why a request's headers are missing, as {@link DirectErrors} reports it. */
+    enum Missing { NONE, CLIENT_CLOSED, TIMED_OUT }
+
+    private static final int READING = 0;
+    private static final int DONE = 1;
+    private static final int EXPIRED = 2;
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("tileinfer-header-deadline").factory());
+    private static final ThreadLocal<Pending> PENDING = new ThreadLocal<>();
+
+    private final long timeoutNanos;
+
+    HeaderDeadline(Duration timeout) {
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    private record Pending(AtomicInteger state, ScheduledFuture<?> expiry) {
+    }
+
+    @Override
+    public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+        Thread reader = Thread.currentThread();
+        AtomicInteger state = new AtomicInteger(READING);
+        ScheduledFuture<?> expiry = TIMER.schedule(() -> {
+            if (state.compareAndSet(READING, EXPIRED)) {
+                reader.interrupt(); // an interrupted read on a socket channel closes the channel
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        PENDING.set(new Pending(state, expiry));
+    }
+
+    @Override
+    public void headers(ConnectionContext ctx, Headers headers) {
+        Pending pending = PENDING.get();
+        PENDING.remove();
+        if (pending != null) {
+            pending.expiry().cancel(false);
+            if (!pending.state().compareAndSet(READING, DONE)) {
+                // the deadline won by a hair: the socket is closing under an interrupt, so this request cannot run
+                throw new CloseConnectionException("request headers completed after the request timeout");
+            }
+        }
+    }
+
+    /**
+     * On the connection's thread: whether the request being read lacks its headers, and why; clears what is pending.
+     */
+    static Missing takeMissing() {
+        Pending pending = PENDING.get();
+        if (pending == null) {
+            return Missing.NONE;
+        }
+        PENDING.remove();
+        pending.expiry().cancel(false);
+        return pending.state().compareAndSet(READING, DONE) ? Missing.CLIENT_CLOSED : Missing.TIMED_OUT;
+    }
+}
