@@ -31,12 +31,29 @@ final class DirectErrors implements DirectHandler {
     public TransportResponse handle(TransportRequest request, EventType event, Status status,
                                     ServerResponseHeaders headers, String message) {
         String requestId = UUID.randomUUID().toString();
+        HeaderDeadline.Missing missing = HeaderDeadline.takeMissing();
+        if (event == EventType.INTERNAL_ERROR && missing != HeaderDeadline.Missing.NONE) {
+            // Helidon reports a failed read of the headers as its own internal error (a 500 and a WARN with a stack
+            // trace): here it is the client's doing (InsufficientDataAvailableException: it closed the connection),
+            // or its time running out, not a fault of the server's
+            return missing == HeaderDeadline.Missing.TIMED_OUT
+                    ? refuse(request, Status.REQUEST_TIMEOUT_408, headers, "timeout", "the request headers did not "
+                            + "arrive within the request timeout", requestId)
+                    : refuse(request, Status.create(ApiException.CLIENT_CLOSED), headers, "client_aborted",
+                            "the client closed the connection before the end of the request headers", requestId);
+        }
         int code = status.code();
         String cause = code == 505 ? "http_version" : code >= 500 ? "internal" : "bad_request";
         // Helidon's messages for what it refuses are its safe ones (errorHandling includeEntity); a 5xx says no more
         String detail = message == null || message.isBlank() || code >= 500 ? "" : ": " + message;
         String error = code == 505 ? request.protocolVersion() + " is not served, expected HTTP/1.1"
                 : "the request cannot be read" + detail;
+        return refuse(request, status, headers, cause, error, requestId);
+    }
+
+    private TransportResponse refuse(TransportRequest request, Status status, ServerResponseHeaders headers,
+                                     String cause, String error, String requestId) {
+        int code = status.code();
         context.metrics().failure(UNROUTED, cause);
         context.metrics().request(UNROUTED, request.method(), code, 0);
         ACCESS.atInfo().addKeyValue("cause", cause).addKeyValue("error", error).addKeyValue("request_id", requestId)

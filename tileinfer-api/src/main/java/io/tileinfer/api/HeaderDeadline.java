@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (its idle-connection check closes a connection only while it waits for a request line, and applies no read timeout
  * to server connections), so a client that sends a request line and then a header now and then, or nothing more,
  * would hold its connection for ever (slowloris). At the deadline the connection's thread is interrupted, which
- * closes its socket; {@link DirectErrors} then counts the request as a timeout (408).
+ * closes its socket channel: Helidon ends the connection without an answer (there is no one to write to).
  * <p>
  * Helidon calls this listener on the connection's own thread, the one that reads it: the pending deadline is kept
  * in a thread-local, so that {@link DirectErrors} (called on that thread too) can tell a request whose headers did

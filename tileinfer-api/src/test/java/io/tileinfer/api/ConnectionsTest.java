@@ -1,5 +1,8 @@
 package io.tileinfer.api;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +100,28 @@ class ConnectionsTest {
             }
             assertEquals(200, api.http.get("/v2/health/live").statusCode());
         }
+    }
+
+    @Test
+    void aClientThatGoesAwayMidHeadersIsCountedAsSuchAndNotAsAServerError(@TempDir Path dir) throws Exception {
+        CapturedLogs logged = new CapturedLogs(Logger.ROOT_LOGGER_NAME);
+        try (logged; TestServer api = TestServer.start(dir, settings -> settings)) {
+            try (Socket socket = new Socket("127.0.0.1", api.server.port())) {
+                socket.getOutputStream().write("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(300);
+            }
+            String metrics = "";
+            for (int i = 0; i < 500 && !metrics.contains("client_aborted"); i++) {
+                Thread.sleep(10);
+                metrics = new String(api.http.get("/metrics").body(), StandardCharsets.UTF_8);
+            }
+            assertTrue(metrics.contains("tileinfer_api_failures_total{cause=\"client_aborted\",endpoint=\"(unrouted)\"}"
+                    + " 1.0"), metrics);
+            assertFalse(metrics.contains("cause=\"internal\""), metrics);
+        }
+        assertEquals(List.of(), logged.events().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)
+                || e.getThrowableProxy() != null).map(ILoggingEvent::getFormattedMessage).toList());
     }
 
     /**
