@@ -86,6 +86,9 @@ public final class ApiServer implements AutoCloseable {
                 // request line that never ends) after the request timeout; HeaderDeadline covers the headers
                 .idleConnectionTimeout(settings.requestTimeout())
                 .idleConnectionPeriod(IDLE_CHECK_PERIOD)
+                // this HTTP/1.1 instead of the discovered one, not beside it: with two, Helidon would pick per
+                // connection and close an HTTP/1.0 one without its 505
+                .protocolsDiscoverServices(false)
                 .addProtocol(Http1Config.builder()
                         .addReceiveListener(new HeaderDeadline(settings.requestTimeout())).build())
                 .shutdownHook(false) // ours drains first, see shutdown()
