@@ -48,31 +48,22 @@ final class WebPage implements AutoCloseable {
         }
     }
 
-    private final ResultStore store;
+    private final PageStore store;
     private final WebPageData data;
     private final ScenePictures pictures;
 
-    private WebPage(ResultStore store, Path registry) {
+    private WebPage(PageStore store, Path registry) {
         this.store = store;
         this.data = new WebPageData(store, registry);
         this.pictures = new ScenePictures(data);
     }
 
     /**
-     * The page over the store at {@code storeUrl}. An SQLite file that does not exist yet is not created (the page
-     * only reads): the page then lists no run.
+     * The page over the store at {@code storeUrl} (null: none). One that is not there yet is read once it is: an
+     * SQLite file is not created (the page only reads), and the page lists no run until then.
      */
     static WebPage open(String storeUrl, Path registry) {
-        if (storeUrl == null) {
-            return new WebPage(null, registry);
-        }
-        try {
-            return new WebPage(ResultStores.openExisting(storeUrl).orElse(null), registry);
-        } catch (StoreException unreachable) {
-            // The page is an extra: a store that is down must not keep the inference API from starting.
-            LOG.warn("the web page shows no run: {}", unreachable.getMessage());
-            return new WebPage(null, registry);
-        }
+        return new WebPage(new PageStore(storeUrl), registry);
     }
 
     List<Route> routes() {

@@ -47,16 +47,17 @@ final class WebPageData {
     /** Failed tiles listed in a run's JSON; a run where everything failed need not send every row. */
     static final int MAX_FAILURES = 1000;
 
-    private final ResultStore store;
+    private final PageStore stores;
     private final Path registry;
 
-    WebPageData(ResultStore store, Path registry) {
-        this.store = store;
+    WebPageData(PageStore stores, Path registry) {
+        this.stores = stores;
         this.registry = registry;
     }
 
     /** A page of runs, newest first, and {@code next}: the cursor of the page of older runs, null on the last. */
     Map<String, Object> runs(RunsQuery query) {
+        ResultStore store = stores.current();
         RunPage page = store == null ? new RunPage(List.of(), null) : store.runs(query.limit(), query.before());
         // the counts of the whole page in one query, not one a run
         Map<String, TileCounts> counts = store == null ? Map.of()
@@ -75,7 +76,7 @@ final class WebPageData {
     Map<String, Object> run(String runId) {
         RunRecord run = requireRun(runId);
         List<Map<String, Object>> scenes = new ArrayList<>();
-        for (SceneResult scene : store.scenes(runId)) {
+        for (SceneResult scene : store().scenes(runId)) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("scene_id", scene.sceneId());
             fields.put("status", scene.status().name());
@@ -86,13 +87,13 @@ final class WebPageData {
             fields.put("map", localOutput(scene).isPresent());
             scenes.add(fields);
         }
-        List<TileResult> failed = store.failures(runId);
+        List<TileResult> failed = store().failures(runId);
         List<Map<String, Object>> failures = new ArrayList<>();
         for (TileResult tile : failed.subList(0, Math.min(failed.size(), MAX_FAILURES))) {
             failures.add(tile(tile));
         }
         Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("run", summary(run, store.tileCounts(List.of(runId)).get(runId)));
+        reply.put("run", summary(run, store().tileCounts(List.of(runId)).get(runId)));
         reply.put("manifest", manifest(run).orElse(null));
         reply.put("scenes", scenes);
         reply.put("failures_total", failed.size());
@@ -109,7 +110,7 @@ final class WebPageData {
         }
         GeoTransform transform = info.transform();
         double[] extent = transform.bounds(new Window(0, 0, info.width(), info.height()));
-        List<TileResult> rows = store.tiles(runId, sceneId);
+        List<TileResult> rows = store().tiles(runId, sceneId);
         // Longitude and latitude for people (GDAL's OSR): the scene's centre and each tile's; a mean of longitudes
         // would put a scene across the antimeridian on the other side of the globe.
         double[] points = new double[2 + 2 * rows.size()];
@@ -186,7 +187,7 @@ final class WebPageData {
     /** @throws ApiException 404 when the run or scene is unknown or the scene has no local prediction raster */
     SceneRef scene(String runId, String sceneId) {
         RunRecord run = requireRun(runId);
-        SceneResult scene = store.scenes(runId).stream().filter(s -> s.sceneId().equals(sceneId)).findFirst()
+        SceneResult scene = store().scenes(runId).stream().filter(s -> s.sceneId().equals(sceneId)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("run " + runId + " has no scene " + sceneId));
         Path output = localOutput(scene).orElseThrow(() -> ApiException.notFound("scene " + sceneId + " of run "
                 + runId + " has no prediction raster on this machine (" + scene.status() + ")"));
@@ -239,7 +240,13 @@ final class WebPageData {
         }
     }
 
+    /** The store, once {@link #requireRun} found it there. */
+    private ResultStore store() {
+        return stores.current();
+    }
+
     private RunRecord requireRun(String runId) {
+        ResultStore store = stores.current();
         if (store == null) {
             throw ApiException.notFound("no result store: start the server with --store (or it could not be "
                     + "opened: see the server's log)");

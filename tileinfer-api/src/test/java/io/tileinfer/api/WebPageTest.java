@@ -362,6 +362,14 @@ class WebPageTest {
             assertEquals(0, runs.get("runs").size());
             assertTrue(runs.get("next").isNull());
             assertFalse(Files.exists(empty.resolve("absent.db")), "the page never creates a database");
+            // a batch creates it after the server started: the page reads it from then on, without a restart
+            try (JdbcResultStore store = JdbcResultStore.open("jdbc:sqlite:" + empty.resolve("absent.db"))) {
+                store.saveRun(new RunRecord("later", "c.yaml", "sha", "m-1", Instant.now(), null, "running", null,
+                        Instant.now()));
+            }
+            JsonNode later = Http.json(new Http(bare.port()).get("/ui/api/runs"));
+            assertTrue(later.get("store").asBoolean());
+            assertEquals("later", later.at("/runs/0/run_id").asText());
         } finally {
             bare.shutdown();
         }
