@@ -154,10 +154,7 @@ final class Exchange implements Handler {
         response.header("Content-Type", reply.contentType());
         byte[] body = reply.bytes();
         if (reply.json() != null) {
-            Map<String, Object> fields = new LinkedHashMap<>(reply.json());
-            fields.putIfAbsent("model_version", context.served().id());
-            fields.putIfAbsent("request_id", call.requestId());
-            body = Json.bytes(fields);
+            body = jsonBody(reply.json(), context.served().id(), call.requestId());
         }
         if (head) {
             if (body.length > 0) { // Helidon refuses a Content-Length on a 204 or 304, as their GET has none
@@ -168,6 +165,14 @@ final class Exchange implements Handler {
         }
         response.send(body);
         return body.length;
+    }
+
+    /** A JSON reply's body: its fields, and the model version and request id unless it has its own. */
+    static byte[] jsonBody(Map<String, Object> json, String modelVersion, String requestId) {
+        Map<String, Object> fields = new LinkedHashMap<>(json);
+        fields.putIfAbsent("model_version", modelVersion);
+        fields.putIfAbsent("request_id", requestId);
+        return Json.bytes(fields);
     }
 
     private static String requestId(ServerRequest request) {

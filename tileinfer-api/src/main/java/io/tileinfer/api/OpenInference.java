@@ -92,7 +92,21 @@ final class OpenInference {
             throw new ApiException(415, "unsupported_media_type", "Content-Type " + call.mediaType()
                     + " is not accepted here, expected application/json (an inference request)");
         }
-        InferRequest request = InferRequestParser.parse(call.body());
+        byte[] body = call.body(); // read here: a slow client must not hold a thread of the pool
+        // Parsing, checking, the model and the response's JSON are CPU work, tens of MB for a large batch: on the
+        // pool's platform threads, so that a few such requests never hold every carrier of the virtual threads,
+        // which health checks and metrics need.
+        Answer answer = context.pool().run(() -> answer(call, InferRequestParser.parse(body)), call.deadlineNanos(),
+                "inference did not finish within the request timeout");
+        call.inputSha256(answer.inputSha256());
+        return Reply.bytes(200, Reply.JSON, answer.json());
+    }
+
+    /** The response's JSON, with the request id and model version every reply has, and the tiles' input hashes. */
+    private record Answer(byte[] json, String inputSha256) {
+    }
+
+    private Answer answer(Call call, InferRequest request) {
         for (String output : request.outputs()) {
             if (!OUTPUTS.contains(output)) {
                 throw ApiException.badRequest("outputs: the model has no output \"" + output + "\", expected one of "
@@ -102,16 +116,13 @@ final class OpenInference {
         InferRequest.Tensor input = request.input();
         TensorShape shape = TensorShape.check(input, context);
         requireModelValues(input);
-        List<TileInference.Result> results = context.pool().run(() -> {
-            List<TileInference.Result> tiles = new ArrayList<>();
-            for (TileData tile : TensorTiles.cut(input.data().floats(), shape.n(), shape.bands(), shape.height(),
-                    shape.width(), shape.size())) {
-                tiles.add(context.inference().infer(tile, shape.size()));
-            }
-            return tiles;
-        }, call.deadlineNanos(), "inference did not finish within the request timeout");
-        call.inputSha256(String.join(",", hashes(results)));
-        return Reply.ok(response(call, request, shape, results));
+        List<TileInference.Result> results = new ArrayList<>();
+        for (TileData tile : TensorTiles.cut(input.data().floats(), shape.n(), shape.bands(), shape.height(),
+                shape.width(), shape.size())) {
+            results.add(context.inference().infer(tile, shape.size()));
+        }
+        return new Answer(Exchange.jsonBody(response(call, request, shape, results), context.served().id(),
+                call.requestId()), String.join(",", hashes(results)));
     }
 
     /**
