@@ -182,7 +182,14 @@ final class InferRequestParser {
                     depth++;
                 }
                 case END_ARRAY -> depth--;
-                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> into.add(parser.getValueAsDouble());
+                case VALUE_NUMBER_INT -> {
+                    if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        into.addBeyondLong(parser.getBigIntegerValue());
+                    } else {
+                        into.add(parser.getValueAsDouble());
+                    }
+                }
+                case VALUE_NUMBER_FLOAT -> into.add(parser.getValueAsDouble());
                 case null -> throw ApiException.badRequest(path + ": the body ends inside the array");
                 default -> throw ApiException.badRequest(path + "[" + into.size() + "]: found " + describe(token)
                         + ", expected a number");

@@ -1,5 +1,6 @@
 package io.tileinfer.api;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -80,12 +81,21 @@ enum TensorDatatype {
     }
 
     private String bound(double value) {
-        return this == FP32 ? String.valueOf((float) value) : format(value);
+        return switch (this) {
+            case FP32 -> String.valueOf((float) value);
+            // the 64-bit bounds are no doubles: 2^63 - 1 and 2^64 - 1 round to 2^63 and 2^64
+            case INT64 -> String.valueOf(value < 0 ? Long.MIN_VALUE : Long.MAX_VALUE);
+            case UINT64 -> value == 0 ? "0" : Long.toUnsignedString(-1L);
+            default -> format(value);
+        };
     }
 
-    /** A number as a message shows it: whole numbers without a fraction ("65536", not "65536.0"). */
+    /**
+     * A number as a message shows it: whole numbers within the 64-bit types' reach without a fraction or an exponent
+     * ("65536", not "65536.0"; "9223372036854775808", not "9.223372036854776E18").
+     */
     static String format(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e18 ? String.valueOf((long) value)
+        return value == Math.rint(value) && Math.abs(value) <= 0x1p64 ? new BigDecimal(value).toPlainString()
                 : String.valueOf(value);
     }
 }

@@ -1,5 +1,6 @@
 package io.tileinfer.api;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -43,11 +44,30 @@ final class TensorValues {
         values[size++] = (float) value;
     }
 
+    /**
+     * A whole number beyond a long's range, as the request wrote it: the 64-bit integer types are judged on it, not
+     * on the double it rounds to (2^63 and 2^64 are doubles, and within those types' double bounds).
+     */
+    void addBeyondLong(BigInteger value) {
+        double rounded = value.doubleValue();
+        notHeldBy(TensorDatatype.INT64, rounded);
+        if (value.signum() < 0 || value.bitLength() > Long.SIZE) {
+            notHeldBy(TensorDatatype.UINT64, rounded);
+        }
+        add(rounded);
+    }
+
+    private void notHeldBy(TensorDatatype type, double value) {
+        if (firstNotHeld[type.ordinal()] < 0) {
+            firstNotHeld[type.ordinal()] = size;
+            notHeld[type.ordinal()] = value;
+        }
+    }
+
     private void note(double value) {
         for (int t = 0; t < DATATYPES.length; t++) {
-            if (firstNotHeld[t] < 0 && !DATATYPES[t].holds(value)) {
-                firstNotHeld[t] = size;
-                notHeld[t] = value;
+            if (!DATATYPES[t].holds(value)) {
+                notHeldBy(DATATYPES[t], value);
             }
         }
         if (Double.isFinite(value)) {

@@ -148,6 +148,15 @@ class OpenInferenceTest {
                 + " for FP32", raw(infer, tensor("[1,4,1,1]", "FP32", "[1,1e39,3,4]")));
         assertError(400, "inputs[0].data[0]: found 2147483648, expected integers in [-2147483648, 2147483647] for "
                 + "INT32", raw(infer, tensor("[1,4,1,1]", "INT32", "[2147483648,1,2,3]")));
+        // the 64-bit types are judged on the number as written, not on the double it rounds to
+        assertError(400, "inputs[0].data[1]: found 9223372036854775808, expected integers in [-9223372036854775808, "
+                + "9223372036854775807] for INT64", raw(infer, tensor("[1,4,1,1]", "INT64",
+                "[9223372036854775807,9223372036854775808,2,3]")));
+        assertError(400, "inputs[0].data[0]: found 18446744073709551616, expected integers in [0, "
+                + "18446744073709551615] for UINT64", raw(infer, tensor("[1,4,1,1]", "UINT64",
+                "[18446744073709551616,1,2,3]")));
+        assertError(422, "inputs[0].data[0]: found 9223372036854775808, expected integers in [0, 65535]: the model "
+                + "takes uint16", raw(infer, tensor("[1,4,1,1]", "UINT64", "[9223372036854775808,1,2,3]")));
         assertError(400, "inputs[0].shape: found [4294967296, 10, 1, 1], which is too large: it holds more than "
                 + "2147483647 values", raw(infer, tensor("[4294967296,10,1,1]", "UINT16", "[1]")));
         assertError(400, "inputs[0].data[2]: found a string, expected a number",
