@@ -90,7 +90,8 @@ public final class ApiServer implements AutoCloseable {
                 // connection and close an HTTP/1.0 one without its 505
                 .protocolsDiscoverServices(false)
                 .addProtocol(Http1Config.builder()
-                        .addReceiveListener(new HeaderDeadline(settings.requestTimeout())).build())
+                        .addReceiveListener(new HeaderDeadline(settings.requestTimeout(),
+                                prologue -> DirectErrors.headersTimedOut(context, prologue))).build())
                 .shutdownHook(false) // ours drains first, see shutdown()
                 .errorHandling(errors -> errors.includeEntity(true)) // what Helidon refuses, it says why
                 .directHandlers(handlers -> {

@@ -2,6 +2,7 @@ package io.tileinfer.api;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpPrologue;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ final class DirectErrors implements DirectHandler {
     private static final Logger ACCESS = LoggerFactory.getLogger("tileinfer.access");
     /** The endpoint label of what matched no route. */
     static final String UNROUTED = "(unrouted)";
+    private static final String HEADERS_TIMED_OUT = "the request headers did not arrive within the request timeout";
 
     private final ApiContext context;
 
@@ -36,11 +38,11 @@ final class DirectErrors implements DirectHandler {
             // Helidon reports a failed read of the headers as its own internal error (a 500 and a WARN with a stack
             // trace): here it is the client's doing (InsufficientDataAvailableException: it closed the connection),
             // or its time running out, not a fault of the server's
-            return missing == HeaderDeadline.Missing.TIMED_OUT
-                    ? refuse(request, Status.REQUEST_TIMEOUT_408, headers, "timeout", "the request headers did not "
-                            + "arrive within the request timeout", requestId)
-                    : refuse(request, Status.create(ApiException.CLIENT_CLOSED), headers, "client_aborted",
-                            "the client closed the connection before the end of the request headers", requestId);
+            if (missing == HeaderDeadline.Missing.TIMED_OUT) { // counted and logged at the deadline already
+                return response(Status.REQUEST_TIMEOUT_408, headers, HEADERS_TIMED_OUT, requestId);
+            }
+            return refuse(request, Status.create(ApiException.CLIENT_CLOSED), headers, "client_aborted",
+                    "the client closed the connection before the end of the request headers", requestId);
         }
         int code = status.code();
         String cause = code == 505 ? "http_version" : code >= 500 ? "internal" : "bad_request";
@@ -51,16 +53,35 @@ final class DirectErrors implements DirectHandler {
         return refuse(request, status, headers, cause, error, requestId);
     }
 
+    /**
+     * A request cut off because its headers did not arrive within the request timeout ({@link HeaderDeadline}): its
+     * connection is closed with no answer, so it is counted and logged here, as a 408.
+     */
+    static void headersTimedOut(ApiContext context, HttpPrologue prologue) {
+        String method = prologue.method().text();
+        String path = prologue.uriPath().rawPath();
+        count(context, method, path, Status.REQUEST_TIMEOUT_408.code(), "timeout", HEADERS_TIMED_OUT,
+                UUID.randomUUID().toString());
+    }
+
     private TransportResponse refuse(TransportRequest request, Status status, ServerResponseHeaders headers,
                                      String cause, String error, String requestId) {
-        int code = status.code();
+        count(context, request.method(), request.path(), status.code(), cause, error, requestId);
+        return response(status, headers, error, requestId);
+    }
+
+    private static void count(ApiContext context, String method, String path, int code, String cause, String error,
+                              String requestId) {
         context.metrics().failure(UNROUTED, cause);
-        context.metrics().request(UNROUTED, request.method(), code, 0);
+        context.metrics().request(UNROUTED, method, code, 0);
         ACCESS.atInfo().addKeyValue("cause", cause).addKeyValue("error", error).addKeyValue("request_id", requestId)
-                .addKeyValue("method", request.method()).addKeyValue("path", request.path())
+                .addKeyValue("method", method).addKeyValue("path", path)
                 .addKeyValue("endpoint", UNROUTED).addKeyValue("status", code)
                 .addKeyValue("model_version", context.served().id())
-                .log("{} {} {}", request.method(), request.path(), code);
+                .log("{} {} {}", method, path, code);
+    }
+
+    private TransportResponse response(Status status, ServerResponseHeaders headers, String error, String requestId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("model_version", context.served().id());

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A request's headers must be complete within the request timeout of its first line. Helidon 4.5 has no such limit
@@ -37,9 +38,12 @@ final class HeaderDeadline implements Http1ConnectionListener {
     private static final ThreadLocal<Pending> PENDING = new ThreadLocal<>();
 
     private final long timeoutNanos;
+    private final Consumer<HttpPrologue> cutOff;
 
-    HeaderDeadline(Duration timeout) {
+    /** @param cutOff told of each request cut off at the deadline (it gets no answer: counted and logged there) */
+    HeaderDeadline(Duration timeout, Consumer<HttpPrologue> cutOff) {
         this.timeoutNanos = timeout.toNanos();
+        this.cutOff = cutOff;
     }
 
     private record Pending(AtomicInteger state, ScheduledFuture<?> expiry) {
@@ -51,6 +55,7 @@ final class HeaderDeadline implements Http1ConnectionListener {
         AtomicInteger state = new AtomicInteger(READING);
         ScheduledFuture<?> expiry = TIMER.schedule(() -> {
             if (state.compareAndSet(READING, EXPIRED)) {
+                cutOff.accept(prologue); // first: counted before the client can see its connection end
                 reader.interrupt(); // an interrupted read on a socket channel closes the channel
             }
         }, timeoutNanos, TimeUnit.NANOSECONDS);

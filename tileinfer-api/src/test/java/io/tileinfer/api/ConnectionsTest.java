@@ -71,6 +71,10 @@ class ConnectionsTest {
             // a little: the server answers nothing (its socket is closed under the read)
             Received cut = exchange(api.server.port(), "POST /v1/predict HTTP/1.1\r\nHost: x\r\n", 6_000);
             assertTrue(cut.closed(), "still open after 6 s: " + cut.text());
+            // no answer to count it by: it is counted (and logged) at the deadline
+            String metrics = new String(api.http.get("/metrics").body(), StandardCharsets.UTF_8);
+            assertTrue(metrics.contains("tileinfer_api_failures_total{cause=\"timeout\",endpoint=\"(unrouted)\"} 1.0"),
+                    metrics);
             // and one that sends part of its request line
             Received partial = exchange(api.server.port(), "GET /v2/heal", 6_000);
             assertTrue(partial.closed(), "still open after 6 s: " + partial.text());
