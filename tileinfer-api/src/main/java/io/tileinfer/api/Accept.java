@@ -18,6 +18,10 @@ import java.util.regex.Pattern;
  */
 record Accept(String header, List<HttpMediaType> ranges) {
     private static final Pattern AROUND_SEMICOLON = Pattern.compile("\\s*;\\s*");
+    /** RFC 9110, 5.6.6: a parameter may be empty ({@code text/html;;q=0.5}); Helidon would refuse it. */
+    private static final Pattern EMPTY_PARAMETERS = Pattern.compile(";(?=;|$)");
+    /** A q without a value, which Helidon would read as 1. */
+    private static final Pattern EMPTY_Q = Pattern.compile("(?i);q=(;|$)");
 
     /** @throws ApiException 400 when the header is no list of media ranges, or a q is not in [0, 1] */
     static Accept of(ServerRequestHeaders headers) {
@@ -26,8 +30,12 @@ record Accept(String header, List<HttpMediaType> ranges) {
         try {
             for (String element : header.split(",")) {
                 if (!element.isBlank()) { // RFC 9110, 5.6.1: empty list elements are allowed
-                    HttpMediaType range = HttpMediaType.create(AROUND_SEMICOLON.matcher(element.strip())
-                            .replaceAll(";"));
+                    String text = EMPTY_PARAMETERS.matcher(AROUND_SEMICOLON.matcher(element.strip())
+                            .replaceAll(";")).replaceAll("");
+                    if (EMPTY_Q.matcher(text).find()) {
+                        throw new IllegalArgumentException("q without a value");
+                    }
+                    HttpMediaType range = HttpMediaType.create(text);
                     double q = range.qualityFactor(); // read lazily by Helidon: "q=abc" fails here, not later
                     if (!(q >= 0 && q <= 1)) {
                         throw new IllegalArgumentException("q=" + q);

@@ -94,6 +94,23 @@ final class WebPage implements AutoCloseable {
                 Route.getKeyed("/ui/api/models", call -> Reply.ok(data.models())));
     }
 
+    /**
+     * Whether an If-None-Match header names the picture the client has (RFC 9110, 13.1.2): {@code *}, or a list of
+     * entity tags of which one is {@code etag}, compared weakly ({@code W/} aside), as GET asks.
+     */
+    static boolean noneMatchHolds(String header, String etag) {
+        if (header.strip().equals("*")) {
+            return true;
+        }
+        for (String tag : header.split(",")) {
+            String opaque = tag.strip();
+            if ((opaque.startsWith("W/") ? opaque.substring(2) : opaque).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Reply page(byte[] index) {
         // The page loads nothing from elsewhere: a strict policy makes sure of it in the browser too.
         return Reply.bytes(200, INDEX.contentType(), index)
@@ -117,7 +134,7 @@ final class WebPage implements AutoCloseable {
         String sceneId = call.pathParameter("scene");
         int side = SIZE.in(call);
         String etag = pictures.etag(runId, sceneId, kind, side);
-        if (etag != null && call.header("If-None-Match").filter(etag::equals).isPresent()) {
+        if (etag != null && call.header("If-None-Match").filter(tags -> noneMatchHolds(tags, etag)).isPresent()) {
             return Reply.bytes(304, "image/png", new byte[0]).withHeader("ETag", etag);
         }
         Reply reply = Reply.bytes(200, "image/png", render.picture(runId, sceneId, side));

@@ -260,8 +260,12 @@ class OpenInferenceTest {
         assertError(400, "Accept: nonsense cannot be read", raw(infer, request, "Accept", "nonsense"));
         // Helidon reads a range's q only when asked: a 400 too, not a 500 from the first comparison
         for (String unreadable : List.of("application/json;q=abc", "application/json;q=1.5", "application/json;q=NaN",
-                "application/json;q=-1")) {
+                "application/json;q=-1", "application/json;q=", "application/json;q=;charset=utf-8")) {
             assertError(400, "Accept: " + unreadable + " cannot be read", raw(infer, request, "Accept", unreadable));
+        }
+        // RFC 9110, 5.6.6: empty parameters are allowed
+        for (String refusing : List.of("application/json;;q=0", "application/json;q=0;", "application/json ; ; q=0")) {
+            assertError(406, "Accept: " + refusing + cannot, raw(infer, request, "Accept", refusing));
         }
     }
 
