@@ -1,5 +1,7 @@
 package io.tileinfer.api;
 
+import java.math.BigInteger;
+
 /**
  * A query parameter that is a whole number of {@code unit}s from {@code min} to {@code max}, {@code fallback} when
  * absent; anything else is a 400 naming the parameter and what was expected.
@@ -11,16 +13,14 @@ record WholeNumberParameter(String name, int min, int max, String unit, int fall
         if (text == null) {
             return fallback;
         }
-        int number;
-        try {
-            number = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
+        if (!text.matches("[+-]?[0-9]+")) {
             throw ApiException.badRequest(name + ": found '" + text + "', expected a whole number of " + unit);
         }
-        if (number < min || number > max) {
+        BigInteger number = new BigInteger(text); // 99999999999 is a whole number, only out of range
+        if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
             throw ApiException.badRequest(name + ": found " + number + ", expected " + min + " to " + max + " "
                     + unit);
         }
-        return number;
+        return number.intValue();
     }
 }

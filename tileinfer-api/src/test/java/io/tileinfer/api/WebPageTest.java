@@ -301,6 +301,8 @@ class WebPageTest {
         assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/nope/tiles"), 404, "has no scene nope");
         assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=big"), 400, "size");
         assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=99999"), 400, "4096");
+        assertError(http.get("/ui/api/runs/" + run.runId() + "/scenes/l8/prediction.png?size=99999999999"), 400,
+                "size: found 99999999999, expected");
         assertError(http.get("/ui/assets/secret.txt"), 404, "no such asset");
         assertError(http.get("/ui/api/runs?limit=0"), 400, "limit: found 0, expected 1 to 500 runs");
         assertError(http.get("/ui/api/runs?limit=501"), 400, "limit: found 501, expected 1 to 500 runs");
