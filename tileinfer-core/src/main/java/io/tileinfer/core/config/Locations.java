@@ -96,13 +96,16 @@ public final class Locations {
 
     /**
      * A relative href's path, percent-decoded as RFC 3986 says ({@code B3%20copy.tif} is {@code B3 copy.tif}, as our
-     * own items write it); one that is no URI reference ({@code a b.tif}, {@code 50%.tif}) as written.
+     * own items write it); one that is no URI reference ({@code a b.tif}, {@code 50%.tif}) or has a query or fragment
+     * ({@code B3#1.tif}) as written.
      */
     private static String localPath(String href) {
         try {
             URI uri = new URI(href);
-            // "B04:10m.tif" reads as a scheme: a file name, as written
-            return uri.getScheme() != null || uri.getPath() == null || uri.getPath().isEmpty() ? href : uri.getPath();
+            // "B04:10m.tif" reads as a scheme, "B3#1.tif" as a fragment: file names, as written
+            boolean path = uri.getScheme() == null && uri.getRawQuery() == null && uri.getRawFragment() == null
+                    && uri.getPath() != null && !uri.getPath().isEmpty();
+            return path ? uri.getPath() : href;
         } catch (URISyntaxException unquoted) {
             return href;
         }

@@ -58,5 +58,7 @@ class LocationsTest {
         assertEquals(dir.resolve("items/a b.tif").toString(), Locations.sibling(item, "a b.tif"));
         assertEquals(dir.resolve("items/50%.tif").toString(), Locations.sibling(item, "50%.tif"));
         assertEquals(dir.resolve("items/B04:10m.tif").toString(), Locations.sibling(item, "B04:10m.tif"));
+        assertEquals(dir.resolve("items/B3#1.tif").toString(), Locations.sibling(item, "B3#1.tif"));
+        assertEquals(dir.resolve("items/B3?v=1.tif").toString(), Locations.sibling(item, "B3?v=1.tif"));
     }
 }
