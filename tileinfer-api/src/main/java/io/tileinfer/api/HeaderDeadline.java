@@ -7,9 +7,9 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -33,8 +33,7 @@ final class HeaderDeadline implements Http1ConnectionListener {
     private static final int READING = 0;
     private static final int DONE = 1;
     private static final int EXPIRED = 2;
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("tileinfer-header-deadline").factory());
+    private static final ScheduledExecutorService TIMER = timer();
     private static final ThreadLocal<Pending> PENDING = new ThreadLocal<>();
 
     private final long timeoutNanos;
@@ -44,6 +43,14 @@ final class HeaderDeadline implements Http1ConnectionListener {
     HeaderDeadline(Duration timeout, Consumer<HttpPrologue> cutOff) {
         this.timeoutNanos = timeout.toNanos();
         this.cutOff = cutOff;
+    }
+
+    /** Cancelled deadlines leave the queue at once: each request cancels one, long before it would fire. */
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("tileinfer-header-deadline").factory());
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     private record Pending(AtomicInteger state, ScheduledFuture<?> expiry) {
