@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code tileinfer plan}: what a run would do, without doing it. */
@@ -70,6 +71,7 @@ final class PlanCommand implements Callable<Integer> {
         System.out.printf("outputs: %s%n", pipeline.outputDir().resolve(settings.runId()));
         RunDirectory dir = new RunDirectory(pipeline.outputDir().resolve(settings.runId()));
         EarlierAttempt earlierAttempt = EarlierAttempt.read(storeUrl, pipeline, settings);
+        Set<String> kept = ResumePoint.keptScenes(dir.path(), earlierAttempt.scenes(), pipeline.scenes());
         long totalTiles = 0;
         long totalBytes = 0;
         int failing = 0;
@@ -84,8 +86,9 @@ final class PlanCommand implements Callable<Integer> {
             Scene scene = inspection.scene();
             TileGrid grid = settings.grid(scene.width(), scene.height());
             List<Tile> tiles = grid.tiles(scene.id());
-            List<String> changed = earlierAttempt.changedInputs(scene, dir);
-            Map<String, TileStatus> resumed = changed.isEmpty()
+            // a scene kept as it was finished is not looked at again, its inputs neither (as batch)
+            String changed = kept.contains(scene.id()) ? null : earlierAttempt.inputsChanged(scene, dir);
+            Map<String, TileStatus> resumed = changed == null
                     ? earlierAttempt.resumed(scene.id(), tiles, dir, settings.blend()) : Map.of();
             List<Tile> pending = tiles.stream().filter(t -> !ScenePlan.finished(resumed, t)).toList();
             long done = tiles.size() - pending.size();
@@ -95,9 +98,8 @@ final class PlanCommand implements Callable<Integer> {
                     scene.crs().label());
             System.out.printf("  tiles: %d (%d x %d), %d to compute, %d finished earlier%n", tiles.size(),
                     grid.columns(), grid.rows(), pending.size(), done);
-            if (!changed.isEmpty()) {
-                System.out.printf("  changed since an earlier attempt computed tiles of them, so every tile is "
-                        + "computed again: %s%n", String.join(", ", changed));
+            if (changed != null) {
+                System.out.printf("  every tile is computed again: %s%n", changed);
             }
             System.out.printf("  bytes to read: %s (decoded)%n", megabytes(bytes));
             if (settings.blend()) {
@@ -147,10 +149,10 @@ final class PlanCommand implements Callable<Integer> {
             }
         }
 
-        /** The scene's files that changed since this attempt's tiles were computed: batch computes all again. */
-        List<String> changedInputs(Scene scene, RunDirectory dir) {
-            return tiles.getOrDefault(scene.id(), Map.of()).isEmpty() ? List.of()
-                    : ResumePoint.changedInputs(dir.inputStamps(scene.id()), scene.locations());
+        /** Why the earlier attempt's tiles cannot be kept (its input files changed since), or null. */
+        String inputsChanged(Scene scene, RunDirectory dir) {
+            return tiles.getOrDefault(scene.id(), Map.of()).isEmpty() ? null
+                    : ResumePoint.inputsChanged(dir.inputStamps(scene.id()), scene.locations());
         }
 
         /** The finished tiles that a resume of the scene keeps, as batch finds them (ResumePoint). */

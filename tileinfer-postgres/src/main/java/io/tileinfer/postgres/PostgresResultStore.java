@@ -135,6 +135,12 @@ public final class PostgresResultStore implements ResultStore {
     }
 
     @Override
+    public void deleteTiles(String runId, String sceneId) {
+        transaction("delete the tile rows of scene " + sceneId, connection -> Jdbc.update(connection,
+                ResultRows.DELETE_TILES, runId, sceneId));
+    }
+
+    @Override
     public void saveTiles(List<TileResult> tiles) {
         // One lock order for every writer (by tile id), so that two batches sharing tiles wait, not deadlock.
         List<TileResult> ordered = tiles.stream().sorted(Comparator.comparing(TileResult::runId)

@@ -69,6 +69,11 @@ public final class FlakyStoreProvider implements ResultStoreProvider {
         }
 
         @Override
+        public void deleteTiles(String runId, String sceneId) {
+            store.deleteTiles(runId, sceneId);
+        }
+
+        @Override
         public List<TileResult> tiles(String runId) {
             return store.tiles(runId);
         }

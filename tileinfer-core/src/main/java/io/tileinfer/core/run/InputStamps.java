@@ -2,6 +2,8 @@ package io.tileinfer.core.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tileinfer.core.Hashing;
+import io.tileinfer.core.config.Locations;
 import io.tileinfer.raster.FileStamp;
 
 import java.io.IOException;
@@ -13,57 +15,77 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * A scene's input files as the run first computed tiles of them ({@link FileStamp}: size, times, inode), kept beside
- * its scratch raster until the scene is done. The run id follows from the configuration alone, so a file replaced
- * between a killed attempt and its resume would otherwise have its new pixels stitched to tiles of the old ones.
+ * A scene's input files as the run first computed tiles of them ({@link FileStamp}: size, times, inode; and each
+ * local file's SHA-256 once the manifest's hash of it is done), kept in the run directory. The run id follows from the configuration alone, so a file replaced between a
+ * killed attempt and its resume would otherwise have its new pixels stitched to tiles of the old ones.
  */
-record InputStamps(Map<String, FileStamp> stamps) {
+record InputStamps(Map<String, Input> inputs) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** One file: its stamp (null when it could not be had), and its SHA-256 (null until hashed, or remote). */
+    record Input(FileStamp stamp, String sha256) {
+    }
+
     static InputStamps of(List<String> locations) {
-        Map<String, FileStamp> stamps = new LinkedHashMap<>();
-        locations.forEach(location -> stamps.put(location, FileStamp.of(location)));
-        return new InputStamps(stamps);
+        Map<String, Input> inputs = new LinkedHashMap<>();
+        locations.forEach(location -> inputs.put(location, new Input(FileStamp.of(location), null)));
+        return new InputStamps(inputs);
     }
 
-    /** The stamps an earlier attempt wrote; empty when there are none (a run begun by an older version) to go by. */
-    static Optional<InputStamps> read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new InputStamps(JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String,
-                    FileStamp>>() {
-            })));
-        } catch (IOException e) { // torn or edited: nothing to go by, as without the file
-            return Optional.empty();
-        }
+    /** These stamps with the files' SHA-256 as the manifest has them (null for remote files). */
+    InputStamps withHashes(Map<String, String> sha256s) {
+        Map<String, Input> hashed = new LinkedHashMap<>();
+        inputs.forEach((location, input) -> hashed.put(location, new Input(input.stamp(), sha256s.get(location))));
+        return new InputStamps(hashed);
     }
 
-    /** Written before the scene's first tile, under a temporary name and renamed, so that no reader sees half. */
+    /**
+     * The stamps an earlier attempt wrote.
+     *
+     * @throws IOException when there are none, or they cannot be read: nothing to tell the files by
+     */
+    static InputStamps read(Path file) throws IOException {
+        Map<String, Input> inputs = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Input>>() {
+        });
+        if (inputs == null || inputs.containsValue(null)) {
+            throw new IOException(file + ": not a record of input files");
+        }
+        return new InputStamps(inputs);
+    }
+
+    /** Written under a temporary name and renamed, so that no reader sees half. */
     void write(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writeValue(temp.toFile(), stamps);
+        JSON.writeValue(temp.toFile(), inputs);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
-     * The inputs that are not as {@code earlier} recorded them (another file, or changed), in order. One that cannot
-     * be stat'ed now (a server down for a while) is not said to have changed: its tiles fail to read, and are read
-     * again by the next attempt.
+     * The inputs that are not as {@code earlier} recorded them (another file, or changed), in order. A file whose
+     * stamp differs but whose SHA-256 is the one recorded (touched, chmod'ed, copied back as it was) has not
+     * changed. One that cannot be stat'ed now (a server down for a while) is not said to have changed: its tiles
+     * fail to read, and are read again by the next attempt.
      */
-    List<String> changedSince(InputStamps earlier) {
+    List<String> changedSince(InputStamps earlier) throws IOException {
         List<String> changed = new ArrayList<>();
-        stamps.forEach((location, stamp) -> {
-            if (stamp != null && !Objects.equals(stamp, earlier.stamps.get(location))) {
+        for (Map.Entry<String, Input> entry : inputs.entrySet()) {
+            String location = entry.getKey();
+            FileStamp now = entry.getValue().stamp();
+            Input before = earlier.inputs.get(location);
+            if (now == null || before != null && Objects.equals(now, before.stamp())) {
+                continue;
+            }
+            boolean sameBytes = before != null && before.sha256() != null && Locations.isLocal(location)
+                    && before.stamp() != null && now.size() == before.stamp().size()
+                    && before.sha256().equals(Hashing.sha256(Path.of(location)));
+            if (!sameBytes) {
                 changed.add(location);
             }
-        });
-        earlier.stamps.keySet().stream().filter(location -> !stamps.containsKey(location)).forEach(changed::add);
+        }
+        earlier.inputs.keySet().stream().filter(location -> !inputs.containsKey(location)).forEach(changed::add);
         return changed;
     }
 }

@@ -1,6 +1,7 @@
 package io.tileinfer.core.run;
 
 import io.tileinfer.core.Hashing;
+import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.output.PredictionChunks;
 import io.tileinfer.core.output.ProbabilityChunks;
 import io.tileinfer.core.store.SceneResult;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -25,12 +27,30 @@ public final class ResumePoint {
     private ResumePoint() {
     }
 
+    /** The scenes of {@code specs} that a resume keeps as they are ({@link FinishedScenes}), by id. */
+    public static Set<String> keptScenes(Path runDir, List<SceneResult> recorded, List<SceneSpec> specs)
+            throws IOException {
+        return FinishedScenes.read(runDir, recorded).kept(specs).keySet();
+    }
+
     /**
-     * The scene's input files that changed since an earlier attempt computed tiles of them (as {@link InputStamps}
-     * at {@code stamps} recorded them): when there are any, every tile is computed again. Empty without a record.
+     * Why an earlier attempt's tiles of the scene cannot be kept, or null when they can: its input files changed since
+     * that attempt computed them (as {@link InputStamps} at {@code stamps} recorded them), or there is no record of
+     * them to tell (a run begun by an older version, a record deleted or damaged). Every tile is then computed again.
      */
-    public static List<String> changedInputs(Path stamps, List<String> locations) {
-        return InputStamps.read(stamps).map(InputStamps.of(locations)::changedSince).orElse(List.of());
+    public static String inputsChanged(Path stamps, List<String> locations) {
+        InputStamps earlier;
+        try {
+            earlier = InputStamps.read(stamps);
+        } catch (IOException unreadable) {
+            return "no readable record of the files the earlier attempt read (" + stamps + ")";
+        }
+        try {
+            List<String> changed = InputStamps.of(locations).changedSince(earlier);
+            return changed.isEmpty() ? null : String.join(", ", changed) + " changed since the earlier attempt";
+        } catch (IOException unreadable) { // a local file that cannot be hashed: its tiles cannot be read either
+            return null;
+        }
     }
 
     /**

@@ -19,9 +19,12 @@ public record RunDirectory(Path path) {
         return path.resolve(SCRATCH).resolve(sceneId + ".tif");
     }
 
-    /** The scene's input files as the run first computed its tiles ({@link InputStamps}), beside its scratch raster. */
+    /**
+     * The scene's input files as the run computed its tiles ({@link InputStamps}), kept with the run: a scene done
+     * again (a derived file lost) is told from one whose inputs changed by them too.
+     */
     public Path inputStamps(String sceneId) {
-        return path.resolve(SCRATCH).resolve(sceneId + ".inputs.json");
+        return path.resolve("inputs").resolve(sceneId + ".json");
     }
 
     /**

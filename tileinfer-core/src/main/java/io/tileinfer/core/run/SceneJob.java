@@ -16,7 +16,6 @@ import io.tileinfer.core.scene.SceneInspector;
 import io.tileinfer.core.scene.ValidationIssue;
 import io.tileinfer.core.store.SceneResult;
 import io.tileinfer.core.store.SceneStatus;
-import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
@@ -29,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +44,6 @@ import java.util.stream.Collectors;
  */
 final class SceneJob {
     private static final Logger LOG = LoggerFactory.getLogger(SceneJob.class);
-    /** The cause of a tile row computed from an input file that has changed since: it is computed again. */
-    static final String INPUT_CHANGED = "input_changed";
     private final RunContext ctx;
     private final SceneSpec spec;
     private final Manifest.SceneEntry kept;
@@ -102,12 +100,13 @@ final class SceneJob {
     }
 
     private Callable<Manifest.SceneEntry> process(Scene scene, BatchExecutor executor) throws IOException {
-        // The inputs' SHA-256 for the manifest is read in the background, while the tiles run.
-        FutureTask<List<Manifest.FileEntry>> hashes = new FutureTask<>(() -> inputHashes(scene));
-        Thread.ofVirtual().name("tileinfer-input-hash").start(hashes);
         TileGrid grid = ctx.settings().grid(scene.width(), scene.height());
         List<Tile> tiles = grid.tiles(scene.id());
-        Map<String, TileStatus> before = earlierUnlessInputsChanged(scene);
+        InputStamps stamps = InputStamps.of(scene.locations());
+        Map<String, TileStatus> before = earlierUnlessInputsChanged(scene, stamps);
+        // The inputs' SHA-256 for the manifest is read in the background, while the tiles run; the stamps keep it
+        FutureTask<List<Manifest.FileEntry>> hashes = new FutureTask<>(() -> hashInputs(scene, stamps));
+        Thread.ofVirtual().name("tileinfer-input-hash").start(hashes);
 
         Path output = ctx.dir().prediction(scene.id());
         String assembledSha256 = ResumePoint.assembled(tiles, before, () -> ctx.store().scenes(ctx.runId()),
@@ -118,7 +117,6 @@ final class SceneJob {
             // killed after the scene's row said DONE, before its work files were removed: every pixel is in the raster
             SceneScratch.remove(ctx.dir().scratch(scene.id()));
             new ChunkDirectory(ctx.dir().chunkDir(scene.id())).deleteAll();
-            Files.deleteIfExists(ctx.dir().inputStamps(scene.id()));
             // Killed between the raster and the files derived from it, or one of them changed since (FinishedScenes
             // said why the scene is done again): both are written again from the raster, whatever is there now.
             Manifest.FileEntry quicklook = writeQuicklook(scene, output, renderBackground(scene));
@@ -162,29 +160,35 @@ final class SceneJob {
     }
 
     /**
-     * The tile statuses an earlier attempt left, unless the scene's files changed since it computed them
-     * ({@link InputStamps}): then its rows are marked FAILED (cause {@value #INPUT_CHANGED}) and its scratch raster
-     * and chunks removed, so that every tile is computed again from the files as they are now, also by a resume of a
-     * resume killed meanwhile. Records the files' stamps before the scene's first tile.
+     * The tile statuses an earlier attempt left, unless the scene's files changed since it computed them, or there is
+     * no record of them ({@link ResumePoint#inputsChanged}): then the scene's scratch raster, chunks and tile rows are
+     * removed, in that order, so that every tile is computed again from the files as they are now, also by a resume
+     * of a resume killed meanwhile. Records the files' {@code stamps} before the scene's first tile.
      */
-    private Map<String, TileStatus> earlierUnlessInputsChanged(Scene scene) throws IOException {
+    private Map<String, TileStatus> earlierUnlessInputsChanged(Scene scene, InputStamps stamps) throws IOException {
         Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
-        Path stamps = ctx.dir().inputStamps(scene.id());
-        List<String> changed = before.isEmpty() ? List.of() : ResumePoint.changedInputs(stamps, scene.locations());
-        if (!changed.isEmpty()) {
-            String why = String.join(", ", changed) + " changed since an earlier attempt of this run computed this "
-                    + "tile: computed again from the file as it is now";
-            List<TileResult> stale = ctx.store().tiles(ctx.runId(), scene.id()).stream()
-                    .map(row -> row.asFailed(INPUT_CHANGED, why)).toList();
-            ctx.store().saveTiles(stale);
+        Path record = ctx.dir().inputStamps(scene.id());
+        String changed = before.isEmpty() ? null : ResumePoint.inputsChanged(record, scene.locations());
+        if (changed != null) {
+            LOG.warn("scene {}: {}: the {} tiles it left are computed again",
+                    scene.id(), changed, before.size());
             SceneScratch.remove(ctx.dir().scratch(scene.id()));
             new ChunkDirectory(ctx.dir().chunkDir(scene.id())).deleteAll();
-            LOG.warn("scene {}: {} changed since an earlier attempt of this run computed {} of its tiles: every tile "
-                    + "is computed again", scene.id(), String.join(", ", changed), stale.size());
-            before = ctx.store().tileStatuses(ctx.runId(), scene.id());
+            ctx.store().deleteTiles(ctx.runId(), scene.id()); // last: until then, the next attempt sees the change
+            before = Map.of();
         }
-        InputStamps.of(scene.locations()).write(stamps);
+        stamps.write(record);
         return before;
+    }
+
+    /** The inputs' SHA-256 for the manifest, kept with their stamps too (a touched file is then seen unchanged). */
+    private List<Manifest.FileEntry> hashInputs(Scene scene, InputStamps stamps) throws IOException {
+        List<Manifest.FileEntry> inputs = inputHashes(scene);
+        Map<String, String> sha256s = new HashMap<>();
+        inputs.stream().filter(input -> input.sha256() != null)
+                .forEach(input -> sha256s.put(input.path(), input.sha256()));
+        stamps.withHashes(sha256s).write(ctx.dir().inputStamps(scene.id()));
+        return inputs;
     }
 
     private static void closeAfter(SceneScratch scratch, Throwable failure) {
@@ -202,7 +206,6 @@ final class SceneJob {
         Manifest.Counts counts = counts(tiles, after);
         if (counts.done() == 0 && counts.failed() == 0) {
             scratch.delete();
-            Files.deleteIfExists(ctx.dir().inputStamps(scene.id()));
             ValidationIssue empty = new ValidationIssue(spec.describe(), "nodata", "only nodata pixels",
                     "a scene with valid pixels");
             rejected(List.of(empty), tiles.size());
@@ -238,7 +241,6 @@ final class SceneJob {
             // every pixel is in the raster now; a partial scene keeps them for a resume to add the failed tiles
             scratch.delete();
             new ChunkDirectory(ctx.dir().chunkDir(scene.id())).deleteAll();
-            Files.deleteIfExists(ctx.dir().inputStamps(scene.id()));
         }
         LOG.info("scene {} {}: {} done, {} skipped, {} failed -> {}", scene.id(), status, counts.done(),
                 counts.skipped(), counts.failed(), output);

@@ -192,6 +192,11 @@ public final class JdbcResultStore implements ResultStore {
     }
 
     @Override
+    public synchronized void deleteTiles(String runId, String sceneId) {
+        execute("delete the tile rows of scene " + sceneId, ResultRows.DELETE_TILES, runId, sceneId);
+    }
+
+    @Override
     public synchronized void saveTiles(List<TileResult> tiles) {
         try {
             connection.setAutoCommit(false);

@@ -31,6 +31,8 @@ public final class ResultRows {
             ON CONFLICT (run_id, scene_id) DO UPDATE SET status = excluded.status, error = excluded.error,
               tiles = excluded.tiles, output = excluded.output, output_sha256 = excluded.output_sha256""";
 
+    public static final String DELETE_TILES = "DELETE FROM tile_results WHERE run_id = ? AND scene_id = ?";
+
     public static final String TILE_STATUSES =
             "SELECT tile_id, status FROM tile_results WHERE run_id = ? AND scene_id = ?";
 

@@ -25,6 +25,9 @@ public interface ResultStore extends AutoCloseable {
     /** The status of every tile of the scene that has a row in this run, by tile id. */
     Map<String, TileStatus> tileStatuses(String runId, String sceneId);
 
+    /** Removes a scene's tile rows: they were computed from input files that have changed since. */
+    void deleteTiles(String runId, String sceneId);
+
     List<TileResult> tiles(String runId);
 
     List<SceneResult> scenes(String runId);

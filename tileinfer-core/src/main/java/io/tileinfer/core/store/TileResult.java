@@ -13,12 +13,6 @@ public record TileResult(String runId, String sceneId, String tileId, int tileIn
                          Map<String, Double> classFractions, double latencyMs, String inputSha256,
                          String modelVersion) {
 
-    /** The tile as a failure with this cause and error: what it was computed from, and to, no longer holds. */
-    public TileResult asFailed(String newCause, String newError) {
-        return new TileResult(runId, sceneId, tileId, tileIndex, window, bounds, TileStatus.FAILED, newError,
-                newCause, attempts, Map.of(), 0, null, modelVersion);
-    }
-
     public TileResult withError(String newError) {
         return new TileResult(runId, sceneId, tileId, tileIndex, window, bounds, status, newError, cause, attempts,
                 classFractions, latencyMs, inputSha256, modelVersion);

@@ -1,7 +1,9 @@
 package io.tileinfer.core.run;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
+import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.store.JdbcResultStore;
 import io.tileinfer.core.store.RunRecord;
 import io.tileinfer.core.store.SceneResult;
@@ -105,8 +107,11 @@ class FinishedRunTest {
         Path quicklook = first.runDir().resolve(before.scenes().get(1).quicklook().path());
         Files.delete(quicklook); // b is done again: its inputs are there
 
-        RunSummary again = Runs.run(config, 2);
+        CountingListener counted = new CountingListener();
+        RunSummary again = new BatchRunner(ConfigLoader.load(config).withWorkers(2), new SimpleMeterRegistry(),
+                counted).run();
         assertTrue(again.complete());
+        assertEquals(0, counted.processed.get(), "b's inputs are as its tiles were computed from: its raster is kept");
         Manifest after = Manifest.read(again.manifest());
         assertEquals(before.scenes().get(0), after.scenes().get(0), "a's entry is kept");
         assertEquals(before.scenes().get(1), after.scenes().get(1), "b's files are made again, the same");
