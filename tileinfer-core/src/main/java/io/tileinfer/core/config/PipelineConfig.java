@@ -13,7 +13,8 @@ import java.util.Set;
  * The batch configuration ({@code configs/pipeline.yaml}), with every relative path resolved against the
  * file's directory. {@code tileSize} and {@code halo} are null when the model card's recommendation applies, and
  * {@code crs} when scenes may be in any CRS. {@code overlap} is 0 unless {@code stitch} is {@link Stitching#BLEND}.
- * {@code sha256} is the file's, as the manifest records it; {@code contentSha256} is that of what it says (below).
+ * {@code sha256} is the file's as read, and within a run the text's the run began with ({@link #withSha256}), as the
+ * manifest records it; {@code contentSha256} is that of what it says (below).
  * With an {@code s3://} output, {@code outputUrl} is that URL and {@code outputDir} the local staging directory the
  * run works in before it uploads its outputs; otherwise {@code outputUrl} is null.
  */
