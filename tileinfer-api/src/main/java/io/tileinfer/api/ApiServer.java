@@ -91,7 +91,8 @@ public final class ApiServer implements AutoCloseable {
                 .protocolsDiscoverServices(false)
                 .addProtocol(Http1Config.builder()
                         .addReceiveListener(new HeaderDeadline(settings.requestTimeout(),
-                                prologue -> DirectErrors.headersTimedOut(context, prologue))).build())
+                                prologue -> DirectErrors.headersTimedOut(context, prologue,
+                                        settings.requestTimeout().toNanos()))).build())
                 .shutdownHook(false) // ours drains first, see shutdown()
                 .errorHandling(errors -> errors.includeEntity(true)) // what Helidon refuses, it says why
                 .directHandlers(handlers -> {

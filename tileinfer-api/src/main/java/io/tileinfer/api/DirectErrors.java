@@ -22,6 +22,7 @@ final class DirectErrors implements DirectHandler {
     /** The endpoint label of what matched no route. */
     static final String UNROUTED = "(unrouted)";
     private static final String HEADERS_TIMED_OUT = "the request headers did not arrive within the request timeout";
+    private static final String HEADERS_CUT = "the client closed the connection before the end of the request headers";
 
     private final ApiContext context;
 
@@ -33,7 +34,8 @@ final class DirectErrors implements DirectHandler {
     public TransportResponse handle(TransportRequest request, EventType event, Status status,
                                     ServerResponseHeaders headers, String message) {
         String requestId = UUID.randomUUID().toString();
-        HeaderDeadline.Missing missing = HeaderDeadline.takeMissing();
+        HeaderDeadline.Cut cut = HeaderDeadline.takeMissing();
+        HeaderDeadline.Missing missing = cut.why();
         if (event == EventType.INTERNAL_ERROR && missing != HeaderDeadline.Missing.NONE) {
             // Helidon reports a failed read of the headers as its own internal error (a 500 and a WARN with a stack
             // trace): here it is the client's doing (InsufficientDataAvailableException: it closed the connection),
@@ -41,8 +43,10 @@ final class DirectErrors implements DirectHandler {
             if (missing == HeaderDeadline.Missing.TIMED_OUT) { // counted and logged at the deadline already
                 return response(Status.REQUEST_TIMEOUT_408, headers, HEADERS_TIMED_OUT, requestId);
             }
-            return refuse(request, Status.create(ApiException.CLIENT_CLOSED), headers, "client_aborted",
-                    "the client closed the connection before the end of the request headers", requestId);
+            // its request line came (the transport request has none to show): the access line names it
+            count(context, cut.prologue().method().text(), cut.prologue().uriPath().rawPath(),
+                    ApiException.CLIENT_CLOSED, "client_aborted", HEADERS_CUT, requestId, 0);
+            return response(Status.create(ApiException.CLIENT_CLOSED), headers, HEADERS_CUT, requestId);
         }
         int code = status.code();
         String cause = code == 505 ? "http_version" : code >= 500 ? "internal" : "bad_request";
@@ -57,23 +61,24 @@ final class DirectErrors implements DirectHandler {
      * A request cut off because its headers did not arrive within the request timeout ({@link HeaderDeadline}): its
      * connection is closed with no answer, so it is counted and logged here, as a 408.
      */
-    static void headersTimedOut(ApiContext context, HttpPrologue prologue) {
+    static void headersTimedOut(ApiContext context, HttpPrologue prologue, long waitedNanos) {
         String method = prologue.method().text();
         String path = prologue.uriPath().rawPath();
         count(context, method, path, Status.REQUEST_TIMEOUT_408.code(), "timeout", HEADERS_TIMED_OUT,
-                UUID.randomUUID().toString());
+                UUID.randomUUID().toString(), waitedNanos);
     }
 
     private TransportResponse refuse(TransportRequest request, Status status, ServerResponseHeaders headers,
                                      String cause, String error, String requestId) {
-        count(context, request.method(), request.path(), status.code(), cause, error, requestId);
+        count(context, request.method(), request.path(), status.code(), cause, error, requestId, 0);
         return response(status, headers, error, requestId);
     }
 
+    /** @param nanos how long the request took, when known (a refusal Helidon makes has no start to go by: 0) */
     private static void count(ApiContext context, String method, String path, int code, String cause, String error,
-                              String requestId) {
+                              String requestId, long nanos) {
         context.metrics().failure(UNROUTED, cause);
-        context.metrics().request(UNROUTED, method, code, 0);
+        context.metrics().request(UNROUTED, method, code, nanos);
         ACCESS.atInfo().addKeyValue("cause", cause).addKeyValue("error", error).addKeyValue("request_id", requestId)
                 .addKeyValue("method", method).addKeyValue("path", path)
                 .addKeyValue("endpoint", UNROUTED).addKeyValue("status", code)

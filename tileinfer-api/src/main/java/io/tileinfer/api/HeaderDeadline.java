@@ -53,7 +53,12 @@ final class HeaderDeadline implements Http1ConnectionListener {
         return timer;
     }
 
-    private record Pending(AtomicInteger state, ScheduledFuture<?> expiry) {
+    private record Pending(AtomicInteger state, ScheduledFuture<?> expiry, HttpPrologue prologue) {
+    }
+
+    /** A request whose headers are missing: why, and its request line. */
+    record Cut(Missing why, HttpPrologue prologue) {
+        static final Cut NONE = new Cut(Missing.NONE, null);
     }
 
     @Override
@@ -66,7 +71,7 @@ final class HeaderDeadline implements Http1ConnectionListener {
                 reader.interrupt(); // an interrupted read on a socket channel closes the channel
             }
         }, timeoutNanos, TimeUnit.NANOSECONDS);
-        PENDING.set(new Pending(state, expiry));
+        PENDING.set(new Pending(state, expiry, prologue));
     }
 
     @Override
@@ -85,13 +90,14 @@ final class HeaderDeadline implements Http1ConnectionListener {
     /**
      * On the connection's thread: whether the request being read lacks its headers, and why; clears what is pending.
      */
-    static Missing takeMissing() {
+    static Cut takeMissing() {
         Pending pending = PENDING.get();
         if (pending == null) {
-            return Missing.NONE;
+            return Cut.NONE;
         }
         PENDING.remove();
         pending.expiry().cancel(false);
-        return pending.state().compareAndSet(READING, DONE) ? Missing.CLIENT_CLOSED : Missing.TIMED_OUT;
+        return new Cut(pending.state().compareAndSet(READING, DONE) ? Missing.CLIENT_CLOSED : Missing.TIMED_OUT,
+                pending.prologue());
     }
 }

@@ -75,6 +75,9 @@ class ConnectionsTest {
             String metrics = new String(api.http.get("/metrics").body(), StandardCharsets.UTF_8);
             assertTrue(metrics.contains("tileinfer_api_failures_total{cause=\"timeout\",endpoint=\"(unrouted)\"} 1.0"),
                     metrics);
+            // with the time it was given: the request timeout
+            assertTrue(metrics.contains("tileinfer_api_requests_seconds_sum{endpoint=\"(unrouted)\",method=\"POST\","
+                    + "status=\"408\"} 1.5"), metrics);
             // and one that sends part of its request line
             Received partial = exchange(api.server.port(), "GET /v2/heal", 6_000);
             assertTrue(partial.closed(), "still open after 6 s: " + partial.text());
@@ -123,6 +126,9 @@ class ConnectionsTest {
             assertTrue(metrics.contains("tileinfer_api_failures_total{cause=\"client_aborted\",endpoint=\"(unrouted)\"}"
                     + " 1.0"), metrics);
             assertFalse(metrics.contains("cause=\"internal\""), metrics);
+            // its request line came: the count names its method
+            assertTrue(metrics.contains("tileinfer_api_requests_seconds_count{endpoint=\"(unrouted)\",method=\"GET\","
+                    + "status=\"499\"} 1"), metrics);
         }
         assertEquals(List.of(), logged.events().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)
                 || e.getThrowableProxy() != null).map(ILoggingEvent::getFormattedMessage).toList());
