@@ -37,15 +37,25 @@ public record ModelCard(String name, String version, List<String> tasks, String 
      */
     public static final int MAX_NAME_LENGTH = 100;
 
+    /**
+     * Refuses a name too long to register ({@link #MAX_NAME_LENGTH}), else the registration fails on a raw "file name
+     * too long". Checked where a model is registered, not where a card is read: a version registered before the
+     * limit stays readable.
+     *
+     * @param where the card's file, or the registry, for the message
+     */
+    public void requireRegistrableName(String where) {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new ModelException(where + ": model name (mlm:name) of " + name.length() + " characters, expected "
+                    + "at most " + MAX_NAME_LENGTH + " (it begins the version id, a directory name)");
+        }
+    }
+
     public ModelCard {
         Objects.requireNonNull(name, "name");
         if (!ModelRegistry.isValidName(name)) {
             throw new IllegalArgumentException("model name must be letters, digits, '.', '_' or '-' and start "
                     + "with a letter or digit, found \"" + name + "\"");
-        }
-        if (name.length() > MAX_NAME_LENGTH) { // else the registration fails on a raw "file name too long"
-            throw new IllegalArgumentException("model name (mlm:name) of " + name.length() + " characters, expected at "
-                    + "most " + MAX_NAME_LENGTH + " (it begins the version id, a directory name)");
         }
         tasks = List.copyOf(tasks);
         Objects.requireNonNull(framework, "framework");

@@ -1,9 +1,11 @@
 package io.tileinfer.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.tileinfer.raster.FileErrors;
@@ -55,7 +57,9 @@ public final class ModelRegistry {
     /** Older than this, a staging directory is no registration in progress: one writes a model in seconds. */
     private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // an alias given twice would silently take the last of its versions
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final Path root;
     private final Path versions;
@@ -93,6 +97,7 @@ public final class ModelRegistry {
 
     /** Registers a model; registering identical content again returns the existing version. */
     public ModelVersion register(byte[] onnx, ModelCard card) {
+        card.requireRegistrableName(root.toString());
         String id = versionId(onnx, card);
         String onnxSha256 = Sha256.hex(onnx);
         Path target = versions.resolve(id);
@@ -132,6 +137,7 @@ public final class ModelRegistry {
      */
     public ModelVersion importModel(Path onnx, Path cardJson) {
         ModelCard card = ModelCard.read(cardJson).withVersion(null);
+        card.requireRegistrableName(cardJson.toString());
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(onnx);

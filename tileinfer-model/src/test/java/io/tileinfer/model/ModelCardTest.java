@@ -149,13 +149,15 @@ class ModelCardTest {
         assertEquals(dir.resolve("card.json") + ": tile size 100000 px, expected at most 8192", error.getMessage());
     }
 
-    /** The name begins the version id, a directory name: a longer one failed as "file name too long". */
+    /** A name too long to register is the registry's to refuse: a version registered before the limit is read. */
     @Test
-    void refusesANameLongerThanAVersionDirectoryTakes() throws Exception {
-        ModelException error = refusedEdit(card -> card.replace("\"mlm:name\" : \"tiny\"",
-                "\"mlm:name\" : \"" + "n".repeat(ModelCard.MAX_NAME_LENGTH + 1) + "\""));
-        assertEquals(dir.resolve("card.json") + ": model name (mlm:name) of 101 characters, expected at most 100 (it "
-                + "begins the version id, a directory name)", error.getMessage());
+    void aNameLongerThanARegistrationTakesIsReadAndRefusedForRegistration() throws Exception {
+        Path file = dir.resolve("card.json");
+        Cards.withName(Cards.twoBandTwoClass(), "n".repeat(ModelCard.MAX_NAME_LENGTH + 1)).write(file);
+        ModelCard card = ModelCard.read(file);
+        ModelException refused = assertThrows(ModelException.class, () -> card.requireRegistrableName(file.toString()));
+        assertEquals(file + ": model name (mlm:name) of 101 characters, expected at most 100 (it begins the version "
+                + "id, a directory name)", refused.getMessage());
     }
 
     /** Jackson would keep the last of a key given twice, and the model would be registered under another name. */

@@ -131,6 +131,15 @@ class ModelRegistryTest {
         assertEquals(List.of(expected), registry.verify());
     }
 
+    @Test
+    void anAliasGivenTwiceIsTheFilesProblem() throws Exception {
+        Path aliases = Files.writeString(root.resolve("aliases.json"),
+                "{\"production\": \"m-1\", \"production\": \"m-2\"}");
+        ModelException refused = assertThrows(RegistryFileException.class, () -> ModelRegistry.open(root).aliases());
+        assertTrue(refused.getMessage().startsWith(aliases + ": not valid JSON: "), refused.getMessage());
+        assertTrue(refused.getMessage().contains("Duplicate field 'production'"), refused.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\"\"", "\"../p\"", "\"-p\"", "\".p\"", "\"a/b\""})
     void anAliasNameThatIsNoNameIsTheFilesProblem(String name) throws Exception {
@@ -152,6 +161,12 @@ class ModelRegistryTest {
         ModelVersion version = registry.register(MODEL, card);
         assertEquals(version, registry.resolve(version.id()));
         assertEquals(List.of(), registry.verify());
+        // one more is refused, naming the field and the limit, before anything is written
+        ModelException refused = assertThrows(ModelException.class, () -> registry.register(MODEL,
+                Cards.withName(Cards.twoBandTwoClass(), "n".repeat(ModelCard.MAX_NAME_LENGTH + 1))));
+        assertTrue(refused.getMessage().contains("model name (mlm:name) of 101 characters, expected at most 100"),
+                refused.getMessage());
+        assertEquals(List.of(version), registry.list());
     }
 
     /** The JDK's message of such a failure is the path alone: the registry's says why. */
