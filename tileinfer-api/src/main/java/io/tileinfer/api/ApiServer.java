@@ -40,14 +40,16 @@ public final class ApiServer implements AutoCloseable {
     private final ApiContext context;
     private final WebServer server;
     private final WebPage webPage;
+    private final ListenerWatch watch;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile StopRequest signals = StopRequest.none();
 
-    private ApiServer(ApiContext context, WebServer server, WebPage webPage) {
+    private ApiServer(ApiContext context, WebServer server, WebPage webPage, ListenerWatch watch) {
         this.context = context;
         this.server = server;
         this.webPage = webPage;
+        this.watch = watch;
     }
 
     /** The API without a result store: the web page lists no run (its models still show). */
@@ -112,7 +114,16 @@ public final class ApiServer implements AutoCloseable {
         LOG.atInfo().addKeyValue("model_version", served.id()).addKeyValue("port", server.port())
                 .log("serving model {} version {} (asked for as {}) on http://{}:{}", served.name(), served.id(),
                         served.requestedAs(), settings.host(), server.port());
-        return new ApiServer(context, server, webPage);
+        ListenerWatch watch = new ListenerWatch(ListenerWatch.of(settings.host(), server.port()),
+                ListenerWatch.PERIOD, () -> {
+                    // nothing would ever be accepted again: a supervisor's restart is the way out (Helidon's own
+                    // stop hangs on its dead listener, so no drain is tried)
+                    readiness.set(false);
+                    LOG.error("the server no longer accepts connections on port {} (its listener stopped: see the "
+                            + "log above); exiting with status 1 so that a supervisor starts it again", server.port());
+                    Runtime.getRuntime().halt(1);
+                });
+        return new ApiServer(context, server, webPage, watch);
     }
 
     /**
@@ -205,6 +216,7 @@ public final class ApiServer implements AutoCloseable {
             awaitStopped();
             return;
         }
+        watch.close(); // the port closes with the stop: no sign of a dead listener then
         try {
             context.readiness().set(false);
             ApiSettings settings = context.settings();
