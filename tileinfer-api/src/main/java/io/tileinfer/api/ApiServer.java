@@ -75,7 +75,7 @@ public final class ApiServer implements AutoCloseable {
         ApiContext context = new ApiContext(served, settings,
                 settings.apiKey() == null ? null : new ApiKey(settings.apiKey()), admission, readiness, metrics,
                 new InferencePool(settings.workers()), new TileInference(served, metrics.inference()));
-        WebPage webPage = WebPage.open(storeUrl, registry);
+        WebPage webPage = WebPage.open(storeUrl, registry, served.id());
         List<Route> routes = new ArrayList<>(routes(context));
         routes.addAll(webPage.routes());
         int maxConnections = ConnectionLimit.resolve(settings.maxConnections());

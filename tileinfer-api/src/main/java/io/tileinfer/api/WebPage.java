@@ -52,9 +52,9 @@ final class WebPage implements AutoCloseable {
     private final WebPageData data;
     private final ScenePictures pictures;
 
-    private WebPage(PageStore store, Path registry) {
+    private WebPage(PageStore store, Path registry, String served) {
         this.store = store;
-        this.data = new WebPageData(store, registry);
+        this.data = new WebPageData(store, registry, served);
         this.pictures = new ScenePictures(data);
     }
 
@@ -62,8 +62,8 @@ final class WebPage implements AutoCloseable {
      * The page over the store at {@code storeUrl} (null: none). One that is not there yet is read once it is: an
      * SQLite file is not created (the page only reads), and the page lists no run until then.
      */
-    static WebPage open(String storeUrl, Path registry) {
-        return new WebPage(new PageStore(storeUrl), registry);
+    static WebPage open(String storeUrl, Path registry, String served) {
+        return new WebPage(new PageStore(storeUrl), registry, served);
     }
 
     List<Route> routes() {

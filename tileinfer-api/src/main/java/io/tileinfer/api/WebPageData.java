@@ -48,9 +48,12 @@ final class WebPageData {
     static final int MAX_FAILURES = 1000;
 
     private final PageStore stores;
+    private final String served;
     private final Path registry;
 
-    WebPageData(PageStore stores, Path registry) {
+    /** @param served the model version this server serves: an alias promoted since it started names another */
+    WebPageData(PageStore stores, Path registry, String served) {
+        this.served = served;
         this.stores = stores;
         this.registry = registry;
     }
@@ -180,6 +183,7 @@ final class WebPageData {
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("registry", registry.toAbsolutePath().normalize().toString());
         reply.put("aliases", aliases);
+        reply.put("served", served);
         reply.put("models", versions);
         return reply;
     }

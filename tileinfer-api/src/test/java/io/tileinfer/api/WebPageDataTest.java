@@ -34,7 +34,7 @@ class WebPageDataTest {
             }
             store.saveTiles(List.of(tile("run-1", "t0", TileStatus.DONE), tile("run-1", "t1", TileStatus.FAILED)));
             List<String> calls = new ArrayList<>();
-            WebPageData data = new WebPageData(PageStore.opened(recordingCalls(store, calls)), dir);
+            WebPageData data = new WebPageData(PageStore.opened(recordingCalls(store, calls)), dir, "m-1");
 
             List<?> runs = (List<?>) data.runs(new RunsQuery(50, null)).get("runs");
             assertEquals(List.of("runs", "tileCounts"), calls);
@@ -55,7 +55,7 @@ class WebPageDataTest {
             store.saveRun(new RunRecord("gone", "c.yaml", "sha", "m-1", longAgo, null, "running", null, longAgo));
             store.saveRun(new RunRecord("ended", "c.yaml", "sha", "m-1", longAgo, longAgo, "succeeded", null,
                     longAgo));
-            WebPageData data = new WebPageData(PageStore.opened(store), dir);
+            WebPageData data = new WebPageData(PageStore.opened(store), dir, "m-1");
             Map<?, ?> gone = (Map<?, ?>) data.run("gone").get("run");
             assertEquals("interrupted", gone.get("status"));
             assertEquals(longAgo.toString(), gone.get("heartbeat_at"));

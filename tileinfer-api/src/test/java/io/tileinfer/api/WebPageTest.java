@@ -273,6 +273,7 @@ class WebPageTest {
     void modelsShowTheirVersionsAliasesAndCards() throws Exception {
         JsonNode models = json("/ui/api/models");
         assertEquals(model.id(), models.at("/aliases/production").asText());
+        assertEquals(model.id(), models.get("served").asText(), "the version this server serves");
         JsonNode first = models.at("/models/0");
         assertEquals(model.id(), first.get("version").asText());
         assertEquals(List.of("production"), List.of(first.at("/aliases/0").asText()));
