@@ -39,6 +39,11 @@ public final class ResumePoint {
      * them to tell (a run begun by an older version, a record deleted or damaged). Every tile is then computed again.
      */
     public static String inputsChanged(Path stamps, List<String> locations) {
+        return inputsChanged(stamps, InputStamps.of(locations));
+    }
+
+    /** As {@link #inputsChanged(Path, List)}, with the files' stamps as they are now, taken once by the caller. */
+    static String inputsChanged(Path stamps, InputStamps now) {
         InputStamps earlier;
         try {
             earlier = InputStamps.read(stamps);
@@ -46,7 +51,7 @@ public final class ResumePoint {
             return "no readable record of the files the earlier attempt read (" + stamps + ")";
         }
         try {
-            List<String> changed = InputStamps.of(locations).changedSince(earlier);
+            List<String> changed = now.changedSince(earlier);
             return changed.isEmpty() ? null : String.join(", ", changed) + " changed since the earlier attempt";
         } catch (IOException unreadable) { // a local file that cannot be hashed: its tiles cannot be read either
             return null;

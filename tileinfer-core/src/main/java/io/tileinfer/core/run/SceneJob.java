@@ -168,7 +168,7 @@ final class SceneJob {
     private Map<String, TileStatus> earlierUnlessInputsChanged(Scene scene, InputStamps stamps) throws IOException {
         Map<String, TileStatus> before = ctx.store().tileStatuses(ctx.runId(), scene.id());
         Path record = ctx.dir().inputStamps(scene.id());
-        String changed = before.isEmpty() ? null : ResumePoint.inputsChanged(record, scene.locations());
+        String changed = before.isEmpty() ? null : ResumePoint.inputsChanged(record, stamps);
         if (changed != null) {
             LOG.warn("scene {}: {}: the {} tiles it left are computed again",
                     scene.id(), changed, before.size());
