@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tileinfer.core.AtomicFiles;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.scene.Scene;
 import io.tileinfer.model.ClassSpec;
@@ -14,7 +15,6 @@ import io.tileinfer.raster.Window;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -75,9 +75,7 @@ public record PredictionItem(Scene scene, Run run, PredictionBands bands, ItemFi
     /** Writes the item beside the raster, atomically (temp file + rename), and returns its file. */
     public Path write() throws IOException {
         Path target = fileFor(raster.path());
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        JSON.writeValue(temp.toFile(), toJson());
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.write(target, JSON.writeValueAsBytes(toJson()));
         return target;
     }
 

@@ -1,5 +1,6 @@
 package io.tileinfer.core.output;
 
+import io.tileinfer.core.AtomicFiles;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.ClassSpec;
 import io.tileinfer.raster.RasterException;
@@ -14,9 +15,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -189,9 +188,7 @@ public final class Quicklook {
         String caption = background.unreadable() ? title + " (imagery unreadable)" : title;
         BufferedImage picture = composite(imagery, classes(prediction, classes, size), classes, caption);
         Path target = fileFor(prediction);
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(temp, png(picture));
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.write(target, png(picture));
         return target;
     }
 

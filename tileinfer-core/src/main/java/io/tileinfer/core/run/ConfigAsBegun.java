@@ -1,5 +1,6 @@
 package io.tileinfer.core.run;
 
+import io.tileinfer.core.AtomicFiles;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.config.PipelineConfig;
 import org.slf4j.Logger;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The configuration's text as the run began, kept in its run directory: a resume may be started from a text that
@@ -33,9 +33,7 @@ record ConfigAsBegun(String sha256, String text) {
             return began;
         }
         byte[] bytes = Files.readAllBytes(config.file());
-        Path temp = copy.resolveSibling(FILE + ".tmp");
-        Files.write(temp, bytes);
-        Files.move(temp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(copy, bytes);
         return new ConfigAsBegun(Hashing.sha256(bytes), new String(bytes, StandardCharsets.UTF_8));
     }
 }

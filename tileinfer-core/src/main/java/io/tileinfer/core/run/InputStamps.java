@@ -2,6 +2,7 @@ package io.tileinfer.core.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tileinfer.core.AtomicFiles;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.raster.FileStamp;
@@ -9,7 +10,6 @@ import io.tileinfer.raster.FileStamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,12 +55,9 @@ record InputStamps(Map<String, Input> inputs) {
         return new InputStamps(inputs);
     }
 
-    /** Written under a temporary name and renamed, so that no reader sees half. */
     void write(Path file) throws IOException {
         Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writeValue(temp.toFile(), inputs);
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, JSON.writeValueAsBytes(inputs));
     }
 
     /**

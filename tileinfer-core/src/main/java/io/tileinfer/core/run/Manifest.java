@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.tileinfer.core.AtomicFiles;
 import io.tileinfer.core.scene.ValidationIssue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +76,7 @@ public record Manifest(String runId, String status, Instant startedAt, Instant f
 
     /** Written to a temporary file and renamed, so a reader never sees half a manifest. */
     public void write(Path file) throws IOException {
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writeValue(temp.toFile(), this);
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.write(file, JSON.writeValueAsBytes(this));
     }
 
     public static Manifest read(Path file) throws IOException {
