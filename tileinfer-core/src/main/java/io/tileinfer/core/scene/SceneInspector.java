@@ -361,6 +361,7 @@ public final class SceneInspector {
         return described;
     }
 
+    /** A number as an issue shows it: a whole one without a fraction ("30", not "30.0"). */
     private static String number(double value) {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
                 : String.valueOf(value);
@@ -421,11 +422,7 @@ public final class SceneInspector {
 
     private static String grid(RasterInfo info) {
         GeoTransform t = info.transform();
-        return info.width() + "x" + info.height() + " pixels of " + fmt(t.pixelWidth()) + "x" + fmt(-t.pixelHeight())
-                + " at origin (" + fmt(t.originX()) + ", " + fmt(t.originY()) + ")";
-    }
-
-    private static String fmt(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+        return info.width() + "x" + info.height() + " pixels of " + number(t.pixelWidth()) + "x"
+                + number(-t.pixelHeight()) + " at origin (" + number(t.originX()) + ", " + number(t.originY()) + ")";
     }
 }
