@@ -1,11 +1,5 @@
 package io.tileinfer.api;
 
-import io.tileinfer.core.store.ResultStore;
-import io.tileinfer.core.store.ResultStores;
-import io.tileinfer.core.store.StoreException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +17,6 @@ import java.util.Map;
  */
 final class WebPage implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WebPage.class);
     private static final String OL = "META-INF/resources/webjars/ol/10.7.0/";
     private static final String OURS = "io/tileinfer/api/ui/";
     private static final Map<String, Asset> ASSETS = Map.of(
@@ -143,8 +136,6 @@ final class WebPage implements AutoCloseable {
 
     @Override
     public void close() {
-        if (store != null) {
-            store.close();
-        }
+        store.close();
     }
 }
