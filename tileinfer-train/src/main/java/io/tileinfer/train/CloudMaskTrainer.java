@@ -133,7 +133,7 @@ public final class CloudMaskTrainer {
         int[] labelled = IntStream.range(0, scene.pixels())
                 .filter(pixel -> scene.labels()[pixel] != CloudLabels.EXCLUDED).toArray();
         double fraction = cloudFraction(scene, labelled);
-        if (labelled.length == 0 || fraction == 0 || fraction == 1) {
+        if (!bothClasses(labelled, fraction)) {
             throw new TrainingException(config.file() + ": scene.labels: " + config.labelsFile() + " labels "
                     + (labelled.length == 0 ? "no pixel (all are fill)" : "all its " + labelled.length + " pixels "
                     + (fraction == 0 ? "clear" : "cloud")) + ": a cloud mask is learnt from both clear and cloud "
@@ -143,7 +143,7 @@ public final class CloudMaskTrainer {
 
     private static void requireBothClasses(SceneData scene, int[] pixels, String part) {
         double fraction = cloudFraction(scene, pixels);
-        if (pixels.length == 0 || fraction == 0 || fraction == 1) {
+        if (!bothClasses(pixels, fraction)) {
             throw new TrainingException("the " + part + " blocks have " + pixels.length + " labelled pixels with "
                     + "a cloud fraction of " + fraction + ": both clear and cloud are needed (try another seed or "
                     + "held_out_fraction)");
@@ -215,6 +215,10 @@ public final class CloudMaskTrainer {
             cloud[i] = scene.labels()[pixels[i]] == CloudLabels.CLOUD;
         }
         return cloud;
+    }
+
+    private static boolean bothClasses(int[] pixels, double cloudFraction) {
+        return pixels.length > 0 && cloudFraction > 0 && cloudFraction < 1;
     }
 
     private static double cloudFraction(SceneData scene, int[] pixels) {
