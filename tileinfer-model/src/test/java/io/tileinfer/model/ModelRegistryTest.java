@@ -120,15 +120,8 @@ class ModelRegistryTest {
     @ParameterizedTest
     @ValueSource(strings = {"5", "{\"id\":\"m-1\"}", "\"\"", "\"../elsewhere\"", "null"})
     void anAliasThatNamesNoVersionIdIsTheFilesProblem(String value) throws Exception {
-        Path aliases = Files.writeString(root.resolve("aliases.json"),
-                "{\"staging\": \"m-1\", \"production\": " + value + "}");
-        String expected = aliases + ": alias production: found " + value + ", expected a version id as a JSON "
-                + "string (letters, digits, '.', '_', '-'); repair it by hand or delete it and promote the aliases "
-                + "again";
-        ModelRegistry registry = ModelRegistry.open(root);
-        assertEquals(expected, assertThrows(RegistryFileException.class, () -> registry.resolve("production"))
-                .getMessage());
-        assertEquals(List.of(expected), registry.verify());
+        assertTheFilesProblem("{\"staging\": \"m-1\", \"production\": " + value + "}", "alias production: found "
+                + value + ", expected a version id as a JSON string (letters, digits, '.', '_', '-')");
     }
 
     @Test
@@ -143,10 +136,14 @@ class ModelRegistryTest {
     @ParameterizedTest
     @ValueSource(strings = {"\"\"", "\"../p\"", "\"-p\"", "\".p\"", "\"a/b\""})
     void anAliasNameThatIsNoNameIsTheFilesProblem(String name) throws Exception {
-        Path aliases = Files.writeString(root.resolve("aliases.json"),
-                "{\"production\": \"m-1\", " + name + ": \"m-1\"}");
-        String expected = aliases + ": alias " + name + ": expected an alias name (letters, digits, '.', '_' or '-', "
-                + "starting with a letter or digit); repair it by hand or delete it and promote the aliases again";
+        assertTheFilesProblem("{\"production\": \"m-1\", " + name + ": \"m-1\"}", "alias " + name
+                + ": expected an alias name (letters, digits, '.', '_' or '-', starting with a letter or digit)");
+    }
+
+    /** With {@code json} as aliases.json, resolve refuses it and verify reports it, both as {@code problem}. */
+    private void assertTheFilesProblem(String json, String problem) throws Exception {
+        Path aliases = Files.writeString(root.resolve("aliases.json"), json);
+        String expected = aliases + ": " + problem + "; repair it by hand or delete it and promote the aliases again";
         ModelRegistry registry = ModelRegistry.open(root);
         assertEquals(expected, assertThrows(RegistryFileException.class, () -> registry.resolve("production"))
                 .getMessage());
