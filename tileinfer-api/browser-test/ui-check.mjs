@@ -129,12 +129,14 @@ try {
 
   await page.screenshot({path: outDir + '/ui.png', fullPage: true});
 
-  await step('the models page shows the registered version, its alias and metrics', async () => {
+  await step('the models page shows the registered version, its alias, that it is served here, and metrics', async () => {
     await page.click('#tab-models');
     const model = page.locator('.model').first();
     await model.waitFor({timeout: 10_000});
     const text = await model.textContent();
     assert.match(text, /production/);
+    assert.equal(await page.locator('.model .served').count(), 1);
+    assert.match(await model.locator('.served').textContent(), /served here/);
     assert.match(text, /metric: /);
     await page.screenshot({path: outDir + '/ui-models.png', fullPage: true});
   });

@@ -331,6 +331,13 @@ async function showModels() {
       tag.textContent = alias;
       title.appendChild(tag);
     }
+    // After a `promote`, the alias names another version than the one this server loaded at start.
+    if (model.version === data.served) {
+      const tag = document.createElement('span');
+      tag.className = 'served';
+      tag.textContent = 'served here';
+      title.appendChild(tag);
+    }
     const facts = document.createElement('table');
     const rows = [['tasks', model.tasks.join(', ')], ['framework', model.framework], ['bands', model.bands.join(', ')],
       ['classes', model.classes.join(', ')], ['tile size / halo', model.tile_size + ' / ' + model.halo],
