@@ -1,7 +1,8 @@
 """The Python peer of `tileinfer batch`: the same work with the seed's stack (rasterio + onnxruntime + numpy).
 
 For every 256 px tile of the scene (halo 0, edge tiles padded with 0 to the full size, as tileinfer does):
-windowed read of the bands as float32, validity (not NaN, not nodata), SHA-256 of the values read (float32
+windowed read of the bands as float32, validity (not NaN, not nodata: the file's, else the card's band nodata,
+as tileinfer takes it), SHA-256 of the values read (float32
 little-endian, band-sequential, as tileinfer's rows record), the card's scaling (computed in float64 and
 rounded to float32, as tileinfer does), onnxruntime in batches of 8 consecutive tiles (one session, one
 intra-op thread per worker), argmax (ties to the lower class) and percent probabilities, class fractions, one
@@ -66,7 +67,10 @@ def main():
         profile = dict(driver="GTiff", width=width, height=height, count=1 + len(classes), dtype="uint8",
                        crs=src.crs, transform=src.transform, nodata=NODATA, tiled=True, blockxsize=256,
                        blockysize=256, interleave="band", sparse_ok=True, photometric="minisblack")
-        nodata = [v if v is not None else np.nan for v in src.nodatavals]
+        card_nodata = {b["name"]: b.get("nodata") for b in card["bands"]}
+        fallback = [card_nodata.get(name) for name in card["mlm:input"][0]["bands"]]
+        nodata = [v if v is not None else c if c is not None else np.nan
+                  for v, c in zip(src.nodatavals, fallback)]
     windows = [(x, y, min(size, width - x), min(size, height - y))
                for y in range(0, height, size) for x in range(0, width, size)]
     batches = [windows[i:i + BATCH] for i in range(0, len(windows), BATCH)]

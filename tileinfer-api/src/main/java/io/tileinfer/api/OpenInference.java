@@ -118,7 +118,8 @@ final class OpenInference {
         requireModelValues(input);
         List<TileInference.Result> results = new ArrayList<>();
         for (TileData tile : TensorTiles.cut(input.data().floats(), shape.n(), shape.bands(), shape.height(),
-                shape.width(), shape.size())) {
+                shape.width(), shape.size(), context.served().card().bands().stream().map(BandSpec::nodata)
+                .toArray(Double[]::new))) {
             results.add(context.inference().infer(tile, shape.size()));
         }
         return new Answer(Exchange.jsonBody(response(call, request, shape, results), context.served().id(),
@@ -241,6 +242,7 @@ final class OpenInference {
         fields.put("common_name", band.commonName());
         fields.put("scale", band.scale());
         fields.put("offset", band.offset());
+        fields.put("nodata", band.nodata());
         return fields;
     }
 

@@ -14,6 +14,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +120,32 @@ class OpenInferenceTest {
         assertEquals(alone.at("/parameters/input_sha256/0"), body.at("/parameters/input_sha256/1"));
         for (int p = 0; p < 32 * 32; p++) {
             assertEquals(alone.at("/outputs/0/data/" + p), body.at("/outputs/0/data/" + (32 * 32 + p)));
+        }
+    }
+
+    /** A tensor has no file to name its nodata: the card's (Landsat Level-1 fill) is masked, as batch masks it. */
+    @Test
+    void theCardsNodataIsNoPredictionInATensor(@TempDir Path other) throws Exception {
+        Path registry = Files.createDirectories(other.resolve("models"));
+        String fill = TestModels.brightnessOverFill(registry, "production").card().name();
+        ApiServer server = ApiServer.start(registry, "production", ApiSettings.defaults());
+        try {
+            Http http = new Http(server.port());
+            assertEquals(0, Http.json(http.get("/v2/models/" + fill)).at("/parameters/bands/3/nodata").asInt());
+            float[] values = Tiles.values(Tiles.COG, new Window(0, 0, 32, 32));
+            for (int band = 0; band < 4; band++) { // the first 8 rows are fill in every band, one more pixel in one
+                Arrays.fill(values, band * 32 * 32, band * 32 * 32 + 8 * 32, 0);
+            }
+            values[2 * 32 * 32 + 20 * 32 + 5] = 0; // band 3 alone at pixel (5, 20): any band at nodata, as batch
+            JsonNode body = Http.json(http.postJson("/v2/models/" + fill + "/infer",
+                    inferRequest(null, values, 1, 32, 32)));
+            JsonNode classMap = body.at("/outputs/0/data");
+            for (int p = 0; p < 32 * 32; p++) {
+                boolean nodata = p < 8 * 32 || p == 20 * 32 + 5;
+                assertEquals(nodata, classMap.get(p).asInt() == 255, "pixel " + p + ": " + classMap.get(p));
+            }
+        } finally {
+            server.shutdown();
         }
     }
 

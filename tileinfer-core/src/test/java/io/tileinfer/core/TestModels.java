@@ -17,7 +17,7 @@ public final class TestModels {
     }
 
     public static ModelVersion brightness(Path registryDir) {
-        ModelCard card = fourBandCard("bright-test", 2e-5, -0.1, 8);
+        ModelCard card = fourBandCard("bright-test", 2e-5, -0.1, 8, null);
         // cloud when the mean reflectance of the four bands exceeds 0.2
         byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}}, new float[]{0, -2});
         ModelRegistry registry = ModelRegistry.open(registryDir);
@@ -27,11 +27,24 @@ public final class TestModels {
     }
 
     /**
+     * The brightness model with Landsat Level-1's designated fill on its card (every band's 0 is no data), as the
+     * trainer writes it. Named by {@code alias}.
+     */
+    public static ModelVersion brightnessOverFill(Path registryDir, String alias) {
+        ModelCard card = fourBandCard("bright-fill-test", 2e-5, -0.1, 8, 0.0);
+        byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}}, new float[]{0, -2});
+        ModelRegistry registry = ModelRegistry.open(registryDir);
+        ModelVersion version = registry.register(onnx, card);
+        registry.promote(version.id(), alias);
+        return version;
+    }
+
+    /**
      * A model over raw band values (scale 1) whose logits of real pixels overflow to infinity (weights of 1e35), so
      * that its softmax gives NaN; the import check's inputs are below 1, so it is registered. Named by {@code alias}.
      */
     public static ModelVersion overflowing(Path registryDir, String alias) {
-        ModelCard card = fourBandCard("overflow-test", 1, 0, 8);
+        ModelCard card = fourBandCard("overflow-test", 1, 0, 8, null);
         byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {1e35f, 1e35f, 1e35f, 1e35f}},
                 new float[]{0, 0});
         ModelRegistry registry = ModelRegistry.open(registryDir);
@@ -45,7 +58,7 @@ public final class TestModels {
      * padding at the tile's edge (no halo on its card), so that cropped tiles show seams. Named by {@code alias}.
      */
     public static ModelVersion boxFilter(Path registryDir, String alias) {
-        ModelCard card = fourBandCard("box-test", 2e-5, -0.1, 0);
+        ModelCard card = fourBandCard("box-test", 2e-5, -0.1, 0, null);
         byte[] onnx = TinyOnnx.boxFilterSoftmax(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}},
                 new float[]{0, -2}, 9);
         ModelRegistry registry = ModelRegistry.open(registryDir);
@@ -56,12 +69,12 @@ public final class TestModels {
 
     /**
      * The card of a two-class (clear, cloud) model of the Landsat sample's B2-B5, each band scaled as
-     * {@code A * scale + offset}, with 64 px tiles and {@code halo}.
+     * {@code A * scale + offset}, with 64 px tiles, {@code halo} and each band's {@code nodata} (may be null).
      */
-    private static ModelCard fourBandCard(String name, double scale, double offset, int halo) {
-        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", scale, offset),
-                new BandSpec("B3", "green", scale, offset), new BandSpec("B4", "red", scale, offset),
-                new BandSpec("B5", "nir08", scale, offset));
+    private static ModelCard fourBandCard(String name, double scale, double offset, int halo, Double nodata) {
+        List<BandSpec> bands = List.of(new BandSpec("B2", "blue", scale, offset, nodata),
+                new BandSpec("B3", "green", scale, offset, nodata), new BandSpec("B4", "red", scale, offset, nodata),
+                new BandSpec("B5", "nir08", scale, offset, nodata));
         return new ModelCard(name, null, List.of("semantic-segmentation"), "onnxruntime", "1.29.0", bands, "uint16",
                 List.of(-1L, 4L, -1L, -1L),
                 List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, halo,

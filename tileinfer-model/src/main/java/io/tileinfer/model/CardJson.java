@@ -77,6 +77,9 @@ final class CardJson {
                 node.put("eo:common_name", band.commonName());
             }
             node.put("data_type", card.inputDataType());
+            if (band.nodata() != null) {
+                node.put("nodata", band.nodata());
+            }
         }
 
         ObjectNode input = root.putArray("mlm:input").addObject();
@@ -206,7 +209,7 @@ final class CardJson {
             dataType = bandType;
             Field commonName = band.optional("eo:common_name");
             bands.add(new BandSpec(name, commonName == null ? null : commonName.text(), scaling.get(i)[0],
-                    scaling.get(i)[1]));
+                    scaling.get(i)[1], nodata(band, bandType)));
         }
 
         Field inputStructure = input.get("input");
@@ -247,6 +250,20 @@ final class CardJson {
                 classes, (int) root.get("tileinfer:tile_size").longValue(),
                 halo == null ? 0 : (int) halo.longValue(), trainingData, seed == null ? 0 : seed.longValue(),
                 hyperParameters, objectOrEmpty(root.optional("tileinfer:metrics")), libraries);
+    }
+
+    /** STAC's band {@code nodata}: a raw value of the band's type, which a scene then masks unless it says another. */
+    private static Double nodata(Field band, String dataType) {
+        Field nodata = band.optional("nodata");
+        if (nodata == null || nodata.json.isNull()) {
+            return null;
+        }
+        DataType type = Arrays.stream(DataType.values()).filter(t -> t.stacName().equals(dataType)).findFirst()
+                .orElseThrow();
+        if (!nodata.json.isNumber() || !type.holds(nodata.json.doubleValue())) {
+            throw nodata.error("a number that a " + dataType + " pixel can have, " + type.range());
+        }
+        return nodata.json.doubleValue();
     }
 
     /** Each band's {scale, offset}; one value-scaling object may stand for all bands (MLM's broadcast rule). */

@@ -28,7 +28,7 @@ class ModelCardTest {
     void roundTripsThroughJson() {
         ModelCard card = new ModelCard("l8-cloudmask", "l8-cloudmask-0123456789ab", List.of("semantic-segmentation"),
                 "onnxruntime", "1.29.0",
-                List.of(new BandSpec("B1", "coastal", 2.0E-5, -0.1), new BandSpec("B10", "lwir11", 3.342E-4, 0.1),
+                List.of(new BandSpec("B1", "coastal", 2.0E-5, -0.1, 0.0), new BandSpec("B10", "lwir11", 3.342E-4, 0.1),
                         new BandSpec("X", null, 1 / 3.0, Math.PI)),
                 "uint16", List.of(-1L, 3L, -1L, -1L),
                 List.of(new ClassSpec(0, "clear", "#1f77b4"), new ClassSpec(1, "cloud", "#FFFFFF")), 256, 0,
@@ -88,6 +88,29 @@ class ModelCardTest {
 
         assertEquals(new BandSpec("B4", "red", 1 / 50.0, -2), bands.get(0));
         assertEquals(new BandSpec("B5", "nir08", 1 / 10000.0, 0), bands.get(1));
+    }
+
+    @Test
+    void aBandsNodataIsStacsAndMustBeAValueOfTheBandsType() throws Exception {
+        Path file = dir.resolve("card.json");
+        ModelCard card = Cards.twoBandTwoClass();
+        List<BandSpec> filled = card.bands().stream()
+                .map(b -> new BandSpec(b.name(), b.commonName(), b.scale(), b.offset(), 0.0)).toList();
+        new ModelCard(card.name(), null, card.tasks(), card.framework(), card.frameworkVersion(), filled,
+                card.inputDataType(), card.inputShape(), card.classes(), card.tileSize(), card.halo(),
+                card.trainingData(), card.seed(), card.hyperParameters(), card.metrics(), card.libraryVersions())
+                .write(file);
+        assertEquals(0, new ObjectMapper().readTree(file.toFile()).get("bands").get(1).get("nodata").asInt());
+        assertEquals(filled, ModelCard.read(file).bands());
+
+        Cards.twoBandTwoClass().write(file);
+        assertFalse(new ObjectMapper().readTree(file.toFile()).get("bands").get(0).has("nodata"), "none: no key");
+        for (String nodata : new String[]{"70000", "-1", "0.5", "\"zero\""}) {
+            ModelException error = refusedEdit(json -> json.replaceFirst("\"data_type\" : \"uint16\"",
+                    "\"data_type\" : \"uint16\", \"nodata\": " + nodata));
+            assertEquals(dir.resolve("card.json") + ": bands[0].nodata: expected a number that a uint16 pixel can "
+                    + "have, a whole number in [0, 65535], found " + nodata, error.getMessage());
+        }
     }
 
     @Test

@@ -5,10 +5,12 @@ import io.tileinfer.model.BandSpec;
 import java.util.Map;
 
 /**
- * Landsat 8 OLI/TIRS bands: common names (STAC eo) and the MTL.txt rescaling of Level-1 digital numbers.
+ * Landsat 8 OLI/TIRS bands: common names (STAC eo), the MTL.txt rescaling of Level-1 digital numbers, and their fill.
  * Reflective bands become top-of-atmosphere reflectance (REFLECTANCE_MULT/ADD, without the sun-angle
  * correction, which is constant over a scene), thermal bands radiance (RADIANCE_MULT/ADD): both linear, so the
- * card can state them as scale and offset.
+ * card can state them as scale and offset. Level-1 files carry no nodata tag, yet every scene's footprint is framed
+ * by designated fill (DN 0, the quality band's fill bit): the card says so, so that batch masks it rather than
+ * classify it (an all-zero pixel is "cloud" with certainty to this model).
  */
 final class Landsat8Bands {
 
@@ -16,6 +18,9 @@ final class Landsat8Bands {
             Map.entry("B1", "coastal"), Map.entry("B2", "blue"), Map.entry("B3", "green"), Map.entry("B4", "red"),
             Map.entry("B5", "nir08"), Map.entry("B6", "swir16"), Map.entry("B7", "swir22"), Map.entry("B8", "pan"),
             Map.entry("B9", "cirrus"), Map.entry("B10", "lwir11"), Map.entry("B11", "lwir12"));
+
+    /** Level-1 designated fill, in every band. */
+    static final double FILL = 0;
 
     private Landsat8Bands() {
     }
@@ -32,6 +37,6 @@ final class Landsat8Bands {
         int number = Integer.parseInt(band.substring(1));
         String kind = number >= 10 ? "RADIANCE" : "REFLECTANCE";
         return new BandSpec(band, commonName, mtl.number(kind + "_MULT_BAND_" + number),
-                mtl.number(kind + "_ADD_BAND_" + number));
+                mtl.number(kind + "_ADD_BAND_" + number), FILL);
     }
 }

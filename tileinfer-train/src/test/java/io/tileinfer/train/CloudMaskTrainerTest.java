@@ -83,8 +83,10 @@ class CloudMaskTrainerTest {
         assertEquals(List.of("semantic-segmentation"), card.tasks());
         assertEquals("onnxruntime", card.framework());
         assertEquals(List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B9", "B10", "B11"), card.bandNames());
-        assertEquals(new BandSpec("B1", "coastal", 2.0E-5, -0.1), card.bands().getFirst());
-        assertEquals(new BandSpec("B10", "lwir11", 3.342E-4, 0.1), card.bands().get(8));
+        // Level-1 fill (DN 0) is every band's nodata: the files carry no tag, and the model would call it cloud
+        assertEquals(new BandSpec("B1", "coastal", 2.0E-5, -0.1, 0.0), card.bands().getFirst());
+        assertEquals(new BandSpec("B10", "lwir11", 3.342E-4, 0.1, 0.0), card.bands().get(8));
+        assertTrue(card.bands().stream().allMatch(b -> Double.valueOf(0).equals(b.nodata())));
         assertEquals("uint16", card.inputDataType());
         assertEquals(List.of(-1L, 10L, -1L, -1L), card.inputShape());
         assertEquals(List.of("clear", "cloud"), card.classes().stream().map(c -> c.name()).toList());

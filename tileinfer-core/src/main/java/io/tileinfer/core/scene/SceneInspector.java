@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -344,7 +345,9 @@ public final class SceneInspector {
                 wrongType.computeIfAbsent(new FileType(band.location(), file.dataType().stacName()),
                         k -> new ArrayList<>()).add(band.index());
             }
-            Double nodata = spec.nodata() != null ? spec.nodata() : file.nodata();
+            // the scene's own word first; the card's (Landsat Level-1 fill) for files that carry no nodata tag
+            Double nodata = spec.nodata() != null ? spec.nodata() : file.nodata() != null ? file.nodata()
+                    : cardNodata(name);
             if (spec.nodata() != null && !file.dataType().holds(spec.nodata())
                     && nodataOutOfRange.add(file.dataType().stacName())) {
                 // 655350 for 65535 would mask nothing, silently
@@ -359,6 +362,11 @@ public final class SceneInspector {
                 + " in band" + (indexes.size() > 1 ? "s " : " ") + indexes.stream().map(String::valueOf)
                 .collect(Collectors.joining(", ")), expect.modelDataType() + " as the model card says")));
         return described;
+    }
+
+    private Double cardNodata(String band) {
+        return expect.modelBands() == null ? null : expect.modelBands().stream().filter(b -> b.name().equals(band))
+                .map(BandSpec::nodata).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /** A number as an issue shows it: a whole one without a fraction ("30", not "30.0"). */

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -464,6 +465,43 @@ class BatchRunnerTest {
         assertEquals(5 * 5, manifest.counts().tiles());
         assertEquals(2 * 5, manifest.counts().skipped(), "columns 0..255 are entirely nodata");
         assertTrue(summary.complete());
+    }
+
+    /**
+     * Landsat Level-1 fill (0 in every band) in a file without a nodata tag: a model whose card names the fill masks
+     * it (nodata in the class map, its tiles skipped); one whose card does not classifies it, as the card asks.
+     */
+    @Test
+    void theCardsFillIsNodataInAFileThatHasNoNodataTag(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("left-fill.tif");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", """
+                import sys
+                from osgeo import gdal
+                src = gdal.Open(sys.argv[1])
+                dst = gdal.GetDriverByName('GTiff').CreateCopy(sys.argv[2], src)
+                for b in range(1, 5):
+                    band = dst.GetRasterBand(b)
+                    band.WriteArray(band.ReadAsArray(0, 0, 300, 603) * 0, 0, 0)
+                dst = None
+                """, SharedData.variant("l8_rgbn_cog.tif"), input.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        TestModels.brightnessOverFill(registry, "fill");
+        String scene = "  - {id: fill, file: %s}".formatted(input);
+        Path masked = dir.resolve("masked");
+        RunSummary withFill = Runs.run(Runs.config(masked, yaml("{size: 128, halo: 0}", scene)
+                .replace("model: production", "model: fill")), 2);
+        assertEquals(2 * 5, Manifest.read(withFill.manifest()).counts().skipped(), "columns 0..255 are all fill");
+        float[] classes = new float[300 * 603];
+        try (RasterReader out = RasterReader.open(withFill.runDir().resolve("predictions/fill.tif").toString())) {
+            out.read(new Window(0, 0, 300, 603), new int[]{1}, classes);
+            assertTrue(IntStream.range(0, classes.length).allMatch(i -> classes[i] == 255), "fill is nodata");
+            float[] beside = new float[603];
+            out.read(new Window(300, 0, 1, 603), new int[]{1}, beside);
+            assertTrue(IntStream.range(0, beside.length).allMatch(i -> beside[i] != 255), "the scene is not");
+        }
+
+        RunSummary without = Runs.run(Runs.config(dir.resolve("unmasked"), yaml("{size: 128, halo: 0}", scene)), 2);
+        assertEquals(0, Manifest.read(without.manifest()).counts().skipped(), "a card without fill: all predicted");
     }
 
     /** A scene of nodata alone fails (nothing to predict), and its skipped tiles are in the run's counts. */

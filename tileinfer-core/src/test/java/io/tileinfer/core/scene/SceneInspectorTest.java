@@ -63,6 +63,20 @@ class SceneInspectorTest {
         assertEquals(0.0, scene.bands().getFirst().nodata());
     }
 
+    /** Landsat Level-1 files carry no nodata tag: the card's fill applies to them, never over the scene's own word. */
+    @Test
+    void theCardsNodataAppliesWhereNeitherTheConfigurationNorTheFileSaysOne() {
+        List<BandSpec> withFill = RGBN.stream().map(b -> new BandSpec(b.name(), b.commonName(), 1, 0, 7.0)).toList();
+        Expectations model = new Expectations(withFill, "uint16", null, Set.of());
+        assertEquals(7.0, file("l8_rgbn_cog.tif", model).scene().bands().getFirst().nodata(), "no tag: the card's");
+        assertEquals(0.0, file("l8_rgbn_nodata0.tif", model).scene().bands().getFirst().nodata(), "the file's tag");
+        SceneSpec configured = new SceneSpec("s", variant("l8_rgbn_nodata0.tif"), null, null, null, 65535.0, null);
+        assertEquals(65535.0, SceneInspector.inspect(configured, model).scene().bands().getFirst().nodata(),
+                "the configuration's");
+        assertEquals(null, file("l8_rgbn_cog.tif", new Expectations(RGBN, "uint16", null, Set.of())).scene().bands()
+                .getFirst().nodata(), "none anywhere");
+    }
+
     @Test
     void aConfiguredNodataThatNoPixelCanHaveIsAnIssueNamingTheFileAndTheRange() {
         for (double nodata : new double[]{655350, -5, 8000.5}) {
