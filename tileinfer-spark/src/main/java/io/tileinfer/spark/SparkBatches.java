@@ -1,13 +1,17 @@
 package io.tileinfer.spark;
 
+import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.output.PredictionSink;
 import io.tileinfer.core.run.BatchExecutor;
+import io.tileinfer.core.run.BatchHeap;
 import io.tileinfer.core.run.RunContext;
+import io.tileinfer.core.run.RunSettings;
 import io.tileinfer.core.run.ScenePlan;
 import io.tileinfer.core.run.StageTotals;
 import io.tileinfer.core.store.TileResult;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.core.tile.Tile;
+import io.tileinfer.model.ModelVersion;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -60,7 +64,19 @@ public final class SparkBatches implements BatchExecutor {
      */
     public static BatchExecutor.Factory on(JavaSparkContext spark) {
         batchesPerPartition(spark.getConf());
-        return run -> new SparkBatches(spark, run);
+        return new BatchExecutor.Factory() {
+            @Override
+            public BatchExecutor open(RunContext run) {
+                return new SparkBatches(spark, run);
+            }
+
+            @Override
+            public void refuse(PipelineConfig config, RunSettings settings, ModelVersion model) {
+                ExecutorHeap heap = ExecutorHeap.of(spark.getConf(), spark.defaultParallelism(),
+                        Runtime.getRuntime().maxMemory());
+                heap.require(new BatchHeap(config, settings, model, heap.slots()));
+            }
+        };
     }
 
     /** The setting, or 0 when it is not set. */

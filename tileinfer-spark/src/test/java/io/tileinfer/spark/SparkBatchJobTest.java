@@ -240,6 +240,51 @@ class SparkBatchJobTest {
         assertFalse(Files.exists(dir.resolve("good/runs/results.db")), "nothing recorded");
     }
 
+    /** As plan and a local batch refuse them: batches beyond the heap that local executors share, nothing recorded. */
+    @Test
+    void batchesBeyondTheDriversHeapAreRefusedBeforeAnythingIsRecorded(@TempDir Path dir) throws Exception {
+        Path config = Runs.config(dir, Fixtures.yaml(registry, "{size: 2048, halo: 0, batch: 64}", ""));
+        Map<String, String> submitted = Map.of("spark.master", "local[2]", "spark.driver.host", "127.0.0.1",
+                "spark.driver.bindAddress", "127.0.0.1", "spark.ui.enabled", "false");
+        submitted.forEach(System::setProperty);
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
+            exit = SparkBatchJob.run(new String[]{"--config", config.toString()});
+        } finally {
+            System.setErr(stderr);
+            submitted.keySet().forEach(System::clearProperty);
+        }
+        String line = said.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("tileinfer: "))
+                .findFirst().orElse(said.toString(StandardCharsets.UTF_8));
+        assertEquals(2, exit, line);
+        assertTrue(line.startsWith("tileinfer: " + config + ": 2 task slots of local[2] x batch 64 tiles of 2048 px "
+                + "with 4 bands need about 20544 MB of heap"), line);
+        assertTrue(line.matches(".* MB in the driver, where local executors run \\(its heap less Spark's 300 MB\\): "
+                + "set spark.driver.memory \\(spark-submit --driver-memory\\) to [0-9]+m, or use fewer task slots or "
+                + "smaller batches"), line);
+        assertFalse(Files.exists(dir.resolve("runs/results.db")), "nothing recorded");
+    }
+
+    @Test
+    void anExecutorsHeapIsItsMemoryLessSparksReserveForItsSlots() {
+        ExecutorHeap defaults = ExecutorHeap.of(new SparkConf().setMaster("yarn"), 8, 4L << 30);
+        assertEquals((1024 - 300) << 20, defaults.usableBytes(), "spark.executor.memory's default, 1g");
+        assertEquals(1, defaults.slots(), "spark.executor.cores unset: 1, a lower bound");
+        ExecutorHeap set = ExecutorHeap.of(new SparkConf().setMaster("spark://h:7077")
+                .set("spark.executor.memory", "6g").set("spark.executor.cores", "4").set("spark.task.cpus", "2"), 8,
+                4L << 30);
+        assertEquals((6L * 1024 - 300) << 20, set.usableBytes());
+        assertEquals(2, set.slots());
+        assertEquals("set spark.executor.memory to 1300m, or use fewer spark.executor.cores",
+                set.remedy().apply(1000));
+        ExecutorHeap local = ExecutorHeap.of(new SparkConf().setMaster("local[3]"), 3, 2L << 30);
+        assertEquals((2L * 1024 - 300) << 20, local.usableBytes(), "the driver's own heap");
+        assertEquals(3, local.slots());
+    }
+
     @Test
     void batchesPerPartitionMustBeAPositiveWholeNumber() {
         assertEquals(0, SparkBatches.batchesPerPartition(new SparkConf()));

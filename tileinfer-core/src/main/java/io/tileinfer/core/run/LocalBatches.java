@@ -1,6 +1,5 @@
 package io.tileinfer.core.run;
 
-import io.tileinfer.core.config.ConfigException;
 import io.tileinfer.core.config.PipelineConfig;
 import io.tileinfer.core.output.PredictionSink;
 import io.tileinfer.core.tile.Tile;
@@ -23,8 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The local runner's executor: one model session shared by a pool of worker threads, each batch a task. */
 final class LocalBatches implements BatchExecutor {
-    /** What a run holds besides its batches: the store, the model's metadata, readers' caches, the JVM's own. */
-    static final long BASE_HEAP_BYTES = 64L << 20;
     private final RunContext run;
     private final BatchContext ctx;
     private final ExecutorService workers;
@@ -44,7 +41,10 @@ final class LocalBatches implements BatchExecutor {
 
         @Override
         public void refuse(PipelineConfig config, RunSettings settings, ModelVersion model) {
-            requireHeap(config, settings, model, Runtime.getRuntime().maxMemory());
+            // the launcher gives batch a small heap (see ./tileinfer)
+            new BatchHeap(config, settings, model, config.workers()).require(Runtime.getRuntime().maxMemory(),
+                    "workers " + config.workers(), "",
+                    mb -> "set TILEINFER_JAVA_OPTS=-Xmx" + mb + "m, or use fewer workers");
         }
     };
 
@@ -107,26 +107,6 @@ final class LocalBatches implements BatchExecutor {
     public void close() {
         workers.shutdownNow();
         ctx.model().close();
-    }
-
-    /**
-     * Refuses to start a run whose batches cannot fit in the heap, rather than failing tiles one by one with
-     * OutOfMemoryError: each worker holds a batch's input (bands) and output (classes) values plus the post-processed
-     * tile, and the launcher gives batch a small heap (see ./tileinfer).
-     */
-    static void requireHeap(PipelineConfig config, RunSettings settings, ModelVersion model, long maxHeap) {
-        long tileValues = (long) settings.tileSize() * settings.tileSize();
-        int bands = model.card().bands().size();
-        int classes = model.card().classCount();
-        long perWorker = (long) config.batchSize() * tileValues * Float.BYTES * (bands + 2L * classes + 2);
-        long needed = BASE_HEAP_BYTES + config.workers() * perWorker;
-        if (needed > maxHeap) {
-            throw new ConfigException(config.file() + ": workers " + config.workers() + " x batch "
-                    + config.batchSize() + " tiles of " + settings.tileSize() + " px with " + bands
-                    + " bands need about " + (needed >> 20) + " MB of heap, found a maximum of " + (maxHeap >> 20)
-                    + " MB: set TILEINFER_JAVA_OPTS=-Xmx" + ((needed * 3 / 2) >> 20) + "m, or use fewer workers or "
-                    + "smaller batches");
-        }
     }
 
     private static ThreadFactory workerThreads() {
