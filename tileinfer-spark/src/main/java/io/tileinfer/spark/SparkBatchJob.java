@@ -63,7 +63,10 @@ public final class SparkBatchJob implements Callable<Integer> {
         if (model != null) {
             pipeline = pipeline.withModel(model);
         }
-        SparkConf conf = new SparkConf().setAppName("tileinfer " + pipeline.file().getFileName());
+        SparkConf conf = new SparkConf();
+        if (!conf.contains("spark.app.name")) { // spark-submit --name (the Airflow DAG's per scene) wins
+            conf.setAppName("tileinfer " + pipeline.file().getFileName());
+        }
         StopRequest stop = null;
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
             // after the context, so that these handlers replace any it installed: SIGTERM (a cluster manager or
