@@ -46,10 +46,16 @@ public final class CloudMaskTrainer {
         List<BandSpec> bands = config.bands().stream().map(band -> Landsat8Bands.spec(band, mtl)).toList();
         InputScaling scaling = InputScaling.of(bands);
 
-        SplittableRandom random = new SplittableRandom(config.seed());
         SpatialSplit split = SpatialSplit.seeded(scene.width(), scene.height(), config.blockSize(),
-                config.heldOutFraction(), random.split());
+                config.heldOutFraction(), new SplittableRandom(config.splitSeed()));
+        SplittableRandom random = new SplittableRandom(config.seed());
         requireBothClassesInTheScene(config, scene);
+        if (split.heldOutBlockCount() == 0) { // no seed can help
+            throw new TrainingException(config.file() + ": split.block_size: " + config.blockSize() + " cuts the "
+                    + scene.width() + " x " + scene.height() + " px scene into " + split.blockCount() + " block(s), "
+                    + "of which a held_out_fraction of " + config.heldOutFraction() + " holds out none: use a smaller "
+                    + "block_size");
+        }
         int[] trainingPixels = labelledPixels(scene, split, false);
         int[] heldOutPixels = labelledPixels(scene, split, true);
         requireBothClasses(scene, trainingPixels, "training");
@@ -119,6 +125,7 @@ public final class CloudMaskTrainer {
         parameters.put("training_pixels", pixels);
         parameters.put("block_size", config.blockSize());
         parameters.put("held_out_fraction", config.heldOutFraction());
+        parameters.put("split_seed", config.splitSeed());
         return parameters;
     }
 
@@ -145,8 +152,8 @@ public final class CloudMaskTrainer {
         double fraction = cloudFraction(scene, pixels);
         if (!bothClasses(pixels, fraction)) {
             throw new TrainingException("the " + part + " blocks have " + pixels.length + " labelled pixels with "
-                    + "a cloud fraction of " + fraction + ": both clear and cloud are needed (try another seed or "
-                    + "held_out_fraction)");
+                    + "a cloud fraction of " + fraction + ": both clear and cloud are needed (try another split.seed "
+                    + "or held_out_fraction)");
         }
     }
 

@@ -25,10 +25,13 @@ import java.util.Set;
  * @param sceneDirectory   the Landsat 8 scene: one GeoTIFF per band and the BQA band
  * @param metadataFile     the rescaling coefficients: the scene's MTL.txt or the lines of it that matter
  * @param heldOutFraction  share of the {@code blockSize} x {@code blockSize} blocks held out for evaluation
+ * @param splitSeed        which blocks are held out: a seed of its own, so that models trained with other seeds are
+ *                         evaluated on the same blocks and their metrics compare
  * @param trainingPixels   how many labelled pixels of the training blocks to train on (seeded sample)
  */
 public record TrainConfig(Path file, String modelName, int tileSize, Path sceneDirectory, Path metadataFile,
-                          String labelsFile, List<String> bands, int blockSize, double heldOutFraction, long seed,
+                          String labelsFile, List<String> bands, int blockSize, double heldOutFraction, long splitSeed,
+                          long seed,
                           int trainingPixels, FeatureSet features, int epochs, double learningRate) {
 
     /** A key given twice is refused like an unknown one: Jackson would keep the last without a word. */
@@ -56,14 +59,15 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
         top.onlyKeys("model", "scene", "split", "training");
         Section model = top.section("model", "name", "tile_size");
         Section scene = top.section("scene", "directory", "metadata", "labels", "bands");
-        Section split = top.section("split", "block_size", "held_out_fraction");
+        Section split = top.section("split", "block_size", "held_out_fraction", "seed");
         Section training = top.section("training", "seed", "pixels", "features", "epochs", "learning_rate");
         Path base = file.toAbsolutePath().getParent();
         return new TrainConfig(file, model.modelName("name"), model.integer("tile_size", 16, ModelCard.MAX_TILE_SIZE),
                 base.resolve(scene.text("directory")).normalize(), base.resolve(scene.text("metadata")).normalize(),
                 scene.text("labels"),
                 scene.landsatBands("bands"), split.integer("block_size", 8, 4096),
-                split.number("held_out_fraction", 0.05, 0.5), training.integer("seed", 0, Integer.MAX_VALUE),
+                split.number("held_out_fraction", 0.05, 0.5), split.integer("seed", 0, Integer.MAX_VALUE),
+                training.integer("seed", 0, Integer.MAX_VALUE),
                 training.integer("pixels", 100, 10_000_000), training.choice("features", FeatureSet.class),
                 training.integer("epochs", 1, 1000), training.number("learning_rate", 1e-6, 100));
     }
@@ -71,7 +75,7 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
     /** The same configuration reading the scene from another directory (tests read the shared data). */
     public TrainConfig withSceneDirectory(Path directory) {
         return new TrainConfig(file, modelName, tileSize, directory, metadataFile, labelsFile, bands, blockSize,
-                heldOutFraction, seed, trainingPixels, features, epochs, learningRate);
+                heldOutFraction, splitSeed, seed, trainingPixels, features, epochs, learningRate);
     }
 
     /** A YAML mapping and its place in the file, for errors like "train.yaml: training.epochs: ...". */

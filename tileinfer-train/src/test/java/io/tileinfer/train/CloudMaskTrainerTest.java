@@ -21,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,14 +123,40 @@ class CloudMaskTrainerTest {
 
     @Test
     void linearFeaturesExportToo() {
-        TrainConfig linear = new TrainConfig(config.file(), config.modelName(), config.tileSize(),
-                config.sceneDirectory(), config.metadataFile(), config.labelsFile(), config.bands(), config.blockSize(),
-                config.heldOutFraction(), config.seed(), 5000, FeatureSet.LINEAR, 2, config.learningRate());
-
-        TrainingResult linearResult = CloudMaskTrainer.train(linear);
+        TrainingResult linearResult = CloudMaskTrainer.train(linear(config.splitSeed(), config.seed()));
 
         assertTrue(maxDifferenceOrtVsTribuo(linearResult, 1000) < 1e-5);
         assertEquals(10L, linearResult.card().hyperParameters().get("feature_count"));
+    }
+
+    /** Models trained with other seeds are evaluated on the same held-out blocks, so that their metrics compare. */
+    @Test
+    void theHeldOutBlocksFollowTheSplitsSeedNotTheTrainingsOne() {
+        Map<?, ?> first = heldOut(CloudMaskTrainer.train(linear(config.splitSeed(), 1)));
+        assertEquals(first, heldOut(CloudMaskTrainer.train(linear(config.splitSeed(), 2))));
+        assertNotEquals(first, heldOut(CloudMaskTrainer.train(linear(config.splitSeed() + 1, 1))));
+    }
+
+    @Test
+    void blocksSoLargeThatNoneIsHeldOutSayWhatHelps() {
+        TrainConfig oneBlock = new TrainConfig(config.file(), config.modelName(), config.tileSize(),
+                config.sceneDirectory(), config.metadataFile(), config.labelsFile(), config.bands(), 4096,
+                config.heldOutFraction(), config.splitSeed(), config.seed(), 5000, FeatureSet.LINEAR, 2,
+                config.learningRate());
+        TrainingException e = assertThrows(TrainingException.class, () -> CloudMaskTrainer.train(oneBlock));
+        assertEquals(config.file() + ": split.block_size: 4096 cuts the 627 x 603 px scene into 1 block(s), of which a "
+                + "held_out_fraction of 0.25 holds out none: use a smaller block_size", e.getMessage());
+    }
+
+    private static Map<?, ?> heldOut(TrainingResult result) {
+        return (Map<?, ?>) result.card().metrics().get("held_out");
+    }
+
+    /** The configuration, made quick: linear features, 5000 pixels, 2 epochs. */
+    private static TrainConfig linear(long splitSeed, long seed) {
+        return new TrainConfig(config.file(), config.modelName(), config.tileSize(), config.sceneDirectory(),
+                config.metadataFile(), config.labelsFile(), config.bands(), config.blockSize(),
+                config.heldOutFraction(), splitSeed, seed, 5000, FeatureSet.LINEAR, 2, config.learningRate());
     }
 
     /** The largest difference between ONNX Runtime's and Tribuo's probabilities, over pixels across the scene. */
