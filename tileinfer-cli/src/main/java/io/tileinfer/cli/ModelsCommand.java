@@ -192,8 +192,9 @@ final class ModelsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             return parent.run(spec, () -> {
-                ModelVersion version = parent.registryToWrite().importModel(onnx, card);
-                spec.commandLine().getOut().printf("imported %s as %s%n", onnx, version.id());
+                ModelRegistry.Registration registration = parent.registryToWrite().importModel(onnx, card);
+                reportRepair(spec.commandLine().getErr(), registration);
+                spec.commandLine().getOut().printf("imported %s as %s%n", onnx, registration.version().id());
                 return ExitCodes.OK;
             });
         }
@@ -223,6 +224,16 @@ final class ModelsCommand implements Callable<Integer> {
                 out.printf("%s: %d problem(s)%n", models.root(), problems.size());
                 return ExitCodes.INVALID;
             });
+        }
+    }
+
+    /** Says on stderr which files of an earlier, damaged copy of the version a registration rewrote, if any. */
+    static void reportRepair(PrintWriter err, ModelRegistry.Registration registration) {
+        if (!registration.repaired().isEmpty()) {
+            err.println("tileinfer: repaired " + registration.version().id() + ", whose files had changed after "
+                    + "registration (" + String.join("; ", registration.repaired()) + "): rewritten from this "
+                    + "registration's model and card, which are the version's");
+            err.flush();
         }
     }
 

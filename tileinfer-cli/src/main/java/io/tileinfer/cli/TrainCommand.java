@@ -51,7 +51,9 @@ final class TrainCommand implements Callable<Integer> {
                 models.aliases();
             }
             TrainingResult result = CloudMaskTrainer.train(TrainConfig.load(config));
-            ModelVersion version = models.register(result.onnx(), result.card());
+            ModelRegistry.Registration registration = models.registerOrRepair(result.onnx(), result.card());
+            ModelsCommand.reportRepair(spec.commandLine().getErr(), registration);
+            ModelVersion version = registration.version();
             if (alias != null) {
                 try {
                     models.promote(version.id(), alias);

@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.TestModels;
 import io.tileinfer.model.ModelVersion;
+import io.tileinfer.model.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelsCommandTest {
@@ -68,6 +71,54 @@ class ModelsCommandTest {
         assertEquals("tileinfer: " + card + ": mlm:input shape [-1, 4, 32, 32] fixes the height at 32 px but "
                 + "tileinfer:tile_size is 64, expected -1 (any size) or 64" + System.lineSeparator(), result.err());
         assertEquals("", result.out());
+    }
+
+    /** `models verify` fails on a version whose model changed: `promote` does not point an alias at it. */
+    @Test
+    void promoteRefusesAVersionWhoseModelChanged(@TempDir Path registry) throws Exception {
+        ModelVersion version = TestModels.brightness(registry); // production -> version
+        byte[] changed = Files.readAllBytes(version.onnxPath());
+        changed[100] = 0x41;
+        Files.write(version.onnxPath(), changed);
+
+        CommandOutput result = CommandOutput.run("models", "promote", version.id(), "--alias", "staging",
+                "--registry", registry.toString());
+
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.toString());
+        assertEquals("tileinfer: cannot point staging at " + version.id() + ": " + version.onnxPath() + ": SHA-256 "
+                + Sha256.hex(changed) + ", registered as " + version.onnxSha256() + ": the file changed after "
+                + "registration (run tileinfer models verify)" + System.lineSeparator(), result.err());
+        assertEquals("", result.out());
+        assertFalse(Files.readString(registry.resolve("aliases.json")).contains("staging"), "no alias staging");
+    }
+
+    /** The same model and card imported over a damaged copy repair it (they give its id, so they are its files). */
+    @Test
+    void importingTheSameModelAgainRepairsADamagedCopy(@TempDir Path dir) throws Exception {
+        ModelVersion made = TestModels.brightness(dir.resolve("elsewhere"));
+        Path onnx = Files.copy(made.onnxPath(), dir.resolve("model.onnx"));
+        Path card = Files.copy(made.onnxPath().resolveSibling("card.json"), dir.resolve("card.json"));
+        String registry = dir.resolve("registry").toString();
+        assertEquals(ExitCodes.OK, CommandOutput.run("models", "import", onnx.toString(), "--card", card.toString(),
+                "--registry", registry).exitCode());
+        Path stored = dir.resolve("registry/versions").resolve(made.id()).resolve("model.onnx");
+        byte[] changed = Files.readAllBytes(stored);
+        changed[100] = 0x41;
+        Files.write(stored, changed);
+
+        CommandOutput result = CommandOutput.run("models", "import", onnx.toString(), "--card", card.toString(),
+                "--registry", registry);
+
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertEquals("imported " + onnx + " as " + made.id() + System.lineSeparator(), result.out());
+        assertEquals("tileinfer: repaired " + made.id() + ", whose files had changed after registration (" + made.id()
+                + ": model.onnx: SHA-256 " + Sha256.hex(changed) + ", registered as " + made.onnxSha256() + ": the "
+                + "file changed after registration): rewritten from this registration's model and card, which are the "
+                + "version's" + System.lineSeparator(), result.err());
+        assertArrayEquals(Files.readAllBytes(onnx), Files.readAllBytes(stored));
+        assertEquals(ExitCodes.OK, CommandOutput.run("models", "verify", "--registry", registry).exitCode());
+        assertEquals(ExitCodes.OK, CommandOutput.run("models", "promote", made.id(), "--alias", "production",
+                "--registry", registry).exitCode());
     }
 
     /** A version with three aliases: its row's columns stay under their headings. */

@@ -42,8 +42,9 @@ import java.util.stream.Stream;
  * ROOT/aliases.json              {"production": ID, ...}
  * </pre>
  * A version id is the card's name plus the first 12 hex digits of the SHA-256 of the ONNX bytes followed by the
- * canonical card JSON without its version: the same content always gets the same id, and versions never change.
- * Versions appear atomically (written in a temporary directory, then renamed) and aliases switch atomically.
+ * canonical card JSON without its version: the same content always gets the same id, and versions never change
+ * (registering the same content over a damaged copy rewrites its files with the bytes they had). Versions appear
+ * atomically (written in a temporary directory, then renamed) and aliases switch atomically.
  */
 public final class ModelRegistry {
 
@@ -95,28 +96,46 @@ public final class ModelRegistry {
                 .substring(0, ID_HASH_DIGITS);
     }
 
-    /** Registers a model; registering identical content again returns the existing version. */
+    /** Registers a model; registering identical content again returns the existing version (repaired if need be). */
     public ModelVersion register(byte[] onnx, ModelCard card) {
+        return registerOrRepair(onnx, card).version();
+    }
+
+    /**
+     * Registers a model. Registering identical content again returns the existing version, whose files are rewritten
+     * from this content if they changed after registration (a disk error, an edit): this content gives the version's
+     * id, so it is that version's by construction, and leaving the damaged file would have batch refuse it.
+     */
+    public Registration registerOrRepair(byte[] onnx, ModelCard card) {
         card.requireRegistrableName(root.toString());
         String id = versionId(onnx, card);
-        String onnxSha256 = Sha256.hex(onnx);
-        Path target = versions.resolve(id);
-        if (Files.isDirectory(target)) {
-            return requireSameModel(load(id), onnxSha256);
-        }
         byte[] cardBytes = CardJson.toBytes(card.withVersion(id));
+        List<String> repaired = List.of();
+        if (Files.isDirectory(versions.resolve(id))) {
+            repaired = verifyVersion(id);
+            if (!repaired.isEmpty()) {
+                rewrite(id, onnx, cardBytes, repaired);
+            }
+        } else {
+            publish(id, onnx, cardBytes);
+        }
+        return new Registration(requireSameModel(load(id), Sha256.hex(onnx)), repaired);
+    }
+
+    /** What a registration did: the version, and the problems of an earlier copy of it that it repaired. */
+    public record Registration(ModelVersion version, List<String> repaired) {
+
+        public Registration {
+            repaired = List.copyOf(repaired);
+        }
+    }
+
+    /** Writes a new version in a staging directory and renames it into place: it appears whole or not at all. */
+    private void publish(String id, byte[] onnx, byte[] cardBytes) {
+        Path target = versions.resolve(id);
         Path staging = null;
         try {
-            Files.createDirectories(versions);
-            staging = Files.createTempDirectory(versions, STAGING_PREFIX + id + "-");
-            readableByAll(staging, true);
-            Files.write(staging.resolve(MODEL_FILE), onnx);
-            Files.write(staging.resolve(CARD_FILE), cardBytes);
-            Files.writeString(staging.resolve(SUMS_FILE), onnxSha256 + "  " + MODEL_FILE + "\n"
-                    + Sha256.hex(cardBytes) + "  " + CARD_FILE + "\n");
-            for (String file : List.of(MODEL_FILE, CARD_FILE, SUMS_FILE)) { // whatever the umask
-                readableByAll(staging.resolve(file), false);
-            }
+            staging = stage(id, onnx, cardBytes);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             staging = null;
         } catch (IOException e) {
@@ -127,7 +146,47 @@ public final class ModelRegistry {
         } finally {
             deleteQuietly(staging);
         }
-        return requireSameModel(load(id), onnxSha256);
+    }
+
+    /**
+     * Replaces the files of a damaged version with those of {@link #stage}, one atomic rename each and the sums last:
+     * a reader sees each file old or new, never half written, and the version never disappears.
+     */
+    private void rewrite(String id, byte[] onnx, byte[] cardBytes, List<String> problems) {
+        Path target = versions.resolve(id);
+        Path staging = null;
+        try {
+            staging = stage(id, onnx, cardBytes);
+            for (String file : List.of(MODEL_FILE, CARD_FILE, SUMS_FILE)) {
+                Files.move(staging.resolve(file), target.resolve(file), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new ModelException(root + ": cannot repair " + id + " (" + String.join("; ", problems) + "): "
+                    + FileErrors.describe(e), e);
+        } finally {
+            deleteQuietly(staging);
+        }
+    }
+
+    /** A new staging directory in versions/ holding a version's three files, readable by all whatever the umask. */
+    private Path stage(String id, byte[] onnx, byte[] cardBytes) throws IOException {
+        Files.createDirectories(versions);
+        Path staging = Files.createTempDirectory(versions, STAGING_PREFIX + id + "-");
+        try {
+            readableByAll(staging, true);
+            Files.write(staging.resolve(MODEL_FILE), onnx);
+            Files.write(staging.resolve(CARD_FILE), cardBytes);
+            Files.writeString(staging.resolve(SUMS_FILE), Sha256.hex(onnx) + "  " + MODEL_FILE + "\n"
+                    + Sha256.hex(cardBytes) + "  " + CARD_FILE + "\n");
+            for (String file : List.of(MODEL_FILE, CARD_FILE, SUMS_FILE)) {
+                readableByAll(staging.resolve(file), false);
+            }
+            return staging;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(staging);
+            throw e;
+        }
     }
 
     /**
@@ -135,7 +194,7 @@ public final class ModelRegistry {
      *
      * @throws ModelException with the precise reason when the file is not ONNX or does not fit the card
      */
-    public ModelVersion importModel(Path onnx, Path cardJson) {
+    public Registration importModel(Path onnx, Path cardJson) {
         ModelCard card = ModelCard.read(cardJson).withVersion(null);
         card.requireRegistrableName(cardJson.toString());
         byte[] bytes;
@@ -145,7 +204,7 @@ public final class ModelRegistry {
             throw ModelException.cannotRead(onnx, "the model", e);
         }
         ImportCheck.requireCompatible(bytes, card, onnx.toString());
-        return register(bytes, card);
+        return registerOrRepair(bytes, card);
     }
 
     /**
@@ -189,13 +248,22 @@ public final class ModelRegistry {
         }
     }
 
-    /** Points {@code alias} at a version (given by id or by another alias); the switch is atomic. */
+    /**
+     * Points {@code alias} at a version (given by id or by another alias); the switch is atomic. A version whose files
+     * changed after registration is refused, as batch, plan and serve refuse it: an alias must name a runnable model.
+     */
     public void promote(String versionOrAlias, String alias) {
         requireAliasName(alias);
         if (Files.isDirectory(versions.resolve(alias))) {
             throw new ModelException(root + ": " + alias + " is a version id and cannot be used as an alias");
         }
-        String id = resolve(versionOrAlias).id();
+        ModelVersion version = resolve(versionOrAlias);
+        try {
+            version.requireIntact();
+        } catch (ModelException e) {
+            throw new ModelException("cannot point " + alias + " at " + version.id() + ": " + e.getMessage(), e);
+        }
+        String id = version.id();
         // One writer at a time, across threads and processes, so that concurrent promotions don't lose updates.
         synchronized (ModelRegistry.class) {
             try (FileChannel lockFile = FileChannel.open(root.resolve(".aliases.lock"), StandardOpenOption.CREATE,

@@ -241,6 +241,67 @@ class ModelRegistryTest {
         assertTrue(refused.getMessage().contains("the file changed after registration"), refused.getMessage());
     }
 
+    /** An alias must name a model batch runs: promote refuses a version whose model changed, as batch does. */
+    @Test
+    void promoteRefusesAVersionWhoseModelChanged() throws Exception {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelVersion version = registry.register(MODEL, Cards.twoBandTwoClass());
+        registry.promote(version.id(), "staging");
+        byte[] changed = MODEL.clone();
+        changed[100] = 0x41;
+        Files.write(version.onnxPath(), changed);
+
+        for (String source : List.of(version.id(), "staging")) {
+            ModelException refused = assertThrows(ModelException.class, () -> registry.promote(source, "production"));
+            assertEquals("cannot point production at " + version.id() + ": " + version.onnxPath() + ": SHA-256 "
+                    + Sha256.hex(changed) + ", registered as " + Sha256.hex(MODEL) + ": the file changed after "
+                    + "registration (run tileinfer models verify)", refused.getMessage());
+        }
+        assertEquals(Map.of("staging", version.id()), registry.aliases());
+    }
+
+    /** Registering the same content over a damaged copy rewrites its files: that content gives the version's id. */
+    @Test
+    void registeringTheSameContentAgainRepairsADamagedCopy() throws Exception {
+        ModelRegistry registry = ModelRegistry.open(root);
+        ModelCard card = Cards.twoBandTwoClass();
+        ModelVersion version = registry.register(MODEL, card);
+        Path dir = version.onnxPath().getParent();
+        Map<String, byte[]> registered = Map.of("model.onnx", MODEL, "card.json", Files.readAllBytes(
+                dir.resolve("card.json")), "SHA256SUMS", Files.readAllBytes(dir.resolve("SHA256SUMS")));
+        byte[] changed = MODEL.clone();
+        changed[100] = 0x41;
+        Files.write(version.onnxPath(), changed);
+
+        ModelRegistry.Registration repair = registry.registerOrRepair(MODEL, card);
+
+        assertEquals(version, repair.version());
+        assertEquals(List.of(version.id() + ": model.onnx: SHA-256 " + Sha256.hex(changed) + ", registered as "
+                + Sha256.hex(MODEL) + ": the file changed after registration"), repair.repaired());
+        assertRegisteredFiles(dir, registered);
+        assertEquals(List.of(), registry.registerOrRepair(MODEL, card).repaired(), "an intact copy is left alone");
+
+        // a card and sums lost: the same
+        Files.delete(dir.resolve("card.json"));
+        Files.delete(dir.resolve("SHA256SUMS"));
+        assertEquals(List.of(version.id() + ": SHA256SUMS is missing or unreadable"),
+                registry.registerOrRepair(MODEL, card).repaired());
+        assertRegisteredFiles(dir, registered);
+        registry.promote(version.id(), "production");
+        assertEquals(version, registry.resolve("production"));
+    }
+
+    /** The version's files are the registered bytes, it verifies, and no staging directory is left. */
+    private void assertRegisteredFiles(Path dir, Map<String, byte[]> registered) throws Exception {
+        for (Map.Entry<String, byte[]> file : registered.entrySet()) {
+            assertArrayEquals(file.getValue(), Files.readAllBytes(dir.resolve(file.getKey())), file.getKey());
+        }
+        assertEquals(List.of(), ModelRegistry.open(root).verify());
+        try (var entries = Files.list(dir.getParent())) {
+            assertEquals(List.of(dir), entries.toList());
+        }
+    }
+
     /** The id covers the card: an edited card (its scaling, its classes) never runs under the id of another. */
     @Test
     void aCardEditedAfterRegistrationIsRefusedEvenWithItsSumRewritten() throws Exception {
@@ -291,7 +352,7 @@ class ModelRegistryTest {
         Path card = root.resolve("card.json");
         Cards.twoBandTwoClass().write(card);
 
-        ModelVersion version = ModelRegistry.open(root.resolve("registry")).importModel(onnx, card);
+        ModelVersion version = ModelRegistry.open(root.resolve("registry")).importModel(onnx, card).version();
 
         assertEquals(ModelRegistry.versionId(MODEL, Cards.twoBandTwoClass()), version.id());
     }
@@ -355,8 +416,8 @@ class ModelRegistryTest {
 
         // the same model with a card that fixes the same side is imported
         fixSide(card, 64, 64);
-        assertEquals(List.of(64L, 64L), ModelRegistry.open(root.resolve("registry")).importModel(onnx, card).card()
-                .inputShape().subList(2, 4));
+        assertEquals(List.of(64L, 64L), ModelRegistry.open(root.resolve("registry")).importModel(onnx, card).version()
+                .card().inputShape().subList(2, 4));
     }
 
     @Test
