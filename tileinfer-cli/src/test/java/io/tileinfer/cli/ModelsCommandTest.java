@@ -121,6 +121,28 @@ class ModelsCommandTest {
                 "--registry", registry).exitCode());
     }
 
+    /** Stored, it would say 2 classes under the id of a right card: refused, naming the field and the classes. */
+    @Test
+    void importRefusesACardWhoseOutputShapeHasOtherClasses(@TempDir Path dir) throws Exception {
+        ModelVersion made = TestModels.brightness(dir.resolve("elsewhere")); // two classes
+        Path onnx = Files.copy(made.onnxPath(), dir.resolve("model.onnx"));
+        Path card = dir.resolve("card.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(made.onnxPath().resolveSibling("card.json").toFile());
+        ((ArrayNode) root.get("mlm:output").get(0).get("result").get("shape")).set(1, 7);
+        json.writeValue(card.toFile(), root);
+        Path registry = dir.resolve("registry");
+
+        CommandOutput result = CommandOutput.run("models", "import", onnx.toString(), "--card", card.toString(),
+                "--registry", registry.toString());
+
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.toString());
+        assertEquals("tileinfer: " + card + ": mlm:output[0].result.shape: expected [-1, 2, -1, -1] (batch, one "
+                + "channel per class of classification:classes, the height and width of mlm:input's shape), found "
+                + "[-1,7,-1,-1]" + System.lineSeparator(), result.err());
+        assertFalse(Files.exists(registry));
+    }
+
     /** A version with three aliases: its row's columns stay under their headings. */
     @Test
     void listColumnsAreAsWideAsTheirWidestCell(@TempDir Path registry) throws Exception {

@@ -83,7 +83,7 @@ final class CardJson {
         }
 
         ObjectNode input = root.putArray("mlm:input").addObject();
-        input.put("name", "input");
+        input.put("name", card.tensorNames().input());
         input.set("bands", strings(card.bandNames()));
         ObjectNode inputStructure = input.putObject("input");
         inputStructure.set("shape", longs(card.inputShape()));
@@ -96,7 +96,7 @@ final class CardJson {
         }
 
         ObjectNode output = root.putArray("mlm:output").addObject();
-        output.put("name", "probabilities");
+        output.put("name", card.tensorNames().output());
         output.set("tasks", strings(card.tasks()));
         ObjectNode result = output.putObject("result");
         List<Long> outputShape = List.of(-1L, (long) card.classCount(), card.inputShape().get(2),
@@ -156,6 +156,20 @@ final class CardJson {
     private static final Set<String> INPUT_KEYS_UNAPPLIED = Set.of("norm_by_channel", "norm_type", "norm_clip",
             "resize_type", "statistics", "pre_processing_function");
 
+    /** The band fields read; another ("nodata", "scale", "offset") would be dropped and the model fed raw values. */
+    private static final Set<String> BAND_KEYS = Set.of("name", "eo:common_name", "data_type");
+    /** A band of mlm:input given as an object: its name only, as tileinfer reads bands and computes none. */
+    private static final Set<String> INPUT_BAND_KEYS = Set.of("name");
+
+    /** Refuses a key of {@code object} that is not in {@code known}: a field tileinfer does not read is not applied. */
+    private static void requireKnownKeys(Field object, Set<String> known, String why) {
+        for (String key : keys(object)) {
+            if (!known.contains(key)) {
+                throw object.child(key, "one of " + new TreeSet<>(known) + " (unknown key: " + why + ")");
+            }
+        }
+    }
+
     private static List<String> keys(Field object) {
         if (!object.json.isObject()) {
             throw object.error("a JSON object");
@@ -186,6 +200,7 @@ final class CardJson {
 
         Map<String, Field> bandObjects = new LinkedHashMap<>();
         for (Field band : root.get("bands").elements()) {
+            requireKnownKeys(band, BAND_KEYS, "tileinfer would not apply it");
             bandObjects.put(band.get("name").text(), band);
         }
         List<Field> inputBands = input.get("bands").elements();
@@ -194,6 +209,9 @@ final class CardJson {
         String dataType = null;
         for (int i = 0; i < inputBands.size(); i++) {
             Field ref = inputBands.get(i);
+            if (ref.json.isObject()) {
+                requireKnownKeys(ref, INPUT_BAND_KEYS, "tileinfer reads each band from its file and computes none");
+            }
             String name = ref.json.isObject() ? ref.get("name").text() : ref.text();
             Field band = bandObjects.get(name);
             if (band == null) {
@@ -244,12 +262,46 @@ final class CardJson {
         Field halo = root.optional("tileinfer:halo");
         Field seed = root.optional("tileinfer:seed");
 
-        return new ModelCard(root.get("mlm:name").text(), version,
+        TensorNames tensorNames = new TensorNames(tensorName(input), tensorName(output));
+
+        ModelCard card = new ModelCard(root.get("mlm:name").text(), version,
                 root.get("mlm:tasks").elements().stream().map(Field::text).toList(),
                 root.get("mlm:framework").text(), root.get("mlm:framework_version").text(), bands, dataType, shape,
                 classes, (int) root.get("tileinfer:tile_size").longValue(),
                 halo == null ? 0 : (int) halo.longValue(), trainingData, seed == null ? 0 : seed.longValue(),
-                hyperParameters, objectOrEmpty(root.optional("tileinfer:metrics")), libraries);
+                hyperParameters, objectOrEmpty(root.optional("tileinfer:metrics")), libraries, tensorNames);
+        requireResult(output.get("result"), card);
+        return card;
+    }
+
+    /** The ONNX graph's name of the input or output: what the stored card names it (import checks the graph). */
+    private static String tensorName(Field tensor) {
+        Field name = tensor.get("name");
+        if (name.text().isEmpty()) {
+            throw name.error("the name of the ONNX model's tensor");
+        }
+        return name.text();
+    }
+
+    /**
+     * The output's result as the card stores it, [-1, K, H, W] float32: K the card's classes, H and W its input's (or
+     * -1). A shape of other classes, 7 channels for 3 classes, is refused rather than stored as [-1, 3, H, W].
+     */
+    private static void requireResult(Field result, ModelCard card) {
+        requireEquals(result.get("dim_order"), OUTPUT_DIMS);
+        requireEquals(result.get("data_type"), "float32");
+        Field shape = result.get("shape");
+        List<Field> dims = shape.elements();
+        List<Long> input = card.inputShape();
+        boolean fits = dims.size() == 4;
+        for (int axis = 0; fits && axis < 4; axis++) {
+            long dim = dims.get(axis).longValue();
+            fits = axis == 1 ? dim == card.classCount() : dim == -1 || dim == input.get(axis);
+        }
+        if (!fits) {
+            throw shape.error(List.of(-1L, (long) card.classCount(), input.get(2), input.get(3)) + " (batch, one "
+                    + "channel per class of classification:classes, the height and width of mlm:input's shape)");
+        }
     }
 
     /** STAC's band {@code nodata}: a raw value of the band's type, which a scene then masks unless it says another. */

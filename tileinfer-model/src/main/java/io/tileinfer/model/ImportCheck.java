@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * Checks that a model made elsewhere fits its card before it enters the registry: ORT can load it, its signature
- * fits (see {@link OnnxSignature}), and one forward pass over a tile gives [1, K, H, W] probabilities that are
- * finite and sum to 1 over the classes of each pixel (a model ending in logits is refused: append a Softmax).
+ * fits (see {@link OnnxSignature}), the card names its input and output tensors as the graph does, and one forward
+ * pass over a tile gives [1, K, H, W] probabilities that are finite and sum to 1 over the classes of each pixel (a
+ * model ending in logits is refused: append a Softmax).
  */
 final class ImportCheck {
 
@@ -28,11 +29,19 @@ final class ImportCheck {
     private ImportCheck() {
     }
 
-    static void requireCompatible(byte[] onnx, ModelCard card, String source) {
+    /**
+     * @param source     the ONNX file, for messages
+     * @param cardSource the card's file, for messages about its fields
+     */
+    static void requireCompatible(byte[] onnx, ModelCard card, String source, String cardSource) {
         requireSelfContained(onnx, source);
         OrtEnvironment environment = OnnxRuntime.environment();
         try (OrtSession session = TileModel.openSession(environment, onnx, ModelOptions.defaults(), source)) {
             OnnxSignature signature = OnnxSignature.check(session, card, source);
+            requireTensorName(card.tensorNames().input(), signature.inputName(), "mlm:input[0].name", "input",
+                    cardSource, source);
+            requireTensorName(card.tensorNames().output(), signature.outputName(), "mlm:output[0].name", "output",
+                    cardSource, source);
             int side = card.tileSize(); // the model input: the tile with its halo included
             long[] inputShape = {1, card.bands().size(), side, side};
             try (OnnxTensor input = OnnxTensor.createTensor(environment, syntheticInput(inputShape), inputShape);
@@ -49,6 +58,18 @@ final class ImportCheck {
             }
         } catch (OrtException e) {
             throw new ModelException(source + ": the test inference failed in ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The card names the graph's tensor, so that the stored card describes the model (MLM allows an informative name
+     * only for a model that names none, and an ONNX graph names all of its inputs and outputs).
+     */
+    private static void requireTensorName(String stated, String actual, String field, String kind, String cardSource,
+                                          String source) {
+        if (!stated.equals(actual)) {
+            throw new ModelException(cardSource + ": " + field + ": expected \"" + actual + "\", the name of the "
+                    + kind + " of " + source + ", found \"" + stated + "\"");
         }
     }
 

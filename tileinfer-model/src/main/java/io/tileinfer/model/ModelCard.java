@@ -20,13 +20,13 @@ import java.util.Set;
  * {@code hyperParameters} and {@code metrics} hold JSON values (strings, booleans, numbers, lists, maps);
  * they are normalised on construction (integers to Long, other numbers to Double, maps sorted by key) so
  * that a card read back from JSON equals the card written. The hyper-parameter "architecture", when present,
- * is written as {@code mlm:architecture}.
+ * is written as {@code mlm:architecture}. {@code tensorNames} are the names of the ONNX graph's input and output.
  */
 public record ModelCard(String name, String version, List<String> tasks, String framework,
                         String frameworkVersion, List<BandSpec> bands, String inputDataType, List<Long> inputShape,
                         List<ClassSpec> classes, int tileSize, int halo, List<TrainingFile> trainingData, long seed,
                         Map<String, Object> hyperParameters, Map<String, Object> metrics,
-                        Map<String, String> libraryVersions) {
+                        Map<String, String> libraryVersions, TensorNames tensorNames) {
 
     /** The largest tile, as the pipeline's tiling.size and training's tile_size take. */
     public static final int MAX_TILE_SIZE = 8192;
@@ -51,8 +51,19 @@ public record ModelCard(String name, String version, List<String> tasks, String 
         }
     }
 
+    /** The card of a graph whose tensors are named as tileinfer's trainer names them ({@link TensorNames#TRAINED}). */
+    public ModelCard(String name, String version, List<String> tasks, String framework, String frameworkVersion,
+                     List<BandSpec> bands, String inputDataType, List<Long> inputShape, List<ClassSpec> classes,
+                     int tileSize, int halo, List<TrainingFile> trainingData, long seed,
+                     Map<String, Object> hyperParameters, Map<String, Object> metrics,
+                     Map<String, String> libraryVersions) {
+        this(name, version, tasks, framework, frameworkVersion, bands, inputDataType, inputShape, classes, tileSize,
+                halo, trainingData, seed, hyperParameters, metrics, libraryVersions, TensorNames.TRAINED);
+    }
+
     public ModelCard {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(tensorNames, "tensorNames");
         if (!ModelRegistry.isValidName(name)) {
             throw new IllegalArgumentException("model name must be letters, digits, '.', '_' or '-' and start "
                     + "with a letter or digit, found \"" + name + "\"");
@@ -117,7 +128,7 @@ public record ModelCard(String name, String version, List<String> tasks, String 
     /** The same card with another version (the registry sets it; null for the content hashed into the id). */
     public ModelCard withVersion(String newVersion) {
         return new ModelCard(name, newVersion, tasks, framework, frameworkVersion, bands, inputDataType, inputShape,
-                classes, tileSize, halo, trainingData, seed, hyperParameters, metrics, libraryVersions);
+                classes, tileSize, halo, trainingData, seed, hyperParameters, metrics, libraryVersions, tensorNames);
     }
 
     /** @throws ModelException naming the file and the field when the file is not a valid card */

@@ -203,7 +203,7 @@ public final class ModelRegistry {
         } catch (IOException e) {
             throw ModelException.cannotRead(onnx, "the model", e);
         }
-        ImportCheck.requireCompatible(bytes, card, onnx.toString());
+        ImportCheck.requireCompatible(bytes, card, onnx.toString(), cardJson.toString());
         return registerOrRepair(bytes, card);
     }
 

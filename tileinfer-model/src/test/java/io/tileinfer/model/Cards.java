@@ -23,12 +23,21 @@ final class Cards {
     static ModelCard withName(ModelCard card, String name) {
         return new ModelCard(name, card.version(), card.tasks(), card.framework(), card.frameworkVersion(),
                 card.bands(), card.inputDataType(), card.inputShape(), card.classes(), card.tileSize(), card.halo(),
-                card.trainingData(), card.seed(), card.hyperParameters(), card.metrics(), card.libraryVersions());
+                card.trainingData(), card.seed(), card.hyperParameters(), card.metrics(), card.libraryVersions(),
+                card.tensorNames());
+    }
+
+    static ModelCard withTensorNames(ModelCard card, TensorNames names) {
+        return new ModelCard(card.name(), card.version(), card.tasks(), card.framework(), card.frameworkVersion(),
+                card.bands(), card.inputDataType(), card.inputShape(), card.classes(), card.tileSize(), card.halo(),
+                card.trainingData(), card.seed(), card.hyperParameters(), card.metrics(), card.libraryVersions(),
+                names);
     }
 
     static ModelCard withMetrics(ModelCard card, Map<String, Object> metrics) {
         return new ModelCard(card.name(), card.version(), card.tasks(), card.framework(), card.frameworkVersion(),
                 card.bands(), card.inputDataType(), card.inputShape(), card.classes(), card.tileSize(), card.halo(),
-                card.trainingData(), card.seed(), card.hyperParameters(), metrics, card.libraryVersions());
+                card.trainingData(), card.seed(), card.hyperParameters(), metrics, card.libraryVersions(),
+                card.tensorNames());
     }
 }

@@ -2,6 +2,8 @@ package io.tileinfer.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,10 +13,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -121,6 +125,59 @@ class ModelCardTest {
                 + "width], found [\"batch\",\"band\",\"height\",\"width\"]", error.getMessage());
     }
 
+    /** The stored card names the ONNX graph's tensors: another exporter's "x" and "y" are kept, and in the id. */
+    @Test
+    void keepsTheTensorNames() throws Exception {
+        ModelCard card = Cards.withTensorNames(Cards.twoBandTwoClass(), new TensorNames("x", "y"));
+        Path file = dir.resolve("card.json");
+        card.write(file);
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+
+        assertEquals("x", json.get("mlm:input").get(0).get("name").asText());
+        assertEquals("y", json.get("mlm:output").get(0).get("name").asText());
+        assertEquals(card, ModelCard.read(file));
+        byte[] onnx = {1, 2, 3};
+        assertNotEquals(ModelRegistry.versionId(onnx, Cards.twoBandTwoClass()), ModelRegistry.versionId(onnx, card));
+    }
+
+    /** A result shape of other classes than the card's would be stored as the right one, under a right card's id. */
+    @Test
+    void refusesAnOutputResultThatDisagreesWithTheClasses() throws Exception {
+        ModelException error = refusedTreeEdit(card -> shape(card, "mlm:output", "result").set(1, 7));
+        assertEquals(dir.resolve("card.json") + ": mlm:output[0].result.shape: expected [-1, 2, -1, -1] (batch, one "
+                + "channel per class of classification:classes, the height and width of mlm:input's shape), found "
+                + "[-1,7,-1,-1]", error.getMessage());
+
+        ModelException fixed = refusedTreeEdit(card -> shape(card, "mlm:output", "result").set(2, 64));
+        assertTrue(fixed.getMessage().endsWith("found [-1,2,64,-1]"), fixed.getMessage());
+        ModelException dataType = refusedTreeEdit(card -> ((ObjectNode) card.get("mlm:output").get(0).get("result"))
+                .put("data_type", "uint8"));
+        assertEquals(dir.resolve("card.json") + ": mlm:output[0].result.data_type: expected float32, found \"uint8\"",
+                dataType.getMessage());
+
+        // -1 stands for the input's fixed side, which the stored card then says
+        Path file = dir.resolve("card.json");
+        ObjectNode root = (ObjectNode) new ObjectMapper().readTree(CardJson.toBytes(Cards.twoBandTwoClass()));
+        shape(root, "mlm:input", "input").set(2, 16).set(3, 16);
+        new ObjectMapper().writeValue(file.toFile(), root);
+        assertEquals(List.of(-1L, 2L, 16L, 16L), ModelCard.read(file).inputShape());
+    }
+
+    /** A band field tileinfer does not read ("nodata", "scale") would be dropped and the model fed raw values. */
+    @Test
+    void refusesBandKeysItWouldNotApply() throws Exception {
+        for (String key : List.of("nodata", "scale", "offset")) {
+            ModelException error = refusedTreeEdit(card -> ((ObjectNode) card.get("bands").get(1)).put(key, 0));
+            assertEquals(dir.resolve("card.json") + ": bands[1]." + key + ": expected one of [data_type, "
+                    + "eo:common_name, name] (unknown key: tileinfer would not apply it), found 0", error.getMessage());
+        }
+        ModelException computed = refusedTreeEdit(card -> ((ArrayNode) card.get("mlm:input").get(0).get("bands"))
+                .set(0, new ObjectMapper().createObjectNode().put("name", "B4").put("expression", "B4 * 2")));
+        assertEquals(dir.resolve("card.json") + ": mlm:input[0].bands[0].expression: expected one of [name] (unknown "
+                + "key: tileinfer reads each band from its file and computes none), found \"B4 * 2\"",
+                computed.getMessage());
+    }
+
     @Test
     void refusesAShapeThatDisagreesWithTheBands() {
         ModelCard card = Cards.twoBandTwoClass();
@@ -201,6 +258,21 @@ class ModelCardTest {
     @Test
     void unregisteredCardHasNoVersion() {
         assertNull(readBack(Cards.twoBandTwoClass()).version());
+    }
+
+    /** The refusal of the test card written as card.json, edited as a JSON tree. */
+    private ModelException refusedTreeEdit(Consumer<ObjectNode> edit) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(CardJson.toBytes(Cards.twoBandTwoClass()));
+        edit.accept(root);
+        Path file = dir.resolve("card.json");
+        json.writeValue(file.toFile(), root);
+        return assertThrows(ModelException.class, () -> ModelCard.read(file));
+    }
+
+    /** The shape array of mlm:input's "input" or mlm:output's "result". */
+    private static ArrayNode shape(ObjectNode card, String tensor, String structure) {
+        return (ArrayNode) card.get(tensor).get(0).get(structure).get("shape");
     }
 
     /** The refusal of the test card written as card.json, then edited as text. */

@@ -1,6 +1,7 @@
 package io.tileinfer.model;
 
 import ai.onnx.proto.OnnxMl;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -355,6 +356,44 @@ class ModelRegistryTest {
         ModelVersion version = ModelRegistry.open(root.resolve("registry")).importModel(onnx, card).version();
 
         assertEquals(ModelRegistry.versionId(MODEL, Cards.twoBandTwoClass()), version.id());
+    }
+
+    /** Another exporter's tensor names ("x", "y") are the stored card's, and batch and the API feed them. */
+    @Test
+    void importKeepsTheTensorNamesOfTheGraph() throws Exception {
+        byte[] renamed = TinyOnnx.renamed(MODEL, "x", "y");
+        Path onnx = write("model.onnx", renamed);
+        Path card = root.resolve("card.json");
+        Cards.withTensorNames(Cards.twoBandTwoClass(), new TensorNames("x", "y")).write(card);
+
+        ModelVersion version = ModelRegistry.open(root.resolve("registry")).importModel(onnx, card).version();
+
+        JsonNode stored = new ObjectMapper().readTree(version.onnxPath().resolveSibling("card.json").toFile());
+        assertEquals("x", stored.get("mlm:input").get(0).get("name").asText());
+        assertEquals("y", stored.get("mlm:output").get(0).get("name").asText());
+        try (TileModel model = TileModel.load(version, ModelOptions.defaults())) {
+            float[] probabilities = model.predict(new float[]{1, 3}, 1, 1, 1);
+            assertEquals(1, probabilities[0] + probabilities[1], 1e-6);
+        }
+    }
+
+    /** A card that names other tensors than the graph's would be stored misnaming them: refused, naming both. */
+    @Test
+    void importRefusesACardThatNamesOtherTensorsThanTheGraph() {
+        Path onnx = write("model.onnx", TinyOnnx.renamed(MODEL, "x", "y"));
+        Path card = root.resolve("card.json");
+        Cards.twoBandTwoClass().write(card); // "input", "probabilities"
+
+        ModelException error = assertThrows(ModelException.class,
+                () -> ModelRegistry.open(root.resolve("registry")).importModel(onnx, card));
+
+        assertEquals(card + ": mlm:input[0].name: expected \"x\", the name of the input of " + onnx + ", found "
+                + "\"input\"", error.getMessage());
+        Cards.withTensorNames(Cards.twoBandTwoClass(), new TensorNames("x", "probabilities")).write(card);
+        assertEquals(card + ": mlm:output[0].name: expected \"y\", the name of the output of " + onnx + ", found "
+                + "\"probabilities\"", assertThrows(ModelException.class,
+                () -> ModelRegistry.open(root.resolve("registry")).importModel(onnx, card)).getMessage());
+        assertFalse(Files.exists(root.resolve("registry")));
     }
 
     @Test

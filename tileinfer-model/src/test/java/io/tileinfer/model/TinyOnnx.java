@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
  * Builds small per-pixel ONNX models for tests: input [N, C, H, W] -> 1x1 Conv -> (Softmax on axis 1).
@@ -41,6 +42,34 @@ public final class TinyOnnx {
     /** {@link #softmaxClassifier} exported with a fixed input and output height and width of {@code fixedSide}. */
     public static byte[] fixedSideClassifier(float[][] weights, float[] bias, int fixedSide) {
         return build(weights, bias, true, 1, fixedSide);
+    }
+
+    /** {@code onnx} with its graph's input and output tensors renamed, as another exporter might name them. */
+    public static byte[] renamed(byte[] onnx, String input, String output) {
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(onnx);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not an ONNX model", e);
+        }
+        GraphProto.Builder graph = model.getGraph().toBuilder();
+        String oldInput = graph.getInput(0).getName();
+        String oldOutput = graph.getOutput(0).getName();
+        graph.setInput(0, graph.getInput(0).toBuilder().setName(input));
+        graph.setOutput(0, graph.getOutput(0).toBuilder().setName(output));
+        for (NodeProto.Builder node : graph.getNodeBuilderList()) {
+            for (int i = 0; i < node.getInputCount(); i++) {
+                if (node.getInput(i).equals(oldInput)) {
+                    node.setInput(i, input);
+                }
+            }
+            for (int i = 0; i < node.getOutputCount(); i++) {
+                if (node.getOutput(i).equals(oldOutput)) {
+                    node.setOutput(i, output);
+                }
+            }
+        }
+        return model.toBuilder().setGraph(graph).build().toByteArray();
     }
 
     private static byte[] build(float[][] weights, float[] bias, boolean softmax) {

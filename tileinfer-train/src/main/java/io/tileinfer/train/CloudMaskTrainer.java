@@ -6,6 +6,7 @@ import io.tileinfer.model.InputScaling;
 import io.tileinfer.model.ModelCard;
 import io.tileinfer.model.ModelOptions;
 import io.tileinfer.model.OnnxRuntime;
+import io.tileinfer.model.TensorNames;
 import io.tileinfer.model.TileModel;
 import org.tribuo.Tribuo;
 
@@ -105,7 +106,8 @@ public final class CloudMaskTrainer {
                 bands, RAW_DATA_TYPE, List.of(-1L, (long) bands.size(), -1L, -1L), CLASSES, config.tileSize(), 0,
                 scene.files(), config.seed(), hyperParameters, metrics,
                 Map.of("tribuo", Tribuo.VERSION, "onnxruntime", onnxRuntime,
-                        "java", String.valueOf(Runtime.version().feature())));
+                        "java", String.valueOf(Runtime.version().feature())),
+                new TensorNames(OnnxPixelGraph.INPUT, OnnxPixelGraph.OUTPUT));
     }
 
     private static Map<String, Object> hyperParameters(TrainConfig config, PixelFeatures features, int pixels) {
