@@ -157,7 +157,7 @@ final class CardJson {
             "resize_type", "statistics", "pre_processing_function");
 
     /** The band fields read; another ("nodata", "scale", "offset") would be dropped and the model fed raw values. */
-    private static final Set<String> BAND_KEYS = Set.of("name", "eo:common_name", "data_type");
+    private static final Set<String> BAND_KEYS = Set.of("name", "eo:common_name", "data_type", "nodata");
     /** A band of mlm:input given as an object: its name only, as tileinfer reads bands and computes none. */
     private static final Set<String> INPUT_BAND_KEYS = Set.of("name");
 

@@ -163,13 +163,14 @@ class ModelCardTest {
         assertEquals(List.of(-1L, 2L, 16L, 16L), ModelCard.read(file).inputShape());
     }
 
-    /** A band field tileinfer does not read ("nodata", "scale") would be dropped and the model fed raw values. */
+    /** A band field tileinfer does not read ("scale", "offset") would be dropped and the model fed raw values. */
     @Test
     void refusesBandKeysItWouldNotApply() throws Exception {
-        for (String key : List.of("nodata", "scale", "offset")) {
+        for (String key : List.of("scale", "offset", "no_data")) {
             ModelException error = refusedTreeEdit(card -> ((ObjectNode) card.get("bands").get(1)).put(key, 0));
             assertEquals(dir.resolve("card.json") + ": bands[1]." + key + ": expected one of [data_type, "
-                    + "eo:common_name, name] (unknown key: tileinfer would not apply it), found 0", error.getMessage());
+                    + "eo:common_name, name, nodata] (unknown key: tileinfer would not apply it), found 0",
+                    error.getMessage());
         }
         ModelException computed = refusedTreeEdit(card -> ((ArrayNode) card.get("mlm:input").get(0).get("bands"))
                 .set(0, new ObjectMapper().createObjectNode().put("name", "B4").put("expression", "B4 * 2")));
