@@ -10,6 +10,13 @@ import java.util.regex.Pattern;
 public final class Locations {
     /** A GDAL virtual path: its prefix ({@code /vsis3/}) and the rest ({@code bucket/key}, or a URL for /vsicurl/). */
     private static final Pattern VSI_PATH = Pattern.compile("(/vsi[a-z0-9_]+/)(.+)");
+    /**
+     * What a document from elsewhere may name: a file of a network file system GDAL reads, never a GDAL wrapper
+     * around a file of this machine ({@code /vsisubfile/0_100,/etc/...}, {@code /vsigzip//home/...}) nor a curl URL
+     * of another protocol ({@code /vsicurl/file:///etc/...}).
+     */
+    private static final Pattern NETWORK = Pattern.compile("(https?|s3)://.+|/vsicurl/https?://.+"
+            + "|/vsi(s3|gs|az|adls|oss|swift)/.+");
 
     private Locations() {
     }
@@ -52,7 +59,11 @@ public final class Locations {
             return localFile(href);
         }
         if (href.contains("://") || href.startsWith("/vsi")) {
-            if (remoteItem && !isRemote(href) || href.startsWith("/vsimem")) {
+            if (remoteItem && !NETWORK.matcher(href).matches()) {
+                throw new IllegalArgumentException("not a location an item from elsewhere may name (an http(s):// or "
+                        + "s3:// URL, or a GDAL network path such as /vsis3/)");
+            }
+            if (href.startsWith("/vsimem")) {
                 throw new IllegalArgumentException("not a location an item may name");
             }
             return href;

@@ -35,8 +35,14 @@ class LocationsTest {
     @Test
     void a_remote_item_never_names_a_local_file() {
         String item = "https://example.org/stac/items/S2A.json";
-        for (String href : new String[] {"file:///etc/hostname", "C:/data/B04.tif", "/vsimem/x.tif"}) {
+        for (String href : new String[] {"file:///etc/hostname", "C:/data/B04.tif", "/vsimem/x.tif",
+                "/vsisubfile/0_757330,/data/B2.tif", "/vsigzip//data/B2.tif.gz", "/vsizip//data/a.zip/B2.tif",
+                "/vsitar//data/a.tar/B2.tif", "/vsicurl/file:///etc/hostname", "ftp://example.org/B2.tif"}) {
             assertThrows(IllegalArgumentException.class, () -> Locations.sibling(item, href), href);
+        }
+        for (String href : new String[] {"http://other.org/B2.tif", "s3://b/B2.tif", "/vsis3/b/B2.tif",
+                "/vsicurl/https://other.org/B2.tif", "/vsigs/b/B2.tif", "/vsiaz/c/B2.tif"}) {
+            assertEquals(href, Locations.sibling(item, href));
         }
         assertThrows(IllegalArgumentException.class, () -> Locations.sibling("/vsis3/b/items/i.json", "file:/x.tif"));
     }
