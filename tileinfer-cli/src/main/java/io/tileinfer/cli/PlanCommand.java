@@ -53,6 +53,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PipelineConfig pipeline = ConfigLoader.load(config);
+        pipeline.objectStore().apply(); // as batch: the endpoint, region, timeouts and retries of remote reads
         String storeUrl = pipeline.servedStoreUrl();
         ModelVersion model;
         try {

@@ -3,6 +3,8 @@ package io.tileinfer.cli;
 import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
+import io.tileinfer.raster.Gdal;
+import io.tileinfer.raster.S3TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,29 @@ class PlanCommandTest {
         assertEquals(0, after.exitCode(), after.err());
         assertTrue(after.out().contains("  bytes to read: 0.0 MB (decoded)"), after.out());
         assertTrue(after.out().contains("total: 0 tiles to compute, 0.0 MB to read"), after.out());
+    }
+
+    /** The configuration's object_store (the endpoint of an S3-protocol server here) serves plan as it serves batch. */
+    @Test
+    void planReadsObjectStorageAsTheConfigurationSays(@TempDir Path dir) throws Exception {
+        TestModels.brightness(dir.resolve("models"));
+        try (S3TestServer s3 = S3TestServer.start(Files.createDirectories(dir.resolve("s3")))) {
+            String scene = s3.put("imagery", "l8/l8_rgbn_cog.tif", Path.of(SharedData.variant("l8_rgbn_cog.tif")));
+            s3.use(); // its credentials, and no endpoint but the configuration's:
+            s3.options().gdalOptions().keySet().forEach(option -> Gdal.setConfigOption(option, null));
+            Path config = Files.writeString(dir.resolve("pipeline.yaml"), """
+                    registry: models
+                    output: runs
+                    object_store: {endpoint: "%s", region: us-east-1, timeout_seconds: 10, retries: 1}
+                    scenes:
+                      - {id: l8, file: %s}
+                    """.formatted(s3.endpoint(), scene));
+
+            CommandOutput plan = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
+
+            assertEquals(0, plan.exitCode(), plan.err());
+            assertTrue(plan.out().contains("total: 182 tiles to compute"), plan.out() + plan.err());
+        }
     }
 
     /**
