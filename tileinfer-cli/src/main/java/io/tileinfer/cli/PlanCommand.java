@@ -25,6 +25,7 @@ import io.tileinfer.core.tile.TileReader;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.model.ModelVersion;
 import io.tileinfer.model.UnknownModelException;
+import io.tileinfer.raster.RasterException;
 import io.tileinfer.raster.Window;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,7 +111,7 @@ final class PlanCommand implements Callable<Integer> {
                         megabytes(chunkBytes));
             }
             if (!noScan) {
-                System.out.printf("  tiles skipped as nodata: %d%n", emptyTiles(scene, tiles, settings.tileSize()));
+                System.out.printf("  tiles skipped as nodata: %s%n", emptyTiles(scene, tiles, settings.tileSize()));
             }
             totalTiles += pending.size();
             totalBytes += bytes;
@@ -127,9 +128,13 @@ final class PlanCommand implements Callable<Integer> {
         return tiles.stream().mapToLong(t -> t.input().intersect(all).pixels()).sum() * bytesPerPixel;
     }
 
-    private static long emptyTiles(Scene scene, List<Tile> tiles, int size) {
+    /** The count, or why there is none: one scene's unreadable tile (a flaky server) does not end the plan. */
+    private static String emptyTiles(Scene scene, List<Tile> tiles, int size) {
         try (TileReader reader = new TileReader(scene, size)) {
-            return tiles.stream().filter(t -> reader.read(t).empty()).count();
+            return String.valueOf(tiles.stream().filter(t -> reader.read(t).empty()).count());
+        } catch (RasterException e) {
+            return "not known: " + e.getMessage() + " (batch tries a tile that fails to read again, then records it "
+                    + "failed)";
         }
     }
 

@@ -34,6 +34,27 @@ class PlanCommandTest {
         assertTrue(after.out().contains("total: 0 tiles to compute, 0.0 MB to read"), after.out());
     }
 
+    /** A scene whose tiles cannot all be read (a truncated file let through) does not end the plan of the others. */
+    @Test
+    void aTileThatCannotBeReadLeavesTheNodataCountUnknownAndThePlanGoesOn(@TempDir Path dir) throws Exception {
+        TestModels.brightness(dir.resolve("models"));
+        Path config = Files.writeString(dir.resolve("pipeline.yaml"), """
+                registry: models
+                output: runs
+                checks: {skip: [integrity]}
+                scenes:
+                  - {id: cut, file: %s}
+                  - {id: l8, file: %s}
+                """.formatted(SharedData.variant("l8_rgbn_truncated.tif"), SharedData.variant("l8_rgbn_cog.tif")));
+
+        CommandOutput plan = CommandOutput.run("plan", "--config", config.toString());
+
+        assertEquals(0, plan.exitCode(), plan.err());
+        assertTrue(plan.out().matches("(?s).*scene cut: .*  tiles skipped as nodata: not known: .*l8_rgbn_truncated"
+                + "\\.tif.*\\(batch tries a tile that fails to read again, then records it failed\\)\n"
+                + "scene l8: .*  tiles skipped as nodata: 0\n.*total: 364 tiles to compute.*"), plan.out());
+    }
+
     /** The configuration's object_store (the endpoint of an S3-protocol server here) serves plan as it serves batch. */
     @Test
     void planReadsObjectStorageAsTheConfigurationSays(@TempDir Path dir) throws Exception {
