@@ -70,6 +70,9 @@ final class PlanCommand implements Callable<Integer> {
                 settings.runId(), model.id(), pipeline.model(), settings.tileSize(), settings.halo(),
                 pipeline.batchSize(), pipeline.workers());
         System.out.printf("stitching: %s%n", settings.describeStitching());
+        if (settings.warning() != null) {
+            System.out.printf("warning: %s%n", settings.warning());
+        }
         System.out.printf("outputs: %s%n", pipeline.outputDir().resolve(settings.runId()));
         RunDirectory dir = new RunDirectory(pipeline.outputDir().resolve(settings.runId()));
         EarlierAttempt earlierAttempt = EarlierAttempt.read(storeUrl, pipeline, settings);

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,11 +29,13 @@ class BatchCommandTest {
     @TempDir
     static Path dir;
     static Path registry;
+    static ModelVersion box;
 
     @BeforeAll
     static void registerModel() {
         registry = dir.resolve("models");
         TestModels.brightness(registry);
+        box = TestModels.boxFilter(registry, "box", 4); // a 9 x 9 window: its card's halo is its reach
     }
 
     static Path config(String name, String settings) throws IOException {
@@ -137,6 +140,51 @@ class BatchCommandTest {
         assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
         assertTrue(result.err().contains("tileinfer: " + unknown), "--model's is not the file's: " + result.err());
         assertFalse(result.err().contains(fine + ": model:"), result.err());
+    }
+
+    /**
+     * A halo below the card's has each tile's edge predicted from padding: refused when cropping (the seams stay),
+     * and when blending with an overlap under twice what the halo lacks; a blend that covers it is only warned about.
+     */
+    @Test
+    void aHaloBelowTheModelCardsIsRefusedUnlessABlendCoversIt(@TempDir Path tmp) throws IOException {
+        String card = "the halo of 4 px on the card of model " + box.id() + " (tileinfer:halo, the model's reach "
+                + "around a pixel)";
+        Map<String, String> refused = Map.of(
+                "{size: 64, halo: 0}", "tiling.halo: is 0, below " + card + ": cropped tiles would show seams where "
+                        + "each tile's edge is predicted from padding; expected a halo of at least 4 (or no "
+                        + "tiling.halo: the card's), or stitch: blend with an overlap of at least 8",
+                "{size: 64, halo: 1}", "tiling.halo: is 1, below " + card + ": cropped tiles would show seams where "
+                        + "each tile's edge is predicted from padding; expected a halo of at least 4 (or no "
+                        + "tiling.halo: the card's), or stitch: blend with an overlap of at least 6",
+                "{size: 64, halo: 0, stitch: blend, overlap: 4}", "tiling.halo: is 0 with stitch: blend and an "
+                        + "overlap of 4, below " + card + ": an overlap under twice the 4 px the halo lacks leaves "
+                        + "pixels that no tile predicts with the whole reach; expected a halo of at least 4 (or no "
+                        + "tiling.halo: the card's), or an overlap of at least 8");
+        for (Map.Entry<String, String> tiling : refused.entrySet()) {
+            Path out = tmp.resolve("runs");
+            Path config = config("halo.yaml", "model: box\noutput: " + out + "\ntiling: " + tiling.getKey());
+            assertFails(ExitCodes.CONFIG, config + ": " + tiling.getValue(),
+                    CommandOutput.run("batch", "--config", config.toString()));
+            assertFalse(Files.exists(out), "nothing recorded: " + tiling.getKey());
+            CommandOutput plan = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
+            assertFails(ExitCodes.CONFIG, config + ": " + tiling.getValue(), plan);
+            assertEquals("", plan.out(), "no plan of a run that would be refused");
+        }
+
+        Path covered = config("covered.yaml", "model: box\ntiling: {size: 64, halo: 0, stitch: blend, overlap: 8}");
+        CommandOutput plan = CommandOutput.run("plan", "--config", covered.toString(), "--no-scan");
+        assertEquals(ExitCodes.OK, plan.exitCode(), plan.err());
+        assertTrue(plan.out().contains("\nwarning: " + covered + ": tiling.halo: is 0, below " + card + ": with "
+                + "stitch: blend and an overlap of 8 each tile edge predicted from padding is blended with a "
+                + "neighbour's prediction that sees the whole reach, close to a whole-scene prediction but not equal "
+                + "to it; a halo of 4 would leave those edges out\n"), plan.out());
+        for (String fine : new String[]{"{size: 64, halo: 4}", "{size: 64}", "{size: 64, halo: 6}"}) {
+            Path config = config("fine-halo.yaml", "model: box\ntiling: " + fine);
+            CommandOutput finePlan = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
+            assertEquals(ExitCodes.OK, finePlan.exitCode(), fine + ": " + finePlan.err());
+            assertFalse(finePlan.out().contains("warning:"), finePlan.out());
+        }
     }
 
     @Test

@@ -25,7 +25,7 @@ class PlanCommandTest {
 
         CommandOutput before = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
         assertEquals(0, before.exitCode(), before.err());
-        assertTrue(before.out().contains("total: 182 tiles to compute, 5.3 MB to read"), before.out());
+        assertTrue(before.out().contains("total: 100 tiles to compute, 3.0 MB to read"), before.out());
 
         assertEquals(0, CommandOutput.run("batch", "--config", config.toString()).exitCode());
         CommandOutput after = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");

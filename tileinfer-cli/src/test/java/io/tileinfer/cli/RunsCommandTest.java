@@ -41,15 +41,15 @@ class RunsCommandTest {
         String runId = list.out().lines().filter(l -> l.startsWith("pipeline-")).findFirst().orElseThrow()
                 .split(" ")[0];
         assertTrue(list.out().lines().anyMatch(l -> l.startsWith(runId) && l.contains(" succeeded ")
-                && l.matches(".* 182 +0 +0  bright-test-.*")), list.out());
+                && l.matches(".* 100 +0 +0  bright-test-.*")), list.out());
         assertTrue(list.out().lines().anyMatch(l -> l.startsWith("killed ") && l.contains(" interrupted ")),
                 list.out());
 
         CommandOutput show = CommandOutput.run("runs", "show", runId, "--store", store);
         assertEquals(0, show.exitCode(), show.err());
         assertTrue(show.out().contains("status:        succeeded\n"), show.out());
-        assertTrue(show.out().contains("tiles:         182 done, 0 skipped as nodata, 0 failed"), show.out());
-        assertTrue(show.out().contains("scene l8: DONE, 182 tiles -> "), show.out());
+        assertTrue(show.out().contains("tiles:         100 done, 0 skipped as nodata, 0 failed"), show.out());
+        assertTrue(show.out().contains("scene l8: DONE, 100 tiles -> "), show.out());
         CommandOutput killed = CommandOutput.run("runs", "show", "killed", "--store", store);
         assertTrue(killed.out().contains("status:        interrupted (its process stopped"), killed.out());
 

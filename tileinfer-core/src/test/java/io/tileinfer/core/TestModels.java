@@ -11,13 +11,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** A registry with a small per-pixel "bright pixel" model over Landsat 8 B2..B5, promoted to production. */
+/**
+ * Small real ONNX models over Landsat 8 B2..B5, registered. The per-pixel ones have a halo of 0 on their cards: a
+ * card's halo is the model's reach, below which batch refuses to crop.
+ */
 public final class TestModels {
     private TestModels() {
     }
 
+    /** The per-pixel "bright pixel" model, promoted to production. */
     public static ModelVersion brightness(Path registryDir) {
-        ModelCard card = fourBandCard("bright-test", 2e-5, -0.1, 8, null);
+        ModelCard card = fourBandCard("bright-test", 2e-5, -0.1, 0, null);
         // cloud when the mean reflectance of the four bands exceeds 0.2
         byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}}, new float[]{0, -2});
         ModelRegistry registry = ModelRegistry.open(registryDir);
@@ -31,7 +35,7 @@ public final class TestModels {
      * trainer writes it. Named by {@code alias}.
      */
     public static ModelVersion brightnessOverFill(Path registryDir, String alias) {
-        ModelCard card = fourBandCard("bright-fill-test", 2e-5, -0.1, 8, 0.0);
+        ModelCard card = fourBandCard("bright-fill-test", 2e-5, -0.1, 0, 0.0);
         byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}}, new float[]{0, -2});
         ModelRegistry registry = ModelRegistry.open(registryDir);
         ModelVersion version = registry.register(onnx, card);
@@ -44,7 +48,7 @@ public final class TestModels {
      * that its softmax gives NaN; the import check's inputs are below 1, so it is registered. Named by {@code alias}.
      */
     public static ModelVersion overflowing(Path registryDir, String alias) {
-        ModelCard card = fourBandCard("overflow-test", 1, 0, 8, null);
+        ModelCard card = fourBandCard("overflow-test", 1, 0, 0, null);
         byte[] onnx = TinyOnnx.softmaxClassifier(new float[][]{{0, 0, 0, 0}, {1e35f, 1e35f, 1e35f, 1e35f}},
                 new float[]{0, 0});
         ModelRegistry registry = ModelRegistry.open(registryDir);
@@ -55,10 +59,16 @@ public final class TestModels {
 
     /**
      * A model with spatial context: the brightness rule over the mean of each band in a 9 x 9 window, with zero
-     * padding at the tile's edge (no halo on its card), so that cropped tiles show seams. Named by {@code alias}.
+     * padding at the tile's edge, and no halo on its card (below its reach of 4), so that cropped tiles show seams.
+     * Named by {@code alias}.
      */
     public static ModelVersion boxFilter(Path registryDir, String alias) {
-        ModelCard card = fourBandCard("box-test", 2e-5, -0.1, 0, null);
+        return boxFilter(registryDir, alias, 0);
+    }
+
+    /** The 9 x 9 box-filter model with {@code cardHalo} on its card: 4 is its true reach. */
+    public static ModelVersion boxFilter(Path registryDir, String alias, int cardHalo) {
+        ModelCard card = fourBandCard("box-test", 2e-5, -0.1, cardHalo, null);
         byte[] onnx = TinyOnnx.boxFilterSoftmax(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}},
                 new float[]{0, -2}, 9);
         ModelRegistry registry = ModelRegistry.open(registryDir);

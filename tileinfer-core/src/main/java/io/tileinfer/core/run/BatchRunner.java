@@ -94,6 +94,9 @@ public final class BatchRunner {
         MDC.put("run_id", runId);
         Instant started = Instant.now();
         LOG.info("run {} with model {} ({}) -> {}", runId, version.id(), settings.describeStitching(), runDir);
+        if (settings.warning() != null) {
+            LOG.warn("{}", settings.warning());
+        }
         try (store) {
             Optional<RunRecord> previous = store.run(runId);
             FinishedScenes finished = FinishedScenes.read(runDir, store.scenes(runId));

@@ -204,10 +204,10 @@ class BlendStitchingTest {
 
     @Test
     void anOverlapTooLargeForTheCardsTilesIsRefusedBeforeAnyTile(@TempDir Path dir) throws Exception {
-        Path config = Runs.config(dir, yaml("production", "{stitch: blend, overlap: 32}"));
+        Path config = Runs.config(dir, yaml("production", "{stitch: blend, overlap: 40}"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Runs.run(config, 1));
-        assertTrue(e.getMessage().startsWith(config.toAbsolutePath() + ": tiling.overlap: is 32 with tiles of 64 px "
-                + "and a halo of 8 (the model card's where the configuration sets none); expected at most 24"),
+        assertTrue(e.getMessage().startsWith(config.toAbsolutePath() + ": tiling.overlap: is 40 with tiles of 64 px "
+                + "and a halo of 0 (the model card's where the configuration sets none); expected at most 32"),
                 e.getMessage());
     }
 }
