@@ -37,8 +37,7 @@ record ServedModel(ModelVersion version, TileModel model, String requestedAs) im
 
     /** The fixed input height and width of the model's tensors, or 0 when they are dynamic. */
     int fixedSide() {
-        long side = card().inputShape().get(2);
-        return side > 0 ? (int) side : 0;
+        return card().fixedSide();
     }
 
     @Override

@@ -30,12 +30,14 @@ class BatchCommandTest {
     static Path dir;
     static Path registry;
     static ModelVersion box;
+    static ModelVersion fixed;
 
     @BeforeAll
     static void registerModel() {
         registry = dir.resolve("models");
         TestModels.brightness(registry);
         box = TestModels.boxFilter(registry, "box", 4); // a 9 x 9 window: its card's halo is its reach
+        fixed = TestModels.fixedSide(registry, "fixed", 256); // mlm:input shape [-1, 4, 256, 256]
     }
 
     static Path config(String name, String settings) throws IOException {
@@ -184,6 +186,33 @@ class BatchCommandTest {
             CommandOutput finePlan = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
             assertEquals(ExitCodes.OK, finePlan.exitCode(), fine + ": " + finePlan.err());
             assertFalse(finePlan.out().contains("warning:"), finePlan.out());
+        }
+    }
+
+    /**
+     * A model whose input shape fixes its height and width takes tiles of that size only (halo included): any other
+     * failed in ONNX Runtime on every tile, and the run published an all-nodata raster.
+     */
+    @Test
+    void aTileSizeTheModelsFixedInputCannotTakeIsRefusedBeforeAnythingRuns(@TempDir Path tmp) throws IOException {
+        for (String tiling : new String[]{"{size: 64}", "{size: 240, halo: 8}", "{size: 272, halo: 8}"}) {
+            Path out = tmp.resolve("runs");
+            Path config = config("fixed.yaml", "model: fixed\noutput: " + out + "\ntiling: " + tiling);
+            String size = tiling.replaceAll("\\{size: (\\d+).*", "$1");
+            String message = config + ": tiling.size: is " + size + ", but model " + fixed.id() + " takes tiles of "
+                    + "256 x 256 px only (its card's mlm:input shape [-1, 4, 256, 256]; tiling.size is the model's "
+                    + "input, halo included), expected 256 or no tiling.size (the card's)";
+            assertFails(ExitCodes.CONFIG, message, CommandOutput.run("batch", "--config", config.toString()));
+            assertFalse(Files.exists(out), "nothing recorded: " + tiling);
+            CommandOutput plan = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
+            assertFails(ExitCodes.CONFIG, message, plan);
+            assertEquals("", plan.out(), "no plan of a run that would be refused");
+        }
+        for (String tiling : new String[]{"{size: 256, halo: 8}", "{halo: 8}"}) {
+            Path config = config("fixed-fine.yaml", "model: fixed\ntiling: " + tiling);
+            CommandOutput plan = CommandOutput.run("plan", "--config", config.toString(), "--no-scan");
+            assertEquals(ExitCodes.OK, plan.exitCode(), tiling + ": " + plan.err());
+            assertTrue(plan.out().contains("tiles of 256 px with a 8 px halo"), plan.out());
         }
     }
 

@@ -78,16 +78,37 @@ public final class TestModels {
     }
 
     /**
+     * The brightness model exported with a fixed input height and width of {@code side} ({@code mlm:input} shape
+     * {@code [-1, 4, side, side]}), which is its card's tile size; halo 0. Named by {@code alias}.
+     */
+    public static ModelVersion fixedSide(Path registryDir, String alias, int side) {
+        ModelCard card = fourBandCard("fixed-test", 2e-5, -0.1, side, side, 0, null);
+        byte[] onnx = TinyOnnx.fixedSideClassifier(new float[][]{{0, 0, 0, 0}, {2.5f, 2.5f, 2.5f, 2.5f}},
+                new float[]{0, -2}, side);
+        ModelRegistry registry = ModelRegistry.open(registryDir);
+        ModelVersion version = registry.register(onnx, card);
+        registry.promote(version.id(), alias);
+        return version;
+    }
+
+    /**
      * The card of a two-class (clear, cloud) model of the Landsat sample's B2-B5, each band scaled as
-     * {@code A * scale + offset}, with 64 px tiles, {@code halo} and each band's {@code nodata} (may be null).
+     * {@code A * scale + offset}, with 64 px tiles of any size, {@code halo} and each band's {@code nodata} (may be
+     * null).
      */
     private static ModelCard fourBandCard(String name, double scale, double offset, int halo, Double nodata) {
+        return fourBandCard(name, scale, offset, 64, -1, halo, nodata);
+    }
+
+    /** As above, with tiles of {@code tileSize} and an input height and width of {@code side} (-1: any). */
+    private static ModelCard fourBandCard(String name, double scale, double offset, int tileSize, long side,
+                                          int halo, Double nodata) {
         List<BandSpec> bands = List.of(new BandSpec("B2", "blue", scale, offset, nodata),
                 new BandSpec("B3", "green", scale, offset, nodata), new BandSpec("B4", "red", scale, offset, nodata),
                 new BandSpec("B5", "nir08", scale, offset, nodata));
         return new ModelCard(name, null, List.of("semantic-segmentation"), "onnxruntime", "1.29.0", bands, "uint16",
-                List.of(-1L, 4L, -1L, -1L),
-                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), 64, halo,
+                List.of(-1L, 4L, side, side),
+                List.of(new ClassSpec(0, "clear", "#2ca02c"), new ClassSpec(1, "cloud", "#ffffff")), tileSize, halo,
                 List.of(), 1, Map.of(), Map.of(), Map.of());
     }
 }

@@ -117,6 +117,14 @@ public record ModelCard(String name, String version, List<String> tasks, String 
         }
     }
 
+    /**
+     * The height and width of the tiles the model takes when its input shape fixes them (the constructor holds a
+     * fixed side to {@code tileSize}), else 0: any size.
+     */
+    public int fixedSide() {
+        return inputShape.get(2) != -1 || inputShape.get(3) != -1 ? tileSize : 0;
+    }
+
     public List<String> bandNames() {
         return bands.stream().map(BandSpec::name).toList();
     }

@@ -19,6 +19,7 @@ public record RunSettings(String runId, int tileSize, int halo, Stitching stitch
 
     public static RunSettings of(PipelineConfig config, ModelVersion model) {
         ModelCard card = model.card();
+        requireSizeTheModelTakes(config, model);
         int size = config.tileSize() != null ? config.tileSize() : card.tileSize();
         int halo = config.halo() != null ? config.halo() : card.halo();
         if (2 * halo >= size) {
@@ -34,6 +35,22 @@ public record RunSettings(String runId, int tileSize, int halo, Stitching stitch
         String warning = halo < card.halo() ? haloBelowTheCards(config, model, size, halo) : null;
         return new RunSettings(RunIds.of(config.file(), config.contentSha256(), model.id()), size, halo, config.stitch(),
                 config.overlap(), Expectations.forModel(card, config.crs(), config.skipChecks()), warning);
+    }
+
+    /**
+     * A card whose {@code mlm:input} shape fixes the height and width takes tiles of that size only: the tile fed to
+     * the model is {@code tiling.size}, halo included, and any other size fails in ONNX Runtime on every tile.
+     */
+    private static void requireSizeTheModelTakes(PipelineConfig config, ModelVersion model) {
+        ModelCard card = model.card();
+        Integer size = config.tileSize();
+        int fixed = card.fixedSide();
+        if (size != null && fixed > 0 && size != fixed) {
+            throw new ConfigException(config.file() + ": tiling.size: is " + size + ", but model " + model.id()
+                    + " takes tiles of " + fixed + " x " + fixed + " px only (its card's mlm:input shape "
+                    + card.inputShape() + "; tiling.size is the model's input, halo included), expected " + fixed
+                    + " or no tiling.size (the card's)");
+        }
     }
 
     /**
