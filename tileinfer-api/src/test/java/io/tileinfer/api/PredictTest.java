@@ -129,6 +129,32 @@ class PredictTest {
         }
     }
 
+    /**
+     * A tile whose band descriptions name the model's bands in another order is read by name, as batch reads it: the
+     * same values in the model's order (the same input SHA-256) and the same prediction as the tile in that order.
+     * Descriptions that name some model bands at other positions, and not all of them, are a 422.
+     */
+    @Test
+    void aTileWhoseBandDescriptionsNameTheModelsBandsInAnotherOrderIsReadByName() throws Exception {
+        Path tile = Tiles.cut(Tiles.COG, new Window(256, 0, 256, 256), dir);
+        Path reversed = SharedData.describedBands(tile, dir.resolve("reversed.tif"), new int[]{4, 3, 2, 1},
+                "B5", "B4", "B3", "B2");
+        JsonNode inOrder = Http.json(api.http.postTiff("/v1/predict?pixels=true", tile));
+        HttpResponse<byte[]> response = api.http.postTiff("/v1/predict?pixels=true", reversed);
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        JsonNode byName = Http.json(response);
+        assertEquals(inOrder.get("input_sha256"), byName.get("input_sha256"));
+        assertEquals(inOrder.get("class_fractions"), byName.get("class_fractions"));
+        assertEquals(inOrder.get("class_map"), byName.get("class_map"));
+
+        Path partly = SharedData.describedBands(tile, dir.resolve("partly.tif"), new int[]{4, 2, 3, 1},
+                "B5", "B3", "", "");
+        assertError(422, "partly.tif: bands: found band descriptions [B5, B3, (none), (none)] that name only some of "
+                + "the model's bands, at other positions (by position: band 1 described \"B5\" as B2), expected "
+                + "descriptions naming all the model's bands [B2, B3, B4, B5] (read by name, in any order), or "
+                + "band_names", multipart("partly.tif", Files.readAllBytes(partly)));
+    }
+
     /** The most specific range that names a type decides, and q=0 refuses it. */
     @Test
     void weighsTheRangesOfTheAcceptHeader() throws Exception {

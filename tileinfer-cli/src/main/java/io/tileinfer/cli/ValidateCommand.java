@@ -7,6 +7,7 @@ import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.scene.Expectations;
 import io.tileinfer.core.scene.Scene;
+import io.tileinfer.core.scene.SceneBand;
 import io.tileinfer.core.scene.SceneInspector;
 import io.tileinfer.core.scene.SceneInspector.Inspection;
 import io.tileinfer.model.ModelCard;
@@ -83,10 +84,25 @@ final class ValidateCommand implements Callable<Integer> {
             Scene s = inspection.scene();
             System.out.printf("OK    %s: %dx%d pixels, %d bands (%s), %s, acquired %s%n", inspection.source(),
                     s.width(), s.height(), s.bands().size(), dataTypes(s), s.crs().label(), s.acquisition());
+            if (s.locations().size() == 1 && !inFileOrder(s.bands())) {
+                // a file whose descriptions (or band_names) name the model's bands in another order
+                System.out.printf("      bands read by name: %s%n", s.bands().stream()
+                        .map(b -> b.name() + " = band " + b.index()).collect(Collectors.joining(", ")));
+            }
         } else {
             System.out.printf("FAIL  %s%n", inspection.source());
             inspection.issues().forEach(issue -> System.out.printf("      %s%n", issue.message()));
         }
+    }
+
+    /** Whether a file's bands are read as bands 1, 2, 3... of the file. */
+    private static boolean inFileOrder(List<SceneBand> bands) {
+        for (int i = 0; i < bands.size(); i++) {
+            if (bands.get(i).index() != i + 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void printJson(List<Inspection> inspections) throws Exception {

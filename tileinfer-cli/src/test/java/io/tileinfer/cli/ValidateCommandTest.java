@@ -1,6 +1,8 @@
 package io.tileinfer.cli;
 
 import io.tileinfer.core.ExitCodes;
+import io.tileinfer.core.SharedData;
+import io.tileinfer.core.TestModels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -91,6 +93,36 @@ class ValidateCommandTest {
                     + "4179480), expected 967x973 pixels of 20x20 at origin (435720, 4179460) like "), result.out());
         }
         assertFalse(result.out().contains("B05.tif: grid"), result.out());
+    }
+
+    /**
+     * With a model, a file whose band descriptions name its bands in another order is read by name, and says so; one
+     * whose descriptions name some model bands at other positions, not all, fails.
+     */
+    @Test
+    void aFileDescribingTheModelsBandsInAnotherOrderIsReadByName(@TempDir Path dir) throws Exception {
+        Path registry = dir.resolve("models");
+        TestModels.brightness(registry); // B2, B3, B4, B5
+        Path cog = VARIANTS.resolve("l8_rgbn_cog.tif");
+        Path reversed = SharedData.describedBands(cog, dir.resolve("reversed.tif"), new int[]{4, 3, 2, 1},
+                "B5", "B4", "B3", "B2");
+        CommandOutput result = CommandOutput.run("validate", "--model", "production", "--registry",
+                registry.toString(), reversed.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.out() + result.err());
+        assertTrue(result.out().contains("\n      bands read by name: B2 = band 4, B3 = band 3, B4 = band 2, B5 = "
+                + "band 1\n"), result.out());
+
+        Path partly = SharedData.describedBands(cog, dir.resolve("partly.tif"), new int[]{4, 2, 3, 1},
+                "B5", "B3", "", "");
+        result = CommandOutput.run("validate", "--model", "production", "--registry", registry.toString(),
+                partly.toString());
+        assertEquals(ExitCodes.INVALID, result.exitCode(), result.out() + result.err());
+        assertTrue(result.out().contains(partly + ": bands: found band descriptions [B5, B3, (none), (none)] that "
+                + "name only some of the model's bands, at other positions (by position: band 1 described \"B5\" "
+                + "as B2), expected descriptions naming all the model's bands [B2, B3, B4, B5] (read by name, in any "
+                + "order), or band_names"), result.out());
+        assertTrue(CommandOutput.run("validate", cog.toString()).out().lines().noneMatch(l -> l.contains("by name")),
+                "a file read in its own order says nothing more");
     }
 
     @Test

@@ -3,10 +3,15 @@ package io.tileinfer.core;
 import io.tileinfer.raster.TestData;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The real imagery in ../shared/data (passed by Maven as the system property tileinfer.sharedData). */
 public final class SharedData {
@@ -36,6 +41,53 @@ public final class SharedData {
     public static Path cutAtThreeQuarters(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(Path.of(variant("l8_rgbn_tiled256_deflate_pred2.tif")));
         return Files.write(file, Arrays.copyOf(bytes, bytes.length * 3 / 4));
+    }
+
+    /**
+     * Writes {@code target}, a GeoTIFF of {@code source}'s bands {@code bands} (1-based) in that order, each with the
+     * GDAL band description {@code descriptions} gives it ("" for none): GDAL writes it from a VRT that says so.
+     */
+    public static Path describedBands(Path source, Path target, int[] bands, String... descriptions)
+            throws IOException {
+        Path vrt = target.resolveSibling(target.getFileName() + ".vrt");
+        List<String> translate = new ArrayList<>(List.of("gdal_translate", "-q", "-of", "VRT"));
+        for (int band : bands) {
+            translate.addAll(List.of("-b", String.valueOf(band)));
+        }
+        translate.addAll(List.of(source.toString(), vrt.toString()));
+        gdal(translate);
+        Matcher band = Pattern.compile("<VRTRasterBand [^>]*>").matcher(Files.readString(vrt));
+        StringBuilder described = new StringBuilder();
+        for (String description : descriptions) {
+            if (!band.find()) {
+                throw new IllegalArgumentException("more descriptions than bands: " + List.of(descriptions));
+            }
+            band.appendReplacement(described, Matcher.quoteReplacement(band.group()
+                    + (description.isEmpty() ? "" : "<Description>" + description + "</Description>")));
+        }
+        band.appendTail(described);
+        Files.writeString(vrt, described);
+        gdal(List.of("gdal_translate", "-q", vrt.toString(), target.toString()));
+        Files.delete(vrt);
+        return target;
+    }
+
+    /**
+     * Runs a GDAL command, failing with its output. Not {@link TestData#run}: the CLI's tests call this without the
+     * raster module's test jar, whose second logback-test.xml would have logback print its status on stdout.
+     */
+    private static void gdal(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IOException(command + " failed (install Debian's gdal-bin): " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(command + " was interrupted", e);
+        }
     }
 
     public static String landsat(String band) {

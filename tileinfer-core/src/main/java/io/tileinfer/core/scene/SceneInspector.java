@@ -177,7 +177,11 @@ public final class SceneInspector {
         }
     }
 
-    /** A multi-band file becomes one declared band per file band; single-band sources must be single-band. */
+    /**
+     * A multi-band file becomes one declared band per file band, named by {@code band_names}, else by the file's band
+     * descriptions when they name every model band ({@link #describedNames}), else not at all (matched by position);
+     * single-band sources must be single-band.
+     */
     private List<DeclaredBand> expandFileBands(List<DeclaredBand> declared) {
         List<DeclaredBand> bands = new ArrayList<>();
         for (DeclaredBand band : declared) {
@@ -189,6 +193,12 @@ public final class SceneInspector {
                             + " bands in the file and " + names.size() + " names in band_names " + names,
                             "one name per band"));
                     continue;
+                }
+                if (names == null) {
+                    names = describedNames(info);
+                    if (names == null) {
+                        requirePositionsAgreeWithDescriptions(band.location(), info);
+                    }
                 }
                 for (int i = 1; i <= info.bandCount(); i++) {
                     String name = names != null ? names.get(i - 1) : null;
@@ -203,6 +213,61 @@ public final class SceneInspector {
             }
         }
         return bands;
+    }
+
+    /**
+     * The file's band descriptions when they name every one of the model's bands (by the card's name or common name,
+     * as {@link #selectModelBands} matches them), in any order and among other bands: the model's bands are then read
+     * by name, so that a file described B11 ... B1 feeds B1 where the model takes B1. Null otherwise, and without a
+     * model: the bands match by position.
+     */
+    private List<String> describedNames(RasterInfo info) {
+        if (expect.modelBands() == null) {
+            return null;
+        }
+        List<String> descriptions = descriptions(info);
+        boolean namesEvery = expect.modelBands().stream()
+                .allMatch(model -> descriptions.stream().anyMatch(d -> answers(model, d)));
+        return namesEvery ? descriptions : null;
+    }
+
+    /**
+     * Bands matched by position whose descriptions name another of the model's bands are an issue: the file's first
+     * band described B5, read as the model's B2, would feed the model another band's pixels without a word.
+     */
+    private void requirePositionsAgreeWithDescriptions(String location, RasterInfo info) {
+        List<BandSpec> model = expect.modelBands();
+        if (model == null || info.bandCount() != model.size()) {
+            return; // no model, or a band count that is an issue of its own
+        }
+        List<String> descriptions = descriptions(info);
+        List<String> misplaced = new ArrayList<>();
+        for (int i = 0; i < descriptions.size(); i++) {
+            String description = descriptions.get(i);
+            BandSpec byPosition = model.get(i);
+            if (description != null && !answers(byPosition, description)
+                    && model.stream().anyMatch(other -> answers(other, description))) {
+                misplaced.add("band " + (i + 1) + " described \"" + description + "\" as " + byPosition.name());
+            }
+        }
+        if (!misplaced.isEmpty()) {
+            List<String> said = descriptions.stream().map(d -> d == null ? "(none)" : d).toList();
+            issues.add(new ValidationIssue(location, "bands", "band descriptions " + said + " that name "
+                    + "only some of the model's bands, at other positions (by position: " + String.join(", ", misplaced)
+                    + ")", "descriptions naming all the model's bands " + model.stream().map(BandSpec::name).toList()
+                    + " (read by name, in any order), or band_names"));
+        }
+    }
+
+    /** The file's band descriptions in band order, null where a band has none. */
+    private static List<String> descriptions(RasterInfo info) {
+        return info.bands().stream().map(b -> b.description() == null || b.description().isBlank() ? null
+                : b.description()).toList();
+    }
+
+    /** Whether a file band's description names this model band: its name, or its common name. */
+    private static boolean answers(BandSpec model, String description) {
+        return description != null && (description.equals(model.name()) || description.equals(model.commonName()));
     }
 
     /**

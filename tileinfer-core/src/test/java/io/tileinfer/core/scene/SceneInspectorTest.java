@@ -2,6 +2,10 @@ package io.tileinfer.core.scene;
 
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.core.tile.Tile;
+import io.tileinfer.core.tile.TileData;
+import io.tileinfer.core.tile.TileGrid;
+import io.tileinfer.core.tile.TileReader;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.ObjectStoreOptions;
@@ -23,6 +27,7 @@ import java.util.Set;
 
 import static io.tileinfer.core.SharedData.landsat;
 import static io.tileinfer.core.SharedData.variant;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -219,6 +224,70 @@ class SceneInspectorTest {
         ValidationIssue issue = only(SceneInspector.inspect(twoNames, new Expectations(RGBN, "uint16", null, Set.of())));
         assertEquals(variant("l8_rgbn_cog.tif") + ": band-count: found 4 bands in the file and 2 names in band_names "
                 + "[B2, B3], expected one name per band", issue.message());
+    }
+
+    /**
+     * A file whose band descriptions name the model's bands in another order (B5, B4, B3, B2) is read by name: the
+     * band map picks file band 4 for the model's B2, and a tile reads as the same tile of the file in the model's
+     * order, value for value. Extra bands are left out; common names count as the model's names do.
+     */
+    @Test
+    void bandsDescribedInAnotherOrderAreReadByTheirNames(@TempDir Path dir) throws IOException {
+        Path cog = Path.of(variant("l8_rgbn_cog.tif"));
+        Path reversed = SharedData.describedBands(cog, dir.resolve("reversed.tif"), new int[]{4, 3, 2, 1},
+                "B5", "B4", "B3", "B2");
+        Path extra = SharedData.describedBands(cog, dir.resolve("extra.tif"), new int[]{3, 4, 1, 2, 1},
+                "red", "nir08", "B2", "green", "coastal");
+        Expectations model = new Expectations(RGBN, "uint16", Crs.parse("EPSG:32616"), Set.of());
+        Scene original = SceneInspector.inspect(new SceneSpec("s", cog.toString(), null, null, null, null, null),
+                model).scene();
+        Map<Path, List<Integer>> fileBands = Map.of(reversed, List.of(4, 3, 2, 1), extra, List.of(3, 4, 1, 2));
+        for (Map.Entry<Path, List<Integer>> file : fileBands.entrySet()) {
+            SceneInspector.Inspection inspection = SceneInspector.inspect(
+                    new SceneSpec("s", file.getKey().toString(), null, null, null, null, null), model);
+            assertTrue(inspection.valid(), inspection.issues().toString());
+            Scene scene = inspection.scene();
+            assertEquals(RGBN_NAMES, scene.bandNames());
+            assertEquals(file.getValue(), scene.bands().stream().map(SceneBand::index).toList(), file.getKey()
+                    .toString());
+            Tile tile = new TileGrid(scene.width(), scene.height(), 64, 8).tiles("s").get(30);
+            try (TileReader byName = new TileReader(scene, 64); TileReader inOrder = new TileReader(original, 64)) {
+                TileData read = byName.read(tile);
+                TileData expected = inOrder.read(tile);
+                assertArrayEquals(expected.raw(), read.raw());
+                assertEquals(expected.inputSha256(), read.inputSha256());
+            }
+        }
+    }
+
+    /**
+     * Descriptions that name only some of the model's bands, at other positions than the model's, are an issue:
+     * matched by position, the file's B5 would be fed as the model's B2. band_names overrides the descriptions.
+     */
+    @Test
+    void bandsDescribedAtOtherPositionsButNotAllNamedAreAnIssueUnlessBandNamesSay(@TempDir Path dir)
+            throws IOException {
+        Path partly = SharedData.describedBands(Path.of(variant("l8_rgbn_cog.tif")), dir.resolve("partly.tif"),
+                new int[]{4, 2, 3, 1}, "B5", "B3", "", "");
+        Expectations model = new Expectations(RGBN, "uint16", null, Set.of());
+        ValidationIssue issue = only(SceneInspector.inspect(
+                new SceneSpec("s", partly.toString(), null, null, null, null, null), model));
+        assertEquals(partly + ": bands: found band descriptions [B5, B3, (none), (none)] that name only some of the "
+                + "model's bands, at other positions (by position: band 1 described \"B5\" as B2), expected "
+                + "descriptions naming all the model's bands [B2, B3, B4, B5] (read by name, in any order), or "
+                + "band_names", issue.message());
+
+        SceneSpec declared = new SceneSpec("s", partly.toString(), List.of("B5", "B3", "B4", "B2"), null, null, null,
+                null);
+        Path reversed = SharedData.describedBands(Path.of(variant("l8_rgbn_cog.tif")), dir.resolve("reversed.tif"),
+                new int[]{4, 3, 2, 1}, "B5", "B4", "B3", "B2");
+        SceneSpec reversedAsDeclared = new SceneSpec("s", reversed.toString(), RGBN_NAMES, null, null, null, null);
+        assertEquals(List.of(4, 2, 3, 1), SceneInspector.inspect(declared, model).scene().bands().stream()
+                .map(SceneBand::index).toList());
+        assertEquals(List.of(1, 2, 3, 4), SceneInspector.inspect(reversedAsDeclared, model).scene().bands().stream()
+                .map(SceneBand::index).toList(), "band_names as declared, whatever the descriptions say");
+        assertTrue(SceneInspector.inspect(new SceneSpec("s", partly.toString(), null, null, null, null, null),
+                Expectations.none()).valid(), "without a model, no band is matched");
     }
 
     @Test
