@@ -19,6 +19,7 @@ import io.tileinfer.core.store.SceneStatus;
 import io.tileinfer.core.store.TileStatus;
 import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
+import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.Gdal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -375,10 +376,23 @@ final class SceneJob {
         }
         for (String location : locations) {
             // Hashing a remote object would download it whole: remote inputs are recorded without a hash.
-            String sha = Locations.isLocal(location) ? Hashing.sha256(Path.of(location)) : null;
-            inputs.add(new Manifest.FileEntry(location, sha));
+            inputs.add(new Manifest.FileEntry(location, Locations.isLocal(location) ? localSha256(location) : null));
         }
         return inputs;
+    }
+
+    /**
+     * Null, said in the log, for a file gone or unreadable since validation: its tiles fail as read errors, and a
+     * run whose input vanished goes on to its other scenes rather than end on the manifest's hash.
+     */
+    private String localSha256(String location) {
+        try {
+            return Hashing.sha256(Path.of(location));
+        } catch (IOException e) {
+            LOG.warn("scene {}: input {} could not be hashed for the manifest ({}): recorded without its SHA-256",
+                    spec.id(), location, FileErrors.describe(e));
+            return null;
+        }
     }
 
     private PredictionBands outputBands() {
