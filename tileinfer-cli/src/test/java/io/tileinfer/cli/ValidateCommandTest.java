@@ -68,8 +68,10 @@ class ValidateCommandTest {
     /** A machine without libgdal: one line that says what to install, exit 1 (GDAL loads once a JVM: a JVM apart). */
     @Test
     void noLibgdalIsOneLineWithTheFix() throws Exception {
+        // the test class path holds two modules' logback-test.xml, of which logback would say so on stdout
         ProcessBuilder jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
                 Tileinfer.class.getName(), "validate", VARIANTS.resolve("l8_rgbn_cog.tif").toString());
         jvm.environment().put("TILEINFER_GDAL_LIBRARY", "/nonexistent/libgdal.so.32");
         Process process = jvm.start();
