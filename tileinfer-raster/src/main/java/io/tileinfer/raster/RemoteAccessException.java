@@ -6,7 +6,7 @@ public final class RemoteAccessException extends RasterException {
     private final RemoteFailure failure;
 
     RemoteAccessException(String location, String action, RemoteFailure failure, String gdalMessage) {
-        super(location, action + ": " + failure.describe(gdalMessage));
+        super(location, action + ": " + failure.describe(gdalMessage, location));
         this.failure = failure;
     }
 

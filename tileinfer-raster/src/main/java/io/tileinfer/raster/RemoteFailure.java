@@ -43,9 +43,16 @@ public enum RemoteFailure {
         return this == UNREACHABLE || this == TIMEOUT || this == INTERRUPTED;
     }
 
-    /** What the user reads: what happened, GDAL's own words, and what to check. */
-    public String describe(String gdalMessage) {
-        return summary + " (" + gdalMessage + "): " + advice;
+    /** An HTTP server's refusal is not a bucket's: its credentials are GDAL's HTTP options, not AWS's. */
+    private static final String HTTP_ACCESS_ADVICE = "check the credentials the server expects (GDAL_HTTP_USERPWD "
+            + "with GDAL_HTTP_AUTH, a netrc file with GDAL_HTTP_NETRC, or a header with GDAL_HTTP_HEADERS) and "
+            + "whether the URL is public";
+
+    /** What the user reads: what happened, GDAL's own words, and what to check for {@code location}. */
+    public String describe(String gdalMessage, String location) {
+        boolean http = location.startsWith("http://") || location.startsWith("https://")
+                || location.startsWith("/vsicurl");
+        return summary + " (" + gdalMessage + "): " + (this == ACCESS_DENIED && http ? HTTP_ACCESS_ADVICE : advice);
     }
 
     static boolean isRemote(String gdalPath) {
