@@ -2,6 +2,7 @@ package io.tileinfer.cli;
 
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.config.SceneSpec;
+import io.tileinfer.core.config.UrlCredentials;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,6 +31,11 @@ final class SceneArguments {
     }
 
     static SceneSpec spec(String argument) throws IOException {
+        Optional<String> credentials = UrlCredentials.find(argument);
+        if (credentials.isPresent()) { // named without the secret: this line may end up in a log
+            throw new IllegalArgumentException(UrlCredentials.shown(argument) + ": has " + credentials.get()
+                    + ", expected " + UrlCredentials.EXPECTED);
+        }
         String location = Locations.resolve(Path.of(""), argument);
         String fileName = Locations.fileName(location);
         String name = fileName.replaceAll("[^A-Za-z0-9._-]", "_");

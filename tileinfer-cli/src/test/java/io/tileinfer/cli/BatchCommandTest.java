@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
+import io.tileinfer.core.config.UrlCredentials;
 import io.tileinfer.model.ModelVersion;
 import io.tileinfer.model.Sha256;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +108,28 @@ class BatchCommandTest {
         CommandOutput plan = CommandOutput.run("plan", "--config", config.toString());
         assertFails(ExitCodes.CONFIG, changed, plan);
         assertEquals("", plan.out(), "no plan of a run batch would refuse");
+    }
+
+    /** Credentials in a scene's URL: refused by batch and plan before anything is recorded, never repeated. */
+    @Test
+    void aSceneWithCredentialsInItsUrlIsRefusedBeforeTheRunIsRecorded(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("runs");
+        Path config = Files.writeString(tmp.resolve("signed.yaml"), """
+                registry: %s
+                output: %s
+                scenes:
+                  - {id: l8, file: %s}
+                  - {id: b, bands: {B2: "https://bob:s3cr3t@imagery.example.org/B2.tif"}}
+                """.formatted(registry, out, SharedData.variant("l8_rgbn_cog.tif")));
+        String message = config + ": scenes[1].bands.B2: has user-info (user:password@ before the host), expected "
+                + UrlCredentials.EXPECTED;
+        CommandOutput batch = CommandOutput.run("batch", "--config", config.toString());
+        assertFails(ExitCodes.CONFIG, message, batch);
+        assertFalse(Files.exists(out), "no run directory, no store");
+        CommandOutput plan = CommandOutput.run("plan", "--config", config.toString());
+        assertFails(ExitCodes.CONFIG, message, plan);
+        assertEquals("", plan.out());
+        assertFalse((batch.out() + batch.err() + plan.err()).contains("s3cr3t"));
     }
 
     /** The lock is held here (by this JVM, as another process would hold it): the command stops at once. */

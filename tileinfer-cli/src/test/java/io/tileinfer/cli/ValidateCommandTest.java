@@ -3,6 +3,7 @@ package io.tileinfer.cli;
 import io.tileinfer.core.ExitCodes;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.TestModels;
+import io.tileinfer.core.config.UrlCredentials;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -150,5 +151,36 @@ class ValidateCommandTest {
         assertEquals(ExitCodes.CONFIG, result.exitCode());
         assertEquals("tileinfer: " + dir.resolve(name) + ": no such file or directory" + System.lineSeparator(),
                 result.err());
+    }
+
+    /** Refused as batch refuses it in a configuration: named without the secret, which a terminal's log would keep. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "http://alice:s3cr3t@127.0.0.1:9/B4.tif | http://***@127.0.0.1:9/B4.tif: has user-info (user:password@ "
+                    + "before the host)",
+            "http://127.0.0.1:9/item.json?sig=s3cr3t | http://127.0.0.1:9/item.json?...: has the query parameter sig "
+                    + "(a signed URL)"})
+    void aSceneWithCredentialsInItsUrlIsAUsageError(String argument, String refusal) {
+        CommandOutput result = CommandOutput.run("validate", argument);
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.out() + result.err());
+        assertEquals("tileinfer: " + refusal + ", expected " + UrlCredentials.EXPECTED + System.lineSeparator(),
+                result.err());
+        assertFalse((result.out() + result.err()).contains("s3cr3t"));
+    }
+
+    /** An item whose band asset is signed is that scene's issue; the scene beside it is validated all the same. */
+    @Test
+    void aStacItemWithASignedAssetIsTheItemsIssue(@TempDir Path dir) throws Exception {
+        Path item = SharedData.landsatStacItem(dir.resolve("LC08.json"));
+        Files.writeString(item, Files.readString(item).replace(SharedData.landsat("B4"),
+                "http://127.0.0.1:9/B4.tif?X-Amz-Credential=AKIA&X-Amz-Signature=s3cr3t"));
+        CommandOutput result = CommandOutput.run("validate", item.toString(),
+                VARIANTS.resolve("l8_rgbn_cog.tif").toString());
+        assertEquals(ExitCodes.INVALID, result.exitCode(), result.out() + result.err());
+        assertEquals(List.of("FAIL  " + item, "      " + item + ": assets.red.href: found the query parameter "
+                + "X-Amz-Credential (a signed URL), expected " + UrlCredentials.EXPECTED),
+                result.out().lines().limit(2).toList());
+        assertTrue(result.out().lines().skip(2).findFirst().orElse("").startsWith("OK    "), result.out());
+        assertFalse((result.out() + result.err()).contains("s3cr3t"), result.out());
     }
 }

@@ -330,19 +330,27 @@ public final class ConfigLoader {
                 + "http://127.0.0.1:9000");
     }
 
+    /** A scene's input, resolved; one with credentials in its URL is refused without repeating them. */
+    private static String location(Path base, ConfigNode scene, String field, String location) {
+        UrlCredentials.find(location).ifPresent(part -> {
+            throw scene.error(field, "has " + part, UrlCredentials.EXPECTED);
+        });
+        return Locations.resolve(base, location);
+    }
+
     private static SceneSpec scene(Path base, ConfigNode node) {
         node.onlyKeys(SCENE_KEYS);
         int forms = (node.has("file") ? 1 : 0) + (node.has("bands") ? 1 : 0) + (node.has("stac") ? 1 : 0);
         if (forms != 1) {
             throw node.invalid("found " + forms + " of file/bands/stac, expected exactly one");
         }
-        String file = node.has("file") ? Locations.resolve(base, node.string("file")) : null;
-        String stac = node.has("stac") ? Locations.resolve(base, node.string("stac")) : null;
+        String file = node.has("file") ? location(base, node, "file", node.string("file")) : null;
+        String stac = node.has("stac") ? location(base, node, "stac", node.string("stac")) : null;
         Map<String, String> bandFiles = null;
         if (node.has("bands")) {
             bandFiles = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, String> band : node.stringMap("bands").entrySet()) {
-                bandFiles.put(band.getKey(), Locations.resolve(base, band.getValue()));
+                bandFiles.put(band.getKey(), location(base, node, "bands." + band.getKey(), band.getValue()));
             }
             if (bandFiles.isEmpty()) {
                 throw node.error("bands", "is empty", "band names mapped to single-band files");

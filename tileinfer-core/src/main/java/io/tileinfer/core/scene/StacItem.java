@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tileinfer.core.config.DateTimes;
 import io.tileinfer.core.config.Locations;
+import io.tileinfer.core.config.UrlCredentials;
 import io.tileinfer.model.JsonErrors;
 import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.RasterException;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The parts of a STAC Item that make a scene: its time and its per-band GeoTIFF assets (an asset that declares
@@ -111,6 +113,12 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
             } catch (IllegalArgumentException e) {
                 throw new Invalid(location, "assets." + entry.getKey() + ".href", describe(href) + ", "
                         + e.getMessage(), "a URL, or a path relative to the item");
+            }
+            // a signed href would be copied into the manifest, the output's item and the rows: the item's issue
+            Optional<String> credentials = UrlCredentials.find(resolved);
+            if (credentials.isPresent()) {
+                throw new Invalid(location, "assets." + entry.getKey() + ".href", credentials.get(),
+                        UrlCredentials.EXPECTED);
             }
             assets.put(entry.getKey(), new Asset(entry.getKey(), resolved, aliases));
         }

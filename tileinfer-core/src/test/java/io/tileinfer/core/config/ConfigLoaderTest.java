@@ -1,6 +1,8 @@
 package io.tileinfer.core.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -250,5 +253,25 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
         assertEquals(file + ": model: is empty, expected a model version id or alias (production when the key is "
                 + "left out)", e.getMessage());
+    }
+
+    /**
+     * A scene's location is copied into the manifest, the output's item, the rows and the logs: credentials in its URL
+     * are refused as a store.url's password is, naming the field and the part, never the secret.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{id: a, file: \"https://alice:s3cr3t@imagery.example.org/a.tif\"} | scenes[0].file: has user-info "
+                    + "(user:password@ before the host)",
+            "{id: a, bands: {B2: b2.tif, B3: \"s3://b/B3.tif?X-Amz-Security-Token=s3cr3t\"}} | scenes[0].bands.B3: "
+                    + "has the query parameter X-Amz-Security-Token (a signed URL)",
+            "{stac: \"https://h/item.json?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=s3cr3t\"} | "
+                    + "scenes[0].stac: has the query parameter X-Amz-Signature (a signed URL)"})
+    void credentialsInASceneLocationAreRefusedWithoutRepeatingThem(String scene, String refusal) throws IOException {
+        Path file = write("scenes:\n  - " + scene + "\n");
+        String message = assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).getMessage();
+        assertEquals(file + ": " + refusal + ", expected " + UrlCredentials.EXPECTED, message);
+        assertFalse(message.contains("s3cr3t"), message);
+        assertTrue(message.contains("GDAL_HTTP_USERPWD") && message.contains("AWS_SESSION_TOKEN"), message);
     }
 }

@@ -1,6 +1,7 @@
 package io.tileinfer.core.scene;
 
 import io.tileinfer.core.SharedData;
+import io.tileinfer.core.config.UrlCredentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** STAC Items that a scene cannot be made of: each is the item's issue, naming the field and what was expected. */
@@ -69,5 +71,20 @@ class StacItemTest {
                 "\"file:B3.tif\""));
         assertEquals(item + ": assets.green.href: found \"file:B3.tif\", a file: URI with no absolute path, "
                 + "expected a URL, or a path relative to the item", issue(item));
+    }
+
+    /** A signed href would be copied into the manifest, the output's item and the rows: the item's issue. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "https://alice:s3cr3t@imagery.example.org/B3.tif | user-info (user:password@ before the host)",
+            "https://b.s3.amazonaws.com/B3.tif?X-Amz-Credential=AKIA%2Fx&X-Amz-Signature=s3cr3t | the query "
+                    + "parameter X-Amz-Credential (a signed URL)"})
+    void anAssetHrefWithCredentialsIsTheItemsIssue(String href, String found) throws IOException {
+        Path item = SharedData.landsatStacItem(dir.resolve("item.json"));
+        Files.writeString(item, Files.readString(item).replace("\"" + SharedData.landsat("B3") + "\"",
+                "\"" + href + "\""));
+        String issue = issue(item);
+        assertEquals(item + ": assets.green.href: found " + found + ", expected " + UrlCredentials.EXPECTED, issue);
+        assertFalse(issue.contains("s3cr3t"), issue);
     }
 }
