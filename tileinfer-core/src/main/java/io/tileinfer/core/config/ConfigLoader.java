@@ -320,14 +320,21 @@ public final class ConfigLoader {
         String text = node.string("endpoint");
         try {
             URI uri = new URI(text);
-            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            if (uri.getRawUserInfo() != null) { // not repeated: it may be a key
+                throw node.error("endpoint", "holds user-info (user@ or user:secret@)", "the endpoint's scheme, host "
+                        + "and port alone, with the credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+            }
+            boolean bare = (uri.getRawPath() == null || uri.getRawPath().matches("/?")) && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null; // GDAL signs requests for the host alone: a path breaks each
+            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && bare) {
                 return uri;
             }
         } catch (URISyntaxException notAUri) {
             // reported below, like any other unusable endpoint
         }
-        throw node.error("endpoint", "is \"" + text + "\"", "an http:// or https:// URL such as "
-                + "http://127.0.0.1:9000");
+        throw node.error("endpoint", "is \"" + text + "\"", "an http:// or https:// URL of a host and port alone, "
+                + "such as http://127.0.0.1:9000");
     }
 
     /** A scene's input, resolved; one with credentials in its URL is refused without repeating them. */

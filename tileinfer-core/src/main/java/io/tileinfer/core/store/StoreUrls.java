@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 public final class StoreUrls {
     /** Names the store of a deployment (e.g. its PostgreSQL) for configurations and commands that name none. */
     public static final String ENV = "TILEINFER_STORE_URL";
-    /** {@code password=...} as a query parameter, and {@code user:password@} before a host. */
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;]password=)[^&;]*");
+    /** {@code password=...} (and pgJDBC's {@code sslpassword=}) as a query parameter, and {@code user:password@}. */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;](?:ssl)?password=)[^&;]*");
     private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/:@]*:)[^/@]*@");
     static final String SQLITE = "jdbc:sqlite:";
 

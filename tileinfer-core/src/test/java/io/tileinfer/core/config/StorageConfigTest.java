@@ -62,8 +62,15 @@ class StorageConfigTest {
     @Test
     void mistakesNameTheFieldAndWhatWasExpected() {
         String file = dir.resolve("pipeline.yaml").toString();
-        assertEquals(file + ": object_store.endpoint: is \"127.0.0.1:9000\", expected an http:// or https:// URL "
-                + "such as http://127.0.0.1:9000", error("object_store: {endpoint: \"127.0.0.1:9000\"}"));
+        for (String endpoint : new String[]{"127.0.0.1:9000", "http://127.0.0.1:9000/some/path",
+                "http://127.0.0.1:9000?x=1"}) {
+            assertEquals(file + ": object_store.endpoint: is \"" + endpoint + "\", expected an http:// or https:// "
+                    + "URL of a host and port alone, such as http://127.0.0.1:9000",
+                    error("object_store: {endpoint: \"" + endpoint + "\"}"));
+        }
+        assertEquals(file + ": object_store.endpoint: holds user-info (user@ or user:secret@), expected the "
+                + "endpoint's scheme, host and port alone, with the credentials in AWS_ACCESS_KEY_ID and "
+                + "AWS_SECRET_ACCESS_KEY", error("object_store: {endpoint: \"http://key:s3cr3t@127.0.0.1:9000\"}"));
         assertEquals(file + ": object_store.secret_key: unknown key; expected one of [anonymous, "
                 + "connect_timeout_seconds, endpoint, path_style, region, retries, retry_delay_seconds, "
                 + "timeout_seconds]", error("object_store: {secret_key: x}"), "sorted: the same message every run");
@@ -77,9 +84,12 @@ class StorageConfigTest {
 
     @Test
     void aPasswordInTheStoreUrlIsRefusedAndNotRepeated() {
-        String message = error("store: {url: \"jdbc:postgresql://db/results?user=batch&password=hunter2\"}");
-        assertEquals(dir.resolve("pipeline.yaml") + ": store.url: holds a password, expected the password in "
-                + "PGPASSWORD or ~/.pgpass (the manifest records this file's text)", message);
+        for (String parameter : new String[]{"password", "sslpassword"}) { // pgJDBC's key file passphrase too
+            String message = error("store: {url: \"jdbc:postgresql://db/results?user=batch&" + parameter
+                    + "=hunter2\"}");
+            assertEquals(dir.resolve("pipeline.yaml") + ": store.url: holds a password, expected the password in "
+                    + "PGPASSWORD or ~/.pgpass (the manifest records this file's text)", message);
+        }
     }
 
     /** As every path of the configuration: run from anywhere, a run finds the same database. */
