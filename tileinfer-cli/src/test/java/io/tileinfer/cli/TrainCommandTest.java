@@ -69,6 +69,15 @@ class TrainCommandTest {
                 result.err().strip());
     }
 
+    @Test
+    void aMetadataFileThatIsNotThereIsNamedWithItsField() throws IOException {
+        Path config = config("metadata: ", "metadata: nope.mtl #");
+        CommandOutput result = train(config);
+        assertEquals(ExitCodes.CONFIG, result.exitCode(), result.err());
+        assertEquals("tileinfer: " + config + ": scene.metadata: " + config.resolveSibling("nope.mtl") + ": no such "
+                + "file (the scene's MTL.txt, or the lines of it with the rescaling coefficients)", result.err().strip());
+    }
+
     /** Exit code 2 means nothing was recorded: a bad alias is refused before the training, not after registering. */
     @Test
     void anAliasThatCannotBeOneIsRefusedBeforeTraining() throws IOException {

@@ -51,6 +51,10 @@ record SceneData(int width, int height, float[] raw, byte[] labels, List<Trainin
             files.add(trainingFile(directory, band.path()));
         }
         Path metadataFile = config.metadataFile();
+        if (!Files.isRegularFile(metadataFile)) {
+            throw error(config, "scene.metadata", metadataFile + ": no such file (the scene's MTL.txt, or the lines "
+                    + "of it with the rescaling coefficients)");
+        }
         files.add(new TrainingFile(metadataFile.getFileName().toString(), Sha256.ofFile(metadataFile)));
         byte[] labels = new byte[pixels];
         for (int i = 0; i < pixels; i++) {
