@@ -152,6 +152,10 @@ class ObjectStorageBatchTest {
         assertSamePixels(local.runDir().resolve("predictions/l8.tif"), stac.runDir().resolve("predictions/l8.tif"));
         assertEquals(withoutRunId(rows(dir.resolve("local/runs/results.db"), local.runId())),
                 withoutRunId(rows(dir.resolve("stac/runs/results.db"), stac.runId())));
+        Manifest.FileEntry item = Manifest.read(stac.manifest()).scenes().getFirst().inputs().getLast();
+        assertEquals("s3://imagery/stac/LC80200392015216/item.json", item.path());
+        assertEquals(Hashing.sha256(shared.resolve("item.json")), item.sha256(),
+                "the item chose the files: a small document, hashed though remote");
     }
 
     @Test

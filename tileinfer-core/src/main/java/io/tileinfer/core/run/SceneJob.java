@@ -21,6 +21,8 @@ import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
 import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.Gdal;
+import io.tileinfer.raster.RasterException;
+import io.tileinfer.raster.RemoteFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -370,15 +372,26 @@ final class SceneJob {
 
     private List<Manifest.FileEntry> inputHashes(Scene scene) throws IOException {
         List<Manifest.FileEntry> inputs = new ArrayList<>();
-        List<String> locations = new ArrayList<>(scene.locations());
-        if (spec.stacItem() != null) { // its time (and range) are in the outputs: an input as much as the bands
-            locations.add(spec.stacItem());
-        }
-        for (String location : locations) {
-            // Hashing a remote object would download it whole: remote inputs are recorded without a hash.
+        for (String location : scene.locations()) {
+            // Hashing a remote raster would download it whole: remote rasters are recorded without a hash.
             inputs.add(new Manifest.FileEntry(location, Locations.isLocal(location) ? localSha256(location) : null));
         }
+        String item = spec.stacItem();
+        if (item != null) { // it chose the files, its time (and range) are in the outputs: an input as the bands are
+            inputs.add(new Manifest.FileEntry(item, Locations.isLocal(item) ? localSha256(item) : remoteSha256(item)));
+        }
         return inputs;
+    }
+
+    /** A remote STAC Item is a small document read whole anyway (RemoteFiles caps it): read again and hashed. */
+    private String remoteSha256(String location) {
+        try {
+            return Hashing.sha256(RemoteFiles.read(location));
+        } catch (RasterException e) {
+            LOG.warn("scene {}: input {} could not be hashed for the manifest ({}): recorded without its SHA-256",
+                    spec.id(), location, e.getMessage());
+            return null;
+        }
     }
 
     /**
