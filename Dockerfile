@@ -7,8 +7,15 @@
 
 # ---- build: the runnable jar, with the project's Maven wrapper on a JDK 25 --------------------------------------
 FROM eclipse-temurin:25-jdk-noble AS build
+# git: the build records the commit by running the git CLI (tileinfer-core's git-commit-id-maven-plugin), and the
+# base image has none. docker-build-steps ci runs the build without git on the PATH unless this stage installs it.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# The whole context, .git included: the jar records the commit that each run's manifest names.
+# The whole context, .git included: the jar records the commit that each run's manifest names. No layer of the poms
+# alone for the dependencies: the cache mount keeps Maven's downloads between builds, so a change costs a compile.
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 scripts/docker-build-steps build /src /out
 
