@@ -64,8 +64,11 @@ RUN /opt/tileinfer/docker-build-steps install /opt/tileinfer /usr/local/bin \
  && /opt/tileinfer/docker-build-steps aot /opt/tileinfer \
  && /opt/tileinfer/docker-build-steps check /opt/tileinfer
 COPY orchestration/docker/pipeline.yaml /config/pipeline.yaml
+# serve's defaults for --host and --port: all addresses (a container is reached from outside its loopback), and the
+# port that EXPOSE and the health check name.
 ENV TILEINFER_GDAL_LIBRARY=/opt/tileinfer/lib/libgdal.so \
     TILEINFER_JAVA_OPTS="-XX:MaxRAMPercentage=75" \
+    TILEINFER_HOST=0.0.0.0 \
     TILEINFER_PORT=8080
 # The model registry, the imagery and the outputs live outside the image.
 VOLUME ["/models", "/data", "/runs"]
