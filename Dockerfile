@@ -65,9 +65,11 @@ RUN /opt/tileinfer/docker-build-steps install /opt/tileinfer /usr/local/bin \
  && /opt/tileinfer/docker-build-steps check /opt/tileinfer
 COPY orchestration/docker/pipeline.yaml /config/pipeline.yaml
 # serve's defaults for --host and --port: all addresses (a container is reached from outside its loopback), and the
-# port that EXPOSE and the health check name.
+# port that EXPOSE and the health check name. No TILEINFER_JAVA_OPTS: the heap is the launcher's for batch and plan
+# (128 MB + 32 MB per core) and the JVM's default for the rest (a quarter of the container's memory, kept below 32 GB).
+# A RAM percentage would let a big host without a memory limit reach 32 GB, where the JVM drops compressed oops, and
+# with them the AOT cache (docker-build-steps ci refuses one).
 ENV TILEINFER_GDAL_LIBRARY=/opt/tileinfer/lib/libgdal.so \
-    TILEINFER_JAVA_OPTS="-XX:MaxRAMPercentage=75" \
     TILEINFER_HOST=0.0.0.0 \
     TILEINFER_PORT=8080
 # The model registry, the imagery and the outputs live outside the image.
