@@ -47,6 +47,9 @@ final class PageStore implements AutoCloseable {
             store = ResultStores.openExisting(url).orElse(null);
             if (store == null) {
                 sayOnce("the web page shows no run until a batch creates the result store " + url);
+                if (!url.startsWith("jdbc:sqlite:")) { // a file is looked for at each request, a database every 10 s
+                    nextAttempt = System.nanoTime() + RETRY_NANOS;
+                }
             } else if (said) {
                 LOG.info("the web page reads the result store {} now", url);
             }

@@ -59,7 +59,8 @@ final class RunsCommand implements Callable<Integer> {
     }
 
     private static String absent(String url) {
-        return StoreUrls.redact(url) + " does not exist (no run was recorded there)";
+        return StoreUrls.redact(url) + (url.startsWith("jdbc:sqlite:") ? " does not exist" : " has no result tables")
+                + " (no run was recorded there)";
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The newest runs first.")

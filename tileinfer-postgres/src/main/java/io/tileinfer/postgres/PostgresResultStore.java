@@ -59,6 +59,15 @@ public final class PostgresResultStore implements ResultStore {
      * serialised by Flyway's lock.
      */
     public static PostgresResultStore open(String url) {
+        return open(url, true).orElseThrow();
+    }
+
+    /**
+     * As {@link #open(String)}; with {@code create} false (a reader: plan, runs, the web page) a database without the
+     * result tables is left as it is and empty is returned, since nothing was recorded there: a mistyped database
+     * name must not get tileinfer's tables.
+     */
+    static Optional<PostgresResultStore> open(String url, boolean create) {
         ConnectionSettings settings = ConnectionSettings.of(url, System.getenv());
         HikariDataSource pool;
         try {
@@ -69,12 +78,17 @@ public final class PostgresResultStore implements ResultStore {
                     failure.getMessage() + " Set PGPASSWORD, a line in ~/.pgpass, or password=... in the URL.", e);
         }
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres").load().migrate();
+            Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres").load();
+            if (!create && flyway.info().applied().length == 0) {
+                pool.close();
+                return Optional.empty();
+            }
+            flyway.migrate();
         } catch (FlywayException e) {
             pool.close();
             throw Jdbc.failure(settings.display(), "migrate the result tables", e);
         }
-        return new PostgresResultStore(settings.display(), pool);
+        return Optional.of(new PostgresResultStore(settings.display(), pool));
     }
 
     /** The pool's settings: its size, its time to wait for a connection, and pgjdbc's properties. */

@@ -51,6 +51,24 @@ class PostgresResultStoreTest {
         }
     }
 
+    /** plan, runs and the web page read: a database without the result tables (a mistyped name) does not get them. */
+    @Test
+    void aReaderCreatesNoTablesInADatabaseThatHasNone() throws SQLException {
+        assertTrue(ResultStores.openExisting(url).isEmpty(), "nothing was recorded there");
+        try (Connection connection = DriverManager.getConnection(url);
+             ResultSet rs = connection.createStatement().executeQuery(
+                     "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "and it stays without tables");
+        }
+        try (ResultStore writer = ResultStores.open(url)) { // a batch makes them
+            writer.saveTiles(List.of(tile("run", 0, TileStatus.DONE, 1)));
+        }
+        try (ResultStore reader = ResultStores.openExisting(url).orElseThrow()) {
+            assertEquals(1, reader.tiles("run").size());
+        }
+    }
+
     @Test
     void theReadQueriesOfTheWebPage() {
         try (ResultStore store = ResultStores.open(url)) {

@@ -1,5 +1,7 @@
 package io.tileinfer.core.store;
 
+import java.util.Optional;
+
 /**
  * Opens the result stores of one kind of URL. Implementations are found with {@link java.util.ServiceLoader}
  * (listed in {@code META-INF/services/io.tileinfer.core.store.ResultStoreProvider}), so that a backend and its
@@ -11,4 +13,9 @@ public interface ResultStoreProvider {
     String urlPrefix();
 
     ResultStore open(String url);
+
+    /** The store for a reader, or empty when nothing was ever recorded there (a reader creates nothing). */
+    default Optional<ResultStore> openExisting(String url) {
+        return Optional.of(open(url));
+    }
 }

@@ -17,15 +17,16 @@ public final class ResultStores {
     }
 
     /**
-     * The store for a reader: empty when the URL names a SQLite file that does not exist, which a reader must not
-     * create (nothing was recorded there yet).
+     * The store for a reader: empty when the URL names a SQLite file that does not exist, or a database without the
+     * result tables, which a reader must not create (nothing was recorded there yet).
      */
     public static Optional<ResultStore> openExisting(String url) {
         boolean sqlite = url.startsWith(StoreUrls.SQLITE);
         if (sqlite && !Files.isRegularFile(Path.of(url.substring(StoreUrls.SQLITE.length())))) {
             return Optional.empty();
         }
-        return Optional.of(open(url));
+        return provider(url).orElseThrow(() -> new StoreException(StoreUrls.redact(url) + ": " + noStore(), null))
+                .openExisting(url);
     }
 
     /** The provider registered for the URL's prefix, if a module on the class path has one. */
