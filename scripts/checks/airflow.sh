@@ -2,7 +2,8 @@
 # The Airflow DAG's tests with real Airflow (from .venv/airflow, made by scripts/setup/50-airflow.sh) and the real
 # CLI (./tileinfer, built by ./mvnw verify before this runs): the DAG folder parsed without import errors, full
 # `airflow dags test` runs on the sample scene, a batch attempt killed part-way and resumed by Airflow's retry,
-# and a validation failure that is not retried. Writes only under a temporary directory, removed at the end.
+# a validation failure that is not retried, and a task process stopped as Airflow stops one, whose batch JVM
+# ends with it. Writes only under a temporary directory, removed at the end.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"

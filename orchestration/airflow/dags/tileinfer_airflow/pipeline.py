@@ -20,6 +20,7 @@ State kept under ``state_dir`` (a directory shared by every worker):
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import logging
@@ -28,12 +29,14 @@ import re
 import shlex
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -263,13 +266,16 @@ def run_cli(argv: list[str], *, cwd: str | None = None, timeout: float | None = 
             env: dict[str, str] | None = None) -> CliResult:
     """Runs a command, logging stderr (the CLI's JSON log lines) and stdout as they come; stdout is also returned.
 
-    The command runs in its own process group, which is killed if this function is interrupted (the task was
-    stopped or timed out), so that no orphaned JVM keeps writing after Airflow gave up on the attempt.
+    The command runs in its own process group, so that stopping it reaches what it starts too. No orphaned JVM
+    keeps writing after Airflow gave up on the attempt: the group is stopped when this function is interrupted
+    (a time-out, an exception), when this process gets SIGTERM (Airflow stops a task so, then SIGKILLs it 5 s
+    later, and its process group does not include the command's), and, on Linux, the command gets SIGTERM when
+    this process dies without a word (SIGKILL).
     """
     log.info("running: %s", shlex.join(argv))
     try:
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True, bufsize=1)
+                                start_new_session=True, bufsize=1, preexec_fn=sigterm_when_parent_dies(os.getpid()))
     except (FileNotFoundError, PermissionError) as e:  # what a shell reports as exit 127 or 126
         what = "command not found" if isinstance(e, FileNotFoundError) else "not executable"
         raise PermanentError(f"{argv[0]}: {what} ({e.strerror}): install it or give its path "
@@ -290,11 +296,14 @@ def run_cli(argv: list[str], *, cwd: str | None = None, timeout: float | None = 
     for t in threads:
         t.start()
     try:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while proc.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise TransientError(f"{argv[0]}: still running after {timeout:.0f} s, stopped")
-            time.sleep(0.2)
+        # PR_SET_PDEATHSIG fires when the thread that started the command ends: this one, which waits here for the
+        # command to end, so the signal comes only if the whole process dies first
+        with stopped_on_sigterm(proc):
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while proc.poll() is None:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TransientError(f"{argv[0]}: still running after {timeout:.0f} s, stopped")
+                time.sleep(0.2)
     except BaseException:
         kill_group(proc)
         raise
@@ -303,16 +312,92 @@ def run_cli(argv: list[str], *, cwd: str | None = None, timeout: float | None = 
     return CliResult(proc.returncode, "".join(out), tail)
 
 
-def kill_group(proc: subprocess.Popen) -> None:
+def _libc_prctl():
+    """libc's prctl(2), looked up once here: the child between fork and exec should do as little as it can."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
-        os.killpg(proc.pid, signal.SIGTERM)
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return prctl
+
+
+_PRCTL = _libc_prctl()
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def sigterm_when_parent_dies(parent_pid: int):
+    """A ``preexec_fn`` that asks Linux to send the command SIGTERM when the thread that started it ends (so when
+    this process dies, even by SIGKILL): the CLI then stops as it does on Airflow's SIGTERM. Kept across exec, not
+    passed to the command's own children: a launcher must exec its JVM, as ./tileinfer and spark-submit do. Does
+    nothing where there is no prctl."""
+    def in_child() -> None:
+        if _PRCTL is None:
+            return
+        _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        if os.getppid() != parent_pid:  # the parent died before the request was made: no signal will come
+            os._exit(128 + int(signal.SIGTERM))
+
+    return in_child
+
+
+@contextmanager
+def stopped_on_sigterm(proc: subprocess.Popen):
+    """While the command runs, SIGTERM to this process first stops the command's process group (SIGTERM, so that
+    the CLI finishes its batches in flight and marks its run stopped; SIGKILL if it is still there after 20 s),
+    then goes to the handler there was before (Airflow's, which runs the operator's on_kill; or the default, which
+    ends this process). Only the main thread may set a handler; an ignored SIGTERM stays ignored."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or not (
+            callable(previous) or previous == signal.SIG_DFL):
+        yield
+        return
+
+    def stop_command_then_previous(signum, frame):
+        signal.signal(signal.SIGTERM, previous)  # a second SIGTERM goes straight to the previous handler
+        log.warning("SIGTERM: stopping %s (process group %d) before this process stops", proc.args[0], proc.pid)
+        kill_group(proc)
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            os.kill(os.getpid(), signal.SIGTERM)  # the default handler, restored above: ends this process
+
+    signal.signal(signal.SIGTERM, stop_command_then_previous)
+    try:
+        yield
+    finally:
+        if signal.getsignal(signal.SIGTERM) is stop_command_then_previous:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def kill_group(proc: subprocess.Popen, grace: float = 20) -> None:
+    """SIGTERM to the command's process group, SIGKILL if the command has not exited ``grace`` s later."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=20)
-    except ProcessLookupError:
-        pass
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        if exits_within(proc.pid, grace):
+            break
+    proc.poll()  # reaps it, unless the main thread is doing so: then that thread will
+
+
+def exits_within(pid: int, seconds: float) -> bool:
+    """Whether the child ``pid`` exits within ``seconds``. Leaves it to be reaped by its Popen (WNOWAIT), and takes
+    no lock of the Popen's: a signal handler may call this while the interrupted thread holds one in poll()."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return True
+        except ChildProcessError:  # already reaped
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def describe_exit(argv: list[str], result: CliResult) -> str:
