@@ -8,8 +8,9 @@
   single-band GeoTIFFs, a GeoTIFF/COG, or a STAC Item `.json`; names starting with `.` or `_` are ignored)
   or a STAC Catalog/Collection (file or http(s) URL). Scenes already published or rejected are left out; no new
   scene skips the rest of the run.
-* **validate** runs `tileinfer validate --json` against the model and the configuration's CRS. Problems fail the
-  task at once, without retry (`on_invalid: fail`), or set those scenes aside in `rejected/` (`on_invalid: skip`).
+* **validate** runs `tileinfer validate --json` against the model and the configuration's CRS, without the checks
+  of its `checks.skip`. Problems fail the task at once, without retry (`on_invalid: fail`), or set those scenes
+  aside in `rejected/` (`on_invalid: skip`).
 * **scene** is mapped over the valid scenes: each scene is a tileinfer run of its own, so that one scene's failure
   holds back no other scene, and a scene left unpublished resumes its own run in a later DAG run, whatever scenes
   arrived since. `TILEINFER_PARALLEL_SCENES` (default 1) scenes run their batch at once.
@@ -188,7 +189,8 @@ def tileinfer_batch():
         with _airflow_errors():
             settings = pipeline.base_settings(p["config"])
             outcome = pipeline.validate(_tileinfer(), scenes, registry=settings["registry"],
-                                        model=_model(p, settings), crs=settings.get("crs"))
+                                        model=_model(p, settings), crs=settings.get("crs"),
+                                        skip_checks=pipeline.skipped_checks(p["config"], settings))
         if outcome.invalid:
             report = "; ".join(f"{s.id}: {' | '.join(issues)}" for s, issues in outcome.invalid)
             if p["on_invalid"] == "fail":

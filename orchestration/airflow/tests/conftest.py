@@ -80,6 +80,17 @@ def landsat_scene_dir(sample: Path, parent: Path, name: str = "LC80200392015216"
     return scene
 
 
+def multiband_tiff_without_a_time(sample: Path, target: Path) -> Path:
+    """The model's bands of the sample scene in one GeoTIFF that says no acquisition time (no TIFFTAG_DATETIME, no
+    MTL.txt beside it): invalid unless the acquisition-time check is skipped."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    vrt = target.with_name(f".{target.stem}.vrt")
+    run(["gdalbuildvrt", "-q", "-separate", str(vrt), *(str(sample / LANDSAT / f"{b}.tif") for b in MODEL_BANDS)])
+    run(["gdal_translate", "-q", str(vrt), str(target)])
+    vrt.unlink()
+    return target
+
+
 def scene_with_a_corrupt_block(sample: Path, parent: Path, name: str) -> Path:
     """A scene whose B4 is a tiled DEFLATE copy with its last block overwritten: its structure is sound, so
     validation passes, while that block does not decompress, so the tiles over the scene's lower right corner fail

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from conftest import LANDSAT, MODEL_BANDS, landsat_scene_dir, results_rows, scene_with_a_corrupt_block, tileinfer_cmd
+from conftest import (LANDSAT, MODEL_BANDS, landsat_scene_dir, multiband_tiff_without_a_time, results_rows,
+                      scene_with_a_corrupt_block, tileinfer_cmd)
 
 PER_SCENE = ["scene.write_config", "scene.run_batch", "scene.check_manifest", "scene.publish"]
 TASKS = ["discover", "validate", *PER_SCENE, "scene.set_aside"]  # named so before the group is mapped
@@ -224,6 +225,22 @@ def test_invalid_scene_fails_validate_at_once_without_retry(airflow, base_config
     assert "a retry cannot fix this" in result.output and "broken.tif" in result.output
     assert not (tmp_path / "runs").exists()
     assert not (tmp_path / "state" / "rejected").exists()
+
+
+def test_validate_skips_the_checks_the_base_configuration_skips(airflow, sample, base_config, tmp_path):
+    # A scene that says no acquisition time, which the base configuration lets run: so must validate
+    doc = yaml.safe_load(base_config.read_text())
+    base_config.write_text(yaml.safe_dump({**doc, "checks": {"skip": ["acquisition-time"]}}, sort_keys=False))
+    inbox = tmp_path / "inbox"
+    multiband_tiff_without_a_time(sample, inbox / "dateless.tif")
+    state = tmp_path / "state"
+    conf = {"config": str(base_config), "scenes": str(inbox), "state_dir": str(state)}
+
+    result = airflow.dags_test("2025-03-15T00:00:00+00:00", conf)
+    assert result.returncode == 0, result.output[-5000:]
+    assert airflow.task_states(result.run_id) == succeeded("dateless")
+    assert "validate --json --registry" in result.output and "--skip acquisition-time" in result.output
+    assert json.loads((state / "done" / "dateless.json").read_text())["status"] == "DONE"
 
 
 def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_later(airflow, sample, base_config,

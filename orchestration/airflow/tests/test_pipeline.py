@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import MODEL_BANDS, scene_with_a_corrupt_block, tileinfer_cmd
+from conftest import MODEL_BANDS, multiband_tiff_without_a_time, scene_with_a_corrupt_block, tileinfer_cmd
 from tileinfer_airflow import pipeline
 from tileinfer_airflow.pipeline import PermanentError, Scene, TransientError
 
@@ -319,6 +319,42 @@ def test_a_file_the_network_did_not_deliver_is_worth_a_retry_not_a_rejection(tmp
     issue["check"] = "readable"  # a file that is there and is no GeoTIFF: the scene is invalid, for good
     script(tmp_path / "tileinfer", "cat <<'EOF'\n" + json.dumps(report) + "\nEOF\nexit 4")
     assert pipeline.validate(str(cli), [scene], registry="models", model="production", crs=None).invalid[0][0] == scene
+
+
+def test_validate_leaves_out_the_checks_the_base_configuration_skips(sample, base_config, tmp_path):
+    tiff = multiband_tiff_without_a_time(sample, tmp_path / "inbox" / "dateless.tif")
+    scene = Scene("dateless", str(tiff), {"id": "dateless", "file": str(tiff)})
+    doc = yaml.safe_load(base_config.read_text())
+    settings = pipeline.base_settings(str(base_config))
+    assert pipeline.skipped_checks(str(base_config), settings) == []
+    checked = pipeline.validate(tileinfer_cmd(), [scene], registry=doc["registry"], model="production",
+                                crs=doc["crs"], skip_checks=pipeline.skipped_checks(str(base_config), settings))
+    [(_, issues)] = checked.invalid
+    assert [re.sub(r" \(.*", "", issue) for issue in issues] == [f"{tiff}: acquisition-time: found none"]
+
+    base_config.write_text(yaml.safe_dump({**doc, "checks": {"skip": ["acquisition-time"]}}))
+    settings = pipeline.base_settings(str(base_config))
+    assert pipeline.skipped_checks(str(base_config), settings) == ["acquisition-time"]
+    skipped = pipeline.validate(tileinfer_cmd(), [scene], registry=doc["registry"], model="production",
+                                crs=doc["crs"], skip_checks=pipeline.skipped_checks(str(base_config), settings))
+    assert skipped.valid == [scene] and skipped.invalid == []
+
+    # a name the CLI does not know is a bad configuration, said in the CLI's words (not its usage's last line)
+    with pytest.raises(PermanentError, match=r"exit code 2: Invalid value for option '--skip' \(CHECK\): crs is "
+                                             r"not a check that can be skipped, expected one of acquisition-time, "):
+        pipeline.validate(tileinfer_cmd(), [scene], registry=doc["registry"], model="production", crs=None,
+                          skip_checks=["crs"])
+
+
+@pytest.mark.parametrize("checks, problem", [
+    ("acquisition-time", "checks is 'acquisition-time', expected a mapping"),
+    ({"skip": "acquisition-time"}, "checks.skip is 'acquisition-time', expected a list of check names"),
+    ({"skip": [1]}, "checks.skip is [1], expected a list of check names"),
+])
+def test_a_checks_skip_that_is_no_list_of_names_is_refused_naming_the_file(tmp_path, checks, problem):
+    base = write(tmp_path / "pipeline.yaml", yaml.safe_dump({"checks": checks}))
+    with pytest.raises(PermanentError, match=re.escape(f"{base}: {problem}")):
+        pipeline.skipped_checks(str(base), pipeline.base_settings(str(base)))
 
 
 def test_a_command_that_is_not_there_is_not_retried(tmp_path):

@@ -406,8 +406,17 @@ def describe_exit(argv: list[str], result: CliResult) -> str:
     if code in (EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND):
         cause = "is not executable" if code == EXIT_NOT_EXECUTABLE else "was not found"
         what += f" (a command it runs {cause}: check {argv[0]} and what it starts, e.g. java; a retry cannot fix this)"
-    last = next((line for line in reversed(result.stderr_tail) if line.strip()), "")
+    last = usage_error(result.stderr_tail) or next((line for line in reversed(result.stderr_tail) if line.strip()), "")
     return f"{shlex.join(argv[:3])} ... failed with {what}" + (f": {last}" if last else "")
+
+
+def usage_error(stderr: list[str]) -> str | None:
+    """A refused command line's message: the line before the usage that the CLI prints after it (picocli's
+    "Invalid value for option '--skip' (CHECK): ..."), which would otherwise be the last line."""
+    for before, line in zip(stderr, stderr[1:]):
+        if line.startswith("Usage: ") and before.strip():
+            return before
+    return None
 
 
 def tileinfer_argv(command: str) -> list[str]:
@@ -427,11 +436,14 @@ class Validation:
 
 
 def validate(tileinfer: str, scenes: list[Scene], *, registry: str, model: str, crs: str | None,
-             timeout: float | None = None) -> Validation:
-    """``tileinfer validate --json`` over every scene, against the model's bands and data type and the CRS."""
+             skip_checks: Iterable[str] = (), timeout: float | None = None) -> Validation:
+    """``tileinfer validate --json`` over every scene, against the model's bands and data type and the CRS, without
+    the checks in ``skip_checks`` (a configuration's ``checks.skip``: what plan and batch leave out too)."""
     argv = tileinfer_argv(tileinfer) + ["validate", "--json", "--registry", registry, "--model", model]
     if crs:
         argv += ["--crs", crs]
+    for check in skip_checks:
+        argv += ["--skip", check]
     argv += [s.source for s in scenes]
     result = run_cli(argv, timeout=timeout)
     if result.returncode in NOT_RETRIED:
@@ -460,6 +472,20 @@ def validate(tileinfer: str, scenes: list[Scene], *, registry: str, model: str, 
     if result.returncode == EXIT_OK and outcome.invalid:
         raise PermanentError("tileinfer validate exited 0 but reported invalid scenes")
     return outcome
+
+
+def skipped_checks(config_path: str, settings: dict[str, Any]) -> list[str]:
+    """The base configuration's ``checks.skip``; the CLI refuses a name it does not know, as batch does."""
+    checks = settings.get("checks")
+    if checks is None:
+        return []
+    if not isinstance(checks, dict):
+        raise PermanentError(f"{config_path}: checks is {checks!r}, expected a mapping: checks: {{skip: [...]}}")
+    skip = checks.get("skip", [])
+    if not isinstance(skip, list) or not all(isinstance(check, str) for check in skip):
+        raise PermanentError(f"{config_path}: checks.skip is {skip!r}, expected a list of check names, e.g. "
+                             "[acquisition-time]")
+    return skip
 
 
 def issue_message(issue: Any) -> str:

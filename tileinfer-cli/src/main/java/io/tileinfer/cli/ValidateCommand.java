@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tileinfer.core.ExitCodes;
+import io.tileinfer.core.config.ConfigLoader;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.scene.Expectations;
 import io.tileinfer.core.scene.Scene;
@@ -13,6 +14,7 @@ import io.tileinfer.core.scene.SceneInspector.Inspection;
 import io.tileinfer.model.ModelCard;
 import io.tileinfer.model.ModelRegistry;
 import io.tileinfer.raster.Crs;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -45,6 +48,11 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--crs", converter = CrsOption.class, description = "Require this CRS, e.g. EPSG:32616.")
     Crs crs;
 
+    @Option(names = "--skip", paramLabel = "CHECK", converter = SkippableCheck.class,
+            description = "Do not run this check, as a configuration's checks.skip does (repeatable): integrity (to "
+                    + "salvage the readable part of a damaged file), acquisition-time.")
+    List<String> skip = new ArrayList<>();
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -64,11 +72,32 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private Expectations expectations() {
+        Set<String> skipChecks = Set.copyOf(skip);
         if (model == null) {
-            return new Expectations(null, null, crs, Set.of());
+            return new Expectations(null, null, crs, skipChecks);
         }
         ModelCard card = ModelRegistry.open(registry).resolve(model).card();
-        return Expectations.forModel(card, crs, Set.of());
+        return Expectations.forModel(card, crs, skipChecks);
+    }
+
+    /** A {@code --skip} value: a check that a configuration's {@code checks.skip} may name, else a usage error. */
+    static final class SkippableCheck implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!ConfigLoader.SKIPPABLE_CHECKS.contains(value)) {
+                throw new CommandLine.TypeConversionException(value + " is not a check that can be skipped, expected "
+                        + "one of " + String.join(", ", new TreeSet<>(ConfigLoader.SKIPPABLE_CHECKS))
+                        + " (as a configuration's checks.skip names them)");
+            }
+            return value;
+        }
+    }
+
+    /** "acquired 2015-08-04T16:19:21.790Z" (or a range); a scene whose acquisition-time check was skipped may have
+     *  no time. */
+    private static String acquisition(Scene scene) {
+        return scene.acquired() == null ? "at an unknown time (acquisition-time not checked)"
+                : "acquired " + scene.acquisition();
     }
 
     /** "uint16", or each type with its count when the bands differ ("uint16 ×9, float32 ×1"). */
@@ -82,8 +111,8 @@ final class ValidateCommand implements Callable<Integer> {
     private static void printText(Inspection inspection) {
         if (inspection.valid()) {
             Scene s = inspection.scene();
-            System.out.printf("OK    %s: %dx%d pixels, %d bands (%s), %s, acquired %s%n", inspection.source(),
-                    s.width(), s.height(), s.bands().size(), dataTypes(s), s.crs().label(), s.acquisition());
+            System.out.printf("OK    %s: %dx%d pixels, %d bands (%s), %s, %s%n", inspection.source(),
+                    s.width(), s.height(), s.bands().size(), dataTypes(s), s.crs().label(), acquisition(s));
             if (s.locations().size() == 1 && !inFileOrder(s.bands())) {
                 // a file whose descriptions (or band_names) name the model's bands in another order
                 System.out.printf("      bands read by name: %s%n", s.bands().stream()
@@ -119,7 +148,7 @@ final class ValidateCommand implements Callable<Integer> {
                 entry.put("height", s.height());
                 entry.put("bands", s.bandNames());
                 entry.put("crs", s.crs().label());
-                entry.put("acquired", String.valueOf(s.acquired()));
+                entry.put("acquired", s.acquired() == null ? null : s.acquired().toString());
                 if (s.acquiredUntil() != null) {
                     entry.put("acquired_until", s.acquiredUntil().toString());
                 }

@@ -144,6 +144,31 @@ class ValidateCommandTest {
                 + "expected a CRS such as EPSG:32616", result.err().lines().findFirst().orElse(""), result.err());
     }
 
+    /** --skip is a configuration's checks.skip for validate (the Airflow DAG passes its base configuration's). */
+    @Test
+    void aSkippedCheckIsNotRun() {
+        String file = VARIANTS.resolve("l8_rgbn_no_datetime.tif").toString();
+        assertEquals(ExitCodes.INVALID, CommandOutput.run("validate", file).exitCode());
+        CommandOutput result = CommandOutput.run("validate", "--skip", "acquisition-time", file);
+        assertEquals(ExitCodes.OK, result.exitCode(), result.out());
+        assertTrue(result.out().startsWith("OK    " + file + ": "), result.out());
+        assertTrue(result.out().endsWith(", at an unknown time (acquisition-time not checked)"
+                + System.lineSeparator()), result.out());
+        CommandOutput json = CommandOutput.run("validate", "--json", "--skip", "acquisition-time", file);
+        assertEquals(ExitCodes.OK, json.exitCode(), json.out());
+        assertTrue(json.out().contains("\"acquired\" : null"), json.out());
+    }
+
+    @Test
+    void aCheckThatCannotBeSkippedIsAUsageErrorNamingThoseThatCan() {
+        CommandOutput result = CommandOutput.run("validate", "--skip", "crs",
+                VARIANTS.resolve("l8_rgbn_cog.tif").toString());
+        assertEquals(ExitCodes.CONFIG, result.exitCode());
+        assertEquals("Invalid value for option '--skip' (CHECK): crs is not a check that can be skipped, expected one of "
+                + "acquisition-time, integrity (as a configuration's checks.skip names them)",
+                result.err().lines().findFirst().orElse(""), result.err());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"typo.tif", "nonexist.json", "no-such-directory"})
     void aPathThatIsNotThereIsAUsageErrorNotAFailedScene(String name, @TempDir Path dir) {
