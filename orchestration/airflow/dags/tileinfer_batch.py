@@ -6,8 +6,9 @@
 
 * **discover** lists the scene source (param `scenes`): an inbox directory (each entry a directory of
   single-band GeoTIFFs, a GeoTIFF/COG, or a STAC Item `.json`; names starting with `.` or `_` are ignored)
-  or a STAC Catalog/Collection (file or http(s) URL). Scenes already published or rejected are left out; no new
-  scene skips the rest of the run.
+  or a STAC Catalog/Collection (file or http(s) URL). Scenes already published or rejected are left out (with a
+  warning when the marker is another source's); scenes whose names give one id are set aside together in
+  `rejected/`, and the others go on; no new scene skips the rest of the run.
 * **validate** runs `tileinfer validate --json` against the model and the configuration's CRS, without the checks
   of its `checks.skip`. Problems fail the task at once, without retry (`on_invalid: fail`), or set those scenes
   aside in `rejected/` (`on_invalid: skip`).
@@ -176,7 +177,8 @@ def tileinfer_batch():
     def discover() -> list[dict]:
         p = _params()
         with _airflow_errors():
-            scenes = pipeline.discover(p["scenes"], p["state_dir"], p["max_scenes"])
+            scenes = pipeline.discover(p["scenes"], p["state_dir"], p["max_scenes"],
+                                       dag_run=get_current_context()["run_id"])
         if not scenes:
             raise AirflowSkipException(f"no new scenes in {p['scenes']}")
         print(f"{len(scenes)} new scenes: {', '.join(s.id for s in scenes)}")

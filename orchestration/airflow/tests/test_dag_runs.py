@@ -54,6 +54,8 @@ def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sam
     landsat_scene_dir(sample, inbox)
     (inbox / "broken.tif").write_text("not a GeoTIFF\n")  # set aside by on_invalid=skip
     (inbox / ".incoming.tif").write_text("still being copied\n")  # ignored by discovery
+    for name in ("foo bar.tif", "foo_bar.tif"):  # one scene id, foo_bar: both set aside, the others go on
+        (inbox / name).write_text("either could be scene foo_bar\n")
     state = tmp_path / "state"
     runs = tmp_path / "runs"
     conf = {"config": str(base_config), "scenes": str(inbox), "state_dir": str(state), "on_invalid": "skip"}
@@ -96,6 +98,9 @@ def test_dags_test_runs_the_real_cli_and_a_rerun_does_no_work_twice(airflow, sam
     rejected = json.loads((state / "rejected" / "broken.json").read_text())
     assert any("broken.tif" in issue for issue in rejected["issues"]), rejected
     assert not (state / "done" / "broken.json").exists()
+    shared = json.loads((state / "rejected" / "foo_bar.json").read_text())
+    assert [shared["source"], *shared["shared_with"]] == [str(inbox / "foo bar.tif"), str(inbox / "foo_bar.tif")]
+    assert shared["dag_run"] == first.run_id and "is given by 2 sources" in shared["issues"][0]
 
     rows = results_rows(runs / "results.db")
     assert len(rows) == 9 and len({r[1] for r in rows}) == 9 and {r[2] for r in rows} == {"DONE"}

@@ -62,13 +62,59 @@ def test_archive_file_names_give_their_bands_and_a_band_given_twice_sets_the_sce
     assert "B2.tif and T18SVG_20160112T160622_b2.tif are both band B2" in caplog.text
 
 
-def test_a_missing_inbox_is_worth_a_retry_and_duplicate_ids_are_not(tmp_path):
+def test_a_missing_inbox_is_worth_a_retry(tmp_path):
     with pytest.raises(TransientError):
         pipeline.discover(str(tmp_path / "not-mounted-yet"), tmp_path / "state")
-    write(tmp_path / "inbox" / "A.tif")
-    write(tmp_path / "inbox" / "A.tiff")
-    with pytest.raises(PermanentError, match="also used by"):
-        pipeline.discover(str(tmp_path / "inbox"), tmp_path / "state")
+
+
+def test_scenes_whose_names_give_one_id_are_set_aside_and_the_others_go_on(tmp_path, caplog):
+    inbox, state = tmp_path / "inbox", tmp_path / "state"
+    write(inbox / "foo bar.tif")
+    write(inbox / "foo_bar.tif")
+    write(inbox / "X.tif")
+    write(inbox / "X.json", json.dumps({"type": "Feature", "id": "X", "assets": {}}))  # X.tif's STAC Item
+    write(inbox / "L8good" / "B1.tif")
+
+    assert [s.id for s in pipeline.discover(str(inbox), state, dag_run="run-1")] == ["L8good"]
+    for sid, sources in (("foo_bar", ["foo bar.tif", "foo_bar.tif"]), ("X", ["X.json", "X.tif"])):
+        record = json.loads((state / "rejected" / f"{sid}.json").read_text())
+        first, *others = [str(inbox / name) for name in sources]
+        assert (record["source"], record["shared_with"], record["dag_run"]) == (first, others, "run-1")
+        assert record["issues"] == [
+            f"scene id {sid} is given by 2 sources: {first} and {others[0]}; expected one source an id (a file or "
+            "directory name, or a STAC Item's id, with characters other than letters, digits, '.', '_' and '-' "
+            "made '_'): rename or remove all but one, then remove this file"]
+    assert "set aside in rejected/: scene id foo_bar is given by 2 sources" in caplog.text
+
+    # set aside: the next DAG run leaves them out as it does any rejected scene, without a word
+    caplog.clear()
+    assert [s.id for s in pipeline.discover(str(inbox), state, dag_run="run-2")] == ["L8good"]
+    assert caplog.text == ""
+    assert json.loads((state / "rejected" / "foo_bar.json").read_text())["dag_run"] == "run-1"
+    # one renamed and the marker removed, as the issue says: both run
+    (inbox / "foo bar.tif").rename(inbox / "foo-bar.tif")
+    (state / "rejected" / "foo_bar.json").unlink()
+    assert [s.id for s in pipeline.discover(str(inbox), state)] == ["L8good", "foo-bar", "foo_bar"]
+
+
+def test_a_scene_whose_id_a_marker_of_another_source_has_is_left_out_with_a_warning_naming_both(tmp_path, caplog):
+    inbox, state = tmp_path / "inbox", tmp_path / "state"
+    write(inbox / "S.tif")
+    published = {"scene": "S", "source": "/old-inbox/S.tif", "run_id": "r-1"}
+    write(state / "done" / "S.json", json.dumps(published))
+
+    for dag_run in ("run-1", "run-2"):  # not run, not dropped silently: said again each DAG run
+        caplog.clear()
+        assert pipeline.discover(str(inbox), state, dag_run=dag_run) == []
+        assert (f"{inbox / 'S.tif'}: left out: its scene id S is that of /old-inbox/S.tif, which "
+                f"{state / 'done' / 'S.json'} marks; expected a scene id of its own") in caplog.text
+    assert json.loads((state / "done" / "S.json").read_text()) == published  # the published scene's, untouched
+
+    caplog.clear()
+    write(state / "done" / "S.json", json.dumps({**published, "source": str(inbox / "S.tif")}))  # this very scene
+    assert pipeline.discover(str(inbox), state) == [] and caplog.text == ""
+    write(state / "done" / "S.json", "{}")  # a marker that names no source marks whatever has the id
+    assert pipeline.discover(str(inbox), state) == [] and caplog.text == ""
 
 
 def test_stac_catalog_discovery_follows_child_and_item_links(tmp_path):
@@ -219,7 +265,7 @@ def test_a_scene_that_fails_in_max_scene_failures_dag_runs_is_set_aside(tmp_path
     rejected = json.loads((tmp_path / "rejected" / "A.json").read_text())
     assert rejected["issues"] == ["it failed in 2 DAG runs (run-1, run-2), max_scene_failures is 2; remove this "
                                   "file to try it again"]
-    assert pipeline.marked(tmp_path, "rejected") == {"A"}  # which discovery leaves out
+    assert pipeline.finished_marker(tmp_path, "A")[0] == tmp_path / "rejected" / "A.json"  # discovery leaves it out
     assert not (tmp_path / "failures" / "A.json").exists()  # let in again, it starts from 0
     assert pipeline.record_failure("A", tmp_path, "run-2") == 0  # a late retry leaves a rejected scene alone
     assert not (tmp_path / "failures" / "A.json").exists()

@@ -14,7 +14,8 @@ State kept under ``state_dir`` (a directory shared by every worker):
     done/<scene id>.json        written by publish: the scene is finished and is never picked up again.
     rejected/<scene id>.json    written by validate when ``on_invalid`` is ``skip``: the scene failed
                                 validation and is left out until the marker is removed; also written for a scene
-                                that failed in ``max_scene_failures`` DAG runs.
+                                that failed in ``max_scene_failures`` DAG runs, and by discover for scenes whose
+                                names give one id (``shared_with`` names the other sources).
     failures/<scene id>.json    the DAG runs in which the scene failed in a way of its own (batch crashed, manifest
                                 check failed), until it is published or set aside.
 """
@@ -107,11 +108,13 @@ def scene_id(name: str) -> str:
     return cleaned
 
 
-def discover(source: str, state_dir: str | os.PathLike, limit: int = 0) -> list[Scene]:
+def discover(source: str, state_dir: str | os.PathLike, limit: int = 0, dag_run: str | None = None) -> list[Scene]:
     """New scenes at ``source``: an inbox directory or a STAC catalog (a local file or an http(s) URL).
 
-    Scenes already published (``done/``) or rejected (``rejected/``) are left out; the result is sorted by id
-    so that the same inbox always gives the same run configuration. ``limit`` > 0 takes the first ``limit``.
+    Scenes already published (``done/``) or rejected (``rejected/``) are left out, with a warning if the marker was
+    written for another source; scenes whose names give one id are set aside (see ``set_aside_shared_ids``). The
+    result is sorted by id so that the same inbox always gives the same run configuration. ``limit`` > 0 takes the
+    first ``limit``.
     """
     if not source:
         raise PermanentError("no scene source given: set the 'scenes' param (an inbox directory or a STAC catalog)")
@@ -122,17 +125,69 @@ def discover(source: str, state_dir: str | os.PathLike, limit: int = 0) -> list[
         if not path.is_dir():
             raise TransientError(f"{source}: the scene inbox does not exist or is not a directory")
         found = inbox_scenes(path)
-    seen: dict[str, Scene] = {}
-    for scene in found:
-        if scene.id in seen:
-            raise PermanentError(f"{scene.source}: scene id {scene.id} is also used by {seen[scene.id].source}, "
-                                 "expected unique scene ids")
-        seen[scene.id] = scene
-    finished = marked(state_dir, "done") | marked(state_dir, "rejected")
-    new = sorted((s for s in seen.values() if s.id not in finished), key=lambda s: s.id)
+    unmarked = [scene for scene in found if not finished(scene, state_dir)]
+    new = sorted(set_aside_shared_ids(unmarked, state_dir, dag_run), key=lambda s: s.id)
     if limit and limit > 0:
         new = new[:limit]
     return new
+
+
+def finished(scene: Scene, state_dir: str | os.PathLike) -> bool:
+    """Whether the scene's id has a done or rejected marker. One written for another source leaves the scene out
+    too, with a warning each DAG run: the id and its marker are another scene's (a new scene whose name gives the
+    same id), or the same scene's from an inbox or catalog that moved; running it would write over that scene's
+    marker in the first case, and compute every published scene again in the second."""
+    marker = finished_marker(state_dir, scene.id)
+    if marker is None:
+        return False
+    path, record = marker
+    sources = marker_sources(record)
+    if sources and scene.source not in sources:
+        log.warning("%s: left out: its scene id %s is that of %s, which %s marks; expected a scene id of its own: "
+                    "rename it to run it, or remove the marker to run it in that scene's stead (nothing to do if it "
+                    "is that scene, moved)", scene.source, scene.id, " and ".join(sorted(sources)), path)
+    return True
+
+
+def finished_marker(state_dir: str | os.PathLike, scene_id: str) -> tuple[Path, dict[str, Any]] | None:
+    """The scene id's done or rejected marker and its record ({} when it cannot be read), None when it has none."""
+    for kind in ("done", "rejected"):
+        path = Path(state_dir) / kind / f"{scene_id}.json"
+        if path.is_file():
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                record = {}
+            return path, record if isinstance(record, dict) else {}
+    return None
+
+
+def marker_sources(record: dict[str, Any]) -> set[str]:
+    """The sources a marker was written for: its scene's, and those sharing the id when it was set aside for that
+    (none for a marker that names no source: it marks whatever source has the id)."""
+    shared = record.get("shared_with")
+    return {s for s in [record.get("source"), *(shared if isinstance(shared, list) else [])] if isinstance(s, str)}
+
+
+def set_aside_shared_ids(scenes: list[Scene], state_dir: str | os.PathLike, dag_run: str | None) -> list[Scene]:
+    """The scenes whose id no other of ``scenes`` has. Scenes whose names give one id (``foo bar.tif`` and
+    ``foo_bar.tif``, ``X.tif`` beside its STAC Item ``X.json``) cannot each have their run and markers: they are
+    set aside together in ``rejected/<id>.json``, which names every source, and the other scenes go on."""
+    by_id: dict[str, list[Scene]] = {}
+    for scene in scenes:
+        by_id.setdefault(scene.id, []).append(scene)
+    unique = []
+    for sid, sharing in by_id.items():
+        if len(sharing) == 1:
+            unique.append(sharing[0])
+            continue
+        sources = [scene.source for scene in sharing]
+        issue = (f"scene id {sid} is given by {len(sources)} sources: {' and '.join(sources)}; expected one source "
+                 "an id (a file or directory name, or a STAC Item's id, with characters other than letters, digits, "
+                 "'.', '_' and '-' made '_'): rename or remove all but one, then remove this file")
+        log.warning("set aside in rejected/: %s", issue)
+        reject(sharing[0], [issue], state_dir, dag_run, shared_with=sources[1:])
+    return unique
 
 
 def inbox_scenes(inbox: Path) -> list[Scene]:
@@ -244,13 +299,6 @@ def band_name(file: Path) -> str:
 def natural(name: str) -> list:
     """B2 before B10, as the CLI orders a directory's bands."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
-
-
-def marked(state_dir: str | os.PathLike, kind: str) -> set[str]:
-    folder = Path(state_dir) / kind
-    if not folder.is_dir():
-        return set()
-    return {f.name[:-5] for f in folder.iterdir() if f.name.endswith(".json")}
 
 
 # ------------------------------------------------------------------------------------------------ the tileinfer CLI
@@ -784,8 +832,12 @@ def limit_failures(scene: Scene, state_dir: str | os.PathLike, dag_run: str, lim
     return len(runs)
 
 
-def reject(scene: Scene, issues: list[str], state_dir: str | os.PathLike, dag_run: str) -> None:
-    """Sets the scene aside until the marker is removed; its failure count starts again from 0 then."""
+def reject(scene: Scene, issues: list[str], state_dir: str | os.PathLike, dag_run: str | None,
+           shared_with: list[str] | None = None) -> None:
+    """Sets the scene aside until the marker is removed; its failure count starts again from 0 then. ``shared_with``:
+    the other sources that give its id, set aside with it."""
     record = {"scene": scene.id, "source": scene.source, "issues": issues, "dag_run": dag_run}
+    if shared_with:
+        record["shared_with"] = shared_with
     write_atomically(Path(state_dir) / "rejected" / f"{scene.id}.json", json.dumps(record, indent=2) + "\n")
     (Path(state_dir) / "failures" / f"{scene.id}.json").unlink(missing_ok=True)
