@@ -179,7 +179,11 @@ final class OpenInference {
         return values;
     }
 
-    /** The model's probabilities cropped from each padded tile back to {@code H x W}. */
+    /**
+     * The model's probabilities cropped from each padded tile back to {@code H x W}; 0 in every class where the class
+     * map says nodata (a band at the card's nodata), as there is no prediction there (JSON has no NaN), and for a
+     * tile of nodata alone, which the model never saw.
+     */
     private float[] probabilities(List<TileInference.Result> results, TensorShape shape) {
         int classes = context.served().model().classCount();
         int size = shape.size();
@@ -188,10 +192,14 @@ final class OpenInference {
         float[] values = new float[results.size() * classes * h * w];
         int index = 0;
         for (TileInference.Result result : results) {
+            float[] predicted = result.probabilities();
+            boolean[] valid = result.input().valid();
             for (int k = 0; k < classes; k++) {
                 for (int row = 0; row < h; row++) {
-                    System.arraycopy(result.probabilities(), (k * size + row) * size, values, index, w);
-                    index += w;
+                    for (int column = 0; column < w; column++, index++) {
+                        int pixel = row * size + column;
+                        values[index] = predicted == null || !valid[pixel] ? 0 : predicted[k * size * size + pixel];
+                    }
                 }
             }
         }

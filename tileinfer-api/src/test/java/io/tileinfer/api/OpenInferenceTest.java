@@ -140,10 +140,21 @@ class OpenInferenceTest {
             JsonNode body = Http.json(http.postJson("/v2/models/" + fill + "/infer",
                     inferRequest(null, values, 1, 32, 32)));
             JsonNode classMap = body.at("/outputs/0/data");
+            JsonNode probabilities = body.at("/outputs/1/data");
             for (int p = 0; p < 32 * 32; p++) {
                 boolean nodata = p < 8 * 32 || p == 20 * 32 + 5;
                 assertEquals(nodata, classMap.get(p).asInt() == 255, "pixel " + p + ": " + classMap.get(p));
+                double sum = probabilities.get(p).asDouble() + probabilities.get(32 * 32 + p).asDouble();
+                assertEquals(nodata ? 0 : 1, sum, 1e-5, "no prediction, no probability: pixel " + p);
             }
+            // a tile of fill alone: never given to the model, 0 everywhere, asked for its probabilities only
+            Map<String, Object> fillOnly = inferRequest(null, new float[4 * 2 * 3], 1, 2, 3);
+            fillOnly.put("outputs", List.of(Map.of("name", "probabilities")));
+            HttpResponse<byte[]> allFill = http.postJson("/v2/models/" + fill + "/infer", fillOnly);
+            assertEquals(200, allFill.statusCode(), new String(allFill.body()));
+            JsonNode zeros = Http.json(allFill).at("/outputs/0/data");
+            assertEquals(2 * 2 * 3, zeros.size());
+            zeros.forEach(value -> assertEquals(0, value.asDouble()));
         } finally {
             server.shutdown();
         }
