@@ -101,9 +101,12 @@ def test_a_stopped_task_stops_its_batch(sample, base_config, tmp_path, how):
         if how == "SIGTERM":  # said in the task's log, by the task and by the CLI it stopped
             assert f"SIGTERM: stopping {argv[0]} (process group {cli})" in text, text[-3000:]
             assert "stop requested (SIGTERM): finishing the batches in flight" in text, text[-3000:]
-        # both ways the CLI got one SIGTERM, and stopped as it does on one: its batches in flight committed, its run
-        # marked stopped, for the next attempt to resume
-        assert run_status(db, config.stem) == "stopped", text[-3000:]
+            # the CLI got one SIGTERM, and stopped as it does on one: its batches in flight committed, its run
+            # marked stopped, for the next attempt to resume
+            assert run_status(db, config.stem) == "stopped", text[-3000:]
+        else:  # killed with the task: every finished batch committed, the row says running until it is interrupted
+            assert run_status(db, config.stem) == "running", text[-3000:]
+        assert committed_rows(db, config.stem) > 0
     finally:
         if task.poll() is None:
             os.killpg(task.pid, signal.SIGKILL)

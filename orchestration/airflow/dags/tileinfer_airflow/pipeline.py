@@ -323,7 +323,7 @@ def run_cli(argv: list[str], *, cwd: str | None = None, timeout: float | None = 
     log.info("running: %s", shlex.join(argv))
     try:
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True, bufsize=1, preexec_fn=sigterm_when_parent_dies(os.getpid()))
+                                start_new_session=True, bufsize=1, preexec_fn=killed_when_parent_dies(os.getpid()))
     except (FileNotFoundError, PermissionError) as e:  # what a shell reports as exit 127 or 126
         what = "command not found" if isinstance(e, FileNotFoundError) else "not executable"
         raise PermanentError(f"{argv[0]}: {what} ({e.strerror}): install it or give its path "
@@ -377,17 +377,19 @@ _PRCTL = _libc_prctl()
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def sigterm_when_parent_dies(parent_pid: int):
-    """A ``preexec_fn`` that asks Linux to send the command SIGTERM when the thread that started it ends (so when
-    this process dies, even by SIGKILL): the CLI then stops as it does on Airflow's SIGTERM. Kept across exec, not
+def killed_when_parent_dies(parent_pid: int):
+    """A ``preexec_fn`` that asks Linux to SIGKILL the command when this process dies without a word (SIGKILL, the
+    OOM killer): no orphaned JVM writes on. SIGKILL, not SIGTERM: the kernel sends the death signal again as each
+    thread of a dying process goes (seen: two or three SIGTERMs), and a second SIGTERM is the CLI's "halt at once";
+    killed, the CLI has committed every finished batch, and the next attempt resumes the run. Kept across exec, not
     passed to the command's own children: a launcher must exec its JVM, as ./tileinfer and spark-submit do. Does
     nothing where there is no prctl."""
     def in_child() -> None:
         if _PRCTL is None:
             return
-        _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
         if os.getppid() != parent_pid:  # the parent died before the request was made: no signal will come
-            os._exit(128 + int(signal.SIGTERM))
+            os._exit(128 + int(signal.SIGKILL))
 
     return in_child
 
