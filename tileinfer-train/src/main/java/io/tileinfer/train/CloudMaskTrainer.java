@@ -47,9 +47,10 @@ public final class CloudMaskTrainer {
         List<BandSpec> bands = config.bands().stream().map(band -> Landsat8Bands.spec(band, mtl)).toList();
         InputScaling scaling = InputScaling.of(bands);
 
-        SpatialSplit split = SpatialSplit.seeded(scene.width(), scene.height(), config.blockSize(),
-                config.heldOutFraction(), new SplittableRandom(config.splitSeed()));
         SplittableRandom random = new SplittableRandom(config.seed());
+        SpatialSplit split = SpatialSplit.seeded(scene.width(), scene.height(), config.blockSize(),
+                config.heldOutFraction(), config.splitSeed() == null ? random.split()
+                        : new SplittableRandom(config.splitSeed()));
         requireBothClassesInTheScene(config, scene);
         if (split.heldOutBlockCount() == 0) { // no seed can help
             throw new TrainingException(config.file() + ": split.block_size: " + config.blockSize() + " cuts the "
@@ -127,7 +128,9 @@ public final class CloudMaskTrainer {
         parameters.put("training_pixels", pixels);
         parameters.put("block_size", config.blockSize());
         parameters.put("held_out_fraction", config.heldOutFraction());
-        parameters.put("split_seed", config.splitSeed());
+        if (config.splitSeed() != null) {
+            parameters.put("split_seed", config.splitSeed());
+        }
         return parameters;
     }
 

@@ -26,11 +26,12 @@ import java.util.Set;
  * @param metadataFile     the rescaling coefficients: the scene's MTL.txt or the lines of it that matter
  * @param heldOutFraction  share of the {@code blockSize} x {@code blockSize} blocks held out for evaluation
  * @param splitSeed        which blocks are held out: a seed of its own, so that models trained with other seeds are
- *                         evaluated on the same blocks and their metrics compare
+ *                         evaluated on the same blocks and their metrics compare; null (a configuration written
+ *                         before split.seed) draws them from training.seed's stream, as then
  * @param trainingPixels   how many labelled pixels of the training blocks to train on (seeded sample)
  */
 public record TrainConfig(Path file, String modelName, int tileSize, Path sceneDirectory, Path metadataFile,
-                          String labelsFile, List<String> bands, int blockSize, double heldOutFraction, long splitSeed,
+                          String labelsFile, List<String> bands, int blockSize, double heldOutFraction, Long splitSeed,
                           long seed,
                           int trainingPixels, FeatureSet features, int epochs, double learningRate) {
 
@@ -66,7 +67,7 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
                 base.resolve(scene.text("directory")).normalize(), base.resolve(scene.text("metadata")).normalize(),
                 scene.text("labels"),
                 scene.landsatBands("bands"), split.integer("block_size", 8, 4096),
-                split.number("held_out_fraction", 0.05, 0.5), split.integer("seed", 0, Integer.MAX_VALUE),
+                split.number("held_out_fraction", 0.05, 0.5), split.optionalInteger("seed", 0, Integer.MAX_VALUE),
                 training.integer("seed", 0, Integer.MAX_VALUE),
                 training.integer("pixels", 100, 10_000_000), training.choice("features", FeatureSet.class),
                 training.integer("epochs", 1, 1000), training.number("learning_rate", 1e-6, 100));
@@ -159,6 +160,10 @@ public record TrainConfig(Path file, String modelName, int tileSize, Path sceneD
                 throw error(key, "an integer from " + min + " to " + max + ", found " + value);
             }
             return value.intValue();
+        }
+
+        Long optionalInteger(String key, int min, int max) {
+            return node.hasNonNull(key) ? (long) integer(key, min, max) : null;
         }
 
         double number(String key, double min, double max) {

@@ -135,6 +135,9 @@ class CloudMaskTrainerTest {
         Map<?, ?> first = heldOut(CloudMaskTrainer.train(linear(config.splitSeed(), 1)));
         assertEquals(first, heldOut(CloudMaskTrainer.train(linear(config.splitSeed(), 2))));
         assertNotEquals(first, heldOut(CloudMaskTrainer.train(linear(config.splitSeed() + 1, 1))));
+        // a configuration written before split.seed: the blocks follow training.seed, as they did
+        assertNotEquals(heldOut(CloudMaskTrainer.train(linear(null, 1))),
+                heldOut(CloudMaskTrainer.train(linear(null, 2))));
     }
 
     @Test
@@ -153,7 +156,7 @@ class CloudMaskTrainerTest {
     }
 
     /** The configuration, made quick: linear features, 5000 pixels, 2 epochs. */
-    private static TrainConfig linear(long splitSeed, long seed) {
+    private static TrainConfig linear(Long splitSeed, long seed) {
         return new TrainConfig(config.file(), config.modelName(), config.tileSize(), config.sceneDirectory(),
                 config.metadataFile(), config.labelsFile(), config.bands(), config.blockSize(),
                 config.heldOutFraction(), splitSeed, seed, 5000, FeatureSet.LINEAR, 2, config.learningRate());
