@@ -70,8 +70,8 @@ COPY orchestration/docker/pipeline.yaml /config/pipeline.yaml
 # A RAM percentage would let a big host without a memory limit reach 32 GB, where the JVM drops compressed oops, and
 # with them the AOT cache (docker-build-steps ci refuses one).
 ENV TILEINFER_GDAL_LIBRARY=/opt/tileinfer/lib/libgdal.so \
-    TILEINFER_HOST=0.0.0.0 \
-    TILEINFER_PORT=8080
+    TILEINFER_LISTEN_HOST=0.0.0.0 \
+    TILEINFER_LISTEN_PORT=8080
 # The model registry, the imagery and the outputs live outside the image.
 VOLUME ["/models", "/data", "/runs"]
 WORKDIR /runs
@@ -79,6 +79,6 @@ USER ${TILEINFER_UID}:0
 EXPOSE 8080
 # For the API (`tileinfer serve`): ready once the model is loaded. A batch container disables it (docker-compose.yml).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["sh", "-c", "curl -fsS \"http://127.0.0.1:${TILEINFER_PORT}/v2/health/ready\" >/dev/null || exit 1"]
+  CMD ["sh", "-c", "curl -fsS \"http://127.0.0.1:${TILEINFER_LISTEN_PORT}/v2/health/ready\" >/dev/null || exit 1"]
 ENTRYPOINT ["tileinfer"]
 CMD ["--help"]

@@ -30,12 +30,15 @@ final class ServeCommand implements Callable<Integer> {
 
     // The environment's defaults let an image say where it listens: the Docker image sets both (its port and
     // health check are 8080), so that `docker run ... tileinfer serve` is reachable without --host and --port.
-    @Option(names = "--host", defaultValue = "${env:TILEINFER_HOST:-127.0.0.1}", description = "Address to listen on; "
-            + "0.0.0.0 in a container (default: TILEINFER_HOST, else 127.0.0.1; here ${DEFAULT-VALUE}).")
+    // Not TILEINFER_PORT: Kubernetes defines <SERVICE>_PORT=tcp://... in every pod of a Service named tileinfer.
+    @Option(names = "--host", defaultValue = "${env:TILEINFER_LISTEN_HOST:-127.0.0.1}",
+            description = "Address to listen on; 0.0.0.0 in a container (default: TILEINFER_LISTEN_HOST, else "
+                    + "127.0.0.1; here ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "${env:TILEINFER_PORT:-8000}", description = "Port; 0 picks a free one "
-            + "(default: TILEINFER_PORT, else 8000; here ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "${env:TILEINFER_LISTEN_PORT:-8000}",
+            description = "Port; 0 picks a free one (default: TILEINFER_LISTEN_PORT, else 8000; here "
+                    + "${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--max-body-mb", defaultValue = "16", description = "Largest request body in MiB (default: ${DEFAULT-VALUE}).")

@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * `tileinfer serve` in a JVM of its own, told where to listen by TILEINFER_HOST and TILEINFER_PORT alone, as the
- * Docker image tells it (the environment is fixed when a JVM starts, hence a JVM apart).
+ * `tileinfer serve` in a JVM of its own, told where to listen by TILEINFER_LISTEN_HOST and TILEINFER_LISTEN_PORT
+ * alone, as the Docker image tells it (the environment is fixed when a JVM starts, hence a JVM apart). Kubernetes'
+ * service link TILEINFER_PORT=tcp://... beside them changes nothing.
  */
 class ServeEnvironmentTest {
 
@@ -39,8 +40,9 @@ class ServeEnvironmentTest {
         TestModels.brightness(registry);
         int port = freePort();
         Path log = dir.resolve("serve.log");
-        Process serve = tileinfer(dir, log, Map.of("TILEINFER_HOST", HOST, "TILEINFER_PORT", String.valueOf(port)),
-                "serve", "--registry", registry.toString());
+        Process serve = tileinfer(dir, log, Map.of("TILEINFER_LISTEN_HOST", HOST, "TILEINFER_LISTEN_PORT",
+                String.valueOf(port), "TILEINFER_PORT", "tcp://10.96.0.12:8080"), "serve", "--registry",
+                registry.toString());
         try {
             HttpResponse<String> ready = awaitAnswer(URI.create("http://" + HOST + ":" + port + "/v2/health/ready"),
                     serve, log);
@@ -56,15 +58,15 @@ class ServeEnvironmentTest {
     @Test
     void serveHelpNamesTheVariablesAndTheDefaultsTheyGive(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("help.log");
-        Process help = tileinfer(dir, log, Map.of("TILEINFER_HOST", "0.0.0.0", "TILEINFER_PORT", "8080"),
+        Process help = tileinfer(dir, log, Map.of("TILEINFER_LISTEN_HOST", "0.0.0.0", "TILEINFER_LISTEN_PORT", "8080"),
                 "serve", "--help");
         assertTrue(help.waitFor(60, TimeUnit.SECONDS), "serve --help did not end");
         String text = String.join(" ", Files.readString(log).split("\\s+"));
         assertEquals(0, help.exitValue(), text);
-        assertTrue(text.contains("--host=<host> Address to listen on; 0.0.0.0 in a container (default: TILEINFER_HOST, "
-                + "else 127.0.0.1; here 0.0.0.0)."), text);
-        assertTrue(text.contains("--port=<port> Port; 0 picks a free one (default: TILEINFER_PORT, else 8000; here "
-                + "8080)."), text);
+        assertTrue(text.contains("--host=<host> Address to listen on; 0.0.0.0 in a container (default: "
+                + "TILEINFER_LISTEN_HOST, else 127.0.0.1; here 0.0.0.0)."), text);
+        assertTrue(text.contains("--port=<port> Port; 0 picks a free one (default: TILEINFER_LISTEN_PORT, else 8000; "
+                + "here 8080)."), text);
     }
 
     private static Process tileinfer(Path dir, Path log, Map<String, String> environment, String... args)
@@ -73,8 +75,8 @@ class ServeEnvironmentTest {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Tileinfer.class.getName());
         jvm.command().addAll(List.of(args));
-        jvm.environment().remove("TILEINFER_HOST");
-        jvm.environment().remove("TILEINFER_PORT");
+        jvm.environment().remove("TILEINFER_LISTEN_HOST");
+        jvm.environment().remove("TILEINFER_LISTEN_PORT");
         jvm.environment().putAll(environment);
         return jvm.directory(dir.toFile()) // the default result store, runs/results.db, goes there
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
