@@ -156,8 +156,14 @@ final class CardJson {
     private static final Set<String> INPUT_KEYS_UNAPPLIED = Set.of("norm_by_channel", "norm_type", "norm_clip",
             "resize_type", "statistics", "pre_processing_function");
 
-    /** The band fields read; another ("nodata", "scale", "offset") would be dropped and the model fed raw values. */
-    private static final Set<String> BAND_KEYS = Set.of("name", "eo:common_name", "data_type", "nodata");
+    /**
+     * The band fields read, and STAC's that only describe a band (its description, statistics, unit, wavelength...):
+     * another without an extension's prefix ("scale", "offset", "no_data") would be dropped and the model fed raw
+     * values; so would the raster extension's scale, offset and nodata.
+     */
+    private static final Set<String> BAND_KEYS = Set.of("name", "eo:common_name", "data_type", "nodata",
+            "description", "statistics", "unit");
+    private static final Set<String> BAND_KEYS_UNAPPLIED = Set.of("raster:scale", "raster:offset", "raster:nodata");
     /** A band of mlm:input given as an object: its name only, as tileinfer reads bands and computes none. */
     private static final Set<String> INPUT_BAND_KEYS = Set.of("name");
 
@@ -200,7 +206,14 @@ final class CardJson {
 
         Map<String, Field> bandObjects = new LinkedHashMap<>();
         for (Field band : root.get("bands").elements()) {
-            requireKnownKeys(band, BAND_KEYS, "tileinfer would not apply it");
+            for (String key : keys(band)) {
+                boolean describes = key.contains(":") && !BAND_KEYS_UNAPPLIED.contains(key); // eo:center_wavelength
+                if (!BAND_KEYS.contains(key) && !describes) {
+                    throw band.child(key, "one of " + new TreeSet<>(BAND_KEYS) + " or an extension's field that "
+                            + "describes the band (unknown key: tileinfer would not apply it; the scaling goes in "
+                            + "mlm:input's value_scaling, nodata in the band's nodata)");
+                }
+            }
             bandObjects.put(band.get("name").text(), band);
         }
         List<Field> inputBands = input.get("bands").elements();

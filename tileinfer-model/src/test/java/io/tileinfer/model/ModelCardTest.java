@@ -166,17 +166,30 @@ class ModelCardTest {
     /** A band field tileinfer does not read ("scale", "offset") would be dropped and the model fed raw values. */
     @Test
     void refusesBandKeysItWouldNotApply() throws Exception {
-        for (String key : List.of("scale", "offset", "no_data")) {
+        for (String key : List.of("scale", "offset", "no_data", "raster:scale", "raster:offset", "raster:nodata")) {
             ModelException error = refusedTreeEdit(card -> ((ObjectNode) card.get("bands").get(1)).put(key, 0));
-            assertEquals(dir.resolve("card.json") + ": bands[1]." + key + ": expected one of [data_type, "
-                    + "eo:common_name, name, nodata] (unknown key: tileinfer would not apply it), found 0",
-                    error.getMessage());
+            assertEquals(dir.resolve("card.json") + ": bands[1]." + key + ": expected one of [data_type, description, "
+                    + "eo:common_name, name, nodata, statistics, unit] or an extension's field that describes the band "
+                    + "(unknown key: tileinfer would not apply it; the scaling goes in mlm:input's value_scaling, "
+                    + "nodata in the band's nodata), found 0", error.getMessage());
         }
         ModelException computed = refusedTreeEdit(card -> ((ArrayNode) card.get("mlm:input").get(0).get("bands"))
                 .set(0, new ObjectMapper().createObjectNode().put("name", "B4").put("expression", "B4 * 2")));
         assertEquals(dir.resolve("card.json") + ": mlm:input[0].bands[0].expression: expected one of [name] (unknown "
                 + "key: tileinfer reads each band from its file and computes none), found \"B4 * 2\"",
                 computed.getMessage());
+    }
+
+    /** STAC's fields that only describe a band, as third-party cards carry them, are read past. */
+    @Test
+    void readsPastBandFieldsThatOnlyDescribe() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(CardJson.toBytes(Cards.twoBandTwoClass()));
+        ((ObjectNode) root.get("bands").get(0)).put("description", "red, 30 m").put("eo:center_wavelength", 0.65)
+                .put("eo:full_width_half_max", 0.04).put("unit", "DN");
+        Path file = dir.resolve("card.json");
+        json.writeValue(file.toFile(), root);
+        assertEquals(Cards.twoBandTwoClass().bands(), ModelCard.read(file).bands());
     }
 
     @Test

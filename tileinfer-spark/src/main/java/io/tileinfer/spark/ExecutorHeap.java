@@ -28,7 +28,7 @@ record ExecutorHeap(long usableBytes, int slots, String what, String where, Long
                     mb -> "set spark.driver.memory (spark-submit --driver-memory) to " + (mb + RESERVED_MB)
                             + "m, or use fewer task slots");
         }
-        long memory = conf.getSizeAsBytes("spark.executor.memory", "1g");
+        long memory = conf.getSizeAsMb("spark.executor.memory", "1g") << 20; // as Spark reads it: "4096" is MiB
         int slots = Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
         return new ExecutorHeap(memory - SPARK_RESERVED_BYTES, slots, slots + " task slots of an executor",
                 " in an executor (spark.executor.memory less Spark's 300 MB)",

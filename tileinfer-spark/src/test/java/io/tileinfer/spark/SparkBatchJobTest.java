@@ -280,6 +280,8 @@ class SparkBatchJobTest {
         assertEquals(2, set.slots());
         assertEquals("set spark.executor.memory to 1300m, or use fewer spark.executor.cores",
                 set.remedy().apply(1000));
+        assertEquals((4096L - 300) << 20, ExecutorHeap.of(new SparkConf().setMaster("yarn")
+                .set("spark.executor.memory", "4096"), 8, 4L << 30).usableBytes(), "a number alone is MiB, as Spark has it");
         ExecutorHeap local = ExecutorHeap.of(new SparkConf().setMaster("local[3]"), 3, 2L << 30);
         assertEquals((2L * 1024 - 300) << 20, local.usableBytes(), "the driver's own heap");
         assertEquals(3, local.slots());
