@@ -25,10 +25,12 @@ public final class UrlCredentials {
 
     /**
      * The names that sign a URL or carry a key (compared in lower case): AWS SigV4, Azure SAS, Google Cloud Storage
-     * V4, CloudFront (whose {@code Signature} is also AWS SigV2's and GCS V2's).
+     * V4, CloudFront (whose {@code Signature} is also AWS SigV2's and GCS V2's), and the tokens and keys of web APIs
+     * (OAuth's {@code access_token}, {@code token}, {@code api_key}).
      */
     private static final Set<String> SIGNING_PARAMETERS = Set.of("x-amz-signature", "x-amz-credential",
             "x-amz-security-token", "sig", "x-goog-signature", "x-goog-credential", "signature", "key-pair-id");
+    private static final Set<String> TOKEN_PARAMETERS = Set.of("token", "access_token", "api_key", "apikey");
     /** {@code user:password@} or {@code user@} before a host; also inside /vsicurl/https://... */
     private static final Pattern USER_INFO = Pattern.compile("://[^/?#]*@");
     /** A query parameter's name; later '?'s too, for a URL inside another's query (/vsicurl?url=...). */
@@ -71,8 +73,12 @@ public final class UrlCredentials {
         }
         Matcher name = PARAMETER_NAME.matcher(url.substring(query));
         while (name.find()) {
-            if (SIGNING_PARAMETERS.contains(name.group(1).strip().toLowerCase(Locale.ROOT))) {
+            String lowerCase = name.group(1).strip().toLowerCase(Locale.ROOT);
+            if (SIGNING_PARAMETERS.contains(lowerCase)) {
                 return Optional.of("the query parameter " + name.group(1) + " (a signed URL)");
+            }
+            if (TOKEN_PARAMETERS.contains(lowerCase)) {
+                return Optional.of("the query parameter " + name.group(1) + " (a token)");
             }
         }
         return Optional.empty();

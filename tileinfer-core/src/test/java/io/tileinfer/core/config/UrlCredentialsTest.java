@@ -36,7 +36,10 @@ class UrlCredentialsTest {
             "/vsicurl?url=https%3A%2F%2Fh%2FB4.tif%3FX-Amz-Signature%3Ds3cr3t&use_head=no | the query parameter "
                     + "X-Amz-Signature (a signed URL)",
             "/vsicurl?url=https%3A%2F%2Falice%3As3cr3t%40h%2FB4.tif | user-info (user:password@ before the host)",
-            "https://h/B4.tif?X%2DAmz%2DSignature=s3cr3t | the query parameter X-Amz-Signature (a signed URL)"})
+            "https://h/B4.tif?X%2DAmz%2DSignature=s3cr3t | the query parameter X-Amz-Signature (a signed URL)",
+            "https://h/B4.tif?token=s3cr3t | the query parameter token (a token)",
+            "https://h/B4.tif?a=1&Access_Token=s3cr3t | the query parameter Access_Token (a token)",
+            "https://h/B4.tif?api_key=s3cr3t | the query parameter api_key (a token)"})
     void namesThePartThatHoldsCredentials(String location, String part) {
         assertEquals(Optional.of(part), UrlCredentials.find(location));
         assertFalse(UrlCredentials.shown(location).contains("s3cr3t"), UrlCredentials.shown(location));
