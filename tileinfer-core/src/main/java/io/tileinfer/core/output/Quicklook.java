@@ -36,7 +36,11 @@ public final class Quicklook {
     private static final float CLASS_OPACITY = 0.55f;
 
     /** Band {@code band} (1-based) of the raster at {@code location}. */
-    public record ImageryBand(String location, int band) {
+    /** @param nodata the scene's nodata for the band (the configuration's, the file's or the card's); null: the file's */
+    public record ImageryBand(String location, int band, Double nodata) {
+        public ImageryBand(String location, int band) {
+            this(location, band, null);
+        }
     }
 
     /** Width and height of a quicklook: the raster's shape fitted into {@code maxSide}, never enlarged. */
@@ -213,7 +217,8 @@ public final class Quicklook {
                 throw new RasterException(band.location(), "has " + bandCount + " bands, expected at least "
                         + band.band() + " (the model's bands)");
             }
-            nodata = reader.info().bands().get(band.band() - 1).nodata();
+            // a Landsat fill frame that only the card names would otherwise pull the stretch's low end to 0
+            nodata = band.nodata() != null ? band.nodata() : reader.info().bands().get(band.band() - 1).nodata();
             values = reader.readDownsampled(band.band(), Math.min(size.width(), reader.info().width()),
                     Math.min(size.height(), reader.info().height()));
             if (values.length != size.width() * size.height()) {

@@ -306,7 +306,7 @@ final class SceneJob {
      */
     private FutureTask<Quicklook.Background> renderBackground(Scene scene) {
         List<Quicklook.ImageryBand> bands = scene.bands().stream()
-                .map(b -> new Quicklook.ImageryBand(b.location(), b.index())).toList();
+                .map(b -> new Quicklook.ImageryBand(b.location(), b.index(), b.nodata())).toList();
         List<Quicklook.ImageryBand> shown = Quicklook.displayBands(ctx.model().card().bands(), bands);
         FutureTask<Quicklook.Background> task = new FutureTask<>(
                 () -> Quicklook.Background.render(shown, scene.width(), scene.height()));

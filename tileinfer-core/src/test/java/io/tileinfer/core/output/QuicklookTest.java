@@ -15,6 +15,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,32 @@ class QuicklookTest {
         assertEquals(expected.width(), background.image().getWidth());
         assertEquals(expected.height(), background.image().getHeight());
         assertTrue(hasColour(background.image()), "the imagery should not be black");
+    }
+
+    /** A fill frame that only the model card names (no nodata tag) stays out of the stretch, as the tag's would. */
+    @Test
+    void theScenesNodataStaysOutOfTheStretch(@TempDir Path dir) throws Exception {
+        Path fill = dir.resolve("fill.tif");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", """
+                import sys
+                from osgeo import gdal
+                dst = gdal.GetDriverByName('GTiff').CreateCopy(sys.argv[2], gdal.Open(sys.argv[1]))
+                for b in range(1, 5):
+                    band = dst.GetRasterBand(b)
+                    band.WriteArray(band.ReadAsArray(0, 0, 300, 603) * 0, 0, 0)
+                dst = None
+                """, SharedData.variant("l8_rgbn_cog.tif"), fill.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        RasterInfo info = info(fill.toString());
+        int x = info.width() * 3 / 4 * Quicklook.Size.fit(info.width(), info.height(), Quicklook.BATCH_SIDE).width()
+                / info.width(); // in the scene, right of the fill
+        int rgbUnmasked = Quicklook.Background.render(List.of(new Quicklook.ImageryBand(fill.toString(), 3),
+                new Quicklook.ImageryBand(fill.toString(), 2), new Quicklook.ImageryBand(fill.toString(), 1)),
+                info.width(), info.height()).image().getRGB(x, 10);
+        int rgbMasked = Quicklook.Background.render(List.of(new Quicklook.ImageryBand(fill.toString(), 3, 0.0),
+                new Quicklook.ImageryBand(fill.toString(), 2, 0.0), new Quicklook.ImageryBand(fill.toString(), 1, 0.0)),
+                info.width(), info.height()).image().getRGB(x, 10);
+        assertNotEquals(rgbUnmasked, rgbMasked, "the stretch of the scene's own values, not of 0 to its 98th");
     }
 
     @Test
