@@ -1,6 +1,7 @@
 package io.tileinfer.cli;
 
 import io.tileinfer.core.ExitCodes;
+import io.tileinfer.core.scene.SceneInspector;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.ClassSpec;
 import io.tileinfer.model.ModelCard;
@@ -289,8 +290,9 @@ final class ModelsCommand implements Callable<Integer> {
         out.printf("input       %s raw values, shape %s, tile %d px, halo %d px%n", card.inputDataType(),
                 card.inputShape(), card.tileSize(), card.halo());
         for (BandSpec band : card.bands()) {
-            out.printf("  band      %-6s %-8s raw * %s + %s%n", band.name(),
-                    band.commonName() == null ? "" : band.commonName(), band.scale(), band.offset());
+            out.printf("  band      %-6s %-8s raw * %s + %s%s%n", band.name(),
+                    band.commonName() == null ? "" : band.commonName(), band.scale(), band.offset(),
+                    band.nodata() == null ? "" : ", nodata " + SceneInspector.number(band.nodata()));
         }
         for (ClassSpec spec : card.classes()) {
             out.printf("  class     %d %s %s%n", spec.value(), spec.name(), spec.color());

@@ -37,6 +37,20 @@ class ModelsCommandTest {
         assertTrue(verify.out().contains("PROBLEM cloud-0123456789ab: "), verify.toString());
     }
 
+    /** Which raw value a band's files mean as no data is the card's to say, and show says it. */
+    @Test
+    void showSaysEachBandsNodata(@TempDir Path registry) {
+        TestModels.brightnessOverFill(registry, "fill");
+        TestModels.brightness(registry);
+        CommandOutput fill = CommandOutput.run("models", "show", "fill", "--registry", registry.toString());
+        assertEquals(ExitCodes.OK, fill.exitCode(), fill.toString());
+        assertTrue(fill.out().contains("  band      B2     blue     raw * 2.0E-5 + -0.1, nodata 0"
+                + System.lineSeparator()), fill.out());
+        CommandOutput none = CommandOutput.run("models", "show", "production", "--registry", registry.toString());
+        assertTrue(none.out().contains("  band      B2     blue     raw * 2.0E-5 + -0.1" + System.lineSeparator()),
+                none.out());
+    }
+
     /** A mistyped --registry is not an empty registry whose files all match. */
     @Test
     void aRegistryThatDoesNotExistIsACommandLineMistake(@TempDir Path dir) {

@@ -435,7 +435,7 @@ public final class SceneInspector {
     }
 
     /** A number as an issue shows it: a whole one without a fraction ("30", not "30.0"). */
-    private static String number(double value) {
+    public static String number(double value) {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
                 : String.valueOf(value);
     }
