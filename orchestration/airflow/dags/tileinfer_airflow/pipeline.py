@@ -656,8 +656,9 @@ def batch_argv(*, runner: str, tileinfer: str, config: str, workers: int | None 
 
 def spark_master(requested: str, allowed: str | None) -> str:
     """The ``spark_master`` param if the deployment allows it: one of ``TILEINFER_SPARK_MASTERS`` (comma-separated),
-    or, when that is not set, a ``local`` master. Whoever may trigger the DAG may not send the job, the store's URL
-    and its results through a cluster of their choosing."""
+    or, when that is not set, a ``local`` master: whoever may trigger the DAG runs the job on the deployment's
+    clusters only. (The ``config``, ``scenes`` and ``state_dir`` params still choose what the worker reads and
+    writes: triggering is as trusted as running tileinfer on the worker.)"""
     masters = [m.strip() for m in (allowed or "").split(",") if m.strip()]
     if requested in masters or (not masters and (requested == "local" or requested.startswith("local["))):
         return requested
