@@ -73,6 +73,26 @@ public final class SharedData {
     }
 
     /**
+     * Writes {@code target}: the sample COG with its first {@code columns} columns 0 in every band, as a Landsat
+     * Level-1 fill frame; tagged nodata 0, or (as Level-1 files are) not.
+     */
+    public static Path withFillAtLeft(Path target, int columns, boolean tagged) throws IOException {
+        gdal(List.of("/usr/bin/python3", "-c", """
+                import sys
+                from osgeo import gdal
+                src = gdal.Open(sys.argv[1])
+                dst = gdal.GetDriverByName('GTiff').CreateCopy(sys.argv[2], src)
+                for b in range(1, src.RasterCount + 1):
+                    band = dst.GetRasterBand(b)
+                    band.WriteArray(band.ReadAsArray(0, 0, int(sys.argv[3]), src.RasterYSize) * 0, 0, 0)
+                    if sys.argv[4] == '1':
+                        band.SetNoDataValue(0)
+                dst = None
+                """, variant("l8_rgbn_cog.tif"), target.toString(), String.valueOf(columns), tagged ? "1" : "0"));
+        return target;
+    }
+
+    /**
      * Runs a GDAL command, failing with its output. Not {@link TestData#run}: the CLI's tests call this without the
      * raster module's test jar, whose second logback-test.xml would have logback print its status on stdout.
      */

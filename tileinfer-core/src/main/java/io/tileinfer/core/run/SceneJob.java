@@ -370,40 +370,31 @@ final class SceneJob {
         }
     }
 
-    private List<Manifest.FileEntry> inputHashes(Scene scene) throws IOException {
+    private List<Manifest.FileEntry> inputHashes(Scene scene) {
         List<Manifest.FileEntry> inputs = new ArrayList<>();
         for (String location : scene.locations()) {
             // Hashing a remote raster would download it whole: remote rasters are recorded without a hash.
-            inputs.add(new Manifest.FileEntry(location, Locations.isLocal(location) ? localSha256(location) : null));
+            inputs.add(new Manifest.FileEntry(location, Locations.isLocal(location) ? sha256(location) : null));
         }
         String item = spec.stacItem();
         if (item != null) { // it chose the files, its time (and range) are in the outputs: an input as the bands are
-            inputs.add(new Manifest.FileEntry(item, Locations.isLocal(item) ? localSha256(item) : remoteSha256(item)));
+            inputs.add(new Manifest.FileEntry(item, sha256(item))); // remote, a small document read whole anyway
         }
         return inputs;
-    }
-
-    /** A remote STAC Item is a small document read whole anyway (RemoteFiles caps it): read again and hashed. */
-    private String remoteSha256(String location) {
-        try {
-            return Hashing.sha256(RemoteFiles.read(location));
-        } catch (RasterException e) {
-            LOG.warn("scene {}: input {} could not be hashed for the manifest ({}): recorded without its SHA-256",
-                    spec.id(), location, e.getMessage());
-            return null;
-        }
     }
 
     /**
      * Null, said in the log, for a file gone or unreadable since validation: its tiles fail as read errors, and a
      * run whose input vanished goes on to its other scenes rather than end on the manifest's hash.
      */
-    private String localSha256(String location) {
+    private String sha256(String location) {
         try {
-            return Hashing.sha256(Path.of(location));
-        } catch (IOException e) {
+            return Locations.isLocal(location) ? Hashing.sha256(Path.of(location))
+                    : Hashing.sha256(RemoteFiles.read(location)); // RemoteFiles caps what it reads whole
+        } catch (IOException | RasterException e) {
+            String reason = e instanceof IOException io ? FileErrors.describe(io) : e.getMessage();
             LOG.warn("scene {}: input {} could not be hashed for the manifest ({}): recorded without its SHA-256",
-                    spec.id(), location, FileErrors.describe(e));
+                    spec.id(), location, reason);
             return null;
         }
     }

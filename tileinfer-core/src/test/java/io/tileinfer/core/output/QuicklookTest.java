@@ -41,17 +41,7 @@ class QuicklookTest {
     /** A fill frame that only the model card names (no nodata tag) stays out of the stretch, as the tag's would. */
     @Test
     void theScenesNodataStaysOutOfTheStretch(@TempDir Path dir) throws Exception {
-        Path fill = dir.resolve("fill.tif");
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", """
-                import sys
-                from osgeo import gdal
-                dst = gdal.GetDriverByName('GTiff').CreateCopy(sys.argv[2], gdal.Open(sys.argv[1]))
-                for b in range(1, 5):
-                    band = dst.GetRasterBand(b)
-                    band.WriteArray(band.ReadAsArray(0, 0, 300, 603) * 0, 0, 0)
-                dst = None
-                """, SharedData.variant("l8_rgbn_cog.tif"), fill.toString()).inheritIO().start();
-        assertEquals(0, p.waitFor());
+        Path fill = SharedData.withFillAtLeft(dir.resolve("fill.tif"), 300, false);
         RasterInfo info = info(fill.toString());
         int x = info.width() * 3 / 4 * Quicklook.Size.fit(info.width(), info.height(), Quicklook.BATCH_SIDE).width()
                 / info.width(); // in the scene, right of the fill

@@ -445,20 +445,7 @@ class BatchRunnerTest {
 
     @Test
     void tilesThatAreAllNodataAreSkipped(@TempDir Path dir) throws Exception {
-        Path input = dir.resolve("left-half-empty.tif");
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", """
-                import sys
-                from osgeo import gdal
-                src = gdal.Open(sys.argv[1])
-                dst = gdal.GetDriverByName('GTiff').CreateCopy(sys.argv[2], src)
-                for b in range(1, 5):
-                    band = dst.GetRasterBand(b)
-                    band.WriteArray(band.ReadAsArray() * 0, 0, 0)
-                    band.SetNoDataValue(0)
-                dst = None
-                """.replace("band.ReadAsArray() * 0, 0, 0", "band.ReadAsArray(0, 0, 300, 603) * 0, 0, 0"),
-                SharedData.variant("l8_rgbn_cog.tif"), input.toString()).inheritIO().start();
-        assertEquals(0, p.waitFor());
+        Path input = SharedData.withFillAtLeft(dir.resolve("left-half-empty.tif"), 300, true);
         RunSummary summary = Runs.run(Runs.config(dir, yaml("{size: 128, halo: 0}",
                 "  - {id: half, file: %s}".formatted(input))), 2);
         Manifest manifest = Manifest.read(summary.manifest());
@@ -473,18 +460,7 @@ class BatchRunnerTest {
      */
     @Test
     void theCardsFillIsNodataInAFileThatHasNoNodataTag(@TempDir Path dir) throws Exception {
-        Path input = dir.resolve("left-fill.tif");
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", """
-                import sys
-                from osgeo import gdal
-                src = gdal.Open(sys.argv[1])
-                dst = gdal.GetDriverByName('GTiff').CreateCopy(sys.argv[2], src)
-                for b in range(1, 5):
-                    band = dst.GetRasterBand(b)
-                    band.WriteArray(band.ReadAsArray(0, 0, 300, 603) * 0, 0, 0)
-                dst = None
-                """, SharedData.variant("l8_rgbn_cog.tif"), input.toString()).inheritIO().start();
-        assertEquals(0, p.waitFor());
+        Path input = SharedData.withFillAtLeft(dir.resolve("left-fill.tif"), 300, false);
         TestModels.brightnessOverFill(registry, "fill");
         String scene = "  - {id: fill, file: %s}".formatted(input);
         Path masked = dir.resolve("masked");
@@ -507,18 +483,7 @@ class BatchRunnerTest {
     /** A scene of nodata alone fails (nothing to predict), and its skipped tiles are in the run's counts. */
     @Test
     void aSceneOfNodataAloneFailsWithItsTilesCountedSkipped(@TempDir Path dir) throws Exception {
-        Path input = dir.resolve("empty.tif");
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", """
-                import sys
-                from osgeo import gdal
-                dst = gdal.GetDriverByName('GTiff').CreateCopy(sys.argv[2], gdal.Open(sys.argv[1]))
-                for b in range(1, 5):
-                    band = dst.GetRasterBand(b)
-                    band.WriteArray(band.ReadAsArray() * 0, 0, 0)
-                    band.SetNoDataValue(0)
-                dst = None
-                """, SharedData.variant("l8_rgbn_cog.tif"), input.toString()).inheritIO().start();
-        assertEquals(0, p.waitFor());
+        Path input = SharedData.withFillAtLeft(dir.resolve("empty.tif"), 627, true); // every column
         RunSummary summary = Runs.run(Runs.config(dir, yaml("{size: 128, halo: 0}",
                 "  - {id: empty, file: %s}".formatted(input))), 2);
         Manifest manifest = Manifest.read(summary.manifest());
