@@ -1,6 +1,7 @@
 package io.tileinfer.core.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tileinfer.core.AtomicFiles;
 import io.tileinfer.core.Hashing;
@@ -23,6 +24,12 @@ import java.util.Objects;
  */
 record InputStamps(Map<String, Input> inputs) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * 2 since a multi-band file's bands are read by their descriptions when those name the model's bands (2cfe17a):
+     * an attempt that wrote an earlier format may have read them by position, so its record is no record, and the
+     * scene's tiles are computed again rather than stitched to tiles read another way.
+     */
+    private static final int FORMAT = 2;
 
     /** One file: its stamp (null when it could not be had), and its SHA-256 (null until hashed, or remote). */
     record Input(FileStamp stamp, String sha256) {
@@ -47,9 +54,14 @@ record InputStamps(Map<String, Input> inputs) {
      * @throws IOException when there are none, or they cannot be read: nothing to tell the files by
      */
     static InputStamps read(Path file) throws IOException {
-        Map<String, Input> inputs = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Input>>() {
-        });
-        if (inputs == null || inputs.containsValue(null)) {
+        JsonNode record = JSON.readTree(file.toFile());
+        if (record == null || record.path("format").asInt() != FORMAT || !record.path("inputs").isObject()) {
+            throw new IOException(file + ": not a record of input files of format " + FORMAT);
+        }
+        Map<String, Input> inputs = JSON.convertValue(record.get("inputs"),
+                new TypeReference<LinkedHashMap<String, Input>>() {
+                });
+        if (inputs.containsValue(null)) {
             throw new IOException(file + ": not a record of input files");
         }
         return new InputStamps(inputs);
@@ -57,7 +69,10 @@ record InputStamps(Map<String, Input> inputs) {
 
     void write(Path file) throws IOException {
         Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, JSON.writeValueAsBytes(inputs));
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("format", FORMAT);
+        record.put("inputs", inputs);
+        AtomicFiles.write(file, JSON.writeValueAsBytes(record));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tileinfer.core.run;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.SharedData;
@@ -96,7 +97,12 @@ class InputChangeTest {
         scene.toFile().setWritable(false);
         assertEquals(null, changed(config));
 
-        // a record that cannot be read cannot tell: every tile is computed again
+        // a record of the format before bands were read by their descriptions (a plain map) cannot tell how the
+        // earlier attempt read the bands; nor can one that cannot be read: every tile is computed again
+        String inputs = new ObjectMapper().readTree(record(config).toFile()).get("inputs").toString();
+        Files.writeString(record(config), inputs);
+        assertEquals("no readable record of the files the earlier attempt read (" + record(config) + ")",
+                changed(config));
         Files.writeString(record(config), "null");
         assertEquals("no readable record of the files the earlier attempt read (" + record(config) + ")",
                 changed(config));
