@@ -77,7 +77,8 @@ JAR = _env("TILEINFER_JAR", str(_REPO / "tileinfer-spark" / "target" / "tileinfe
            "/opt/tileinfer/tileinfer-spark-job.jar")
 _schedule = os.environ.get("TILEINFER_SCHEDULE", "@hourly")
 SCHEDULE = None if _schedule.lower() in ("", "none") else _schedule
-RETRY_DELAY = timedelta(seconds=float(os.environ.get("TILEINFER_RETRY_DELAY_SECONDS", "60")))
+RETRY_DELAY = timedelta(seconds=pipeline.seconds("TILEINFER_RETRY_DELAY_SECONDS",
+                                                 os.environ.get("TILEINFER_RETRY_DELAY_SECONDS", "60")))
 # One batch at a time by default: a batch uses every core of its worker (or a Spark application of its own).
 PARALLEL_SCENES = pipeline.positive_integer("TILEINFER_PARALLEL_SCENES",
                                             os.environ.get("TILEINFER_PARALLEL_SCENES", "1"))

@@ -48,6 +48,13 @@ def test_a_parallel_scenes_setting_that_would_let_no_batch_run_is_an_import_erro
             errors, ensure_ascii=False), errors
 
 
+def test_a_retry_delay_that_is_no_duration_is_an_import_error_that_names_it(airflow):
+    for value in ("-60", "nan", "abc"):
+        errors = import_errors({**airflow.env, "TILEINFER_RETRY_DELAY_SECONDS": value}, DAGS)
+        assert len(errors) == 1 and f"TILEINFER_RETRY_DELAY_SECONDS is '{value}', expected a number of seconds" in \
+            json.dumps(errors, ensure_ascii=False), errors
+
+
 def test_tasks_run_in_order(dagbag):
     dag = dagbag.dags[DAG_ID]
     upstream = {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks}

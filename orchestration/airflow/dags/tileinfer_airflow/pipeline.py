@@ -25,6 +25,7 @@ import ctypes
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import shlex
@@ -93,6 +94,17 @@ def positive_integer(name: str, value: str) -> int:
         number = 0
     if number < 1:
         raise ValueError(f"{name} is {value!r}, expected an integer ≥ 1")
+    return number
+
+
+def seconds(name: str, value: str) -> float:
+    """A setting that must be a finite number of seconds ≥ 0 (a negative or NaN back-off is no back-off)."""
+    try:
+        number = float(value.strip())
+    except ValueError:
+        number = float("nan")
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"{name} is {value!r}, expected a number of seconds ≥ 0")
     return number
 
 
