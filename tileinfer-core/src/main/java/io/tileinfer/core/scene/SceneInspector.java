@@ -12,6 +12,8 @@ import io.tileinfer.raster.RasterInfo;
 import io.tileinfer.raster.RasterReader;
 import io.tileinfer.raster.RemoteAccessException;
 import io.tileinfer.raster.RemoteFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Instant;
@@ -56,6 +58,8 @@ public final class SceneInspector {
     private final Expectations expect;
     private final List<ValidationIssue> issues = new ArrayList<>();
     private final Map<String, RasterInfo> infos = new LinkedHashMap<>();
+
+    private static final Logger LOG = LoggerFactory.getLogger(SceneInspector.class);
 
     private SceneInspector(SceneSpec spec, Expectations expect) {
         this.spec = spec;
@@ -199,6 +203,8 @@ public final class SceneInspector {
                     if (names == null) {
                         requirePositionsAgreeWithDescriptions(band.location(), info);
                     }
+                } else {
+                    warnWhereBandNamesContradictDescriptions(band.location(), info, names);
                 }
                 for (int i = 1; i <= info.bandCount(); i++) {
                     String name = names != null ? names.get(i - 1) : null;
@@ -256,6 +262,31 @@ public final class SceneInspector {
                     + "only some of the model's bands, at other positions (by position: " + String.join(", ", misplaced)
                     + ")", "descriptions naming all the model's bands " + model.stream().map(BandSpec::name).toList()
                     + " (read by name, in any order), or band_names"));
+        }
+    }
+
+    /**
+     * band_names win over descriptions that name every model band (they are how a file with wrong descriptions is
+     * read), but not without a word: a band named B2 whose description names the model's B5 is said in the log.
+     */
+    private void warnWhereBandNamesContradictDescriptions(String location, RasterInfo info, List<String> names) {
+        List<String> described = describedNames(info);
+        if (described == null) {
+            return;
+        }
+        List<String> contradicted = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String description = described.get(i);
+            String name = names.get(i);
+            int band = i + 1;
+            expect.modelBands().stream().filter(model -> answers(model, description)).findFirst()
+                    .filter(model -> !name.equals(model.name()) && !name.equals(model.commonName()))
+                    .ifPresent(model -> contradicted.add("band " + band + " is " + name + " by band_names, "
+                            + model.name() + " by its description"));
+        }
+        if (!contradicted.isEmpty()) {
+            LOG.warn("{}: band_names {} contradict the band descriptions, which name every model band ({}); "
+                    + "read as band_names say", location, names, String.join("; ", contradicted));
         }
     }
 

@@ -1,5 +1,8 @@
 package io.tileinfer.core.scene;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.core.tile.Tile;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -284,8 +288,21 @@ class SceneInspectorTest {
         SceneSpec reversedAsDeclared = new SceneSpec("s", reversed.toString(), RGBN_NAMES, null, null, null, null);
         assertEquals(List.of(4, 2, 3, 1), SceneInspector.inspect(declared, model).scene().bands().stream()
                 .map(SceneBand::index).toList());
-        assertEquals(List.of(1, 2, 3, 4), SceneInspector.inspect(reversedAsDeclared, model).scene().bands().stream()
-                .map(SceneBand::index).toList(), "band_names as declared, whatever the descriptions say");
+        Logger logger = (Logger) LoggerFactory.getLogger(SceneInspector.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            assertEquals(List.of(1, 2, 3, 4), SceneInspector.inspect(reversedAsDeclared, model).scene().bands()
+                    .stream().map(SceneBand::index).toList(), "band_names as declared, whatever the descriptions say");
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertEquals(List.of(reversed + ": band_names [B2, B3, B4, B5] contradict the band descriptions, which name "
+                + "every model band (band 1 is B2 by band_names, B5 by its description; band 2 is B3 by band_names, "
+                + "B4 by its description; band 3 is B4 by band_names, B3 by its description; band 4 is B5 by "
+                + "band_names, B2 by its description); read as band_names say"),
+                logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList(), "but not without a word");
         assertTrue(SceneInspector.inspect(new SceneSpec("s", partly.toString(), null, null, null, null, null),
                 Expectations.none()).valid(), "without a model, no band is matched");
     }
