@@ -65,19 +65,27 @@ final class ScenePictures {
     }
 
     /**
-     * One entry per model band, as batch stacked them: one single-band file per band, or the bands of one file by
-     * position. The manifest lists each scene's distinct input files in the model's band order.
+     * One entry per model band, as batch read them: as the manifest's {@code bands} say (file, band and nodata in
+     * effect, in the model's order); for a manifest written before it had them, one single-band file per band, or the
+     * bands of one file by position, from its inputs, which it lists in the model's band order.
      */
     private List<Quicklook.ImageryBand> inputBands(WebPageData.SceneRef ref) {
         Optional<JsonNode> manifest = data.manifest(ref.run());
         List<String> inputs = new ArrayList<>();
+        List<Quicklook.ImageryBand> read = new ArrayList<>();
         manifest.ifPresent(m -> m.path("scenes").forEach(scene -> {
             if (scene.path("id").asText().equals(ref.scene().sceneId())) {
                 scene.path("inputs").forEach(input -> inputs.add(input.path("path").asText()));
+                scene.path("bands").forEach(band -> read.add(new Quicklook.ImageryBand(band.path("path").asText(),
+                        band.path("band").asInt(), band.hasNonNull("nodata") ? band.get("nodata").asDouble() : null)));
             }
         }));
-        inputs.removeIf(path -> path.contains("://") || !Files.isRegularFile(Path.of(path)));
+        inputs.removeIf(ScenePictures::notALocalFile);
         List<BandSpec> card = data.card(ref.run().modelVersion()).map(ModelCard::bands).orElse(List.of());
+        if (!read.isEmpty() && read.size() == card.size()
+                && read.stream().noneMatch(band -> notALocalFile(band.location()))) {
+            return Quicklook.displayBands(card, read);
+        }
         List<Quicklook.ImageryBand> bands = new ArrayList<>();
         if (inputs.size() == 1) {
             for (int band = 1; band <= Math.max(1, card.size()); band++) {
@@ -91,5 +99,9 @@ final class ScenePictures {
         }
         return card.size() == bands.size() ? Quicklook.displayBands(card, bands) : bands.subList(0, Math.min(1,
                 bands.size()));
+    }
+
+    private static boolean notALocalFile(String path) {
+        return path.contains("://") || !Files.isRegularFile(Path.of(path));
     }
 }

@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -267,6 +268,38 @@ class WebPageTest {
         assertTrue(colours(imagery).size() > 1000, "a stretched image, not a flat one");
         assertTrue(colours(imagery).stream().anyMatch(rgb -> (rgb >> 16 & 0xFF) != (rgb & 0xFF)),
                 "red, green and blue bands, not grey");
+    }
+
+    /**
+     * The imagery is read as batch read the bands (the manifest's bands): a file whose band descriptions name the
+     * model's bands in reverse gives the same picture as the file in the model's order, not one in other colours.
+     */
+    @Test
+    void theImageryOfAFileReadByItsBandDescriptionsIsInTheModelsColours(@TempDir Path other) throws Exception {
+        Path reversed = SharedData.describedBands(Path.of(SharedData.variant("l8_rgbn_cog.tif")),
+                other.resolve("reversed.tif"), new int[]{4, 3, 2, 1}, "B5", "B4", "B3", "B2");
+        Path registry = Files.createDirectories(other.resolve("models"));
+        TestModels.brightness(registry);
+        RunSummary both = Runs.run(Runs.config(other, """
+                registry: %s
+                output: runs
+                tiling: {size: 128, halo: 0}
+                scenes:
+                  - {id: ordered, file: %s}
+                  - {id: reversed, file: %s}
+                """.formatted(registry, SharedData.variant("l8_rgbn_cog.tif"), reversed)), 1);
+        ApiServer page = ApiServer.start(registry, "production", ApiSettings.defaults(),
+                "jdbc:sqlite:" + other.resolve("runs/results.db"));
+        try {
+            Http client = new Http(page.port());
+            String scenes = "/ui/api/runs/" + both.runId() + "/scenes/"; // at full size: the COG's overviews aside
+            HttpResponse<byte[]> ordered = client.get(scenes + "ordered/imagery.png?size=627");
+            HttpResponse<byte[]> byDescriptions = client.get(scenes + "reversed/imagery.png?size=627");
+            assertEquals(200, byDescriptions.statusCode(), new String(byDescriptions.body()));
+            assertArrayEquals(ordered.body(), byDescriptions.body());
+        } finally {
+            page.shutdown();
+        }
     }
 
     @Test

@@ -46,14 +46,24 @@ public record Manifest(String runId, String status, Instant startedAt, Instant f
     }
 
     /**
-     * One scene: {@code output} is its prediction COG, {@code quicklook} the PNG and {@code stacItem} the STAC Item
+     * One scene: {@code bands} says how each of the model's bands was read (file, band, nodata in effect), in the
+     * model's order; {@code output} is its prediction COG, {@code quicklook} the PNG and {@code stacItem} the STAC Item
      * beside it, all relative to the run directory; each is absent when it was not written (a failed scene; a
-     * quicklook or item that could not be made).
+     * quicklook or item that could not be made; bands before this field was written).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SceneEntry(String id, String status, List<ValidationIssue> issues, Instant acquired,
-                             Instant acquiredUntil, Integer width, Integer height, String crs, Counts tiles, List<FileEntry> inputs, FileEntry output,
-                             FileEntry quicklook, FileEntry stacItem) {
+                             Instant acquiredUntil, Integer width, Integer height, String crs, Counts tiles,
+                             List<FileEntry> inputs, List<BandEntry> bands, FileEntry output, FileEntry quicklook,
+                             FileEntry stacItem) {
+    }
+
+    /**
+     * A model band as the scene's file fed it: {@code band} of {@code path} (1-based), masked where it is
+     * {@code nodata} (the configuration's, the file's or the model card's; absent when none).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BandEntry(String name, String path, int band, Double nodata) {
     }
 
     public record FileEntry(String path, String sha256) {

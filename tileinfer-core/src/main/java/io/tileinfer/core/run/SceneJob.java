@@ -99,7 +99,7 @@ final class SceneJob {
         ctx.store().saveScene(new SceneResult(ctx.runId(), spec.id(), SceneStatus.FAILED,
                 String.join("\n", messages), tiles, null, null));
         return new Manifest.SceneEntry(spec.id(), SceneStatus.FAILED.name(), issues, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     private Callable<Manifest.SceneEntry> process(Scene scene, BatchExecutor executor) throws IOException {
@@ -334,8 +334,10 @@ final class SceneJob {
                                       Manifest.Counts counts, List<Manifest.FileEntry> inputs,
                                       Manifest.FileEntry output, Manifest.FileEntry quicklook,
                                       Manifest.FileEntry item) {
+        List<Manifest.BandEntry> bands = scene.bands().stream()
+                .map(b -> new Manifest.BandEntry(b.name(), b.location(), b.index(), b.nodata())).toList();
         return new Manifest.SceneEntry(scene.id(), status.name(), issues, scene.acquired(), scene.acquiredUntil(),
-                scene.width(), scene.height(), scene.crs().label(), counts, inputs, output, quicklook, item);
+                scene.width(), scene.height(), scene.crs().label(), counts, inputs, bands, output, quicklook, item);
     }
 
     private static Manifest.Counts counts(List<Tile> tiles, Map<String, TileStatus> statuses) {

@@ -467,6 +467,11 @@ class BatchRunnerTest {
         RunSummary withFill = Runs.run(Runs.config(masked, yaml("{size: 128, halo: 0}", scene)
                 .replace("model: production", "model: fill")), 2);
         assertEquals(2 * 5, Manifest.read(withFill.manifest()).counts().skipped(), "columns 0..255 are all fill");
+        assertEquals(List.of(new Manifest.BandEntry("B2", input.toString(), 1, 0.0),
+                        new Manifest.BandEntry("B3", input.toString(), 2, 0.0),
+                        new Manifest.BandEntry("B4", input.toString(), 3, 0.0),
+                        new Manifest.BandEntry("B5", input.toString(), 4, 0.0)),
+                Manifest.read(withFill.manifest()).scenes().getFirst().bands(), "how each model band was read");
         float[] classes = new float[300 * 603];
         try (RasterReader out = RasterReader.open(withFill.runDir().resolve("predictions/fill.tif").toString())) {
             out.read(new Window(0, 0, 300, 603), new int[]{1}, classes);
