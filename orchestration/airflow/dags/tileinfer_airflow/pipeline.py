@@ -329,8 +329,8 @@ def run_cli(argv: list[str], *, cwd: str | None = None, timeout: float | None = 
     The command runs in its own process group, so that stopping it reaches what it starts too. No orphaned JVM
     keeps writing after Airflow gave up on the attempt: the group is stopped when this function is interrupted
     (a time-out, an exception), when this process gets SIGTERM (Airflow stops a task so, then SIGKILLs it 5 s
-    later, and its process group does not include the command's), and, on Linux, the command gets SIGTERM when
-    this process dies without a word (SIGKILL).
+    later, and its process group does not include the command's), and, on Linux, the command is SIGKILLed when
+    this process dies without a word (``killed_when_parent_dies``).
     """
     log.info("running: %s", shlex.join(argv))
     try:

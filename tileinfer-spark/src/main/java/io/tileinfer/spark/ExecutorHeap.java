@@ -21,7 +21,7 @@ record ExecutorHeap(long usableBytes, int slots, String what, String where, Long
 
     static ExecutorHeap of(SparkConf conf, int defaultParallelism, long driverMaxHeap) {
         String master = conf.get("spark.master", "local");
-        if (master.equals("local") || master.startsWith("local[")) {
+        if (SparkBatches.isLocal(master)) {
             return new ExecutorHeap(driverMaxHeap - SPARK_RESERVED_BYTES, defaultParallelism,
                     defaultParallelism + " task slots of " + master,
                     " in the driver, where local executors run (its heap less Spark's 300 MB)",

@@ -216,10 +216,15 @@ public final class SparkBatches implements BatchExecutor {
         if (local.matches()) {
             return Integer.parseInt(local.group(1));
         }
-        if (master.equals("local") || master.startsWith("local[")) {
+        if (isLocal(master)) {
             return 1;
         }
         return conf.getInt("spark.task.maxFailures", 4);
+    }
+
+    /** A master whose executors run in the driver's JVM ({@code local}, {@code local[N]}; not local-cluster). */
+    static boolean isLocal(String master) {
+        return master.equals("local") || master.startsWith("local[");
     }
 
     @Override
