@@ -21,8 +21,6 @@ import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileGrid;
 import io.tileinfer.raster.FileErrors;
 import io.tileinfer.raster.Gdal;
-import io.tileinfer.raster.RasterException;
-import io.tileinfer.raster.RemoteFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -79,7 +77,7 @@ final class SceneJob {
                 Manifest.SceneEntry rejected = rejected(inspection.issues());
                 return () -> rejected;
             }
-            return process(inspection.scene(), executor);
+            return process(inspection.scene(), inspection.stacItemSha256(), executor);
         } finally {
             MDC.remove("scene_id");
         }
@@ -102,13 +100,15 @@ final class SceneJob {
                 null, null, null, null, null, null);
     }
 
-    private Callable<Manifest.SceneEntry> process(Scene scene, BatchExecutor executor) throws IOException {
+    /** @param itemSha256 the SHA-256 of a STAC scene's item as validation read it, for the manifest */
+    private Callable<Manifest.SceneEntry> process(Scene scene, String itemSha256, BatchExecutor executor)
+            throws IOException {
         TileGrid grid = ctx.settings().grid(scene.width(), scene.height());
         List<Tile> tiles = grid.tiles(scene.id());
         InputStamps stamps = InputStamps.of(scene.locations());
         Map<String, TileStatus> before = earlierUnlessInputsChanged(scene, stamps);
         // The inputs' SHA-256 for the manifest is read in the background, while the tiles run; the stamps keep it
-        FutureTask<List<Manifest.FileEntry>> hashes = new FutureTask<>(() -> hashInputs(scene, stamps));
+        FutureTask<List<Manifest.FileEntry>> hashes = new FutureTask<>(() -> hashInputs(scene, itemSha256, stamps));
         Thread.ofVirtual().name("tileinfer-input-hash").start(hashes);
 
         Path output = ctx.dir().prediction(scene.id());
@@ -185,8 +185,9 @@ final class SceneJob {
     }
 
     /** The inputs' SHA-256 for the manifest, kept with their stamps too (a touched file is then seen unchanged). */
-    private List<Manifest.FileEntry> hashInputs(Scene scene, InputStamps stamps) throws IOException {
-        List<Manifest.FileEntry> inputs = inputHashes(scene);
+    private List<Manifest.FileEntry> hashInputs(Scene scene, String itemSha256, InputStamps stamps)
+            throws IOException {
+        List<Manifest.FileEntry> inputs = inputHashes(scene, itemSha256);
         Map<String, String> sha256s = new HashMap<>();
         inputs.stream().filter(input -> input.sha256() != null)
                 .forEach(input -> sha256s.put(input.path(), input.sha256()));
@@ -372,15 +373,14 @@ final class SceneJob {
         }
     }
 
-    private List<Manifest.FileEntry> inputHashes(Scene scene) {
+    private List<Manifest.FileEntry> inputHashes(Scene scene, String itemSha256) {
         List<Manifest.FileEntry> inputs = new ArrayList<>();
         for (String location : scene.locations()) {
             // Hashing a remote raster would download it whole: remote rasters are recorded without a hash.
             inputs.add(new Manifest.FileEntry(location, Locations.isLocal(location) ? sha256(location) : null));
         }
-        String item = spec.stacItem();
-        if (item != null) { // it chose the files, its time (and range) are in the outputs: an input as the bands are
-            inputs.add(new Manifest.FileEntry(item, sha256(item))); // remote, a small document read whole anyway
+        if (spec.stacItem() != null) { // it chose the files, its time (and range) are in the outputs: an input too
+            inputs.add(new Manifest.FileEntry(spec.stacItem(), itemSha256)); // the bytes validation read, local or not
         }
         return inputs;
     }
@@ -391,12 +391,10 @@ final class SceneJob {
      */
     private String sha256(String location) {
         try {
-            return Locations.isLocal(location) ? Hashing.sha256(Path.of(location))
-                    : Hashing.sha256(RemoteFiles.read(location)); // RemoteFiles caps what it reads whole
-        } catch (IOException | RasterException e) {
-            String reason = e instanceof IOException io ? FileErrors.describe(io) : e.getMessage();
+            return Hashing.sha256(Path.of(location));
+        } catch (IOException e) {
             LOG.warn("scene {}: input {} could not be hashed for the manifest ({}): recorded without its SHA-256",
-                    spec.id(), location, reason);
+                    spec.id(), location, FileErrors.describe(e));
             return null;
         }
     }

@@ -35,7 +35,9 @@ import java.util.stream.Collectors;
 public final class SceneInspector {
 
     /** The verdict on one scene: a {@link Scene} when there are no issues. */
-    public record Inspection(String sceneId, String source, Scene scene, List<ValidationIssue> issues) {
+    /** @param stacItemSha256 the SHA-256 of a STAC scene's item as read, for the manifest; null for other scenes */
+    public record Inspection(String sceneId, String source, Scene scene, List<ValidationIssue> issues,
+                             String stacItemSha256) {
         public boolean valid() {
             return issues.isEmpty();
         }
@@ -58,6 +60,7 @@ public final class SceneInspector {
     private final Expectations expect;
     private final List<ValidationIssue> issues = new ArrayList<>();
     private final Map<String, RasterInfo> infos = new LinkedHashMap<>();
+    private StacItem item; // a STAC scene's, once read
 
     private static final Logger LOG = LoggerFactory.getLogger(SceneInspector.class);
 
@@ -72,7 +75,6 @@ public final class SceneInspector {
 
     private Inspection run() {
         Gdal.init();
-        StacItem item = null;
         if (spec.stacItem() != null) {
             try {
                 item = StacItem.read(spec.stacItem());
@@ -517,7 +519,8 @@ public final class SceneInspector {
     }
 
     private Inspection done(Scene scene) {
-        return new Inspection(spec.id(), spec.describe(), scene, List.copyOf(issues));
+        return new Inspection(spec.id(), spec.describe(), scene, List.copyOf(issues),
+                item == null ? null : item.sha256());
     }
 
     private static boolean sameGrid(RasterInfo a, RasterInfo b) {

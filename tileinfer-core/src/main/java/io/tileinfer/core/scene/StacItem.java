@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.tileinfer.core.Hashing;
 import io.tileinfer.core.config.DateTimes;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.config.UrlCredentials;
@@ -34,9 +35,10 @@ import java.util.Optional;
  * {@code end_datetime}: a composite of several passes); {@code datetime} is null when the item has no time at all.
  * A time that is not one (not RFC 3339, half a range, an end before its start) is {@code timeIssue}, with no time:
  * the item's problem only where its time is needed (a scene's configured {@code acquired} wins over it).
+ * {@code sha256} is that of the bytes read, for the manifest: a remote item is then not fetched a second time.
  */
 public record StacItem(String location, String id, Instant datetime, Instant acquiredUntil, Map<String, Asset> assets,
-                       List<String> composites, ValidationIssue timeIssue) {
+                       List<String> composites, ValidationIssue timeIssue, String sha256) {
 
     /** A raster asset; {@code aliases} are the names it answers to (its key, eo:bands name and common name). */
     public record Asset(String key, String href, List<String> aliases) {
@@ -72,7 +74,8 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
      * mistake is reported, never read as something else.
      */
     public static StacItem read(String location) throws Invalid {
-        JsonNode root = document(location);
+        byte[] bytes = bytes(location);
+        JsonNode root = document(location, bytes);
         if (!"Feature".equals(root.path("type").textValue())) {
             throw new Invalid(location, "type", describe(root.path("type")), "\"Feature\" (a STAC Item)");
         }
@@ -134,19 +137,21 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
             timeIssue = e.issue();
         }
         return new StacItem(location, root.path("id").asText(null), time.at(), time.until(), assets,
-                List.copyOf(composites), timeIssue);
+                List.copyOf(composites), timeIssue, Hashing.sha256(bytes));
     }
 
-    /** The item's JSON object, or what the file holds instead. */
-    private static JsonNode document(String location) throws Invalid {
-        byte[] bytes;
+    private static byte[] bytes(String location) throws Invalid {
         try {
-            bytes = Locations.isRemote(location) ? RemoteFiles.read(location) : Files.readAllBytes(Path.of(location));
+            return Locations.isRemote(location) ? RemoteFiles.read(location) : Files.readAllBytes(Path.of(location));
         } catch (IOException e) {
             throw new Invalid(location, "readable", "cannot read: " + FileErrors.reason(e), AN_ITEM);
         } catch (RasterException e) {
             throw new Invalid(location, SceneInspector.unreadable(e), e.problem(), AN_ITEM);
         }
+    }
+
+    /** The item's JSON object, or what the file holds instead. */
+    private static JsonNode document(String location, byte[] bytes) throws Invalid {
         JsonNode root;
         try {
             // RFC 8259: JSON is UTF-8, and a parser may ignore a byte order mark (editors on Windows write one)

@@ -200,7 +200,7 @@ class SceneInspectorTest {
         bands.put("B01", SharedData.SENTINEL.resolve("B01.tif").toString());
         List<ValidationIssue> issues = SceneInspector.inspect(new SceneSpec("s2", null, null, bands, null, null,
                 Instant.parse("2016-01-12T00:00:00Z")), Expectations.none()).issues();
-        ValidationIssue grid = only(new SceneInspector.Inspection("s2", "", null, issues));
+        ValidationIssue grid = only(new SceneInspector.Inspection("s2", "", null, issues, null));
         assertEquals("grid", grid.check());
         assertEquals("322x324 pixels of 60x60 at origin (435720, 4179480)", grid.found());
         assertTrue(grid.expected().startsWith("967x973 pixels of 20x20 at origin (435720, 4179460)"));
