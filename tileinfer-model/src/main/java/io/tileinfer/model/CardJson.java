@@ -14,7 +14,6 @@ import io.tileinfer.raster.DataType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -231,16 +230,15 @@ final class CardJson {
                 throw ref.error("a band listed under \"bands\" (known: " + bandObjects.keySet() + ")");
             }
             String bandType = band.get("data_type").text();
-            if (Arrays.stream(DataType.values()).noneMatch(type -> type.stacName().equals(bandType))) {
-                throw band.get("data_type").error("a STAC data type such as uint16 or float32");
-            }
+            DataType type = DataType.ofStac(bandType).orElseThrow(
+                    () -> band.get("data_type").error("a STAC data type such as uint16 or float32"));
             if (dataType != null && !dataType.equals(bandType)) {
                 throw band.get("data_type").error("the same raw data type for every band (" + dataType + ")");
             }
             dataType = bandType;
             Field commonName = band.optional("eo:common_name");
             bands.add(new BandSpec(name, commonName == null ? null : commonName.text(), scaling.get(i)[0],
-                    scaling.get(i)[1], nodata(band, bandType)));
+                    scaling.get(i)[1], nodata(band, type)));
         }
 
         Field inputStructure = input.get("input");
@@ -318,15 +316,13 @@ final class CardJson {
     }
 
     /** STAC's band {@code nodata}: a raw value of the band's type, which a scene then masks unless it says another. */
-    private static Double nodata(Field band, String dataType) {
+    private static Double nodata(Field band, DataType type) {
         Field nodata = band.optional("nodata");
         if (nodata == null || nodata.json.isNull()) {
             return null;
         }
-        DataType type = Arrays.stream(DataType.values()).filter(t -> t.stacName().equals(dataType)).findFirst()
-                .orElseThrow();
         if (!nodata.json.isNumber() || !type.holds(nodata.json.doubleValue())) {
-            throw nodata.error("a number that a " + dataType + " pixel can have, " + type.range());
+            throw nodata.error("a number that a " + type.stacName() + " pixel can have, " + type.range());
         }
         return nodata.json.doubleValue();
     }

@@ -1,5 +1,7 @@
 package io.tileinfer.raster;
 
+import java.util.Optional;
+
 /** The pixel types tileinfer reads and writes, with their GDAL (GDALDataType) and STAC names. */
 public enum DataType {
     BYTE(1, "uint8", 1),
@@ -37,6 +39,16 @@ public enum DataType {
 
     public String stacName() {
         return stacName;
+    }
+
+    /** The type STAC calls {@code name} ("uint16"), if tileinfer handles it. */
+    public static Optional<DataType> ofStac(String name) {
+        for (DataType type : values()) {
+            if (type.stacName.equals(name)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
     }
 
     public int bytes() {
