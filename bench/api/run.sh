@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The API benchmark: `tileinfer serve` against FastAPI + uvicorn + onnxruntime (bench/api/fastapi_server.py) serving
-# the same ONNX file, POST /v1/predict of one real 256 x 256 x 10 Landsat 8 tile, at 1, 8 and 32 concurrent clients,
-# driven by wrk (Debian's package) on loopback. Prints: server, clients, requests/s, p50, p99, errors.
+# the same ONNX file, POST /v1/predict of one real 256 x 256 x 10 Landsat 8 tile (with the scene's sun elevation in
+# the query), at 1, 8 and 32 concurrent clients, driven by wrk (Debian's package) on loopback. Prints: server,
+# clients, requests/s, p50, p99, errors.
 #
 #   bench/api/run.sh                       # DURATION=15 (seconds per point), CLIENTS="1 8 32", REGISTRY=<registry>
 #
@@ -59,7 +60,13 @@ bands=$("$venv/bin/python" -c 'import json,sys; print(" ".join(json.load(open(sy
 files=(); for b in $bands; do files+=("$scene/$b.tif"); done
 gdalbuildvrt -q -separate "$work/stack.vrt" "${files[@]}"
 gdal_translate -q -srcwin 200 200 256 256 -co TILED=YES "$work/stack.vrt" "$work/tile.tif"
-echo "tile: $work/tile.tif ($(gdalinfo "$work/tile.tif" | grep -c '^Band ') bands, $(stat -c %s "$work/tile.tif") bytes), model $version" >&2
+# The bands carry no acquisition time, so both servers are told the scene's sun elevation (its MTL.txt's, as
+# configs/ copies it), which a model trained on sun-angle-corrected bands needs (configs/train.yaml's); a model
+# without the correction ignores it.
+sun_elevation=$(awk '$1 == "SUN_ELEVATION" {print $3}' "$root/configs/LC80200392015216-rescaling.mtl")
+predict="/v1/predict?sun_elevation=$sun_elevation"
+echo "tile: $work/tile.tif ($(gdalinfo "$work/tile.tif" | grep -c '^Band ') bands, $(stat -c %s "$work/tile.tif")" \
+  "bytes), model $version, POST $predict" >&2
 
 # 4. The servers: both with one inference thread per core.
 java --enable-native-access=ALL-UNNAMED -jar "$jar" serve --registry "$REGISTRY" --model production \
@@ -75,7 +82,7 @@ done
 
 # 5. Same answer: the class fractions (and the hash of the input values) must agree.
 for port in "$JAVA_PORT" "$PY_PORT"; do
-  curl -sf -H 'Content-Type: image/tiff' --data-binary @"$work/tile.tif" "http://127.0.0.1:$port/v1/predict" >"$work/answer-$port.json"
+  curl -sf -H 'Content-Type: image/tiff' --data-binary @"$work/tile.tif" "http://127.0.0.1:$port$predict" >"$work/answer-$port.json"
 done
 "$venv/bin/python" - "$work/answer-$JAVA_PORT.json" "$work/answer-$PY_PORT.json" <<'EOF'
 import json, sys
@@ -104,9 +111,9 @@ for clients in $CLIENTS; do
   for server in tileinfer fastapi; do
     port=$JAVA_PORT; [ "$server" = fastapi ] && port=$PY_PORT
     threads=$(( clients < 2 ? 1 : 2 ))
-    wrk -t1 -c"$clients" -d3s -s "$work/post.lua" "http://127.0.0.1:$port/v1/predict" >/dev/null  # warm-up
+    wrk -t1 -c"$clients" -d3s -s "$work/post.lua" "http://127.0.0.1:$port$predict" >/dev/null  # warm-up
     read -r _ n rps p50 p99 errors < <(wrk -t"$threads" -c"$clients" -d"${DURATION}s" --timeout 30s \
-      -s "$work/post.lua" "http://127.0.0.1:$port/v1/predict" | grep '^RESULT')
+      -s "$work/post.lua" "http://127.0.0.1:$port$predict" | grep '^RESULT')
     printf '%-9s %7s %10s %9s %9s %7s %8s\n' "$server" "$clients" "$rps" "$p50" "$p99" "$errors" "$n"
   done
 done

@@ -37,6 +37,7 @@ scenes:
   - id: w1
     file: $w1
     band_names: [B2, B3, B4, B5]
+    sun_elevation: 30 # as run.sh states it for W1 (a Sentinel-2 scene; the bench model corrects for the sun angle)
 YAML
 done
 

@@ -47,6 +47,8 @@ if [ ! -d "$work/models" ]; then
   java --enable-native-access=ALL-UNNAMED -jar "$cli_jar" train --config configs/train.yaml \
     --registry "$work/models" --alias production >/dev/null
 fi
+# No sun_elevation: the reference model's corrected bands B1-B9 need one, and both runners compute it alike from the
+# scene's TIFFTAG_DATETIME (make-scene.py writes the sample's acquisition time) at its centre.
 for runner in local spark; do
   mkdir -p "$work/$runner"
   cat >"$work/$runner/pipeline.yaml" <<EOF

@@ -233,19 +233,26 @@ def test_invalid_scene_fails_validate_at_once_without_retry(airflow, base_config
 
 
 def test_validate_skips_the_checks_the_base_configuration_skips(airflow, sample, base_config, tmp_path):
-    # A scene that says no acquisition time, which the base configuration lets run: so must validate
+    # A scene that says no acquisition time, which the base configuration lets pass: so must validate. The reference
+    # model corrects its reflectance for the sun angle, and a scene without a time has no sun elevation to compute:
+    # the scene is set aside for that alone, not for its missing time.
     doc = yaml.safe_load(base_config.read_text())
     base_config.write_text(yaml.safe_dump({**doc, "checks": {"skip": ["acquisition-time"]}}, sort_keys=False))
     inbox = tmp_path / "inbox"
     multiband_tiff_without_a_time(sample, inbox / "dateless.tif")
     state = tmp_path / "state"
-    conf = {"config": str(base_config), "scenes": str(inbox), "state_dir": str(state)}
+    conf = {"config": str(base_config), "scenes": str(inbox), "state_dir": str(state), "on_invalid": "skip"}
 
     result = airflow.dags_test("2025-03-15T00:00:00+00:00", conf)
     assert result.returncode == 0, result.output[-5000:]
-    assert airflow.task_states(result.run_id) == succeeded("dateless")
     assert "validate --json --registry" in result.output and "--skip acquisition-time" in result.output
-    assert json.loads((state / "done" / "dateless.json").read_text())["status"] == "DONE"
+    issues = json.loads((state / "rejected" / "dateless.json").read_text())["issues"]
+    assert [re.sub(r" \(.*", "", issue) for issue in issues] == [f"{inbox / 'dateless.tif'}: sun-elevation: found none: "
+                                                                 "no `sun_elevation:` in the scene's configuration, no "
+                                                                 "view:sun_elevation in a STAC item, no Landsat MTL.txt "
+                                                                 "beside local files, and no acquisition time to compute "
+                                                                 "it from, expected the sun's elevation at the scene "
+                                                                 "in degrees"], issues
 
 
 def test_a_scene_that_keeps_failing_holds_back_no_other_and_resumes_its_own_run_later(airflow, sample, base_config,

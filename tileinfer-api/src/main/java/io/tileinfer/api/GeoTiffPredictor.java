@@ -40,11 +40,15 @@ final class GeoTiffPredictor {
                 Set.of("acquisition-time"));
     }
 
-    /** Runs on an inference worker: GDAL and ONNX Runtime are native calls. */
-    Outcome predict(Upload upload, boolean geoTiff) {
+    /**
+     * Runs on an inference worker: GDAL and ONNX Runtime are native calls. {@code sunElevation} (degrees; may be
+     * null) is the request's, for a model with sun-angle-corrected bands; without it the file's acquisition time and
+     * place give it, as for a scene.
+     */
+    Outcome predict(Upload upload, boolean geoTiff, Double sunElevation) {
         try (MemoryFile file = MemoryFile.of(upload.bytes(), upload.fileName())) {
             SceneInspector.Inspection inspection = SceneInspector.inspect(
-                    new SceneSpec("upload", file.path(), null, null, null, null, null), expectations);
+                    new SceneSpec("upload", file.path(), null, null, null, null, null, sunElevation), expectations);
             if (!inspection.valid()) {
                 throw rejected(inspection.issues(), file.path(), upload.fileName());
             }
@@ -57,7 +61,8 @@ final class GeoTiffPredictor {
             } catch (RasterException e) {
                 throw new ApiException(400, "corrupt", e.getMessage().replace(file.path(), upload.fileName()));
             }
-            TileInference.Result result = context.inference().infer(data, size);
+            TileInference.Result result = context.inference().infer(data, size,
+                    context.served().model().scaling(scene.sunElevation()));
             byte[] tiff = geoTiff ? PredictionTiff.encode(scene, result, context.served()) : null;
             return new Outcome(scene, result, tiff);
         }
@@ -76,10 +81,23 @@ final class GeoTiffPredictor {
         return Math.max(fixedSide, Math.max(scene.width(), scene.height()));
     }
 
+    /**
+     * A missing sun elevation in an upload's words: a tile has no configuration, item or MTL.txt, only its DATETIME
+     * tag, or the query parameter.
+     */
+    private static ValidationIssue forUpload(ValidationIssue issue) {
+        if (!issue.check().equals("sun-elevation")) {
+            return issue;
+        }
+        String found = issue.found().startsWith("none") ? "none (no DATETIME tag to compute it from)" : issue.found();
+        return new ValidationIssue(issue.file(), issue.check(), found, issue.expected()
+                + ", as the query parameter ?sun_elevation=<degrees>");
+    }
+
     private static ApiException rejected(List<ValidationIssue> issues, String memoryPath, String fileName) {
         boolean corrupt = issues.stream().anyMatch(issue -> CORRUPT.contains(issue.check()));
-        String message = issues.stream().map(ValidationIssue::message).collect(Collectors.joining("; "))
-                .replace(memoryPath, fileName);
+        String message = issues.stream().map(GeoTiffPredictor::forUpload).map(ValidationIssue::message)
+                .collect(Collectors.joining("; ")).replace(memoryPath, fileName);
         return corrupt ? new ApiException(400, "corrupt", message) : ApiException.unprocessable(message);
     }
 }

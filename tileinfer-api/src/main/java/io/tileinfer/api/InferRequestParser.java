@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.tileinfer.model.JsonErrors;
+import io.tileinfer.model.InputScaling;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ final class InferRequestParser {
             String id = null;
             List<InferRequest.Tensor> inputs = null;
             List<String> outputs = List.of();
+            Double sunElevation = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
@@ -58,7 +60,7 @@ final class InferRequestParser {
                     case "id" -> id = string(parser, "id");
                     case "inputs" -> inputs = inputs(parser, body);
                     case "outputs" -> outputs = outputs(parser);
-                    case "parameters" -> object(parser, "parameters");
+                    case "parameters" -> sunElevation = sunElevation(parser);
                     default -> parser.skipChildren(); // the protocol allows extensions
                 }
             }
@@ -72,7 +74,7 @@ final class InferRequestParser {
             if (parser.nextToken() != null) {
                 throw ApiException.badRequest("the body holds more than one JSON value");
             }
-            return new InferRequest(id, inputs.getFirst(), outputs);
+            return new InferRequest(id, inputs.getFirst(), outputs, sunElevation);
         } catch (JsonProcessingException e) {
             // JsonErrors: Jackson's limits (nesting depth, say) fail with no location
             throw ApiException.badRequest("the body is not valid JSON: " + JsonErrors.describe(e));
@@ -238,6 +240,27 @@ final class InferRequestParser {
     private static String string(JsonParser parser, String path) throws IOException {
         expect(parser, JsonToken.VALUE_STRING, path, "a string");
         return parser.getText();
+    }
+
+    /** The request's parameters: {@code sun_elevation} in degrees, when given; others are the protocol's extensions. */
+    private static Double sunElevation(JsonParser parser) throws IOException {
+        expect(parser, JsonToken.START_OBJECT, "parameters", "an object");
+        Double sunElevation = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            if (!field.equals("sun_elevation")) {
+                parser.skipChildren();
+                continue;
+            }
+            if (!parser.currentToken().isNumeric() || !InputScaling.correctable(parser.getDoubleValue())) {
+                throw ApiException.badRequest("parameters.sun_elevation: found " + (parser.currentToken().isNumeric()
+                        ? parser.getText() : describe(parser.currentToken())) + ", expected the sun's elevation at "
+                        + "the tiles in " + InputScaling.SUN_ELEVATIONS);
+            }
+            sunElevation = parser.getDoubleValue();
+        }
+        return sunElevation;
     }
 
     private static void object(JsonParser parser, String path) throws IOException {

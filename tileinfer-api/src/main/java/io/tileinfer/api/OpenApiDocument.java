@@ -12,12 +12,15 @@ import java.io.UncheckedIOException;
 /**
  * {@code GET /openapi.json}: the hand-written OpenAPI 3.0 document of every endpoint (a resource beside this class),
  * with the software's version, the inference endpoints' security as this server is configured, and what the served
- * model takes: the bounds of its input's band values, and an inference request it accepts as the example.
+ * model takes: the bounds of its input's band values, whether it needs the tiles' sun elevation, and an inference
+ * request it accepts as the example.
  */
 final class OpenApiDocument {
 
     /** The resource's placeholder for the inference request example. */
     private static final String EXAMPLE = "EXAMPLE";
+    /** The example request's sun elevation, for a model whose bands are corrected for the sun angle. */
+    private static final int EXAMPLE_SUN_ELEVATION = 45;
     /** Whole numbers up to this magnitude are written without a fraction ("65535", not "65535.0"). */
     private static final double EXACT_INTEGERS = 0x1p53;
 
@@ -34,7 +37,13 @@ final class OpenApiDocument {
         ((ObjectNode) document.get("info")).put("version", Version.tileinfer());
         TensorDatatype modelType = TensorDatatype.ofStac(served.card().inputDataType());
         bandValueBounds((ObjectNode) document.at("/components/schemas/BandValue"), modelType);
-        ObjectNode example = inferExample(served.model().bandCount(), modelType);
+        boolean needsSun = served.model().needsSunElevation();
+        if (needsSun) { // the model answers 422 without it: the document says it is required
+            ObjectNode request = (ObjectNode) document.at("/components/schemas/InferRequest");
+            ((ArrayNode) request.get("required")).add("parameters");
+            ((ObjectNode) request.at("/properties/parameters")).putArray("required").add("sun_elevation");
+        }
+        ObjectNode example = inferExample(served.model().bandCount(), modelType, needsSun);
         for (JsonNode path : document.get("paths")) {
             for (JsonNode operation : path) {
                 if (operation.has("security")) {
@@ -66,9 +75,12 @@ final class OpenApiDocument {
      * One pixel of zeros in each band: a request the served model accepts, so that a client (and the API fuzzer,
      * which cannot guess that the values' count is the product of the shape) has one to start from.
      */
-    private static ObjectNode inferExample(int bands, TensorDatatype modelType) {
+    private static ObjectNode inferExample(int bands, TensorDatatype modelType, boolean needsSun) {
         ObjectNode request = Json.MAPPER.createObjectNode();
         request.put("id", "example");
+        if (needsSun) {
+            request.putObject("parameters").put("sun_elevation", EXAMPLE_SUN_ELEVATION);
+        }
         ObjectNode input = request.putArray("inputs").addObject();
         input.put("name", OpenInference.INPUT);
         input.putArray("shape").add(1).add(bands).add(1).add(1);

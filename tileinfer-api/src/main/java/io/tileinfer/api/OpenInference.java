@@ -5,6 +5,7 @@ import io.tileinfer.core.run.Version;
 import io.tileinfer.core.tile.TileData;
 import io.tileinfer.model.BandSpec;
 import io.tileinfer.model.ClassSpec;
+import io.tileinfer.model.InputScaling;
 import io.tileinfer.model.ModelCard;
 
 import java.util.ArrayList;
@@ -116,14 +117,26 @@ final class OpenInference {
         InferRequest.Tensor input = request.input();
         TensorShape shape = TensorShape.check(input, context);
         requireModelValues(input);
+        InputScaling scaling = scaling(request.sunElevation());
         List<TileInference.Result> results = new ArrayList<>();
         for (TileData tile : TensorTiles.cut(input.data().floats(), shape.n(), shape.bands(), shape.height(),
                 shape.width(), shape.size(), context.served().card().bands().stream().map(BandSpec::nodata)
                 .toArray(Double[]::new))) {
-            results.add(context.inference().infer(tile, shape.size()));
+            results.add(context.inference().infer(tile, shape.size(), scaling));
         }
         return new Answer(Exchange.jsonBody(response(call, request, shape, results), context.served().id(),
                 call.requestId()), String.join(",", hashes(results)));
+    }
+
+    /** The card's scaling for the request's tiles: 422 when the model needs their sun elevation and none is given. */
+    private InputScaling scaling(Double sunElevation) {
+        if (sunElevation == null && context.served().model().needsSunElevation()) {
+            throw ApiException.unprocessable("parameters.sun_elevation: missing, expected the sun's elevation at the "
+                    + "tiles in degrees: the model divides bands " + context.served().card().bands().stream()
+                    .filter(BandSpec::sunAngleCorrected).map(BandSpec::name).toList() + " by its sine (top-of-"
+                    + "atmosphere reflectance corrected for the sun angle)");
+        }
+        return context.served().model().scaling(sunElevation);
     }
 
     /**
@@ -158,6 +171,9 @@ final class OpenInference {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("input_sha256", hashes(results));
         parameters.put("class_fractions", results.stream().map(r -> r.classFractions(classes)).toList());
+        if (context.served().model().needsSunElevation()) { // what the corrected bands were divided by
+            parameters.put("sun_elevation", request.sunElevation());
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("model_name", context.served().name());
         fields.put("model_version", context.served().id());
@@ -251,6 +267,7 @@ final class OpenInference {
         fields.put("scale", band.scale());
         fields.put("offset", band.offset());
         fields.put("nodata", band.nodata());
+        fields.put("sun_angle_corrected", band.sunAngleCorrected()); // then divided by sin(sun elevation)
         return fields;
     }
 

@@ -4,11 +4,13 @@ import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
 import io.tileinfer.core.output.TilePrediction;
 import io.tileinfer.core.scene.Scene;
+import io.tileinfer.model.InputScaling;
 import io.tileinfer.raster.GeoTransform;
 import io.tileinfer.raster.Window;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/predict}: a GeoTIFF tile in, its class fractions out (JSON), with the class map on request
@@ -17,6 +19,8 @@ import java.util.Map;
 final class PredictEndpoint implements Endpoint {
 
     private static final MediaType TIFF = MediaTypes.create(Upload.TIFF);
+    /** A decimal number (an exponent allowed): Double.parseDouble alone also takes "45d", "0x1.6p5" and " 45 ". */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     private final ApiContext context;
     private final GeoTiffPredictor predictor;
@@ -30,8 +34,9 @@ final class PredictEndpoint implements Endpoint {
     public Reply handle(Call call) {
         boolean geoTiff = wantsGeoTiff(call.accept());
         boolean pixels = booleanQuery(call, "pixels");
+        Double sunElevation = sunElevation(call);
         Upload upload = Upload.read(call);
-        GeoTiffPredictor.Outcome outcome = context.pool().run(() -> predictor.predict(upload, geoTiff),
+        GeoTiffPredictor.Outcome outcome = context.pool().run(() -> predictor.predict(upload, geoTiff, sunElevation),
                 call.deadlineNanos(), upload.fileName() + ": the prediction did not finish within the request timeout");
         String inputSha256 = outcome.result().input().inputSha256();
         call.inputSha256(inputSha256);
@@ -56,6 +61,9 @@ final class PredictEndpoint implements Endpoint {
         fields.put("bounds", transform.bounds(new Window(0, 0, scene.width(), scene.height())));
         fields.put("valid_pixels", prediction.validPixels());
         fields.put("class_fractions", outcome.result().classFractions(context.served().card().classes()));
+        if (scene.sunElevation() != null) { // only for a model whose bands are corrected for the sun angle
+            fields.put("sun_elevation", scene.sunElevation());
+        }
         if (pixels) {
             fields.put("class_map", rows(prediction.bands()[0], scene.width(), scene.height()));
         }
@@ -70,6 +78,22 @@ final class PredictEndpoint implements Endpoint {
             }
         }
         return rows;
+    }
+
+    /** {@code ?sun_elevation=<degrees>}, for a model with sun-angle-corrected bands; null when not given. */
+    private static Double sunElevation(Call call) {
+        String value = call.query("sun_elevation").orElse(null);
+        if (value == null) {
+            return null;
+        }
+        if (DECIMAL.matcher(value).matches()) {
+            double degrees = Double.parseDouble(value);
+            if (InputScaling.correctable(degrees)) {
+                return degrees;
+            }
+        }
+        throw ApiException.badRequest("query parameter sun_elevation: found \"" + value + "\", expected the sun's "
+                + "elevation at the tile in " + InputScaling.SUN_ELEVATIONS);
     }
 
     /** The type the client prefers (its q), JSON when both are as welcome, as for anything or no Accept header. */

@@ -5,6 +5,7 @@ import io.tileinfer.core.output.Postprocessor;
 import io.tileinfer.core.output.TilePrediction;
 import io.tileinfer.core.tile.TileData;
 import io.tileinfer.model.ClassSpec;
+import io.tileinfer.model.InputScaling;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +41,11 @@ final class TileInference {
         this.inferenceTime = inferenceTime;
     }
 
-    /** {@code data} holds one tile of {@code size x size} pixels in the card's band order. */
-    Result infer(TileData data, int size) {
+    /**
+     * {@code data} holds one tile of {@code size x size} pixels in the card's band order; {@code scaling} is the
+     * card's for the tile's scene ({@link io.tileinfer.model.TileModel#scaling(Double)}).
+     */
+    Result infer(TileData data, int size, InputScaling scaling) {
         Postprocessor postprocessor = new Postprocessor(served.model().classCount(), size, true);
         if (data.empty()) {
             // Every pixel is invalid, so crop() never reads the probabilities: it writes 255 everywhere.
@@ -49,7 +53,8 @@ final class TileInference {
             return new Result(data, postprocessor.crop(data, unused, 0), null);
         }
         long start = System.nanoTime();
-        float[] probabilities = served.model().predict(data.raw(), 1, size, size);
+        float[] probabilities = new float[served.model().classCount() * size * size];
+        served.model().predict(scaling, data.raw(), 1, size, size, probabilities);
         inferenceTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         String nonFinite = postprocessor.firstNonFinite(probabilities, 0);
         if (nonFinite != null) { // a 500 rather than a class map and fractions made from it

@@ -59,6 +59,10 @@ class OpenInferenceTest {
             assertEquals("[-1,2,-1,-1]", metadata.at("/outputs/1/shape").toString());
             assertEquals("B2", metadata.at("/parameters/bands/0/name").asText());
             assertEquals("cloud", metadata.at("/parameters/classes/1/name").asText());
+            for (JsonNode band : metadata.at("/parameters/bands")) { // so no parameters.sun_elevation is needed
+                assertTrue(band.path("sun_angle_corrected").isBoolean(), band.toString());
+                assertFalse(band.get("sun_angle_corrected").booleanValue(), band.toString());
+            }
             assertTrue(Http.json(api.http.get(path + "/ready")).get("ready").asBoolean());
         }
         assertError(404, "unknown model \"other\": this server serves \"" + name + "\"",
@@ -121,6 +125,28 @@ class OpenInferenceTest {
         for (int p = 0; p < 32 * 32; p++) {
             assertEquals(alone.at("/outputs/0/data/" + p), body.at("/outputs/0/data/" + (32 * 32 + p)));
         }
+    }
+
+    /**
+     * The model's bands are not corrected for the sun angle: a request's parameters.sun_elevation changes nothing (at
+     * 20 degrees, a corrected model would call this whole tile cloud), and is checked all the same.
+     */
+    @Test
+    void aSunElevationChangesNothingForAModelWithoutCorrectedBands() throws Exception {
+        String infer = "/v2/models/" + name + "/infer";
+        Map<String, Object> request = inferRequest(null, Tiles.values(Tiles.COG, new Window(256, 256, 32, 32)), 1, 32,
+                32);
+        JsonNode without = Http.json(api.http.postJson(infer, request));
+        request.put("parameters", Map.of("sun_elevation", 20));
+        HttpResponse<byte[]> response = api.http.postJson(infer, request);
+        assertEquals(200, response.statusCode(), new String(response.body()));
+        JsonNode with = Http.json(response);
+        assertEquals(without.get("outputs"), with.get("outputs"));
+        assertEquals(without.at("/parameters/class_fractions"), with.at("/parameters/class_fractions"));
+        assertTrue(with.at("/parameters/class_fractions/0/clear").asDouble() > 0.8, with.toString());
+        request.put("parameters", Map.of("sun_elevation", 95));
+        assertError(400, "parameters.sun_elevation: found 95, expected the sun's elevation at the tiles in degrees "
+                + "above the horizon, from 1 to 90", api.http.postJson(infer, request));
     }
 
     /** A tensor has no file to name its nodata: the card's (Landsat Level-1 fill) is masked, as batch masks it. */

@@ -155,6 +155,23 @@ class PredictTest {
                 + "band_names", multipart("partly.tif", Files.readAllBytes(partly)));
     }
 
+    /**
+     * The model's bands are not corrected for the sun angle: ?sun_elevation= changes nothing (at 20 degrees, a
+     * corrected model would call this whole tile cloud), and a tile without a time needs none
+     * ({@link #acceptsEveryLayoutOfAGoodTile}).
+     */
+    @Test
+    void aSunElevationChangesNothingForAModelWithoutCorrectedBands() throws Exception {
+        Path tile = Tiles.cut(Tiles.COG, new Window(256, 256, 256, 256), dir);
+        JsonNode without = Http.json(api.http.postTiff("/v1/predict?pixels=true", tile));
+        HttpResponse<byte[]> response = api.http.postTiff("/v1/predict?pixels=true&sun_elevation=20", tile);
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        JsonNode with = Http.json(response);
+        assertEquals(without.get("class_map"), with.get("class_map"));
+        assertEquals(without.get("class_fractions"), with.get("class_fractions"));
+        assertTrue(with.at("/class_fractions/clear").asDouble() > 0.9, with.get("class_fractions").toString());
+    }
+
     /** The most specific range that names a type decides, and q=0 refuses it. */
     @Test
     void weighsTheRangesOfTheAcceptHeader() throws Exception {

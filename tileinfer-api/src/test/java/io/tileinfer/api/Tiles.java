@@ -7,6 +7,7 @@ import io.tileinfer.raster.Window;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,9 +26,21 @@ final class Tiles {
     static Path cut(Path source, Window window, Path dir) throws IOException, InterruptedException {
         Path target = dir.resolve("x" + window.x() + "_y" + window.y() + "_" + window.width() + "x"
                 + window.height() + "_" + source.getFileName());
-        Process process = new ProcessBuilder(List.of("gdal_translate", "-q", "-srcwin", String.valueOf(window.x()),
-                String.valueOf(window.y()), String.valueOf(window.width()), String.valueOf(window.height()),
-                source.toString(), target.toString())).redirectErrorStream(true).start();
+        return translate(target, "-srcwin", String.valueOf(window.x()), String.valueOf(window.y()),
+                String.valueOf(window.width()), String.valueOf(window.height()), source.toString());
+    }
+
+    /** A copy of {@code source} as {@code target} whose TIFFTAG_DATETIME (the acquisition time) is {@code dateTime}. */
+    static Path withDateTime(Path source, String dateTime, Path target) throws IOException, InterruptedException {
+        return translate(target, "-mo", "TIFFTAG_DATETIME=" + dateTime, source.toString());
+    }
+
+    /** {@code gdal_translate -q ARGUMENTS target}. */
+    private static Path translate(Path target, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("gdal_translate", "-q"));
+        command.addAll(List.of(arguments));
+        command.add(target.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "gdal_translate did not finish");
         assertEquals(0, process.exitValue(), "gdal_translate failed (install Debian's gdal-bin): " + output);

@@ -95,7 +95,7 @@ public class HotPaths {
         BenchScene bench = BenchScene.open(file, SIZE, 0);
         tileReader = new TileReader(bench.scene(), SIZE);
         tile = bench.tiles().getFirst();
-        scaling = InputScaling.of(List.of(band("a"), band("b"), band("c"), band("d")));
+        scaling = InputScaling.of(List.of(band("a"), band("b"), band("c"), band("d")), 30.0); // W1's, in run.sh
         raw = new float[8 * BANDS * SIZE * SIZE];
         Random random = new Random(42);
         for (int i = 0; i < raw.length; i++) {
@@ -134,8 +134,9 @@ public class HotPaths {
                 data.inputSha256());
     }
 
+    /** A band as the benchmark model's card has it: Landsat reflectance, corrected for the sun angle. */
     private static BandSpec band(String name) {
-        return new BandSpec(name, null, 2.0e-5, -0.1);
+        return new BandSpec(name, null, 2.0e-5, -0.1, null, true);
     }
 
     @TearDown(Level.Trial)

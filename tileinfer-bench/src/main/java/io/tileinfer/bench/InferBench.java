@@ -24,8 +24,10 @@ import java.util.Map;
  * tiles as the scene has, in batches of 8, THREADS threads sharing one session with one ONNX Runtime thread
  * each (as tileinfer's workers do). Modes: {@code ort} is the compute floor, {@code OrtSession.run} alone on
  * tiles already scaled into direct buffers with a pinned output; {@code model} is {@link TileModel#predict}
- * (the card's scaling, the run, the probabilities copied out), what the batch calls.
- * <pre>java -cp ... io.tileinfer.bench.InferBench REGISTRY MODEL FILE THREADS ort|model [REPEATS]</pre>
+ * (the card's scaling, the run, the probabilities copied out), what the batch calls. Both scale as the batch does
+ * for a scene whose sun stood SUN_ELEVATION degrees high ({@link TileModel#scaling(Double)}): what bench/perf/run.sh
+ * states for W1, so that a model with bands corrected for the sun angle makes its division here too.
+ * <pre>java -cp ... io.tileinfer.bench.InferBench REGISTRY MODEL FILE SUN_ELEVATION THREADS ort|model [REPEATS]</pre>
  * Prints one line per repeat: seconds, tiles, pixels fed.
  */
 public final class InferBench {
@@ -34,9 +36,10 @@ public final class InferBench {
     public static void main(String[] args) throws Exception {
         ModelVersion version = ModelRegistry.open(Path.of(args[0])).resolve(args[1]);
         String file = args[2];
-        int threads = Integer.parseInt(args[3]);
-        String mode = args[4];
-        int repeats = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        double sunElevation = Double.parseDouble(args[3]);
+        int threads = Integer.parseInt(args[4]);
+        String mode = args[5];
+        int repeats = args.length > 6 ? Integer.parseInt(args[6]) : 1;
         int size = version.card().tileSize();
         BenchScene bench = BenchScene.open(file, size, 0);
         List<Tile> tiles = bench.tiles();
@@ -48,10 +51,10 @@ public final class InferBench {
                 decoded[i] = reader.read(tiles.get(i)).raw();
             }
         }
-        InputScaling scaling = InputScaling.of(version.card().bands());
         int classes = version.card().classCount();
         try (TileModel model = TileModel.load(version, new ModelOptions(1, ModelOptions.CPU));
              OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            InputScaling scaling = model.scaling(sunElevation);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
@@ -63,7 +66,7 @@ public final class InferBench {
                     Parallel.Result result = Parallel.run(threads, tiles.size(), t -> switch (mode) {
                         case "ort" -> ortWorker(env, session, input, output, decoded, scaling, channels, classes,
                                 size);
-                        case "model" -> modelWorker(model, decoded, perTile, size);
+                        case "model" -> modelWorker(model, scaling, decoded, perTile, size);
                         default -> throw new IllegalArgumentException("mode " + mode + ": expected ort or model");
                     });
                     System.out.printf("%.3f %d %d%n", result.seconds(), tiles.size(),
@@ -103,7 +106,8 @@ public final class InferBench {
         };
     }
 
-    private static Parallel.Worker modelWorker(TileModel model, float[][] decoded, int perTile, int size) {
+    private static Parallel.Worker modelWorker(TileModel model, InputScaling scaling, float[][] decoded, int perTile,
+                                               int size) {
         float[][] batches = new float[DISTINCT / Parallel.BATCH][Parallel.BATCH * perTile];
         for (int b = 0; b < batches.length; b++) {
             for (int t = 0; t < Parallel.BATCH; t++) {
@@ -115,7 +119,8 @@ public final class InferBench {
                 () -> new float[Parallel.BATCH * model.classCount() * size * size]);
         return (from, to) -> {
             float[] probabilities = outputs.get();
-            model.predict(batches[(from / Parallel.BATCH) % batches.length], to - from, size, size, probabilities);
+            model.predict(scaling, batches[(from / Parallel.BATCH) % batches.length], to - from, size, size,
+                    probabilities);
             return (long) (probabilities[0] * 1e6);
         };
     }

@@ -290,8 +290,10 @@ final class ModelsCommand implements Callable<Integer> {
         out.printf("input       %s raw values, shape %s, tile %d px, halo %d px%n", card.inputDataType(),
                 card.inputShape(), card.tileSize(), card.halo());
         for (BandSpec band : card.bands()) {
-            out.printf("  band      %-6s %-8s raw * %s + %s%s%n", band.name(),
-                    band.commonName() == null ? "" : band.commonName(), band.scale(), band.offset(),
+            String linear = "raw * " + band.scale() + " + " + band.offset();
+            out.printf("  band      %-6s %-8s %s%s%n", band.name(),
+                    band.commonName() == null ? "" : band.commonName(),
+                    band.sunAngleCorrected() ? "(" + linear + ") / sin(sun elevation)" : linear,
                     band.nodata() == null ? "" : ", nodata " + SceneInspector.number(band.nodata()));
         }
         for (ClassSpec spec : card.classes()) {

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -96,8 +97,10 @@ final class ValidateCommand implements Callable<Integer> {
     /** "acquired 2015-08-04T16:19:21.790Z" (or a range); a scene whose acquisition-time check was skipped may have
      *  no time. */
     private static String acquisition(Scene scene) {
-        return scene.acquired() == null ? "at an unknown time (acquisition-time not checked)"
-                : "acquired " + scene.acquisition();
+        String sun = scene.sunElevation() == null ? "" : String.format(Locale.ROOT, ", sun elevation %.2f°",
+                scene.sunElevation());
+        return (scene.acquired() == null ? "at an unknown time (acquisition-time not checked)"
+                : "acquired " + scene.acquisition()) + sun;
     }
 
     /** "uint16", or each type with its count when the bands differ ("uint16 ×9, float32 ×1"). */
@@ -151,6 +154,9 @@ final class ValidateCommand implements Callable<Integer> {
                 entry.put("acquired", s.acquired() == null ? null : s.acquired().toString());
                 if (s.acquiredUntil() != null) {
                     entry.put("acquired_until", s.acquiredUntil().toString());
+                }
+                if (s.sunElevation() != null) { // only for a model whose bands are corrected for the sun angle
+                    entry.put("sun_elevation", s.sunElevation());
                 }
             }
             report.add(entry);

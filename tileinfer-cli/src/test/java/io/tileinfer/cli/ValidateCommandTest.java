@@ -128,6 +128,28 @@ class ValidateCommandTest {
                 "a file read in its own order says nothing more");
     }
 
+    /** A model corrected for the sun angle: the scene's sun elevation is in the verdict, and without one it fails. */
+    @Test
+    void aSunAngleCorrectedModelsSceneSaysItsSunElevation(@TempDir Path dir) {
+        Path registry = dir.resolve("models");
+        TestModels.sunCorrected(registry, "sun");
+        Path cog = VARIANTS.resolve("l8_rgbn_cog.tif");
+        CommandOutput result = CommandOutput.run("validate", "--model", "sun", "--registry", registry.toString(),
+                cog.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.out() + result.err());
+        assertTrue(result.out().matches("(?s)OK    " + cog + ": .*, acquired 2015-08-04T16:19:21Z, sun elevation "
+                + "64\\.\\d\\d°\n"), result.out());
+        result = CommandOutput.run("validate", "--json", "--model", "sun", "--registry", registry.toString(),
+                cog.toString());
+        assertTrue(result.out().contains("\"sun_elevation\" : 64."), result.out());
+
+        Path dateless = VARIANTS.resolve("l8_rgbn_no_datetime.tif");
+        result = CommandOutput.run("validate", "--skip", "acquisition-time", "--model", "sun", "--registry",
+                registry.toString(), dateless.toString());
+        assertEquals(ExitCodes.INVALID, result.exitCode(), result.out() + result.err());
+        assertTrue(result.out().contains(dateless + ": sun-elevation: found none"), result.out());
+    }
+
     @Test
     void jsonReportNamesEveryField() {
         CommandOutput result = CommandOutput.run("validate", "--json", VARIANTS.resolve("l8_rgbn_no_crs.tif").toString());

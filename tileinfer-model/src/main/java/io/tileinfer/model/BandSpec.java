@@ -7,11 +7,20 @@ import java.util.Objects;
  * null), the linear scaling that turns raw raster values into model input: {@code raw * scale + offset}, and the
  * raw value that means no data in the imagery the model is made for (Landsat Level-1's fill, 0; null when none),
  * which applies to a scene whose configuration and files name none.
+ *
+ * <p>{@code sunAngleCorrected}: the scaled value is divided by the sine of the sun's elevation at the scene, as
+ * Landsat Level-1 reflectance must be (USGS: {@code ρ = (M * Q + A) / sin(θ_SE)}): the model then sees the same
+ * reflectance for the same surface whatever the season and latitude. Such a band needs each scene's sun elevation.
  */
-public record BandSpec(String name, String commonName, double scale, double offset, Double nodata) {
+public record BandSpec(String name, String commonName, double scale, double offset, Double nodata,
+                       boolean sunAngleCorrected) {
 
     public BandSpec(String name, String commonName, double scale, double offset) {
         this(name, commonName, scale, offset, null);
+    }
+
+    public BandSpec(String name, String commonName, double scale, double offset, Double nodata) {
+        this(name, commonName, scale, offset, nodata, false);
     }
 
     public BandSpec {

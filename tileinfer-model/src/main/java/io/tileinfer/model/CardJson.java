@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * <p>A band's scaling {@code raw * scale + offset} is written as an MLM "processing" value-scaling object with a
  * gdal-calc expression, since MLM's own "scale" and "offset" types are one operation each. Reading also accepts
  * the other linear MLM types (scale, offset, z-score, min-max, null) so that cards written for models trained
- * elsewhere can be imported.
+ * elsewhere can be imported. A sun-angle-corrected band's is {@code (A * SCALE + OFFSET) / sin(radians(sun_elevation))}
+ * ({@link BandSpec#sunAngleCorrected()}; {@code sun_elevation} as STAC's view extension names it): a reader that
+ * knows only the linear form refuses it rather than feed the model uncorrected values.
  */
 final class CardJson {
 
@@ -46,6 +48,9 @@ final class CardJson {
     private static final String LINEAR_FORMAT = "gdal-calc";
     private static final Pattern LINEAR_EXPRESSION =
             Pattern.compile("\\s*A\\s*\\*\\s*(\\S+)\\s*\\+\\s*(\\S+)\\s*");
+    private static final String SUN_DIVISOR = "sin(radians(sun_elevation))";
+    private static final Pattern SUN_CORRECTED_EXPRESSION = Pattern.compile("\\s*\\(\\s*A\\s*\\*\\s*(\\S+)\\s*\\+\\s*"
+            + "([^\\s)]+)\\s*\\)\\s*/\\s*sin\\(\\s*radians\\(\\s*sun_elevation\\s*\\)\\s*\\)\\s*");
 
     private CardJson() {
     }
@@ -90,8 +95,9 @@ final class CardJson {
         inputStructure.put("data_type", "float32");
         ArrayNode scaling = input.putArray("value_scaling");
         for (BandSpec band : card.bands()) {
+            String linear = "A * " + band.scale() + " + " + band.offset();
             scaling.addObject().put("type", "processing").put("format", LINEAR_FORMAT)
-                    .put("expression", "A * " + band.scale() + " + " + band.offset());
+                    .put("expression", band.sunAngleCorrected() ? "(" + linear + ") / " + SUN_DIVISOR : linear);
         }
 
         ObjectNode output = root.putArray("mlm:output").addObject();
@@ -238,7 +244,7 @@ final class CardJson {
             dataType = bandType;
             Field commonName = band.optional("eo:common_name");
             bands.add(new BandSpec(name, commonName == null ? null : commonName.text(), scaling.get(i)[0],
-                    scaling.get(i)[1], nodata(band, type)));
+                    scaling.get(i)[1], nodata(band, type), scaling.get(i)[2] != 0));
         }
 
         Field inputStructure = input.get("input");
@@ -327,11 +333,14 @@ final class CardJson {
         return nodata.json.doubleValue();
     }
 
-    /** Each band's {scale, offset}; one value-scaling object may stand for all bands (MLM's broadcast rule). */
+    /**
+     * Each band's {scale, offset, 1 if sun-angle corrected else 0}; one value-scaling object may stand for all bands
+     * (MLM's broadcast rule).
+     */
     private static List<double[]> scaling(Field input, int bandCount) {
         Field valueScaling = input.optional("value_scaling");
         if (valueScaling == null) {
-            return Collections.nCopies(bandCount, new double[]{1, 0});
+            return Collections.nCopies(bandCount, new double[]{1, 0, 0});
         }
         List<Field> objects = valueScaling.elements();
         if (objects.size() != bandCount && objects.size() != 1) {
@@ -345,6 +354,11 @@ final class CardJson {
     }
 
     private static double[] linearScaling(Field object) {
+        double[] linear = linearScalingOf(object);
+        return linear.length == 3 ? linear : new double[]{linear[0], linear[1], 0};
+    }
+
+    private static double[] linearScalingOf(Field object) {
         if (object.json.isNull()) {
             return new double[]{1, 0};
         }
@@ -367,14 +381,22 @@ final class CardJson {
             }
             case "processing" -> {
                 requireEquals(object.get("format"), LINEAR_FORMAT);
-                Matcher matcher = LINEAR_EXPRESSION.matcher(object.get("expression").text());
+                Field expression = object.get("expression");
+                Matcher matcher = LINEAR_EXPRESSION.matcher(expression.text());
+                boolean corrected = false;
                 if (!matcher.matches()) {
-                    throw object.get("expression").error("a linear expression \"A * SCALE + OFFSET\"");
+                    matcher = SUN_CORRECTED_EXPRESSION.matcher(expression.text());
+                    corrected = matcher.matches();
+                    if (!corrected) {
+                        throw expression.error("a linear expression \"A * SCALE + OFFSET\", or \"(A * SCALE + OFFSET) "
+                                + "/ " + SUN_DIVISOR + "\" for reflectance corrected for the sun angle");
+                    }
                 }
                 try {
-                    yield new double[]{Double.parseDouble(matcher.group(1)), Double.parseDouble(matcher.group(2))};
+                    yield new double[]{Double.parseDouble(matcher.group(1)), Double.parseDouble(matcher.group(2)),
+                            corrected ? 1 : 0};
                 } catch (NumberFormatException e) {
-                    throw object.get("expression").error("numbers in \"A * SCALE + OFFSET\"");
+                    throw expression.error("numbers in \"A * SCALE + OFFSET\"");
                 }
             }
             default -> throw type.error("a linear value scaling: scale, offset, z-score, min-max, null or "

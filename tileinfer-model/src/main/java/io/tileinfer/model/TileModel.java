@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A loaded model: one ONNX Runtime session, safe to call from many threads at once (ORT sessions allow
- * concurrent runs). {@link #predict} applies the card's band scaling, then runs the model.
+ * concurrent runs). {@link #predict} applies the card's band scaling (for a scene: {@link #scaling(Double)}), then
+ * runs the model.
  */
 public final class TileModel implements AutoCloseable {
 
@@ -26,7 +27,8 @@ public final class TileModel implements AutoCloseable {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final OnnxSignature signature;
-    private final InputScaling scaling;
+    /** The card's scaling where it needs no sun elevation; null where it does. */
+    private final InputScaling sceneless;
     /** Direct buffers ORT reads from and writes into without copying; reused across calls and threads. */
     private final ConcurrentLinkedQueue<TensorBuffers> idleBuffers = new ConcurrentLinkedQueue<>();
 
@@ -36,7 +38,7 @@ public final class TileModel implements AutoCloseable {
         this.environment = environment;
         this.session = session;
         this.signature = signature;
-        this.scaling = InputScaling.of(card.bands());
+        this.sceneless = InputScaling.needsSunElevation(card.bands()) ? null : InputScaling.of(card.bands());
     }
 
     /**
@@ -117,8 +119,23 @@ public final class TileModel implements AutoCloseable {
         return card.classCount();
     }
 
+    /** Whether the card's bands need each scene's sun elevation ({@link BandSpec#sunAngleCorrected()}). */
+    public boolean needsSunElevation() {
+        return sceneless == null;
+    }
+
     /**
-     * Class probabilities for {@code n} tiles of {@code height x width} pixels.
+     * The card's scaling for a scene whose sun stood {@code sunElevation} degrees high (null: unknown).
+     *
+     * @throws IllegalArgumentException as {@link InputScaling#of(java.util.List, Double)}
+     */
+    public InputScaling scaling(Double sunElevation) {
+        return sunElevation == null && sceneless != null ? sceneless : InputScaling.of(card.bands(), sunElevation);
+    }
+
+    /**
+     * Class probabilities for {@code n} tiles of {@code height x width} pixels, of a model that needs no sun
+     * elevation.
      *
      * @param raw raw raster values, band-sequential per tile: {@code raw[((t * C + b) * height + row) * width + col]}
      *            with the card's bands in order; exactly {@code n} tiles
@@ -131,7 +148,7 @@ public final class TileModel implements AutoCloseable {
                     + n + " tiles x " + bandCount() + " bands x " + height + " x " + width + ")");
         }
         float[] probabilities = new float[Math.toIntExact(outputSize(n, height, width))];
-        predict(raw, n, height, width, probabilities);
+        predict(scaling(null), raw, n, height, width, probabilities);
         return probabilities;
     }
 
@@ -142,6 +159,15 @@ public final class TileModel implements AutoCloseable {
      * {@code probabilities}.
      */
     public void predict(float[] raw, int n, int height, int width, float[] probabilities) {
+        predict(scaling(null), raw, n, height, width, probabilities);
+    }
+
+    /** As above, with a scene's scaling ({@link #scaling(Double)}). */
+    public void predict(InputScaling scaling, float[] raw, int n, int height, int width, float[] probabilities) {
+        if (scaling.bandCount() != bandCount()) {
+            throw new IllegalArgumentException("a scaling of " + scaling.bandCount() + " bands for a model of "
+                    + bandCount());
+        }
         long inputSize = inputSize(n, height, width);
         long outputSize = outputSize(n, height, width);
         if (raw.length < inputSize) {

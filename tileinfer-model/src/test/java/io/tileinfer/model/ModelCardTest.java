@@ -94,6 +94,31 @@ class ModelCardTest {
         assertEquals(new BandSpec("B5", "nir08", 1 / 10000.0, 0), bands.get(1));
     }
 
+    /**
+     * A sun-angle-corrected band's scaling is MLM's gdal-calc expression with the division: written, read back, and
+     * refused when it is neither form (a reader that took only "A * s + o" would feed the model uncorrected values).
+     */
+    @Test
+    void aSunAngleCorrectedBandIsItsScalingDividedBySinSunElevation() throws Exception {
+        Path file = dir.resolve("card.json");
+        ModelCard card = Cards.twoBandTwoClass();
+        List<BandSpec> corrected = List.of(new BandSpec("B4", "red", 2.0E-5, -0.1, 0.0, true), card.bands().get(1));
+        new ModelCard(card.name(), null, card.tasks(), card.framework(), card.frameworkVersion(), corrected,
+                card.inputDataType(), card.inputShape(), card.classes(), card.tileSize(), card.halo(),
+                card.trainingData(), card.seed(), card.hyperParameters(), card.metrics(), card.libraryVersions())
+                .write(file);
+        JsonNode scaling = new ObjectMapper().readTree(file.toFile()).get("mlm:input").get(0).get("value_scaling");
+        assertEquals("(A * 2.0E-5 + -0.1) / sin(radians(sun_elevation))", scaling.get(0).get("expression").asText());
+        assertEquals("A * 1.0 + 0.0", scaling.get(1).get("expression").asText());
+        assertEquals(corrected, ModelCard.read(file).bands());
+        assertTrue(ModelCard.read(file).bands().getFirst().sunAngleCorrected());
+
+        ModelException error = refusedEdit(json -> json.replace("A * 0.5 + 1.0", "(A * 0.5 + 1.0) / cos(sza)"));
+        assertEquals(dir.resolve("card.json") + ": mlm:input[0].value_scaling[0].expression: expected a linear "
+                + "expression \"A * SCALE + OFFSET\", or \"(A * SCALE + OFFSET) / sin(radians(sun_elevation))\" for "
+                + "reflectance corrected for the sun angle, found \"(A * 0.5 + 1.0) / cos(sza)\"", error.getMessage());
+    }
+
     @Test
     void aBandsNodataIsStacsAndMustBeAValueOfTheBandsType() throws Exception {
         Path file = dir.resolve("card.json");

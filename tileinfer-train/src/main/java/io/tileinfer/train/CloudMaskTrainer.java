@@ -45,7 +45,8 @@ public final class CloudMaskTrainer {
         SceneData scene = SceneData.load(config);
         MtlMetadata mtl = MtlMetadata.read(config.metadataFile());
         List<BandSpec> bands = config.bands().stream().map(band -> Landsat8Bands.spec(band, mtl)).toList();
-        InputScaling scaling = InputScaling.of(bands);
+        double sunElevation = mtl.number(Landsat8Bands.SUN_ELEVATION);
+        InputScaling scaling = InputScaling.of(bands, sunElevation);
 
         SplittableRandom random = new SplittableRandom(config.seed());
         SpatialSplit split = SpatialSplit.seeded(scene.width(), scene.height(), config.blockSize(),
@@ -78,6 +79,7 @@ public final class CloudMaskTrainer {
         ThresholdBaseline baseline = ThresholdBaseline.fit(config.bands(),
                 scaledBands(scene, scaling, trainingPixels), isCloud(scene, trainingPixels));
         Map<String, Object> hyperParameters = hyperParameters(config, features, sample.length);
+        hyperParameters.put("training_sun_elevation", sunElevation); // the scene's, from its MTL.txt
         Evaluation evaluation;
         try (TileModel model = TileModel.load(onnx, card(config, bands, scene, hyperParameters, Map.of()),
                 ModelOptions.defaults())) {
@@ -92,10 +94,10 @@ public final class CloudMaskTrainer {
                                        int[] heldOutPixels) {
         boolean[] heldOutCloud = isCloud(scene, heldOutPixels);
         return new Evaluation(
-                CloudMetrics.count(predictCloud(model, scene, heldOutPixels), heldOutCloud),
+                CloudMetrics.count(predictCloud(model, scaling, scene, heldOutPixels), heldOutCloud),
                 CloudMetrics.count(baselineCloud(baseline, scene, scaling, heldOutPixels), heldOutCloud),
                 baseline.rule(),
-                CloudMetrics.count(predictCloud(model, scene, trainingPixels), isCloud(scene, trainingPixels)),
+                CloudMetrics.count(predictCloud(model, scaling, scene, trainingPixels), isCloud(scene, trainingPixels)),
                 split.heldOutBlockCount(), split.blockCount(), split.blockSize(), heldOutPixels.length,
                 cloudFraction(scene, heldOutPixels));
     }
@@ -194,7 +196,7 @@ public final class CloudMaskTrainer {
     }
 
     /** Runs the exported model on the given pixels, laid out as one 1-pixel-high tile (the model is per-pixel). */
-    private static boolean[] predictCloud(TileModel model, SceneData scene, int[] pixels) {
+    private static boolean[] predictCloud(TileModel model, InputScaling scaling, SceneData scene, int[] pixels) {
         int bands = model.bandCount();
         float[] raw = new float[bands * pixels.length];
         for (int b = 0; b < bands; b++) {
@@ -202,7 +204,8 @@ public final class CloudMaskTrainer {
                 raw[b * pixels.length + i] = scene.raw()[b * scene.pixels() + pixels[i]];
             }
         }
-        float[] probabilities = model.predict(raw, 1, 1, pixels.length);
+        float[] probabilities = new float[model.classCount() * pixels.length];
+        model.predict(scaling, raw, 1, 1, pixels.length, probabilities);
         boolean[] cloud = new boolean[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
             cloud[i] = probabilities[CloudLabels.CLOUD * pixels.length + i]

@@ -84,9 +84,13 @@ class CloudMaskTrainerTest {
         assertEquals(List.of("semantic-segmentation"), card.tasks());
         assertEquals("onnxruntime", card.framework());
         assertEquals(List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B9", "B10", "B11"), card.bandNames());
-        // Level-1 fill (DN 0) is every band's nodata: the files carry no tag, and the model would call it cloud
-        assertEquals(new BandSpec("B1", "coastal", 2.0E-5, -0.1, 0.0), card.bands().getFirst());
-        assertEquals(new BandSpec("B10", "lwir11", 3.342E-4, 0.1, 0.0), card.bands().get(8));
+        // Level-1 fill (DN 0) is every band's nodata: the files carry no tag, and the model would call it cloud.
+        // Reflective bands are TOA reflectance corrected for the sun angle; thermal ones radiance, uncorrected.
+        assertEquals(new BandSpec("B1", "coastal", 2.0E-5, -0.1, 0.0, true), card.bands().getFirst());
+        assertEquals(new BandSpec("B10", "lwir11", 3.342E-4, 0.1, 0.0, false), card.bands().get(8));
+        assertEquals(List.of("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B9"), card.bands().stream()
+                .filter(BandSpec::sunAngleCorrected).map(BandSpec::name).toList());
+        assertEquals(64.74360932, card.hyperParameters().get("training_sun_elevation"), "the MTL.txt's");
         assertTrue(card.bands().stream().allMatch(b -> Double.valueOf(0).equals(b.nodata())));
         assertEquals("uint16", card.inputDataType());
         assertEquals(List.of(-1L, 10L, -1L, -1L), card.inputShape());
@@ -175,11 +179,12 @@ class CloudMaskTrainerTest {
                 raw[b * count + i] = scene.raw()[b * scene.pixels() + pixels[i]];
             }
         }
-        float[] onnx;
+        // the training scene's own sun elevation, as the trainer scaled its pixels
+        InputScaling scaling = InputScaling.of(trained.card().bands(), 64.74360932);
+        float[] onnx = new float[2 * count];
         try (TileModel model = TileModel.load(trained.onnx(), trained.card(), ModelOptions.defaults())) {
-            onnx = model.predict(raw, 1, 1, count);
+            model.predict(scaling, raw, 1, 1, count, onnx);
         }
-        InputScaling scaling = InputScaling.of(trained.card().bands());
         double maxDifference = 0;
         for (int i = 0; i < count; i++) {
             float[] scaled = new float[bands];

@@ -15,6 +15,7 @@ import io.tileinfer.model.ModelCard;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.ObjectStoreOptions;
 import io.tileinfer.raster.RasterException;
+import io.tileinfer.model.InputScaling;
 
 import java.io.IOException;
 import java.net.URI;
@@ -43,7 +44,7 @@ public final class ConfigLoader {
     private static final Set<String> OBJECT_STORE_KEYS = Set.of("endpoint", "region", "path_style", "anonymous",
             "timeout_seconds", "connect_timeout_seconds", "retries", "retry_delay_seconds");
     private static final Set<String> SCENE_KEYS = Set.of("id", "file", "band_names", "bands", "stac", "nodata",
-            "acquired");
+            "acquired", "sun_elevation");
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
     /** A key given twice is refused like an unknown one: Jackson would keep the last without a word. */
@@ -381,7 +382,11 @@ public final class ConfigLoader {
                     "an id of letters, digits, '.', '_' or '-' (it names files)")
                     : node.error("id", "is \"" + id + "\"", "letters, digits, '.', '_' or '-' (it names files)");
         }
+        Double sunElevation = node.optionalNumber("sun_elevation");
+        if (sunElevation != null && !InputScaling.correctable(sunElevation)) {
+            throw node.get("sun_elevation").mismatch(InputScaling.SUN_ELEVATIONS);
+        }
         return new SceneSpec(id, file, bandNames, bandFiles, stac, node.optionalNumber("nodata"),
-                node.has("acquired") ? acquired(node) : null);
+                node.has("acquired") ? acquired(node) : null, sunElevation);
     }
 }

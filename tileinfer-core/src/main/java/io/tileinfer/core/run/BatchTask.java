@@ -10,6 +10,7 @@ import io.tileinfer.core.tile.Tile;
 import io.tileinfer.core.tile.TileData;
 import io.tileinfer.core.tile.TileReader;
 import io.tileinfer.model.ClassSpec;
+import io.tileinfer.model.InputScaling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,6 +37,7 @@ public final class BatchTask implements Runnable {
     private final TileReader reader;
     private final PredictionSink predictions;
     private final Postprocessor postprocessor;
+    private final InputScaling scaling;
     private final BooleanSupplier stopped;
 
     /** {@code reader} reads {@code scene} and is this task's alone while it runs. */
@@ -57,6 +59,7 @@ public final class BatchTask implements Runnable {
         this.reader = reader;
         this.predictions = predictions;
         this.postprocessor = new Postprocessor(ctx.model().classCount(), ctx.tileSize(), ctx.probabilities());
+        this.scaling = ctx.model().scaling(scene.sunElevation()); // the validated scene has one where it is needed
     }
 
     /** A tile read and waiting for inference, with what it cost so far. */
@@ -208,7 +211,7 @@ public final class BatchTask implements Runnable {
             attempts++;
             try {
                 // the pending tiles are the input's first ones; the rest of it is an earlier batch's
-                ctx.model().predict(input, pending.size(), ctx.tileSize(), ctx.tileSize(), probabilities);
+                ctx.model().predict(scaling, input, pending.size(), ctx.tileSize(), ctx.tileSize(), probabilities);
                 predicted = true;
             } catch (RuntimeException e) {
                 last = e;

@@ -22,6 +22,8 @@ final class AcquisitionTimes {
             Pattern.MULTILINE);
     private static final Pattern MTL_TIME = Pattern.compile("^\\s*SCENE_CENTER_TIME\\s*=\\s*\"?([0-9:.]+)Z?\"?\\s*$",
             Pattern.MULTILINE);
+    private static final Pattern MTL_SUN_ELEVATION = Pattern.compile("^\\s*SUN_ELEVATION\\s*=\\s*(\\S+)\\s*$",
+            Pattern.MULTILINE);
 
     private AcquisitionTimes() {
     }
@@ -33,6 +35,33 @@ final class AcquisitionTimes {
 
     /** A Landsat metadata file ({@code *MTL.txt}) beside a local band file: DATE_ACQUIRED + SCENE_CENTER_TIME. */
     static Optional<Instant> fromLandsatMtl(String bandLocation) {
+        try {
+            return landsatMtl(bandLocation).map(text -> {
+                Matcher date = MTL_DATE.matcher(text);
+                date.find();
+                Matcher time = MTL_TIME.matcher(text);
+                LocalTime clock = time.find() ? LocalTime.parse(time.group(1)) : LocalTime.MIDNIGHT;
+                return LocalDate.parse(date.group(1)).atTime(clock).toInstant(ZoneOffset.UTC);
+            });
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The sun's elevation at the scene's centre as the MTL.txt beside a local band file gives it (SUN_ELEVATION). */
+    static Optional<Double> sunElevationFromLandsatMtl(String bandLocation) {
+        return landsatMtl(bandLocation).flatMap(text -> {
+            Matcher elevation = MTL_SUN_ELEVATION.matcher(text);
+            try {
+                return elevation.find() ? Optional.of(Double.parseDouble(elevation.group(1))) : Optional.empty();
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The text of the first {@code *MTL.txt} with a DATE_ACQUIRED beside a local band file. */
+    private static Optional<String> landsatMtl(String bandLocation) {
         Path dir = Path.of(bandLocation).toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             return Optional.empty();
@@ -40,14 +69,11 @@ final class AcquisitionTimes {
         try (DirectoryStream<Path> mtls = Files.newDirectoryStream(dir, "*MTL.txt")) {
             for (Path mtl : mtls) {
                 String text = Files.readString(mtl);
-                Matcher date = MTL_DATE.matcher(text);
-                if (date.find()) {
-                    Matcher time = MTL_TIME.matcher(text);
-                    LocalTime clock = time.find() ? LocalTime.parse(time.group(1)) : LocalTime.MIDNIGHT;
-                    return Optional.of(LocalDate.parse(date.group(1)).atTime(clock).toInstant(ZoneOffset.UTC));
+                if (MTL_DATE.matcher(text).find()) {
+                    return Optional.of(text);
                 }
             }
-        } catch (IOException | DateTimeParseException e) {
+        } catch (IOException e) {
             return Optional.empty();
         }
         return Optional.empty();

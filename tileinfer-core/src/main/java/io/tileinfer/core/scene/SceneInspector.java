@@ -3,6 +3,7 @@ package io.tileinfer.core.scene;
 import io.tileinfer.core.config.Locations;
 import io.tileinfer.core.config.SceneSpec;
 import io.tileinfer.model.BandSpec;
+import io.tileinfer.model.InputScaling;
 import io.tileinfer.raster.BandInfo;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.Gdal;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -113,8 +115,70 @@ public final class SceneInspector {
         // a range only as the item gives it: a configuration's `acquired:` is an instant, and wins
         Instant acquiredUntil = spec.acquired() == null && item != null ? item.acquiredUntil() : null;
         RasterInfo first = infos.get(bands.getFirst().location());
+        Double sunElevation = expect.modelBands() != null && InputScaling.needsSunElevation(expect.modelBands())
+                ? sunElevation(bands.getFirst().location(), first, acquired, acquiredUntil) : null;
+        if (!issues.isEmpty()) {
+            return done(null);
+        }
         return done(new Scene(spec.id(), first.width(), first.height(), first.transform(), first.crs(), acquired,
-                acquiredUntil, described));
+                acquiredUntil, described, sunElevation));
+    }
+
+    /**
+     * The sun's elevation for a model whose bands are corrected for the sun angle: the configuration's
+     * {@code sun_elevation}, else the STAC item's {@code view:sun_elevation}, else a Landsat MTL.txt's SUN_ELEVATION
+     * beside local files (each the value at the scene's centre), else computed for the acquisition time at the
+     * scene's centre ({@link SunElevations}). Null, with an issue, when none is known or the sun was not up.
+     */
+    private Double sunElevation(String firstLocation, RasterInfo first, Instant acquired, Instant acquiredUntil) {
+        List<String> corrected = expect.modelBands().stream().filter(BandSpec::sunAngleCorrected)
+                .map(BandSpec::name).toList();
+        String why = " (the model divides bands " + corrected + " by its sine)";
+        if (spec.sunElevation() != null) {
+            return spec.sunElevation(); // checked when the configuration was read
+        }
+        if (item != null && item.sunElevationIssue() != null) {
+            issues.add(item.sunElevationIssue());
+            return null;
+        }
+        String source;
+        double degrees;
+        Optional<Double> mtl = Locations.isLocal(firstLocation)
+                ? AcquisitionTimes.sunElevationFromLandsatMtl(firstLocation) : Optional.empty();
+        if (item != null && item.sunElevation() != null) {
+            source = item.location() + ": properties.view:sun_elevation";
+            degrees = item.sunElevation();
+        } else if (mtl.isPresent()) {
+            source = "SUN_ELEVATION of the MTL.txt beside " + firstLocation;
+            degrees = mtl.get();
+        } else if (acquired != null && acquiredUntil == null) {
+            try {
+                SunElevations.Computed computed = SunElevations.at(acquired, first.transform(), first.width(),
+                        first.height(), first.crs());
+                source = computed.describe();
+                degrees = computed.degrees();
+            } catch (RasterException e) {
+                issues.add(new ValidationIssue(firstLocation, "sun-elevation", "none given, and the scene's centre "
+                        + "has no longitude and latitude: " + e.problem(), "`sun_elevation:` in the scene's "
+                        + "configuration" + why));
+                return null;
+            }
+        } else {
+            issues.add(new ValidationIssue(spec.describe(), "sun-elevation", "none: no `sun_elevation:` in the "
+                    + "scene's configuration, no view:sun_elevation in a STAC item, no Landsat MTL.txt beside "
+                    + "local files, and " + (acquiredUntil != null ? "an acquisition over a range of time ("
+                    + acquired + "/" + acquiredUntil + ")" : "no acquisition time") + " to compute it from",
+                    "the sun's elevation at the scene in degrees" + why));
+            return null;
+        }
+        if (!InputScaling.correctable(degrees)) {
+            issues.add(new ValidationIssue(spec.describe(), "sun-elevation", String.format(Locale.ROOT, "%.2f",
+                    degrees) + " degrees (" + source + ")", "the sun's elevation at the scene in "
+                    + InputScaling.SUN_ELEVATIONS + why));
+            return null;
+        }
+        LOG.debug("scene {}: sun elevation {} degrees ({})", spec.id(), degrees, source);
+        return degrees;
     }
 
     /** Opens each file once; a host that did not answer is not asked again for the scene's other files. */

@@ -36,9 +36,12 @@ import java.util.Optional;
  * A time that is not one (not RFC 3339, half a range, an end before its start) is {@code timeIssue}, with no time:
  * the item's problem only where its time is needed (a scene's configured {@code acquired} wins over it).
  * {@code sha256} is that of the bytes read, for the manifest: a remote item is then not fetched a second time.
+ * {@code sunElevation} is STAC's {@code view:sun_elevation} (degrees), null when the item gives none; one that is not
+ * a number from -90 to 90 is {@code sunElevationIssue}, the item's problem only where a model needs it.
  */
 public record StacItem(String location, String id, Instant datetime, Instant acquiredUntil, Map<String, Asset> assets,
-                       List<String> composites, ValidationIssue timeIssue, String sha256) {
+                       List<String> composites, ValidationIssue timeIssue, String sha256, Double sunElevation,
+                       ValidationIssue sunElevationIssue) {
 
     /** A raster asset; {@code aliases} are the names it answers to (its key, eo:bands name and common name). */
     public record Asset(String key, String href, List<String> aliases) {
@@ -136,8 +139,13 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
         } catch (Invalid e) {
             timeIssue = e.issue();
         }
+        JsonNode sun = properties.path("view:sun_elevation");
+        boolean validSun = sun.isNumber() && Math.abs(sun.doubleValue()) <= 90;
+        ValidationIssue sunIssue = validSun || sun.isMissingNode() || sun.isNull() ? null : new ValidationIssue(location,
+                "properties.view:sun_elevation", describe(sun), "degrees from -90 to 90 (STAC's view extension)");
         return new StacItem(location, root.path("id").asText(null), time.at(), time.until(), assets,
-                List.copyOf(composites), timeIssue, Hashing.sha256(bytes));
+                List.copyOf(composites), timeIssue, Hashing.sha256(bytes), validSun ? sun.doubleValue() : null,
+                sunIssue);
     }
 
     private static byte[] bytes(String location) throws Invalid {

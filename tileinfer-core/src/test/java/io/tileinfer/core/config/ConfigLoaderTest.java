@@ -177,6 +177,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSunElevationIsDegreesAboveTheHorizon() throws IOException {
+        assertEquals(64.7436, ConfigLoader.load(write("scenes: [{id: a, file: a.tif, sun_elevation: 64.7436}]"))
+                .scenes().getFirst().sunElevation());
+        assertEquals(null, ConfigLoader.load(write("scenes: [{id: a, file: a.tif}]")).scenes().getFirst()
+                .sunElevation());
+        for (String wrong : new String[]{"0.5", "-3", "91", "high"}) {
+            Path file = write("scenes: [{id: a, file: a.tif, sun_elevation: " + wrong + "}]");
+            assertEquals(file + ": scenes[0].sun_elevation: found " + (wrong.equals("high") ? "\"high\", expected a "
+                    + "number" : wrong + ", expected degrees above the horizon, from 1 to 90"),
+                    assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).getMessage());
+        }
+    }
+
+    @Test
     void aKeyGivenTwiceIsRefusedWithItsLine() throws IOException {
         Path file = write("""
                 model: production

@@ -32,6 +32,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -483,6 +484,39 @@ class BatchRunnerTest {
 
         RunSummary without = Runs.run(Runs.config(dir.resolve("unmasked"), yaml("{size: 128, halo: 0}", scene)), 2);
         assertEquals(0, Manifest.read(without.manifest()).counts().skipped(), "a card without fill: all predicted");
+    }
+
+    /**
+     * A model on reflectance corrected for the sun angle divides each scene's by the sine of its own sun elevation:
+     * the same pixels under a lower sun are brighter to it (more "cloud" to the brightness model), and the manifest
+     * says which elevation each scene was given.
+     */
+    @Test
+    void aSunAngleCorrectedModelDividesByEachScenesSunElevation(@TempDir Path dir) throws Exception {
+        TestModels.sunCorrected(registry, "sun");
+        String file = SharedData.variant("l8_rgbn_cog.tif");
+        String scenes = String.join("\n", "  - {id: zenith, file: %s, sun_elevation: 90}".formatted(file),
+                "  - {id: low, file: %s, sun_elevation: 20}".formatted(file),
+                "  - {id: computed, file: %s}".formatted(file));
+        RunSummary corrected = Runs.run(Runs.config(dir.resolve("corrected"), yaml("{size: 128, halo: 0}", scenes)
+                .replace("model: production", "model: sun")), 2);
+        List<Manifest.SceneEntry> entries = Manifest.read(corrected.manifest()).scenes();
+        assertEquals(90.0, entries.get(0).sunElevation());
+        assertEquals(20.0, entries.get(1).sunElevation());
+        assertEquals(64.255, entries.get(2).sunElevation(), 0.001, "from the file's time at its centre");
+
+        RunSummary plain = Runs.run(Runs.config(dir.resolve("plain"), yaml("{size: 128, halo: 0}", cog())), 2);
+        assertNull(Manifest.read(plain.manifest()).scenes().getFirst().sunElevation(), "the model needs none");
+        long cloudAtZenith = cloud(Runs.predictionPixels(corrected, "zenith"));
+        long cloudComputed = cloud(Runs.predictionPixels(corrected, "computed"));
+        long cloudLow = cloud(Runs.predictionPixels(corrected, "low"));
+        assertTrue(cloudAtZenith < cloudComputed && cloudComputed < cloudLow,
+                cloudAtZenith + " < " + cloudComputed + " < " + cloudLow + " cloud pixels");
+    }
+
+    /** Pixels of class 1 in a prediction's class map (its first band). */
+    private static long cloud(float[] pixels) {
+        return IntStream.range(0, 627 * 603).filter(i -> pixels[i] == 1).count();
     }
 
     /** A scene of nodata alone fails (nothing to predict), and its skipped tiles are in the run's counts. */

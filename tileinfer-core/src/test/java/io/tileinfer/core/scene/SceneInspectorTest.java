@@ -34,6 +34,7 @@ import static io.tileinfer.core.SharedData.variant;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SceneInspectorTest {
@@ -503,6 +504,81 @@ class SceneInspectorTest {
         return Files.writeString(dir.resolve("item.json"), """
                 {"type": "Feature", "stac_version": "1.0.0", "id": "item",
                  "properties": {"datetime": "2015-08-04T16:19:21Z"}, "assets": {%s}}""".formatted(assets));
+    }
+
+    private static final List<BandSpec> RGBN_CORRECTED = RGBN.stream()
+            .map(b -> new BandSpec(b.name(), b.commonName(), 2.0E-5, -0.1, 0.0, true)).toList();
+
+    private static Map<String, String> landsatRgbn() {
+        Map<String, String> bands = new LinkedHashMap<>();
+        for (String band : RGBN_NAMES) {
+            bands.put(band, landsat(band));
+        }
+        return bands;
+    }
+
+    /**
+     * A model whose bands are corrected for the sun angle gets each scene's sun elevation: the configuration's, else
+     * the Landsat MTL.txt's beside the files, else computed for the acquisition time at the scene's centre; a model
+     * without such bands gets none.
+     */
+    @Test
+    void aSunAngleCorrectedModelGetsTheScenesSunElevation() {
+        Expectations corrected = new Expectations(RGBN_CORRECTED, "uint16", null, Set.of());
+        Scene mtl = SceneInspector.inspect(new SceneSpec("l8", null, null, landsatRgbn(), null, null, null), corrected)
+                .scene();
+        assertEquals(64.74360932, mtl.sunElevation(), "SUN_ELEVATION of the MTL.txt beside the bands");
+
+        Scene configured = SceneInspector.inspect(new SceneSpec("l8", null, null, landsatRgbn(), null, null, null,
+                40.0), corrected).scene();
+        assertEquals(40.0, configured.sunElevation(), "the configuration's wins");
+
+        // the same scene's crop without its MTL.txt: NREL's SPA for 16:19:21 UTC at the crop's centre, 60 km
+        // north-west of the scene's (where it gives the MTL.txt's 64.7436: SunElevationsTest)
+        Scene computed = file("l8_rgbn_cog.tif", corrected).scene();
+        assertEquals(64.255, computed.sunElevation(), 0.001);
+
+        assertNull(file("l8_rgbn_cog.tif", new Expectations(RGBN, "uint16", null, Set.of())).scene().sunElevation(),
+                "a model without corrected bands needs none");
+    }
+
+    @Test
+    void aSunAngleCorrectedModelRefusesASceneWithoutASunElevation() {
+        Expectations corrected = new Expectations(RGBN_CORRECTED, "uint16", null, Set.of("acquisition-time"));
+        ValidationIssue none = only(file("l8_rgbn_no_datetime.tif", corrected));
+        assertEquals(variant("l8_rgbn_no_datetime.tif") + ": sun-elevation: found none: no `sun_elevation:` in the "
+                + "scene's configuration, no view:sun_elevation in a STAC item, no Landsat MTL.txt beside local "
+                + "files, and no acquisition time to compute it from, expected the sun's elevation at the scene in "
+                + "degrees (the model divides bands [B2, B3, B4, B5] by its sine)", none.message());
+
+        // 03:00 UTC on 4 August is night in Mississippi: no reflectance to correct
+        ValidationIssue night = only(SceneInspector.inspect(new SceneSpec("s", variant("l8_rgbn_no_datetime.tif"),
+                null, null, null, null, Instant.parse("2015-08-04T03:00:00Z")), corrected));
+        assertEquals("sun-elevation", night.check());
+        assertEquals("-26.01 degrees (computed for 2015-08-04T03:00:00Z at the scene's centre, 30.7287° N 87.3982° W)",
+                night.found());
+    }
+
+    @Test
+    void aStacItemGivesItsViewSunElevation(@TempDir Path dir) throws IOException {
+        Expectations corrected = new Expectations(RGBN_CORRECTED, "uint16", null, Set.of());
+        Path item = dir.resolve("item.json");
+        StringBuilder assets = new StringBuilder();
+        for (String band : RGBN_NAMES) {
+            assets.append(assets.isEmpty() ? "" : ", ").append("\"").append(band).append("\": {\"href\": \"")
+                    .append(landsat(band)).append("\", \"type\": \"image/tiff; application=geotiff\"}");
+        }
+        String json = "{\"type\": \"Feature\", \"id\": \"l8\", \"properties\": {\"datetime\": "
+                + "\"2015-08-04T16:19:21Z\", \"view:sun_elevation\": SUN}, \"assets\": {" + assets + "}}";
+        Files.writeString(item, json.replace("SUN", "50.5"));
+        assertEquals(50.5, SceneInspector.inspect(stac(item), corrected).scene().sunElevation(),
+                "the item's, not the MTL.txt's beside the bands");
+
+        Files.writeString(item, json.replace("SUN", "\"high\""));
+        assertEquals(item + ": properties.view:sun_elevation: found \"high\", expected degrees from -90 to 90 (STAC's "
+                + "view extension)", only(SceneInspector.inspect(stac(item), corrected)).message());
+        assertTrue(SceneInspector.inspect(stac(item), new Expectations(RGBN, "uint16", null, Set.of())).valid(),
+                "an item's sun elevation matters only to a model that needs it");
     }
 
     private static SceneSpec stac(Path item) {

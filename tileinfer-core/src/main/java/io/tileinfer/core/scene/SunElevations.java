@@ -1,0 +1,47 @@
+package io.tileinfer.core.scene;
+
+import io.tileinfer.raster.Crs;
+import io.tileinfer.raster.GeoTransform;
+import net.e175.klaus.solarpositioning.DeltaT;
+import net.e175.klaus.solarpositioning.SPA;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+
+/**
+ * The sun's elevation over a scene computed from its acquisition time and the longitude and latitude of its centre,
+ * for a scene whose products say none: NREL's Solar Position Algorithm (±0.0003°) through the solarpositioning
+ * library, without refraction (the geometric elevation, as Landsat's MTL.txt gives SUN_ELEVATION).
+ */
+final class SunElevations {
+
+    /** An elevation and where it was computed. */
+    record Computed(double degrees, Instant at, double lon, double lat) {
+        String describe() {
+            return String.format(Locale.ROOT, "computed for %s at the scene's centre, %.4f° %s %.4f° %s", at,
+                    Math.abs(lat), lat < 0 ? "S" : "N", Math.abs(lon), lon < 0 ? "W" : "E");
+        }
+    }
+
+    private SunElevations() {
+    }
+
+    /**
+     * The elevation at {@code at} over the centre of a {@code width} × {@code height} raster on {@code transform}'s
+     * grid in {@code crs}.
+     *
+     * @throws io.tileinfer.raster.RasterException when GDAL cannot transform the centre to longitude and latitude
+     */
+    static Computed at(Instant at, GeoTransform transform, int width, int height, Crs crs) {
+        double[] lonLat = crs.toLonLat(transform.x(width / 2.0, height / 2.0), transform.y(width / 2.0, height / 2.0));
+        return new Computed(degrees(at, lonLat[0], lonLat[1]), at, lonLat[0], lonLat[1]);
+    }
+
+    /** The sun's elevation in degrees above the horizon at {@code at}, seen from sea level at lon, lat. */
+    static double degrees(Instant at, double lon, double lat) {
+        ZonedDateTime utc = at.atZone(ZoneOffset.UTC);
+        return 90 - SPA.calculateSolarPosition(utc, lat, lon, 0, DeltaT.estimate(utc.toLocalDate())).zenithAngle();
+    }
+}
