@@ -48,6 +48,8 @@ public record PredictionItem(Scene scene, Run run, PredictionBands bands, ItemFi
             "https://stac-extensions.github.io/classification/v2.0.0/schema.json",
             "https://stac-extensions.github.io/file/v2.1.0/schema.json",
             "https://stac-extensions.github.io/processing/v1.2.0/schema.json");
+    /** The view extension: {@code view:sun_elevation}, for a scene whose model corrected its bands for the sun angle. */
+    static final String VIEW = "https://stac-extensions.github.io/view/v1.0.0/schema.json";
     private static final String COG = "image/tiff; application=geotiff; profile=cloud-optimized";
     /** The multihash prefix of a SHA-256 digest: function 0x12, 32 bytes. */
     private static final String SHA256_MULTIHASH = "1220";
@@ -88,7 +90,11 @@ public record PredictionItem(Scene scene, Run run, PredictionBands bands, ItemFi
         ObjectNode item = JSON.createObjectNode();
         item.put("type", "Feature");
         item.put("stac_version", "1.0.0");
-        EXTENSIONS.forEach(item.putArray("stac_extensions")::add);
+        ArrayNode extensions = item.putArray("stac_extensions");
+        EXTENSIONS.forEach(extensions::add);
+        if (scene.sunElevation() != null) {
+            extensions.add(VIEW);
+        }
         item.put("id", run.id() + "~" + scene.id());
         // a MultiPolygon split at the antimeridian there, and a bbox whose west is greater than its east
         item.set("geometry", JSON.valueToTree(footprint.geoJson()));
@@ -118,6 +124,9 @@ public record PredictionItem(Scene scene, Run run, PredictionBands bands, ItemFi
             properties.putNull("datetime");
             properties.put("start_datetime", scene.acquired().toString());
             properties.put("end_datetime", scene.acquiredUntil().toString());
+        }
+        if (scene.sunElevation() != null) { // what the model's sun-angle-corrected bands were divided by
+            properties.put("view:sun_elevation", scene.sunElevation());
         }
         properties.put("created", run.started().toString());
         ObjectNode software = properties.putObject("processing:software");

@@ -79,6 +79,23 @@ class PredictionItemTest {
         assertEquals("2015-08-05T16:19:21Z", item.at("/properties/end_datetime").asText());
     }
 
+    /** A scene whose model corrected its bands for the sun angle: the elevation used is the view extension's. */
+    @Test
+    void aSunElevationIsTheViewExtensionsSunElevation(@TempDir Path dir) throws IOException {
+        Scene scene = new Scene("l8", 627, 603, LANDSAT_GRID, Crs.parse("EPSG:32616"), ACQUIRED, null, List.of(),
+                64.74360932);
+        ObjectNode item = item(dir, scene, true, null).toJson();
+        assertEquals(List.of(), StacSchemas.errors(item));
+        assertEquals(64.74360932, item.at("/properties/view:sun_elevation").asDouble());
+        assertTrue(item.path("stac_extensions").toString().contains("/view/v1.0.0/"), item.toString());
+        assertBroken(item, broken -> ((ObjectNode) broken.path("properties")).put("view:sun_elevation", 95),
+                "view/v1.0.0");
+
+        JsonNode without = item(dir, scene(Crs.parse("EPSG:32616"), ACQUIRED), true, null).toJson();
+        assertTrue(without.at("/properties/view:sun_elevation").isMissingNode());
+        assertFalse(without.path("stac_extensions").toString().contains("/view/"), "no extension without its field");
+    }
+
     @Test
     void theSchemasFindWhatIsWrong(@TempDir Path dir) throws IOException {
         ObjectNode valid = item(dir, scene(Crs.parse("EPSG:32616"), ACQUIRED), true, null).toJson();

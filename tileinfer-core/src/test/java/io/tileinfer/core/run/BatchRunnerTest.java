@@ -504,6 +504,9 @@ class BatchRunnerTest {
         assertEquals(90.0, entries.get(0).sunElevation());
         assertEquals(20.0, entries.get(1).sunElevation());
         assertEquals(64.255, entries.get(2).sunElevation(), 0.001, "from the file's time at its centre");
+        JsonNode item = new ObjectMapper().readTree(corrected.runDir().resolve("predictions/low.json").toFile());
+        assertEquals(List.of(), StacSchemas.errors(item));
+        assertEquals(20.0, item.at("/properties/view:sun_elevation").asDouble(), "the output's item says it too");
 
         RunSummary plain = Runs.run(Runs.config(dir.resolve("plain"), yaml("{size: 128, halo: 0}", cog())), 2);
         assertNull(Manifest.read(plain.manifest()).scenes().getFirst().sunElevation(), "the model needs none");
