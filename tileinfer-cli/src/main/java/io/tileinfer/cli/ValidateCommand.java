@@ -155,8 +155,9 @@ final class ValidateCommand implements Callable<Integer> {
                 if (s.acquiredUntil() != null) {
                     entry.put("acquired_until", s.acquiredUntil().toString());
                 }
-                if (s.sunElevation() != null) { // only for a model whose bands are corrected for the sun angle
-                    entry.put("sun_elevation", s.sunElevation());
+                if (s.sun() != null) { // only for a model whose bands are corrected for the sun angle
+                    entry.put("sun_elevation", s.sun().degrees());
+                    entry.put("sun_elevation_source", s.sun().source());
                 }
             }
             report.add(entry);

@@ -142,6 +142,8 @@ class ValidateCommandTest {
         result = CommandOutput.run("validate", "--json", "--model", "sun", "--registry", registry.toString(),
                 cog.toString());
         assertTrue(result.out().contains("\"sun_elevation\" : 64."), result.out());
+        assertTrue(result.out().contains("\"sun_elevation_source\" : \"computed for 2015-08-04T16:19:21Z at the scene's "
+                + "centre, 30.7287° N 87.3982° W\""), result.out());
 
         Path dateless = VARIANTS.resolve("l8_rgbn_no_datetime.tif");
         result = CommandOutput.run("validate", "--skip", "acquisition-time", "--model", "sun", "--registry",

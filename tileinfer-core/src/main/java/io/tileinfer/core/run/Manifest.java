@@ -50,12 +50,13 @@ public record Manifest(String runId, String status, Instant startedAt, Instant f
      * model's order; {@code output} is its prediction COG, {@code quicklook} the PNG and {@code stacItem} the STAC Item
      * beside it, all relative to the run directory; each is absent when it was not written (a failed scene; a
      * quicklook or item that could not be made; bands before this field was written). {@code sunElevation} is the
-     * one the model's sun-angle-corrected bands were divided by (degrees), absent for a model without such bands.
+     * one the model's sun-angle-corrected bands were divided by (degrees), and {@code sunElevationSource} where it
+     * came from; both absent for a model without such bands.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SceneEntry(String id, String status, List<ValidationIssue> issues, Instant acquired,
-                             Instant acquiredUntil, Double sunElevation, Integer width, Integer height, String crs,
-                             Counts tiles,
+                             Instant acquiredUntil, Double sunElevation, String sunElevationSource, Integer width,
+                             Integer height, String crs, Counts tiles,
                              List<FileEntry> inputs, List<BandEntry> bands, FileEntry output, FileEntry quicklook,
                              FileEntry stacItem) {
     }

@@ -97,7 +97,7 @@ final class SceneJob {
         ctx.store().saveScene(new SceneResult(ctx.runId(), spec.id(), SceneStatus.FAILED,
                 String.join("\n", messages), tiles, null, null));
         return new Manifest.SceneEntry(spec.id(), SceneStatus.FAILED.name(), issues, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     /** @param itemSha256 the SHA-256 of a STAC scene's item as validation read it, for the manifest */
@@ -338,7 +338,7 @@ final class SceneJob {
         List<Manifest.BandEntry> bands = scene.bands().stream()
                 .map(b -> new Manifest.BandEntry(b.name(), b.location(), b.index(), b.nodata())).toList();
         return new Manifest.SceneEntry(scene.id(), status.name(), issues, scene.acquired(), scene.acquiredUntil(),
-                scene.sunElevation(), scene.width(), scene.height(), scene.crs().label(), counts, inputs, bands, output, quicklook, item);
+                scene.sunElevation(), scene.sun() == null ? null : scene.sun().source(), scene.width(), scene.height(), scene.crs().label(), counts, inputs, bands, output, quicklook, item);
     }
 
     private static Manifest.Counts counts(List<Tile> tiles, Map<String, TileStatus> statuses) {

@@ -115,13 +115,13 @@ public final class SceneInspector {
         // a range only as the item gives it: a configuration's `acquired:` is an instant, and wins
         Instant acquiredUntil = spec.acquired() == null && item != null ? item.acquiredUntil() : null;
         RasterInfo first = infos.get(bands.getFirst().location());
-        Double sunElevation = expect.modelBands() != null && InputScaling.needsSunElevation(expect.modelBands())
+        SunElevation sun = expect.modelBands() != null && InputScaling.needsSunElevation(expect.modelBands())
                 ? sunElevation(bands.getFirst().location(), first, acquired, acquiredUntil) : null;
         if (!issues.isEmpty()) {
             return done(null);
         }
         return done(new Scene(spec.id(), first.width(), first.height(), first.transform(), first.crs(), acquired,
-                acquiredUntil, described, sunElevation));
+                acquiredUntil, described, sun));
     }
 
     /**
@@ -130,12 +130,12 @@ public final class SceneInspector {
      * beside local files (each the value at the scene's centre), else computed for the acquisition time at the
      * scene's centre ({@link SunElevations}). Null, with an issue, when none is known or the sun was not up.
      */
-    private Double sunElevation(String firstLocation, RasterInfo first, Instant acquired, Instant acquiredUntil) {
+    private SunElevation sunElevation(String firstLocation, RasterInfo first, Instant acquired, Instant acquiredUntil) {
         List<String> corrected = expect.modelBands().stream().filter(BandSpec::sunAngleCorrected)
                 .map(BandSpec::name).toList();
         String why = " (the model divides bands " + corrected + " by its sine)";
-        if (spec.sunElevation() != null) {
-            return spec.sunElevation(); // checked when the configuration was read
+        if (spec.sunElevation() != null) { // checked when the configuration was read
+            return new SunElevation(spec.sunElevation(), "the scene's configuration (sun_elevation)");
         }
         if (item != null && item.sunElevationIssue() != null) {
             issues.add(item.sunElevationIssue());
@@ -177,8 +177,7 @@ public final class SceneInspector {
                     + InputScaling.SUN_ELEVATIONS + why));
             return null;
         }
-        LOG.debug("scene {}: sun elevation {} degrees ({})", spec.id(), degrees, source);
-        return degrees;
+        return new SunElevation(degrees, source);
     }
 
     /** Opens each file once; a host that did not answer is not asked again for the scene's other files. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tileinfer.core.Hashing;
 import io.tileinfer.core.SharedData;
 import io.tileinfer.core.scene.Scene;
+import io.tileinfer.core.scene.SunElevation;
 import io.tileinfer.model.ClassSpec;
 import io.tileinfer.raster.Crs;
 import io.tileinfer.raster.GeoTransform;
@@ -83,7 +84,7 @@ class PredictionItemTest {
     @Test
     void aSunElevationIsTheViewExtensionsSunElevation(@TempDir Path dir) throws IOException {
         Scene scene = new Scene("l8", 627, 603, LANDSAT_GRID, Crs.parse("EPSG:32616"), ACQUIRED, null, List.of(),
-                64.74360932);
+                new SunElevation(64.74360932, "the scene's configuration (sun_elevation)"));
         ObjectNode item = item(dir, scene, true, null).toJson();
         assertEquals(List.of(), StacSchemas.errors(item));
         assertEquals(64.74360932, item.at("/properties/view:sun_elevation").asDouble());

@@ -504,6 +504,9 @@ class BatchRunnerTest {
         assertEquals(90.0, entries.get(0).sunElevation());
         assertEquals(20.0, entries.get(1).sunElevation());
         assertEquals(64.255, entries.get(2).sunElevation(), 0.001, "from the file's time at its centre");
+        assertEquals("the scene's configuration (sun_elevation)", entries.get(0).sunElevationSource());
+        assertEquals("computed for 2015-08-04T16:19:21Z at the scene's centre, 30.7287° N 87.3982° W",
+                entries.get(2).sunElevationSource());
         JsonNode item = new ObjectMapper().readTree(corrected.runDir().resolve("predictions/low.json").toFile());
         assertEquals(List.of(), StacSchemas.errors(item));
         assertEquals(20.0, item.at("/properties/view:sun_elevation").asDouble(), "the output's item says it too");

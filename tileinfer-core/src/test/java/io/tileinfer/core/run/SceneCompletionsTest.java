@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SceneCompletionsTest {
 
     private static Manifest.SceneEntry scene(String id) {
-        return new Manifest.SceneEntry(id, "DONE", List.of(), null, null, null, null, null, null, null, List.of(), null,
-                null, null, null);
+        return new Manifest.SceneEntry(id, "DONE", List.of(), null, null, null, null, null, null, null, null, List.of(),
+                null, null, null, null);
     }
 
     @Test
