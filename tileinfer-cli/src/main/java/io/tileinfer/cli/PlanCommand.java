@@ -161,7 +161,8 @@ final class PlanCommand implements Callable<Integer> {
         /** Why the earlier attempt's tiles cannot be kept (its input files changed since), or null. */
         String inputsChanged(Scene scene, RunDirectory dir) {
             return tiles.getOrDefault(scene.id(), Map.of()).isEmpty() ? null
-                    : ResumePoint.inputsChanged(dir.inputStamps(scene.id()), scene.locations());
+                    : ResumePoint.inputsChanged(dir.inputStamps(scene.id()), scene.locations(),
+                    scene.sunElevation());
         }
 
         /** The finished tiles that a resume of the scene keeps, as batch finds them (ResumePoint). */

@@ -20,32 +20,34 @@ import java.util.Objects;
 /**
  * A scene's input files as the run first computed tiles of them ({@link FileStamp}: size, times, inode; and each
  * local file's SHA-256 once the manifest's hash of it is done), kept in the run directory. The run id follows from the configuration alone, so a file replaced between a
- * killed attempt and its resume would otherwise have its new pixels stitched to tiles of the old ones.
+ * killed attempt and its resume would otherwise have its new pixels stitched to tiles of the old ones. So would tiles
+ * of another sun elevation (an MTL.txt or a STAC item mended in between): {@code sunElevation} is the one the
+ * scene's corrected bands were divided by (null for a model without such bands).
  */
-record InputStamps(Map<String, Input> inputs) {
+record InputStamps(Map<String, Input> inputs, Double sunElevation) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * 2 since a multi-band file's bands are read by their descriptions when those name the model's bands (2cfe17a):
      * an attempt that wrote an earlier format may have read them by position, so its record is no record, and the
      * scene's tiles are computed again rather than stitched to tiles read another way.
      */
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3; // 3: with the sun elevation
 
     /** One file: its stamp (null when it could not be had), and its SHA-256 (null until hashed, or remote). */
     record Input(FileStamp stamp, String sha256) {
     }
 
-    static InputStamps of(List<String> locations) {
+    static InputStamps of(List<String> locations, Double sunElevation) {
         Map<String, Input> inputs = new LinkedHashMap<>();
         locations.forEach(location -> inputs.put(location, new Input(FileStamp.of(location), null)));
-        return new InputStamps(inputs);
+        return new InputStamps(inputs, sunElevation);
     }
 
     /** These stamps with the files' SHA-256 as the manifest has them (null for remote files). */
     InputStamps withHashes(Map<String, String> sha256s) {
         Map<String, Input> hashed = new LinkedHashMap<>();
         inputs.forEach((location, input) -> hashed.put(location, new Input(input.stamp(), sha256s.get(location))));
-        return new InputStamps(hashed);
+        return new InputStamps(hashed, sunElevation);
     }
 
     /**
@@ -64,7 +66,8 @@ record InputStamps(Map<String, Input> inputs) {
         if (inputs.containsValue(null)) {
             throw new IOException(file + ": not a record of input files");
         }
-        return new InputStamps(inputs);
+        JsonNode sun = record.path("sun_elevation");
+        return new InputStamps(inputs, sun.isNumber() ? sun.doubleValue() : null);
     }
 
     void write(Path file) throws IOException {
@@ -72,6 +75,7 @@ record InputStamps(Map<String, Input> inputs) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("format", FORMAT);
         record.put("inputs", inputs);
+        record.put("sun_elevation", sunElevation);
         AtomicFiles.write(file, JSON.writeValueAsBytes(record));
     }
 
@@ -98,6 +102,14 @@ record InputStamps(Map<String, Input> inputs) {
             }
         }
         earlier.inputs.keySet().stream().filter(location -> !inputs.containsKey(location)).forEach(changed::add);
+        if (!Objects.equals(sunElevation, earlier.sunElevation)) {
+            changed.add("the sun elevation (" + degrees(earlier.sunElevation) + " then, " + degrees(sunElevation)
+                    + " now)");
+        }
         return changed;
+    }
+
+    private static String degrees(Double sunElevation) {
+        return sunElevation == null ? "none" : sunElevation + "°";
     }
 }

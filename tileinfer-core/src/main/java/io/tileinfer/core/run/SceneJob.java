@@ -105,7 +105,7 @@ final class SceneJob {
             throws IOException {
         TileGrid grid = ctx.settings().grid(scene.width(), scene.height());
         List<Tile> tiles = grid.tiles(scene.id());
-        InputStamps stamps = InputStamps.of(scene.locations());
+        InputStamps stamps = InputStamps.of(scene.locations(), scene.sunElevation());
         Map<String, TileStatus> before = earlierUnlessInputsChanged(scene, stamps);
         // The inputs' SHA-256 for the manifest is read in the background, while the tiles run; the stamps keep it
         FutureTask<List<Manifest.FileEntry>> hashes = new FutureTask<>(() -> hashInputs(scene, itemSha256, stamps));

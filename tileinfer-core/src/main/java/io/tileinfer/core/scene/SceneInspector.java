@@ -157,10 +157,11 @@ public final class SceneInspector {
                         first.height(), first.crs());
                 source = computed.describe();
                 degrees = computed.degrees();
-            } catch (RasterException e) {
+            } catch (RasterException | IllegalArgumentException e) {
+                // GDAL cannot transform the centre, or it is no place on Earth (a latitude of 95° from a broken grid)
                 issues.add(new ValidationIssue(firstLocation, "sun-elevation", "none given, and the scene's centre "
-                        + "has no longitude and latitude: " + e.problem(), "`sun_elevation:` in the scene's "
-                        + "configuration" + why));
+                        + "has no longitude and latitude: " + (e instanceof RasterException raster ? raster.problem()
+                        : e.getMessage()), "`sun_elevation:` in the scene's configuration" + why));
                 return null;
             }
         } else {
@@ -172,8 +173,8 @@ public final class SceneInspector {
             return null;
         }
         if (!InputScaling.correctable(degrees)) {
-            issues.add(new ValidationIssue(spec.describe(), "sun-elevation", String.format(Locale.ROOT, "%.2f",
-                    degrees) + " degrees (" + source + ")", "the sun's elevation at the scene in "
+            issues.add(new ValidationIssue(spec.describe(), "sun-elevation", number(degrees) + " degrees ("
+                    + source + ")", "the sun's elevation at the scene in "
                     + InputScaling.SUN_ELEVATIONS + why));
             return null;
         }

@@ -36,10 +36,23 @@ final class SunElevations {
      */
     static Computed at(Instant at, GeoTransform transform, int width, int height, Crs crs) {
         double[] lonLat = crs.toLonLat(transform.x(width / 2.0, height / 2.0), transform.y(width / 2.0, height / 2.0));
-        return new Computed(degrees(at, lonLat[0], lonLat[1]), at, lonLat[0], lonLat[1]);
+        double lon = longitude(lonLat[0]);
+        return new Computed(degrees(at, lon, lonLat[1]), at, lon, lonLat[1]);
     }
 
-    /** The sun's elevation in degrees above the horizon at {@code at}, seen from sea level at lon, lat. */
+    /**
+     * A longitude in [-180, 180): a grid in degrees across the antimeridian (as gdalwarp makes one) has its centre at
+     * 180.2°, which is -179.8°.
+     */
+    static double longitude(double lon) {
+        return ((lon + 180) % 360 + 360) % 360 - 180;
+    }
+
+    /**
+     * The sun's elevation in degrees above the horizon at {@code at}, seen from sea level at lon, lat.
+     *
+     * @throws IllegalArgumentException for a latitude beyond ±90° or a longitude beyond ±180° (no place on Earth)
+     */
     static double degrees(Instant at, double lon, double lat) {
         ZonedDateTime utc = at.atZone(ZoneOffset.UTC);
         return 90 - SPA.calculateSolarPosition(utc, lat, lon, 0, DeltaT.estimate(utc.toLocalDate())).zenithAngle();

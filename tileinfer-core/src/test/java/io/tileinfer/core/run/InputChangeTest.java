@@ -163,7 +163,7 @@ class InputChangeTest {
     /** Why a resume of the scene computes every tile again (null: it does not), as plan and batch find it. */
     private static String changed(Path config) throws Exception {
         return ResumePoint.inputsChanged(record(config), List.of(ConfigLoader.load(config).scenes().getFirst()
-                .file()));
+                .file()), null);
     }
 
     private static Path record(Path config) throws Exception {

@@ -555,8 +555,8 @@ class SceneInspectorTest {
         ValidationIssue night = only(SceneInspector.inspect(new SceneSpec("s", variant("l8_rgbn_no_datetime.tif"),
                 null, null, null, null, Instant.parse("2015-08-04T03:00:00Z")), corrected));
         assertEquals("sun-elevation", night.check());
-        assertEquals("-26.01 degrees (computed for 2015-08-04T03:00:00Z at the scene's centre, 30.7287° N 87.3982° W)",
-                night.found());
+        assertTrue(night.found().matches("-26\\.01\\d+ degrees \\(computed for 2015-08-04T03:00:00Z at the scene's "
+                + "centre, 30\\.7287° N 87\\.3982° W\\)"), night.found());
     }
 
     @Test

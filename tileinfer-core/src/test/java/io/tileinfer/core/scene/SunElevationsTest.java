@@ -21,6 +21,17 @@ class SunElevationsTest {
         assertEquals(64.74360932, SunElevations.degrees(centreTime, lon, lat), 0.002);
     }
 
+    /** A grid in degrees across the antimeridian has its centre beyond 180°, which SPA refuses: it is -180° + x. */
+    @Test
+    void aLongitudeBeyondTheAntimeridianIsTheSamePlace() {
+        assertEquals(-179.8, SunElevations.longitude(180.2), 1e-9);
+        assertEquals(179.8, SunElevations.longitude(-180.2), 1e-9);
+        assertEquals(-87.0, SunElevations.longitude(-87.0), 1e-9);
+        Instant at = Instant.parse("2015-08-04T22:00:00Z");
+        assertEquals(SunElevations.degrees(at, -179.8, -17), SunElevations.degrees(at,
+                SunElevations.longitude(180.2), -17), 1e-12);
+    }
+
     @Test
     void isBelowTheHorizonAtNightAndHighestNearNoon() {
         assertTrue(SunElevations.degrees(Instant.parse("2015-08-04T03:00:00Z"), -87, 30.3) < 0, "night in Alabama");
