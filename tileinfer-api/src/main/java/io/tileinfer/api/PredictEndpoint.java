@@ -41,7 +41,9 @@ final class PredictEndpoint implements Endpoint {
         String inputSha256 = outcome.result().input().inputSha256();
         call.inputSha256(inputSha256);
         if (geoTiff) {
-            return Reply.bytes(200, Upload.TIFF, outcome.geoTiff()).withHeader("X-Input-Sha256", inputSha256);
+            Reply tiff = Reply.bytes(200, Upload.TIFF, outcome.geoTiff()).withHeader("X-Input-Sha256", inputSha256);
+            Double sun = outcome.scene().sunElevation();
+            return sun == null ? tiff : tiff.withHeader("X-Sun-Elevation", String.valueOf(sun)); // as JSON says it
         }
         return Reply.ok(summary(upload, outcome, pixels));
     }

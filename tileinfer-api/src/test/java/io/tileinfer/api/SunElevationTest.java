@@ -202,6 +202,7 @@ class SunElevationTest {
         // the prediction GeoTIFF too
         HttpResponse<byte[]> geoTiff = http.postTiff("/v1/predict?sun_elevation=45", tile, "Accept", "image/tiff");
         assertEquals(200, geoTiff.statusCode(), text(geoTiff));
+        assertEquals("45.0", geoTiff.headers().firstValue("X-Sun-Elevation").orElse(null), "as the JSON answer says it");
         Path received = Files.write(dir.resolve("sun45.tif"), geoTiff.body());
         int[] classes = Tiles.band(received, new Window(0, 0, 256, 256), 1);
         for (int p = 0; p < classes.length; p++) {

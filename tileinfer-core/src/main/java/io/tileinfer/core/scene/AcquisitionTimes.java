@@ -11,6 +11,9 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,34 +51,46 @@ final class AcquisitionTimes {
         }
     }
 
-    /** The sun's elevation at the scene's centre as the MTL.txt beside a local band file gives it (SUN_ELEVATION). */
-    static Optional<Double> sunElevationFromLandsatMtl(String bandLocation) {
-        return landsatMtl(bandLocation).flatMap(text -> {
+    /** A Landsat metadata file beside local band files, as read. */
+    record Mtl(Path path, String text) {
+
+        /** DATE_ACQUIRED: the day (UTC) the scene was taken. */
+        LocalDate date() {
+            Matcher date = MTL_DATE.matcher(text);
+            date.find(); // every Mtl has one (landsatMtls)
+            return LocalDate.parse(date.group(1));
+        }
+
+        /** The SUN_ELEVATION line's value as written; empty when there is no such line. */
+        Optional<String> sunElevation() {
             Matcher elevation = MTL_SUN_ELEVATION.matcher(text);
-            try {
-                return elevation.find() ? Optional.of(Double.parseDouble(elevation.group(1))) : Optional.empty();
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        });
+            return elevation.find() ? Optional.of(elevation.group(1)) : Optional.empty();
+        }
     }
 
-    /** The text of the first {@code *MTL.txt} with a DATE_ACQUIRED beside a local band file. */
+    /** The text of the first {@code *MTL.txt} with a DATE_ACQUIRED beside a local band file, by name. */
     private static Optional<String> landsatMtl(String bandLocation) {
+        return landsatMtls(bandLocation).stream().findFirst().map(Mtl::text);
+    }
+
+    /** Every {@code *MTL.txt} with a DATE_ACQUIRED beside a local band file, by name (more than one is ambiguous). */
+    static List<Mtl> landsatMtls(String bandLocation) {
         Path dir = Path.of(bandLocation).toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            return Optional.empty();
+            return List.of();
         }
+        List<Mtl> found = new ArrayList<>();
         try (DirectoryStream<Path> mtls = Files.newDirectoryStream(dir, "*MTL.txt")) {
             for (Path mtl : mtls) {
                 String text = Files.readString(mtl);
                 if (MTL_DATE.matcher(text).find()) {
-                    return Optional.of(text);
+                    found.add(new Mtl(mtl, text));
                 }
             }
         } catch (IOException e) {
-            return Optional.empty();
+            return List.of();
         }
-        return Optional.empty();
+        found.sort(Comparator.comparing(Mtl::path));
+        return found;
     }
 }

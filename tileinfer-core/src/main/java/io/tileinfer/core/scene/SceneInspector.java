@@ -115,8 +115,13 @@ public final class SceneInspector {
         // a range only as the item gives it: a configuration's `acquired:` is an instant, and wins
         Instant acquiredUntil = spec.acquired() == null && item != null ? item.acquiredUntil() : null;
         RasterInfo first = infos.get(bands.getFirst().location());
-        SunElevation sun = expect.modelBands() != null && InputScaling.needsSunElevation(expect.modelBands())
-                ? sunElevation(bands.getFirst().location(), first, acquired, acquiredUntil) : null;
+        boolean needsSun = expect.modelBands() != null && InputScaling.needsSunElevation(expect.modelBands());
+        SunElevation sun = needsSun ? sunElevation(bands.getFirst().location(), first, acquired, acquiredUntil) : null;
+        if (!needsSun && spec.sunElevation() != null && expect.modelBands() != null) {
+            // a model trained before the correction, say: the user may believe the value is applied
+            LOG.warn("scene {}: sun_elevation {} is not used: no band of the model is corrected for the sun angle",
+                    spec.id(), spec.sunElevation());
+        }
         if (!issues.isEmpty()) {
             return done(null);
         }
@@ -143,14 +148,35 @@ public final class SceneInspector {
         }
         String source;
         double degrees;
-        Optional<Double> mtl = Locations.isLocal(firstLocation)
-                ? AcquisitionTimes.sunElevationFromLandsatMtl(firstLocation) : Optional.empty();
+        List<AcquisitionTimes.Mtl> mtls = Locations.isLocal(firstLocation)
+                ? AcquisitionTimes.landsatMtls(firstLocation) : List.of();
         if (item != null && item.sunElevation() != null) {
             source = item.location() + ": properties.view:sun_elevation";
             degrees = item.sunElevation();
-        } else if (mtl.isPresent()) {
-            source = "SUN_ELEVATION of the MTL.txt beside " + firstLocation;
-            degrees = mtl.get();
+        } else if (mtls.size() > 1) { // which is the scene's? Taking one would be a guess
+            issues.add(new ValidationIssue(firstLocation, "sun-elevation", mtls.size() + " Landsat MTL.txt files "
+                    + "beside it " + mtls.stream().map(m -> m.path().getFileName().toString()).toList(), "one, the "
+                    + "scene's, or `sun_elevation:` in the scene's configuration" + why));
+            return null;
+        } else if (mtls.size() == 1 && mtls.getFirst().sunElevation().isPresent()) {
+            AcquisitionTimes.Mtl mtl = mtls.getFirst();
+            String written = mtl.sunElevation().get();
+            try {
+                degrees = Double.parseDouble(written);
+            } catch (NumberFormatException e) {
+                issues.add(new ValidationIssue(mtl.path().toString(), "sun-elevation", "SUN_ELEVATION = " + written,
+                        "a number of degrees" + why));
+                return null;
+            }
+            java.time.LocalDate sceneDay = acquired == null ? null : acquired.atZone(java.time.ZoneOffset.UTC)
+                    .toLocalDate();
+            if (sceneDay != null && !sceneDay.equals(mtl.date())) { // another scene's, copied along
+                issues.add(new ValidationIssue(mtl.path().toString(), "sun-elevation", "DATE_ACQUIRED = "
+                        + mtl.date() + ", beside a scene acquired " + acquired, "the scene's own MTL.txt, or "
+                        + "`sun_elevation:` in the scene's configuration" + why));
+                return null;
+            }
+            source = "SUN_ELEVATION of " + mtl.path();
         } else if (acquired != null && acquiredUntil == null) {
             try {
                 SunElevations.Computed computed = SunElevations.at(acquired, first.transform(), first.width(),

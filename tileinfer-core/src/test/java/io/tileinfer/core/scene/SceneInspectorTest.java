@@ -559,6 +559,39 @@ class SceneInspectorTest {
                 + "centre, 30\\.7287° N 87\\.3982° W\\)"), night.found());
     }
 
+    /** An MTL.txt is the scene's only when it is the one beside its files, of its day, with a number in it. */
+    @Test
+    void anMtlThatMayNotBeTheScenesGivesNoSunElevation(@TempDir Path dir) throws IOException {
+        Expectations corrected = new Expectations(RGBN_CORRECTED, "uint16", null, Set.of());
+        Map<String, String> bands = new LinkedHashMap<>();
+        for (String band : RGBN_NAMES) {
+            bands.put(band, Files.createSymbolicLink(dir.resolve(band + ".tif"), Path.of(landsat(band))).toString());
+        }
+        String mtl = Files.readString(Path.of(landsat("B2")).resolveSibling("MTL.txt"));
+        Files.writeString(dir.resolve("LC08_A_MTL.txt"), mtl);
+        Files.writeString(dir.resolve("LC08_B_MTL.txt"), mtl.replace("SUN_ELEVATION = 64.74360932",
+                "SUN_ELEVATION = 30.1"));
+        ValidationIssue two = only(SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null,
+                null), corrected));
+        assertEquals(dir.resolve("B2.tif") + ": sun-elevation: found 2 Landsat MTL.txt files beside it "
+                + "[LC08_A_MTL.txt, LC08_B_MTL.txt], expected one, the scene's, or `sun_elevation:` in the scene's "
+                + "configuration (the model divides bands [B2, B3, B4, B5] by its sine)", two.message());
+
+        Files.delete(dir.resolve("LC08_B_MTL.txt"));
+        ValidationIssue otherDay = only(SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null,
+                Instant.parse("2015-12-20T16:19:21Z")), corrected));
+        assertEquals(dir.resolve("LC08_A_MTL.txt") + ": sun-elevation: found DATE_ACQUIRED = 2015-08-04, beside a "
+                + "scene acquired 2015-12-20T16:19:21Z, expected the scene's own MTL.txt, or `sun_elevation:` in the "
+                + "scene's configuration (the model divides bands [B2, B3, B4, B5] by its sine)", otherDay.message());
+
+        Files.writeString(dir.resolve("LC08_A_MTL.txt"), mtl.replace("SUN_ELEVATION = 64.74360932",
+                "SUN_ELEVATION = \"64.7\""));
+        assertEquals(dir.resolve("LC08_A_MTL.txt") + ": sun-elevation: found SUN_ELEVATION = \"64.7\", expected a "
+                + "number of degrees (the model divides bands [B2, B3, B4, B5] by its sine)",
+                only(SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null, null), corrected))
+                        .message());
+    }
+
     @Test
     void aStacItemGivesItsViewSunElevation(@TempDir Path dir) throws IOException {
         Expectations corrected = new Expectations(RGBN_CORRECTED, "uint16", null, Set.of());
