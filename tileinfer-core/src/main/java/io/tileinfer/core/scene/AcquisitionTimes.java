@@ -36,29 +36,21 @@ final class AcquisitionTimes {
         return LocalDateTime.parse(value.trim(), TIFF).toInstant(ZoneOffset.UTC);
     }
 
-    /** A Landsat metadata file ({@code *MTL.txt}) beside a local band file: DATE_ACQUIRED + SCENE_CENTER_TIME. */
-    static Optional<Instant> fromLandsatMtl(String bandLocation) {
-        try {
-            return landsatMtl(bandLocation).map(text -> {
-                Matcher date = MTL_DATE.matcher(text);
-                date.find();
-                Matcher time = MTL_TIME.matcher(text);
+    /**
+     * A Landsat metadata file ({@code *MTL.txt}) beside local band files, as read, with its DATE_ACQUIRED (the day, UTC,
+     * the scene was taken).
+     */
+    record Mtl(Path path, String text, LocalDate date) {
+
+        /** DATE_ACQUIRED + SCENE_CENTER_TIME (midnight when it has none); empty when that time is no time. */
+        Optional<Instant> acquired() {
+            Matcher time = MTL_TIME.matcher(text);
+            try {
                 LocalTime clock = time.find() ? LocalTime.parse(time.group(1)) : LocalTime.MIDNIGHT;
-                return LocalDate.parse(date.group(1)).atTime(clock).toInstant(ZoneOffset.UTC);
-            });
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** A Landsat metadata file beside local band files, as read. */
-    record Mtl(Path path, String text) {
-
-        /** DATE_ACQUIRED: the day (UTC) the scene was taken. */
-        LocalDate date() {
-            Matcher date = MTL_DATE.matcher(text);
-            date.find(); // every Mtl has one (landsatMtls)
-            return LocalDate.parse(date.group(1));
+                return Optional.of(date.atTime(clock).toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException e) {
+                return Optional.empty();
+            }
         }
 
         /** The SUN_ELEVATION line's value as written; empty when there is no such line. */
@@ -68,12 +60,10 @@ final class AcquisitionTimes {
         }
     }
 
-    /** The text of the first {@code *MTL.txt} with a DATE_ACQUIRED beside a local band file, by name. */
-    private static Optional<String> landsatMtl(String bandLocation) {
-        return landsatMtls(bandLocation).stream().findFirst().map(Mtl::text);
-    }
-
-    /** Every {@code *MTL.txt} with a DATE_ACQUIRED beside a local band file, by name (more than one is ambiguous). */
+    /**
+     * Every {@code *MTL.txt} with a DATE_ACQUIRED that is a date beside a local band file, by name (more than one is
+     * ambiguous).
+     */
     static List<Mtl> landsatMtls(String bandLocation) {
         Path dir = Path.of(bandLocation).toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -83,8 +73,13 @@ final class AcquisitionTimes {
         try (DirectoryStream<Path> mtls = Files.newDirectoryStream(dir, "*MTL.txt")) {
             for (Path mtl : mtls) {
                 String text = Files.readString(mtl);
-                if (MTL_DATE.matcher(text).find()) {
-                    found.add(new Mtl(mtl, text));
+                Matcher date = MTL_DATE.matcher(text);
+                if (date.find()) {
+                    try {
+                        found.add(new Mtl(mtl, text, LocalDate.parse(date.group(1))));
+                    } catch (DateTimeParseException notADate) {
+                        // "2015-13-45": no day to tell the scene's by, as if it had none
+                    }
                 }
             }
         } catch (IOException e) {

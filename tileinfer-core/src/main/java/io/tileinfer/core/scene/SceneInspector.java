@@ -18,12 +18,13 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +64,7 @@ public final class SceneInspector {
     private final List<ValidationIssue> issues = new ArrayList<>();
     private final Map<String, RasterInfo> infos = new LinkedHashMap<>();
     private StacItem item; // a STAC scene's, once read
+    private List<AcquisitionTimes.Mtl> mtls; // the Landsat MTL.txt files beside a local scene's first file, once read
 
     private static final Logger LOG = LoggerFactory.getLogger(SceneInspector.class);
 
@@ -148,8 +150,7 @@ public final class SceneInspector {
         }
         String source;
         double degrees;
-        List<AcquisitionTimes.Mtl> mtls = Locations.isLocal(firstLocation)
-                ? AcquisitionTimes.landsatMtls(firstLocation) : List.of();
+        List<AcquisitionTimes.Mtl> mtls = mtls(firstLocation);
         if (item != null && item.sunElevation() != null) {
             source = item.location() + ": properties.view:sun_elevation";
             degrees = item.sunElevation();
@@ -168,8 +169,7 @@ public final class SceneInspector {
                         "a number of degrees" + why));
                 return null;
             }
-            java.time.LocalDate sceneDay = acquired == null ? null : acquired.atZone(java.time.ZoneOffset.UTC)
-                    .toLocalDate();
+            LocalDate sceneDay = acquired == null ? null : acquired.atZone(ZoneOffset.UTC).toLocalDate();
             if (sceneDay != null && !sceneDay.equals(mtl.date())) { // another scene's, copied along
                 issues.add(new ValidationIssue(mtl.path().toString(), "sun-elevation", "DATE_ACQUIRED = "
                         + mtl.date() + ", beside a scene acquired " + acquired, "the scene's own MTL.txt, or "
@@ -179,9 +179,9 @@ public final class SceneInspector {
             source = "SUN_ELEVATION of " + mtl.path();
         } else if (acquired != null && acquiredUntil == null) {
             try {
-                SunElevations.Computed computed = SunElevations.at(acquired, first.transform(), first.width(),
-                        first.height(), first.crs());
-                source = computed.describe();
+                SunElevation computed = SunElevations.at(acquired, first.transform(), first.width(), first.height(),
+                        first.crs());
+                source = computed.source();
                 degrees = computed.degrees();
             } catch (RasterException | IllegalArgumentException e) {
                 // GDAL cannot transform the centre, or it is no place on Earth (a latitude of 95° from a broken grid)
@@ -587,8 +587,7 @@ public final class SceneInspector {
                 return null;
             }
         }
-        Optional<Instant> mtl = Locations.isLocal(firstLocation)
-                ? AcquisitionTimes.fromLandsatMtl(firstLocation) : Optional.empty();
+        Optional<Instant> mtl = mtls(firstLocation).stream().findFirst().flatMap(AcquisitionTimes.Mtl::acquired);
         if (mtl.isEmpty() && expect.checks("acquisition-time")) {
             // an item's time is its properties.datetime: the item is what to mend, not its first band file
             issues.add(item != null
@@ -601,6 +600,14 @@ public final class SceneInspector {
                             "an acquisition time (or `acquired:` in the scene's configuration)"));
         }
         return mtl.orElse(null);
+    }
+
+    /** The Landsat MTL.txt files beside a local file (none beside a URL), read once for the time and the sun. */
+    private List<AcquisitionTimes.Mtl> mtls(String firstLocation) {
+        if (mtls == null) {
+            mtls = Locations.isLocal(firstLocation) ? AcquisitionTimes.landsatMtls(firstLocation) : List.of();
+        }
+        return mtls;
     }
 
     private Inspection fail(String file, String check, String found, String expected) {

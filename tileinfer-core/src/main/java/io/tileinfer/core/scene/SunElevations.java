@@ -17,27 +17,23 @@ import java.util.Locale;
  */
 final class SunElevations {
 
-    /** An elevation and where it was computed. */
-    record Computed(double degrees, Instant at, double lon, double lat) {
-        String describe() {
-            return String.format(Locale.ROOT, "computed for %s at the scene's centre, %.4f° %s %.4f° %s", at,
-                    Math.abs(lat), lat < 0 ? "S" : "N", Math.abs(lon), lon < 0 ? "W" : "E");
-        }
-    }
-
     private SunElevations() {
     }
 
     /**
      * The elevation at {@code at} over the centre of a {@code width} × {@code height} raster on {@code transform}'s
-     * grid in {@code crs}.
+     * grid in {@code crs}, with the time and place it was computed for as its source.
      *
      * @throws io.tileinfer.raster.RasterException when GDAL cannot transform the centre to longitude and latitude
+     * @throws IllegalArgumentException            when the centre is no place on Earth (a latitude beyond ±90°)
      */
-    static Computed at(Instant at, GeoTransform transform, int width, int height, Crs crs) {
+    static SunElevation at(Instant at, GeoTransform transform, int width, int height, Crs crs) {
         double[] lonLat = crs.toLonLat(transform.x(width / 2.0, height / 2.0), transform.y(width / 2.0, height / 2.0));
         double lon = longitude(lonLat[0]);
-        return new Computed(degrees(at, lon, lonLat[1]), at, lon, lonLat[1]);
+        double lat = lonLat[1];
+        return new SunElevation(degrees(at, lon, lat), String.format(Locale.ROOT, "computed for %s at the scene's "
+                + "centre, %.4f° %s %.4f° %s", at, Math.abs(lat), lat < 0 ? "S" : "N", Math.abs(lon),
+                lon < 0 ? "W" : "E"));
     }
 
     /**

@@ -584,6 +584,15 @@ class SceneInspectorTest {
                 + "scene acquired 2015-12-20T16:19:21Z, expected the scene's own MTL.txt, or `sun_elevation:` in the "
                 + "scene's configuration (the model divides bands [B2, B3, B4, B5] by its sine)", otherDay.message());
 
+        // a DATE_ACQUIRED that is no date: as if there were no MTL.txt (the sun computed for the configured time)
+        Files.writeString(dir.resolve("LC08_A_MTL.txt"), mtl.replace("DATE_ACQUIRED = 2015-08-04",
+                "DATE_ACQUIRED = 2015-13-45"));
+        SceneInspector.Inspection undated = SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null,
+                Instant.parse("2015-08-04T16:19:21Z")), corrected);
+        assertTrue(undated.valid(), undated.issues().toString());
+        assertTrue(undated.scene().sun().source().startsWith("computed for 2015-08-04T16:19:21Z"),
+                undated.scene().sun().source());
+
         Files.writeString(dir.resolve("LC08_A_MTL.txt"), mtl.replace("SUN_ELEVATION = 64.74360932",
                 "SUN_ELEVATION = \"64.7\""));
         assertEquals(dir.resolve("LC08_A_MTL.txt") + ": sun-elevation: found SUN_ELEVATION = \"64.7\", expected a "
