@@ -132,9 +132,9 @@ final class OpenInference {
     private InputScaling scaling(Double sunElevation) {
         if (sunElevation == null && context.served().model().needsSunElevation()) {
             throw ApiException.unprocessable("parameters.sun_elevation: missing, expected the sun's elevation at the "
-                    + "tiles in degrees: the model divides bands " + context.served().card().bands().stream()
-                    .filter(BandSpec::sunAngleCorrected).map(BandSpec::name).toList() + " by its sine (top-of-"
-                    + "atmosphere reflectance corrected for the sun angle)");
+                    + "tiles in degrees: the model divides bands " + InputScaling.correctedBands(
+                    context.served().card().bands()) + " by its sine (top-of-atmosphere reflectance corrected for "
+                    + "the sun angle)");
         }
         return context.served().model().scaling(sunElevation);
     }

@@ -222,7 +222,7 @@ final class CardJson {
             bandObjects.put(band.get("name").text(), band);
         }
         List<Field> inputBands = input.get("bands").elements();
-        List<double[]> scaling = scaling(input, inputBands.size());
+        List<Scaling> scaling = scaling(input, inputBands.size());
         List<BandSpec> bands = new ArrayList<>();
         String dataType = null;
         for (int i = 0; i < inputBands.size(); i++) {
@@ -243,8 +243,9 @@ final class CardJson {
             }
             dataType = bandType;
             Field commonName = band.optional("eo:common_name");
-            bands.add(new BandSpec(name, commonName == null ? null : commonName.text(), scaling.get(i)[0],
-                    scaling.get(i)[1], nodata(band, type), scaling.get(i)[2] != 0));
+            Scaling bandScaling = scaling.get(i);
+            bands.add(new BandSpec(name, commonName == null ? null : commonName.text(), bandScaling.scale(),
+                    bandScaling.offset(), nodata(band, type), bandScaling.sunAngleCorrected()));
         }
 
         Field inputStructure = input.get("input");
@@ -333,51 +334,52 @@ final class CardJson {
         return nodata.json.doubleValue();
     }
 
-    /**
-     * Each band's {scale, offset, 1 if sun-angle corrected else 0}; one value-scaling object may stand for all bands
-     * (MLM's broadcast rule).
-     */
-    private static List<double[]> scaling(Field input, int bandCount) {
+    /** A band's value scaling as a card states it: {@code raw * scale + offset}, divided by sin(sun elevation) or not. */
+    private record Scaling(double scale, double offset, boolean sunAngleCorrected) {
+        static final Scaling NONE = new Scaling(1, 0, false);
+
+        static Scaling linear(double scale, double offset) {
+            return new Scaling(scale, offset, false);
+        }
+    }
+
+    /** Each band's scaling; one value-scaling object may stand for all bands (MLM's broadcast rule). */
+    private static List<Scaling> scaling(Field input, int bandCount) {
         Field valueScaling = input.optional("value_scaling");
         if (valueScaling == null) {
-            return Collections.nCopies(bandCount, new double[]{1, 0, 0});
+            return Collections.nCopies(bandCount, Scaling.NONE);
         }
         List<Field> objects = valueScaling.elements();
         if (objects.size() != bandCount && objects.size() != 1) {
             throw valueScaling.error("one value-scaling object per band (" + bandCount + ") or a single one");
         }
-        List<double[]> result = new ArrayList<>();
+        List<Scaling> result = new ArrayList<>();
         for (int i = 0; i < bandCount; i++) {
             result.add(linearScaling(objects.get(objects.size() == 1 ? 0 : i)));
         }
         return result;
     }
 
-    private static double[] linearScaling(Field object) {
-        double[] linear = linearScalingOf(object);
-        return linear.length == 3 ? linear : new double[]{linear[0], linear[1], 0};
-    }
-
-    private static double[] linearScalingOf(Field object) {
+    private static Scaling linearScaling(Field object) {
         if (object.json.isNull()) {
-            return new double[]{1, 0};
+            return Scaling.NONE;
         }
         Field type = object.get("type");
         if (type.json.isNull()) {
-            return new double[]{1, 0};
+            return Scaling.NONE;
         }
         return switch (type.text()) {
-            case "scale" -> new double[]{1 / object.get("value").doubleValue(), 0};
-            case "offset" -> new double[]{1, -object.get("value").doubleValue()};
+            case "scale" -> Scaling.linear(1 / object.get("value").doubleValue(), 0);
+            case "offset" -> Scaling.linear(1, -object.get("value").doubleValue());
             case "z-score" -> {
                 double mean = object.get("mean").doubleValue();
                 double stddev = object.get("stddev").doubleValue();
-                yield new double[]{1 / stddev, -mean / stddev};
+                yield Scaling.linear(1 / stddev, -mean / stddev);
             }
             case "min-max" -> {
                 double minimum = object.get("minimum").doubleValue();
                 double range = object.get("maximum").doubleValue() - minimum;
-                yield new double[]{1 / range, -minimum / range};
+                yield Scaling.linear(1 / range, -minimum / range);
             }
             case "processing" -> {
                 requireEquals(object.get("format"), LINEAR_FORMAT);
@@ -393,8 +395,8 @@ final class CardJson {
                     }
                 }
                 try {
-                    yield new double[]{Double.parseDouble(matcher.group(1)), Double.parseDouble(matcher.group(2)),
-                            corrected ? 1 : 0};
+                    yield new Scaling(Double.parseDouble(matcher.group(1)), Double.parseDouble(matcher.group(2)),
+                            corrected);
                 } catch (NumberFormatException e) {
                     throw expression.error("numbers in \"A * SCALE + OFFSET\"");
                 }

@@ -88,6 +88,11 @@ public final class InputScaling {
         return bands.stream().anyMatch(BandSpec::sunAngleCorrected);
     }
 
+    /** The names of the bands corrected for the sun angle, as messages list them. */
+    public static List<String> correctedBands(List<BandSpec> bands) {
+        return bands.stream().filter(BandSpec::sunAngleCorrected).map(BandSpec::name).toList();
+    }
+
     /** The sun elevation this scaling divides by, in degrees; null when no band is corrected or it is unknown. */
     public Double sunElevation() {
         return sunElevation;

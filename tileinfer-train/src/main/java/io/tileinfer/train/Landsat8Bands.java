@@ -9,8 +9,8 @@ import java.util.Map;
  * Reflective bands become top-of-atmosphere reflectance corrected for the sun angle (REFLECTANCE_MULT/ADD, divided by
  * the sine of the scene's SUN_ELEVATION, as USGS defines it): the model then learns reflectance, not a season's or a
  * latitude's light, and batch divides by each scene's own sun elevation. Thermal bands become radiance
- * (RADIANCE_MULT/ADD), which needs no correction. Level-1 files carry no nodata tag, yet every scene's footprint is framed
- * by designated fill (DN 0, the quality band's fill bit): the card says so, so that batch masks it rather than
+ * (RADIANCE_MULT/ADD), which needs no correction. Level-1 files carry no nodata tag, yet every scene's footprint is
+ * framed by designated fill (DN 0, the quality band's fill bit): the card says so, so that batch masks it rather than
  * classify it (an all-zero pixel is "cloud" with certainty to this model).
  */
 final class Landsat8Bands {

@@ -48,7 +48,7 @@ public record PredictionItem(Scene scene, Run run, PredictionBands bands, ItemFi
             "https://stac-extensions.github.io/classification/v2.0.0/schema.json",
             "https://stac-extensions.github.io/file/v2.1.0/schema.json",
             "https://stac-extensions.github.io/processing/v1.2.0/schema.json");
-    /** The view extension: {@code view:sun_elevation}, for a scene whose model corrected its bands for the sun angle. */
+    /** The view extension: {@code view:sun_elevation}, for a scene whose model corrected its bands for the sun. */
     static final String VIEW = "https://stac-extensions.github.io/view/v1.0.0/schema.json";
     private static final String COG = "image/tiff; application=geotiff; profile=cloud-optimized";
     /** The multihash prefix of a SHA-256 digest: function 0x12, 32 bytes. */

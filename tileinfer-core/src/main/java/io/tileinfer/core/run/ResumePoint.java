@@ -35,14 +35,17 @@ public final class ResumePoint {
 
     /**
      * Why an earlier attempt's tiles of the scene cannot be kept, or null when they can: its input files (or its sun
-     * elevation) changed since that attempt computed them (as {@link InputStamps} at {@code stamps} recorded them), or there is no record of
+     * elevation) changed since that attempt computed them (as {@link InputStamps} at {@code stamps} recorded them), or
+     * there is no record of
      * them to tell (a run begun by an older version, a record deleted or damaged). Every tile is then computed again.
      */
     public static String inputsChanged(Path stamps, List<String> locations, Double sunElevation) {
         return inputsChanged(stamps, InputStamps.of(locations, sunElevation));
     }
 
-    /** As {@link #inputsChanged(Path, List, Double)}, with the files' stamps as they are now, taken once by the caller. */
+    /**
+     * As {@link #inputsChanged(Path, List, Double)}, with the files' stamps as they are now, taken once by the caller.
+     */
     static String inputsChanged(Path stamps, InputStamps now) {
         InputStamps earlier;
         try {

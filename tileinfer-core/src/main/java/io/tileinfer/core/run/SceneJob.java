@@ -338,7 +338,8 @@ final class SceneJob {
         List<Manifest.BandEntry> bands = scene.bands().stream()
                 .map(b -> new Manifest.BandEntry(b.name(), b.location(), b.index(), b.nodata())).toList();
         return new Manifest.SceneEntry(scene.id(), status.name(), issues, scene.acquired(), scene.acquiredUntil(),
-                scene.sunElevation(), scene.sun() == null ? null : scene.sun().source(), scene.width(), scene.height(), scene.crs().label(), counts, inputs, bands, output, quicklook, item);
+                scene.sunElevation(), scene.sun() == null ? null : scene.sun().source(), scene.width(), scene.height(),
+                scene.crs().label(), counts, inputs, bands, output, quicklook, item);
     }
 
     private static Manifest.Counts counts(List<Tile> tiles, Map<String, TileStatus> statuses) {

@@ -138,9 +138,7 @@ public final class SceneInspector {
      * scene's centre ({@link SunElevations}). Null, with an issue, when none is known or the sun was not up.
      */
     private SunElevation sunElevation(String firstLocation, RasterInfo first, Instant acquired, Instant acquiredUntil) {
-        List<String> corrected = expect.modelBands().stream().filter(BandSpec::sunAngleCorrected)
-                .map(BandSpec::name).toList();
-        String why = " (the model divides bands " + corrected + " by its sine)";
+        String why = " (the model divides bands " + InputScaling.correctedBands(expect.modelBands()) + " by its sine)";
         if (spec.sunElevation() != null) { // checked when the configuration was read
             return new SunElevation(spec.sunElevation(), "the scene's configuration (sun_elevation)");
         }

@@ -141,8 +141,9 @@ public record StacItem(String location, String id, Instant datetime, Instant acq
         }
         JsonNode sun = properties.path("view:sun_elevation");
         boolean validSun = sun.isNumber() && Math.abs(sun.doubleValue()) <= 90;
-        ValidationIssue sunIssue = validSun || sun.isMissingNode() || sun.isNull() ? null : new ValidationIssue(location,
-                "properties.view:sun_elevation", describe(sun), "degrees from -90 to 90 (STAC's view extension)");
+        ValidationIssue sunIssue = validSun || sun.isMissingNode() || sun.isNull() ? null
+                : new ValidationIssue(location, "properties.view:sun_elevation", describe(sun),
+                        "degrees from -90 to 90 (STAC's view extension)");
         return new StacItem(location, root.path("id").asText(null), time.at(), time.until(), assets,
                 List.copyOf(composites), timeIssue, Hashing.sha256(bytes), validSun ? sun.doubleValue() : null,
                 sunIssue);
