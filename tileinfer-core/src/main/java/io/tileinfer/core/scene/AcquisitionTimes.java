@@ -23,8 +23,10 @@ final class AcquisitionTimes {
     private static final DateTimeFormatter TIFF = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
     private static final Pattern MTL_DATE = Pattern.compile("^\\s*DATE_ACQUIRED\\s*=\\s*\"?([0-9-]+)\"?\\s*$",
             Pattern.MULTILINE);
-    private static final Pattern MTL_TIME = Pattern.compile("^\\s*SCENE_CENTER_TIME\\s*=\\s*\"?([0-9:.]+)Z?\"?\\s*$",
+    // any value, as written: "noon" is a time line that says no time, not no line ([ \t]: never the next line's)
+    private static final Pattern MTL_TIME = Pattern.compile("^[ \t]*SCENE_CENTER_TIME[ \t]*=[ \t]*(.*?)[ \t]*$",
             Pattern.MULTILINE);
+    private static final Pattern TIME_OF_DAY = Pattern.compile("\"?([0-9:.]+)Z?\"?");
     private static final Pattern MTL_SUN_ELEVATION = Pattern.compile("^\\s*SUN_ELEVATION\\s*=\\s*(\\S+)\\s*$",
             Pattern.MULTILINE);
 
@@ -42,15 +44,24 @@ final class AcquisitionTimes {
      */
     record Mtl(Path path, String text, LocalDate date) {
 
-        /** DATE_ACQUIRED + SCENE_CENTER_TIME (midnight when it has none); empty when that time is no time. */
+        /**
+         * DATE_ACQUIRED at SCENE_CENTER_TIME (UTC); empty without a SCENE_CENTER_TIME that is a time of day: the day
+         * alone is no instant, and midnight would be a wrong one (and so would a sun computed for it).
+         */
         Optional<Instant> acquired() {
+            return sceneCenterTime().map(TIME_OF_DAY::matcher).filter(Matcher::matches).flatMap(time -> {
+                try {
+                    return Optional.of(date.atTime(LocalTime.parse(time.group(1))).toInstant(ZoneOffset.UTC));
+                } catch (DateTimeParseException e) { // 25:61:00
+                    return Optional.empty();
+                }
+            });
+        }
+
+        /** The SCENE_CENTER_TIME line's value as written ("16:19:21.7917421Z" in quotes); empty without the line. */
+        Optional<String> sceneCenterTime() {
             Matcher time = MTL_TIME.matcher(text);
-            try {
-                LocalTime clock = time.find() ? LocalTime.parse(time.group(1)) : LocalTime.MIDNIGHT;
-                return Optional.of(date.atTime(clock).toInstant(ZoneOffset.UTC));
-            } catch (DateTimeParseException e) {
-                return Optional.empty();
-            }
+            return time.find() ? Optional.of(time.group(1)) : Optional.empty();
         }
 
         /** The SUN_ELEVATION line's value as written; empty when there is no such line. */

@@ -189,9 +189,11 @@ public final class SceneInspector {
                 return null;
             }
         } else {
+            // an MTL.txt without a time of day gets here too: say which has no SUN_ELEVATION, not that there is none
             issues.add(new ValidationIssue(spec.describe(), "sun-elevation", "none: no `sun_elevation:` in the "
-                    + "scene's configuration, no view:sun_elevation in a STAC item, no Landsat MTL.txt beside "
-                    + "local files, and " + (acquiredUntil != null ? "an acquisition over a range of time ("
+                    + "scene's configuration, no view:sun_elevation in a STAC item, " + (mtls.isEmpty()
+                    ? "no Landsat MTL.txt beside local files" : "no SUN_ELEVATION in " + mtls.getFirst().path())
+                    + ", and " + (acquiredUntil != null ? "an acquisition over a range of time ("
                     + acquired + "/" + acquiredUntil + ")" : "no acquisition time") + " to compute it from",
                     "the sun's elevation at the scene in degrees" + why));
             return null;
@@ -585,19 +587,31 @@ public final class SceneInspector {
                 return null;
             }
         }
-        Optional<Instant> mtl = mtls(firstLocation).stream().findFirst().flatMap(AcquisitionTimes.Mtl::acquired);
-        if (mtl.isEmpty() && expect.checks("acquisition-time")) {
+        Optional<AcquisitionTimes.Mtl> mtl = mtls(firstLocation).stream().findFirst();
+        Optional<Instant> mtlTime = mtl.flatMap(AcquisitionTimes.Mtl::acquired);
+        if (mtlTime.isEmpty() && expect.checks("acquisition-time")) {
             // an item's time is its properties.datetime: the item is what to mend, not its first band file
             issues.add(item != null
                     ? new ValidationIssue(item.location(), "acquisition-time", "no properties.datetime (nor a "
                             + "start_datetime and end_datetime, nor a TIFFTAG_DATETIME in " + firstLocation + ")",
                             "an acquisition time (or `acquired:` in the scene's configuration)")
+                    : mtl.isPresent() ? mtlTimeIssue(mtl.get(), firstLocation)
                     : new ValidationIssue(firstLocation, "acquisition-time", "none (no TIFFTAG_DATETIME"
                             + (Locations.isLocal(firstLocation) ? " or Landsat MTL.txt beside the file)"
                             : "; an MTL.txt is looked for beside local files only)"),
                             "an acquisition time (or `acquired:` in the scene's configuration)"));
         }
-        return mtl.orElse(null);
+        return mtlTime.orElse(null);
+    }
+
+    /** An MTL.txt with a DATE_ACQUIRED but no time of day: the MTL.txt is what to mend, and the line to add. */
+    private static ValidationIssue mtlTimeIssue(AcquisitionTimes.Mtl mtl, String firstLocation) {
+        String time = mtl.sceneCenterTime().map(written -> "and SCENE_CENTER_TIME = " + written
+                + ", which is no time of day").orElse("but no SCENE_CENTER_TIME");
+        return new ValidationIssue(mtl.path().toString(), "acquisition-time", "DATE_ACQUIRED = " + mtl.date() + " "
+                + time + " (and " + firstLocation + " has no TIFFTAG_DATETIME)", "a SCENE_CENTER_TIME line with the "
+                + "scene's time of day in UTC, such as SCENE_CENTER_TIME = \"16:19:21.7917421Z\", or `acquired:` in "
+                + "the scene's configuration");
     }
 
     /** The Landsat MTL.txt files beside a local file (none beside a URL), read once for the time and the sun. */

@@ -33,6 +33,7 @@ import static io.tileinfer.core.SharedData.landsat;
 import static io.tileinfer.core.SharedData.variant;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -563,11 +564,8 @@ class SceneInspectorTest {
     @Test
     void anMtlThatMayNotBeTheScenesGivesNoSunElevation(@TempDir Path dir) throws IOException {
         Expectations corrected = new Expectations(RGBN_CORRECTED, "uint16", null, Set.of());
-        Map<String, String> bands = new LinkedHashMap<>();
-        for (String band : RGBN_NAMES) {
-            bands.put(band, Files.createSymbolicLink(dir.resolve(band + ".tif"), Path.of(landsat(band))).toString());
-        }
-        String mtl = Files.readString(Path.of(landsat("B2")).resolveSibling("MTL.txt"));
+        Map<String, String> bands = landsatRgbnIn(dir);
+        String mtl = SAMPLE_MTL;
         Files.writeString(dir.resolve("LC08_A_MTL.txt"), mtl);
         Files.writeString(dir.resolve("LC08_B_MTL.txt"), mtl.replace("SUN_ELEVATION = 64.74360932",
                 "SUN_ELEVATION = 30.1"));
@@ -599,6 +597,88 @@ class SceneInspectorTest {
                 + "number of degrees (the model divides bands [B2, B3, B4, B5] by its sine)",
                 only(SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null, null), corrected))
                         .message());
+    }
+
+    /** The sample scene's MTL.txt: DATE_ACQUIRED 2015-08-04, SCENE_CENTER_TIME "16:19:21.7917421Z". */
+    private static final String SAMPLE_MTL = sampleMtl();
+
+    private static String sampleMtl() {
+        try {
+            return Files.readString(Path.of(landsat("B2")).resolveSibling("MTL.txt"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sample's B2-B5 linked into {@code dir}, away from the archive's MTL.txt, for one written there. */
+    private static Map<String, String> landsatRgbnIn(Path dir) throws IOException {
+        Map<String, String> bands = new LinkedHashMap<>();
+        for (String band : RGBN_NAMES) {
+            bands.put(band, Files.createSymbolicLink(dir.resolve(band + ".tif"), Path.of(landsat(band))).toString());
+        }
+        return bands;
+    }
+
+    /**
+     * DATE_ACQUIRED names a day, not an instant: without a SCENE_CENTER_TIME that is a time of day, an MTL.txt gives
+     * no acquisition time (it gave midnight UTC, and for a model corrected for the sun angle the elevation of an
+     * evening sun over Alabama, 7.5° instead of 64.7°: reflectance 7 times too high, silently), and the issue
+     * names the MTL.txt and the line to add.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''                                   | but no SCENE_CENTER_TIME",
+            "'    SCENE_CENTER_TIME = \"noon\"'     | and SCENE_CENTER_TIME = \"noon\", which is no time of day",
+            "'    SCENE_CENTER_TIME = \"25:61:00Z\"' | and SCENE_CENTER_TIME = \"25:61:00Z\", which is no time of day"})
+    void anMtlWithADayButNoTimeOfDayGivesNoAcquisitionTime(String timeLine, String found, @TempDir Path dir)
+            throws IOException {
+        Map<String, String> bands = landsatRgbnIn(dir);
+        Path mtl = Files.writeString(dir.resolve("LC08_MTL.txt"), SAMPLE_MTL
+                .replace("    SCENE_CENTER_TIME = \"16:19:21.7917421Z\"", timeLine)
+                .replace("    SUN_ELEVATION = 64.74360932\n", ""));
+        assertFalse(Files.readString(mtl).contains("SUN_ELEVATION"), "the sun computed, as it was for midnight");
+        String expected = mtl + ": acquisition-time: found DATE_ACQUIRED = 2015-08-04 " + found + " (and "
+                + dir.resolve("B2.tif") + " has no TIFFTAG_DATETIME), expected a SCENE_CENTER_TIME line with the "
+                + "scene's time of day in UTC, such as SCENE_CENTER_TIME = \"16:19:21.7917421Z\", or `acquired:` in "
+                + "the scene's configuration";
+        SceneSpec scene = new SceneSpec("l8", null, null, bands, null, null, null);
+        assertEquals(expected, only(SceneInspector.inspect(scene, Expectations.none())).message());
+        // the one issue for a model corrected for the sun angle too: no sun-elevation issue computed for midnight
+        assertEquals(expected, only(SceneInspector.inspect(scene, new Expectations(RGBN_CORRECTED, "uint16", null,
+                Set.of()))).message());
+    }
+
+    /**
+     * An MTL.txt without a SCENE_CENTER_TIME still gives its SUN_ELEVATION, the value at its DATE_ACQUIRED's scene:
+     * for a scene at a configured time of that day, or at an unknown time (its check skipped). Without one, at an
+     * unknown time, the sun-elevation issue names the MTL.txt.
+     */
+    @Test
+    void anMtlWithoutASceneCenterTimeStillGivesItsSunElevation(@TempDir Path dir) throws IOException {
+        Map<String, String> bands = landsatRgbnIn(dir);
+        String untimed = SAMPLE_MTL.replace("    SCENE_CENTER_TIME = \"16:19:21.7917421Z\"\n", "");
+        Path mtl = Files.writeString(dir.resolve("LC08_MTL.txt"), untimed);
+        Expectations corrected = new Expectations(RGBN_CORRECTED, "uint16", null, Set.of());
+        Instant configured = Instant.parse("2015-08-04T16:19:21Z");
+        SceneInspector.Inspection given = SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null,
+                configured), corrected);
+        assertTrue(given.valid(), given.issues().toString());
+        assertEquals(configured, given.scene().acquired());
+        assertEquals(new SunElevation(64.74360932, "SUN_ELEVATION of " + mtl), given.scene().sun());
+
+        Expectations untimedCorrected = new Expectations(RGBN_CORRECTED, "uint16", null, Set.of("acquisition-time"));
+        SceneSpec scene = new SceneSpec("l8", null, null, bands, null, null, null);
+        SceneInspector.Inspection unknown = SceneInspector.inspect(scene, untimedCorrected);
+        assertTrue(unknown.valid(), unknown.issues().toString());
+        assertNull(unknown.scene().acquired(), "the day alone is no time");
+        assertEquals(new SunElevation(64.74360932, "SUN_ELEVATION of " + mtl), unknown.scene().sun());
+
+        Files.writeString(mtl, untimed.replace("    SUN_ELEVATION = 64.74360932\n", ""));
+        assertEquals(String.join(", ", bands.values()) + ": sun-elevation: found none: no `sun_elevation:` in the "
+                + "scene's configuration, no view:sun_elevation in a STAC item, no SUN_ELEVATION in " + mtl + ", and "
+                + "no acquisition time to compute it from, expected the sun's elevation at the scene in degrees "
+                + "(the model divides bands [B2, B3, B4, B5] by its sine)",
+                only(SceneInspector.inspect(scene, untimedCorrected)).message());
     }
 
     @Test
