@@ -57,7 +57,7 @@ public final class Postprocessor {
         // Plane by plane, so that each loop streams through memory (and the JIT can vectorise); in one go when the
         // core's rows follow each other in the tile (no halo): loops of 256 values cost twice as much per value.
         if (width == size) {
-            classify(probabilities, offset + y0 * size, plane, bands, 0, pixels);
+            classify(probabilities, offset + y0 * size + x0, plane, bands, 0, pixels);
         } else {
             for (int r = 0; r < core.height(); r++) {
                 classify(probabilities, offset + (y0 + r) * size + x0, plane, bands, r * width, width);

@@ -6,6 +6,7 @@ import io.tileinfer.core.tile.TileGrid;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,13 +19,21 @@ class PostprocessorTest {
     /**
      * The crop against its definition, pixel by pixel: argmax with ties to the lower class, percents as
      * Math.round(100 * p clamped to [0, 1]), nodata (255) in every band where the input was invalid, and the
-     * class counts over the valid core; with and without a halo, two and three classes, all valid or not.
+     * class counts over the valid core; with and without a halo, two and three classes, all valid or not, an inner
+     * tile and the last (at the bottom edge, cut short), percents kept or not.
      */
     @ParameterizedTest
-    @CsvSource({"2, 0, true", "2, 0, false", "2, 8, true", "2, 8, false", "3, 0, true", "3, 8, false"})
-    void theCropIsArgmaxAndRoundedPercentsWithNodataWhereTheInputWasInvalid(int classes, int halo, boolean allValid) {
+    @CsvSource({"2, 0, true, true, true", "2, 0, false, true, true", "2, 8, true, true, true",
+            "2, 8, false, true, true", "3, 0, true, true, true", "3, 8, false, true, true",
+            "2, 0, true, false, true", "2, 0, false, false, true", "2, 8, false, false, true",
+            "3, 0, false, false, true", "2, 0, true, true, false", "3, 8, false, false, false"})
+    void theCropIsArgmaxAndRoundedPercentsWithNodataWhereTheInputWasInvalid(int classes, int halo, boolean allValid,
+                                                                           boolean inner, boolean keep) {
         Random random = new Random(classes * 31L + halo);
-        Tile tile = new TileGrid(4 * SIZE, 4 * SIZE, SIZE, halo).tiles("s").get(5); // an inner tile
+        List<Tile> tiles = new TileGrid(4 * SIZE, 4 * SIZE - 10, SIZE, halo).tiles("s");
+        Tile tile = inner ? tiles.stream().filter(t -> t.core().x() <= SIZE + 1 && SIZE + 1 < t.core().x()
+                + t.core().width() && t.core().y() <= SIZE + 1 && SIZE + 1 < t.core().y() + t.core().height())
+                .findFirst().orElseThrow() : tiles.getLast();
         int plane = SIZE * SIZE;
         float[] probabilities = new float[3 + classes * plane]; // from an offset, as in a batch
         for (int i = 3; i < probabilities.length; i++) {
@@ -52,9 +61,9 @@ class PostprocessorTest {
         }
         TileData data = new TileData(tile, null, valid, validCore, "sha");
 
-        TilePrediction prediction = new Postprocessor(classes, SIZE, true).crop(data, probabilities, 3);
+        TilePrediction prediction = new Postprocessor(classes, SIZE, keep).crop(data, probabilities, 3);
 
-        byte[][] expected = new byte[classes + 1][width * height];
+        byte[][] expected = new byte[keep ? classes + 1 : 1][width * height];
         long[] counts = new long[classes];
         for (int r = 0; r < height; r++) {
             for (int c = 0; c < width; c++) {
@@ -74,12 +83,13 @@ class PostprocessorTest {
                 }
                 expected[0][out] = (byte) best;
                 counts[best]++;
-                for (int k = 0; k < classes; k++) {
+                for (int k = 0; keep && k < classes; k++) {
                     float p = Math.min(1f, Math.max(0f, probabilities[3 + k * plane + pixel]));
                     expected[k + 1][out] = (byte) Math.round(p * 100f);
                 }
             }
         }
+        assertEquals(expected.length, prediction.bands().length);
         for (int b = 0; b < expected.length; b++) {
             assertArrayEquals(expected[b], prediction.bands()[b], "band " + b);
         }
@@ -87,15 +97,18 @@ class PostprocessorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"NaN, 1, 3, 5", "Infinity, 0, 63, 63", "-Infinity, 1, 0, 0"})
-    void aNonFiniteProbabilityIsFoundWithItsClassAndPixel(float value, int k, int x, int y) {
+    @CsvSource({"NaN, 1, 3, 5, true", "Infinity, 0, 63, 63, true", "-Infinity, 1, 0, 0, true",
+            "NaN, 0, 0, 0, false", "Infinity, 1, 63, 63, false", "-Infinity, 0, 17, 40, false"})
+    void aNonFiniteProbabilityIsFoundWithItsClassAndPixel(float value, int k, int x, int y, boolean later) {
         int plane = SIZE * SIZE;
         float[] probabilities = new float[7 + 2 * plane];
         java.util.Arrays.fill(probabilities, 0.5f);
         Postprocessor postprocessor = new Postprocessor(2, SIZE, true);
         assertNull(postprocessor.firstNonFinite(probabilities, 7));
         probabilities[7 + k * plane + y * SIZE + x] = value;
-        probabilities[7 + 2 * plane - 1] = Float.NaN; // a later one is not the first
+        if (later && !(k == 1 && x == SIZE - 1 && y == SIZE - 1)) {
+            probabilities[7 + 2 * plane - 1] = Float.NaN; // a later one is not the first
+        }
         assertEquals(value + " for class " + k + " at pixel (" + x + ", " + y + ")",
                 postprocessor.firstNonFinite(probabilities, 7));
     }

@@ -7,7 +7,7 @@ import io.tileinfer.core.scene.SceneInspector;
 import io.tileinfer.raster.Window;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,16 +25,18 @@ class TileReaderTest {
     private static final int SIZE = 64;
 
     /**
-     * A pixel is invalid where any band is NaN or the file's nodata (GDAL keeps a float32 band's nodata 0.1 as 0.1f),
-     * and valid beside them, the float next to nodata included. Every tile's mask is checked against that definition,
-     * so that the reader's shortcut for tiles with nothing to mask cannot hide one that has.
+     * A pixel is invalid where any band is NaN or the scene's nodata, and valid beside them, the float next to nodata
+     * included: nodata from the file (GDAL keeps a float32 band's 0.1 as 0.1f), none (NaN alone is invalid), or
+     * configured (0.1, which no float equals). Every tile's mask is checked against that definition, so that the
+     * reader's shortcut for tiles with nothing to mask cannot hide one that has.
      */
     @ParameterizedTest
-    @ValueSource(doubles = {-9999.0, 0.1})
-    void aPixelIsInvalidWhereAnyBandIsNanOrTheNodataValue(double nodata, @TempDir Path dir) throws Exception {
+    @CsvSource({"file, -9999, 3", "file, 0.1, 3", "none, NaN, 4", "configured, 0.1, 1"})
+    void aPixelIsInvalidWhereAnyBandIsNanOrTheNodataValue(String from, double nodata, int marked, @TempDir Path dir)
+            throws Exception {
         Path file = dir.resolve("marked.tif");
-        // band 3 NaN at (10, 20); band 2 and band 4 nodata at (40, 5) and (100, 30); band 1 the float beside nodata
-        // at (70, 70); and the right and bottom edges' partial tiles
+        // band 3 NaN at (10, 20); band 2 and band 4 the nodata value at (40, 5) and (100, 30); band 1 the float
+        // beside it at (70, 70) (NaN too without a nodata); and the right and bottom edges' partial tiles
         gdal("""
                 import sys
                 import numpy as np
@@ -49,16 +51,19 @@ class TileReaderTest {
                 put(2, 40, 5, nodata)
                 put(1, 70, 70, np.nextafter(np.float32(nodata), np.float32(0)))
                 put(4, 100, 30, np.float32(nodata))
-                for b in range(1, 5):
-                    dst.GetRasterBand(b).SetNoDataValue(nodata)
+                if sys.argv[4] == 'file':
+                    for b in range(1, 5):
+                        dst.GetRasterBand(b).SetNoDataValue(nodata)
                 dst = None
-                """, variant("l8_rgbn_float32.tif"), file.toString(), Double.toString(nodata));
+                """, variant("l8_rgbn_float32.tif"), file.toString(), Double.toString(nodata), from);
+        Double configured = from.equals("configured") ? nodata : null;
         SceneInspector.Inspection inspection = SceneInspector.inspect(
-                new SceneSpec("s", file.toString(), null, null, null, null, null), Expectations.none());
+                new SceneSpec("s", file.toString(), null, null, null, configured, null), Expectations.none());
         assertTrue(inspection.valid(), inspection.issues().toString());
         Scene scene = inspection.scene();
-        double read = scene.bands().getFirst().nodata();
-        assertEquals((float) nodata, read, "the nodata as GDAL keeps it");
+        Double kept = scene.bands().getFirst().nodata();
+        double read = kept == null ? Double.NaN : kept;
+        assertEquals(from.equals("file") ? (float) nodata : nodata, read, "the nodata as the scene has it");
         List<Tile> tiles = new TileGrid(scene.width(), scene.height(), SIZE, 0).tiles("s");
         int invalid = 0;
         try (TileReader reader = new TileReader(scene, SIZE)) {
@@ -75,12 +80,11 @@ class TileReaderTest {
                 Window inside = tile.input().intersect(new Window(0, 0, scene.width(), scene.height()));
                 padding += SIZE * SIZE - inside.width() * inside.height();
             }
-            assertEquals(padding + 3, invalid, "the NaN, the two nodata pixels and the padding");
-            Tile first = tiles.getFirst(); // holds (10, 20) and (40, 5)
-            TileData data = reader.read(first);
-            assertFalse(data.valid()[20 * SIZE + 10], "NaN in band 3");
-            assertFalse(data.valid()[5 * SIZE + 40], "band 2's nodata");
-            assertTrue(data.valid()[6 * SIZE + 40], "beside it");
+            assertEquals(padding + marked, invalid, "the NaN, the pixels equal to nodata, and the padding");
+            TileData first = reader.read(tiles.getFirst()); // holds (10, 20) and (40, 5)
+            assertFalse(first.valid()[20 * SIZE + 10], "NaN in band 3");
+            assertEquals(marked == 1, first.valid()[5 * SIZE + 40], "band 2's value: nodata unless none equals it");
+            assertTrue(first.valid()[6 * SIZE + 40], "beside it");
         }
     }
 
