@@ -21,16 +21,26 @@ import java.util.regex.Pattern;
 /** Parses acquisition times from the places satellite products keep them. */
 final class AcquisitionTimes {
     private static final DateTimeFormatter TIFF = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
-    private static final Pattern MTL_DATE = Pattern.compile("^\\s*DATE_ACQUIRED\\s*=\\s*\"?([0-9-]+)\"?\\s*$",
-            Pattern.MULTILINE);
-    // any value, as written: "noon" is a time line that says no time, not no line ([ \t]: never the next line's)
-    private static final Pattern MTL_TIME = Pattern.compile("^[ \t]*SCENE_CENTER_TIME[ \t]*=[ \t]*(.*?)[ \t]*$",
-            Pattern.MULTILINE);
+    private static final Pattern MTL_DATE = mtlLine("DATE_ACQUIRED");
+    private static final Pattern MTL_TIME = mtlLine("SCENE_CENTER_TIME");
+    private static final Pattern MTL_SUN_ELEVATION = mtlLine("SUN_ELEVATION");
+    private static final Pattern DAY = Pattern.compile("\"?([0-9-]+)\"?");
     private static final Pattern TIME_OF_DAY = Pattern.compile("\"?([0-9:.]+)Z?\"?");
-    private static final Pattern MTL_SUN_ELEVATION = Pattern.compile("^\\s*SUN_ELEVATION\\s*=\\s*(\\S+)\\s*$",
-            Pattern.MULTILINE);
 
     private AcquisitionTimes() {
+    }
+
+    /**
+     * A field's line of an MTL.txt, its value as written: "noon" is a line that says no time, not no line, and
+     * "SUN_ELEVATION =" one with an empty value ([ \t], not \s: never the next line's).
+     */
+    private static Pattern mtlLine(String field) {
+        return Pattern.compile("^[ \t]*" + field + "[ \t]*=[ \t]*(.*?)[ \t]*$", Pattern.MULTILINE);
+    }
+
+    private static Optional<String> value(Pattern line, String text) {
+        Matcher value = line.matcher(text);
+        return value.find() ? Optional.of(value.group(1)) : Optional.empty();
     }
 
     /** TIFFTAG_DATETIME ("YYYY:MM:DD HH:MM:SS"); the TIFF standard has no time zone, so UTC is assumed. */
@@ -39,16 +49,30 @@ final class AcquisitionTimes {
     }
 
     /**
-     * A Landsat metadata file ({@code *MTL.txt}) beside local band files, as read, with its DATE_ACQUIRED (the day, UTC,
-     * the scene was taken).
+     * A Landsat metadata file ({@code *MTL.txt}) beside local band files, as read, with its DATE_ACQUIRED line's value
+     * as written.
      */
-    record Mtl(Path path, String text, LocalDate date) {
+    record Mtl(Path path, String text, String dateAcquired) {
+
+        /** DATE_ACQUIRED, the day (UTC) the scene was taken; null when it is no date ("", "2015-13-45"). */
+        LocalDate date() {
+            Matcher day = DAY.matcher(dateAcquired);
+            try {
+                return day.matches() ? LocalDate.parse(day.group(1)) : null;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
 
         /**
          * DATE_ACQUIRED at SCENE_CENTER_TIME (UTC); empty without a SCENE_CENTER_TIME that is a time of day: the day
          * alone is no instant, and midnight would be a wrong one (and so would a sun computed for it).
          */
         Optional<Instant> acquired() {
+            LocalDate date = date();
+            if (date == null) {
+                return Optional.empty();
+            }
             return sceneCenterTime().map(TIME_OF_DAY::matcher).filter(Matcher::matches).flatMap(time -> {
                 try {
                     return Optional.of(date.atTime(LocalTime.parse(time.group(1))).toInstant(ZoneOffset.UTC));
@@ -60,20 +84,18 @@ final class AcquisitionTimes {
 
         /** The SCENE_CENTER_TIME line's value as written ("16:19:21.7917421Z" in quotes); empty without the line. */
         Optional<String> sceneCenterTime() {
-            Matcher time = MTL_TIME.matcher(text);
-            return time.find() ? Optional.of(time.group(1)) : Optional.empty();
+            return value(MTL_TIME, text);
         }
 
-        /** The SUN_ELEVATION line's value as written; empty when there is no such line. */
+        /** The SUN_ELEVATION line's value as written ("" when it has none); empty when there is no such line. */
         Optional<String> sunElevation() {
-            Matcher elevation = MTL_SUN_ELEVATION.matcher(text);
-            return elevation.find() ? Optional.of(elevation.group(1)) : Optional.empty();
+            return value(MTL_SUN_ELEVATION, text);
         }
     }
 
     /**
-     * Every {@code *MTL.txt} with a DATE_ACQUIRED that is a date beside a local band file, by name (more than one is
-     * ambiguous).
+     * Every {@code *MTL.txt} with a DATE_ACQUIRED line (a Landsat one, not any "HTML.txt") beside a local band file,
+     * by name. More than one is ambiguous, whatever their dates: the scene's own may be one whose date is broken.
      */
     static List<Mtl> landsatMtls(String bandLocation) {
         Path dir = Path.of(bandLocation).toAbsolutePath().getParent();
@@ -84,14 +106,7 @@ final class AcquisitionTimes {
         try (DirectoryStream<Path> mtls = Files.newDirectoryStream(dir, "*MTL.txt")) {
             for (Path mtl : mtls) {
                 String text = Files.readString(mtl);
-                Matcher date = MTL_DATE.matcher(text);
-                if (date.find()) {
-                    try {
-                        found.add(new Mtl(mtl, text, LocalDate.parse(date.group(1))));
-                    } catch (DateTimeParseException notADate) {
-                        // "2015-13-45": no day to tell the scene's by, as if it had none
-                    }
-                }
+                value(MTL_DATE, text).ifPresent(written -> found.add(new Mtl(mtl, text, written)));
             }
         } catch (IOException e) {
             return List.of();

@@ -153,17 +153,17 @@ public final class SceneInspector {
             source = item.location() + ": properties.view:sun_elevation";
             degrees = item.sunElevation();
         } else if (mtls.size() > 1) { // which is the scene's? Taking one would be a guess
-            issues.add(new ValidationIssue(firstLocation, "sun-elevation", mtls.size() + " Landsat MTL.txt files "
-                    + "beside it " + mtls.stream().map(m -> m.path().getFileName().toString()).toList(), "one, the "
-                    + "scene's, or `sun_elevation:` in the scene's configuration" + why));
+            issues.add(new ValidationIssue(firstLocation, "sun-elevation", severalMtls(mtls), "one, the scene's, or "
+                    + "`sun_elevation:` in the scene's configuration" + why));
             return null;
-        } else if (mtls.size() == 1 && mtls.getFirst().sunElevation().isPresent()) {
+        } else if (mtls.size() == 1 && mtls.getFirst().date() != null && mtls.getFirst().sunElevation().isPresent()) {
+            // (one without a day may be another day's: the sun is computed for the scene's time, if known)
             AcquisitionTimes.Mtl mtl = mtls.getFirst();
             String written = mtl.sunElevation().get();
             try {
                 degrees = Double.parseDouble(written);
             } catch (NumberFormatException e) {
-                issues.add(new ValidationIssue(mtl.path().toString(), "sun-elevation", "SUN_ELEVATION = " + written,
+                issues.add(new ValidationIssue(mtl.path().toString(), "sun-elevation", line("SUN_ELEVATION", written),
                         "a number of degrees" + why));
                 return null;
             }
@@ -192,7 +192,9 @@ public final class SceneInspector {
             // an MTL.txt without a time of day gets here too: say which has no SUN_ELEVATION, not that there is none
             issues.add(new ValidationIssue(spec.describe(), "sun-elevation", "none: no `sun_elevation:` in the "
                     + "scene's configuration, no view:sun_elevation in a STAC item, " + (mtls.isEmpty()
-                    ? "no Landsat MTL.txt beside local files" : "no SUN_ELEVATION in " + mtls.getFirst().path())
+                    ? "no Landsat MTL.txt beside local files" : mtls.getFirst().date() == null ? "no SUN_ELEVATION "
+                    + "of a known day in " + mtls.getFirst().path() + " (" + line("DATE_ACQUIRED",
+                    mtls.getFirst().dateAcquired()) + ")" : "no SUN_ELEVATION in " + mtls.getFirst().path())
                     + ", and " + (acquiredUntil != null ? "an acquisition over a range of time ("
                     + acquired + "/" + acquiredUntil + ")" : "no acquisition time") + " to compute it from",
                     "the sun's elevation at the scene in degrees" + why));
@@ -587,7 +589,9 @@ public final class SceneInspector {
                 return null;
             }
         }
-        Optional<AcquisitionTimes.Mtl> mtl = mtls(firstLocation).stream().findFirst();
+        List<AcquisitionTimes.Mtl> mtls = mtls(firstLocation);
+        // several: which is the scene's? The first by name would be a guess, as it would for the sun elevation
+        Optional<AcquisitionTimes.Mtl> mtl = mtls.size() == 1 ? Optional.of(mtls.getFirst()) : Optional.empty();
         Optional<Instant> mtlTime = mtl.flatMap(AcquisitionTimes.Mtl::acquired);
         if (mtlTime.isEmpty() && expect.checks("acquisition-time")) {
             // an item's time is its properties.datetime: the item is what to mend, not its first band file
@@ -595,6 +599,9 @@ public final class SceneInspector {
                     ? new ValidationIssue(item.location(), "acquisition-time", "no properties.datetime (nor a "
                             + "start_datetime and end_datetime, nor a TIFFTAG_DATETIME in " + firstLocation + ")",
                             "an acquisition time (or `acquired:` in the scene's configuration)")
+                    : mtls.size() > 1 ? new ValidationIssue(firstLocation, "acquisition-time", severalMtls(mtls)
+                            + " (and no TIFFTAG_DATETIME in it)", "one, the scene's, or `acquired:` in the scene's "
+                            + "configuration")
                     : mtl.isPresent() ? mtlTimeIssue(mtl.get(), firstLocation)
                     : new ValidationIssue(firstLocation, "acquisition-time", "none (no TIFFTAG_DATETIME"
                             + (Locations.isLocal(firstLocation) ? " or Landsat MTL.txt beside the file)"
@@ -604,14 +611,32 @@ public final class SceneInspector {
         return mtlTime.orElse(null);
     }
 
-    /** An MTL.txt with a DATE_ACQUIRED but no time of day: the MTL.txt is what to mend, and the line to add. */
+    /** An MTL.txt without a day or a time of day: the MTL.txt is what to mend, and the line to mend or add. */
     private static ValidationIssue mtlTimeIssue(AcquisitionTimes.Mtl mtl, String firstLocation) {
-        String time = mtl.sceneCenterTime().map(written -> "and SCENE_CENTER_TIME = " + written
-                + ", which is no time of day").orElse("but no SCENE_CENTER_TIME");
+        String noTiff = " (and " + firstLocation + " has no TIFFTAG_DATETIME)";
+        if (mtl.date() == null) {
+            String written = mtl.dateAcquired();
+            return new ValidationIssue(mtl.path().toString(), "acquisition-time", line("DATE_ACQUIRED", written)
+                    + (written.isEmpty() ? "" : ", which is no date") + noTiff, "a DATE_ACQUIRED line with the "
+                    + "scene's day in UTC, such as DATE_ACQUIRED = 2015-08-04, or `acquired:` in the scene's "
+                    + "configuration");
+        }
+        String time = mtl.sceneCenterTime().map(written -> "and " + line("SCENE_CENTER_TIME", written)
+                + (written.isEmpty() ? "" : ", which is no time of day")).orElse("but no SCENE_CENTER_TIME");
         return new ValidationIssue(mtl.path().toString(), "acquisition-time", "DATE_ACQUIRED = " + mtl.date() + " "
-                + time + " (and " + firstLocation + " has no TIFFTAG_DATETIME)", "a SCENE_CENTER_TIME line with the "
-                + "scene's time of day in UTC, such as SCENE_CENTER_TIME = \"16:19:21.7917421Z\", or `acquired:` in "
-                + "the scene's configuration");
+                + time + noTiff, "a SCENE_CENTER_TIME line with the scene's time of day in UTC, such as "
+                + "SCENE_CENTER_TIME = \"16:19:21.7917421Z\", or `acquired:` in the scene's configuration");
+    }
+
+    /** An MTL.txt's line as an issue shows it: "SUN_ELEVATION = x", or "SUN_ELEVATION with no value". */
+    private static String line(String field, String written) {
+        return written.isEmpty() ? field + " with no value" : field + " = " + written;
+    }
+
+    /** Several MTL.txt files beside a scene's first file, as the issues of its time and its sun name them. */
+    private static String severalMtls(List<AcquisitionTimes.Mtl> mtls) {
+        return mtls.size() + " Landsat MTL.txt files beside it " + mtls.stream()
+                .map(m -> m.path().getFileName().toString()).toList();
     }
 
     /** The Landsat MTL.txt files beside a local file (none beside a URL), read once for the time and the sun. */

@@ -569,8 +569,9 @@ class SceneInspectorTest {
         Files.writeString(dir.resolve("LC08_A_MTL.txt"), mtl);
         Files.writeString(dir.resolve("LC08_B_MTL.txt"), mtl.replace("SUN_ELEVATION = 64.74360932",
                 "SUN_ELEVATION = 30.1"));
+        // a configured time: the MTL.txt files are no time's source (for theirs: severalMtlsGiveNoAcquisitionTime)
         ValidationIssue two = only(SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null,
-                null), corrected));
+                Instant.parse("2015-08-04T16:19:21Z")), corrected));
         assertEquals(dir.resolve("B2.tif") + ": sun-elevation: found 2 Landsat MTL.txt files beside it "
                 + "[LC08_A_MTL.txt, LC08_B_MTL.txt], expected one, the scene's, or `sun_elevation:` in the scene's "
                 + "configuration (the model divides bands [B2, B3, B4, B5] by its sine)", two.message());
@@ -582,7 +583,7 @@ class SceneInspectorTest {
                 + "scene acquired 2015-12-20T16:19:21Z, expected the scene's own MTL.txt, or `sun_elevation:` in the "
                 + "scene's configuration (the model divides bands [B2, B3, B4, B5] by its sine)", otherDay.message());
 
-        // a DATE_ACQUIRED that is no date: as if there were no MTL.txt (the sun computed for the configured time)
+        // a DATE_ACQUIRED that is no date: its SUN_ELEVATION may be another day's (the sun computed for the time)
         Files.writeString(dir.resolve("LC08_A_MTL.txt"), mtl.replace("DATE_ACQUIRED = 2015-08-04",
                 "DATE_ACQUIRED = 2015-13-45"));
         SceneInspector.Inspection undated = SceneInspector.inspect(new SceneSpec("l8", null, null, bands, null, null,
@@ -629,7 +630,8 @@ class SceneInspectorTest {
     @CsvSource(delimiter = '|', value = {
             "''                                   | but no SCENE_CENTER_TIME",
             "'    SCENE_CENTER_TIME = \"noon\"'     | and SCENE_CENTER_TIME = \"noon\", which is no time of day",
-            "'    SCENE_CENTER_TIME = \"25:61:00Z\"' | and SCENE_CENTER_TIME = \"25:61:00Z\", which is no time of day"})
+            "'    SCENE_CENTER_TIME = \"25:61:00Z\"' | and SCENE_CENTER_TIME = \"25:61:00Z\", which is no time of day",
+            "'    SCENE_CENTER_TIME =  '             | and SCENE_CENTER_TIME with no value"})
     void anMtlWithADayButNoTimeOfDayGivesNoAcquisitionTime(String timeLine, String found, @TempDir Path dir)
             throws IOException {
         Map<String, String> bands = landsatRgbnIn(dir);
@@ -679,6 +681,70 @@ class SceneInspectorTest {
                 + "no acquisition time to compute it from, expected the sun's elevation at the scene in degrees "
                 + "(the model divides bands [B2, B3, B4, B5] by its sine)",
                 only(SceneInspector.inspect(scene, untimedCorrected)).message());
+    }
+
+    /**
+     * Several MTL.txt files beside the bands: which is the scene's would be a guess, for its time as for its sun
+     * elevation (the time was the first's by name). One whose DATE_ACQUIRED is no date is one of them.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"DATE_ACQUIRED = 2015-08-04", "DATE_ACQUIRED = 2015-13-45"})
+    void severalMtlsGiveNoAcquisitionTime(String otherDay, @TempDir Path dir) throws IOException {
+        Map<String, String> bands = landsatRgbnIn(dir);
+        Files.writeString(dir.resolve("LC08_A_MTL.txt"), SAMPLE_MTL);
+        Files.writeString(dir.resolve("LC08_B_MTL.txt"), SAMPLE_MTL.replace("DATE_ACQUIRED = 2015-08-04", otherDay)
+                .replace("SCENE_CENTER_TIME = \"16:19:21.7917421Z\"", "SCENE_CENTER_TIME = \"03:00:00Z\""));
+        String expected = dir.resolve("B2.tif") + ": acquisition-time: found 2 Landsat MTL.txt files beside it "
+                + "[LC08_A_MTL.txt, LC08_B_MTL.txt] (and no TIFFTAG_DATETIME in it), expected one, the scene's, or "
+                + "`acquired:` in the scene's configuration";
+        SceneSpec scene = new SceneSpec("l8", null, null, bands, null, null, null);
+        assertEquals(expected, only(SceneInspector.inspect(scene, Expectations.none())).message());
+        // the one issue for a model corrected for the sun angle too: the sun's follows once there is a time
+        assertEquals(expected, only(SceneInspector.inspect(scene, new Expectations(RGBN_CORRECTED, "uint16", null,
+                Set.of()))).message());
+        // the check skipped: no time rather than the first's
+        SceneInspector.Inspection unchecked = SceneInspector.inspect(scene, new Expectations(RGBN, "uint16", null,
+                Set.of("acquisition-time")));
+        assertTrue(unchecked.valid(), unchecked.issues().toString());
+        assertNull(unchecked.scene().acquired(), "the first MTL.txt's time");
+    }
+
+    /**
+     * A line of an MTL.txt with no value is its field without a usable one, and the issue names the MTL.txt and the
+     * field: never the next line's value (a bare number there was taken for it), nor "no such line".
+     */
+    @Test
+    void anMtlLineWithNoValueIsAFieldWithoutAValue(@TempDir Path dir) throws IOException {
+        Map<String, String> bands = landsatRgbnIn(dir);
+        Path mtl = dir.resolve("LC08_MTL.txt");
+        SceneSpec scene = new SceneSpec("l8", null, null, bands, null, null, null);
+        Expectations corrected = new Expectations(RGBN_CORRECTED, "uint16", null, Set.of());
+        for (String empty : List.of("SUN_ELEVATION =\n    30.1", "SUN_ELEVATION = \t")) {
+            Files.writeString(mtl, SAMPLE_MTL.replace("SUN_ELEVATION = 64.74360932", empty));
+            assertEquals(mtl + ": sun-elevation: found SUN_ELEVATION with no value, expected a number of degrees "
+                    + "(the model divides bands [B2, B3, B4, B5] by its sine)",
+                    only(SceneInspector.inspect(scene, corrected)).message(), empty);
+        }
+
+        Map<String, String> dates = new LinkedHashMap<>();
+        dates.put("DATE_ACQUIRED =\n    2015-08-04", "DATE_ACQUIRED with no value");
+        dates.put("DATE_ACQUIRED =", "DATE_ACQUIRED with no value");
+        dates.put("DATE_ACQUIRED = 2015-13-45", "DATE_ACQUIRED = 2015-13-45, which is no date");
+        for (Map.Entry<String, String> date : dates.entrySet()) {
+            Files.writeString(mtl, SAMPLE_MTL.replace("DATE_ACQUIRED = 2015-08-04", date.getKey()));
+            assertEquals(mtl + ": acquisition-time: found " + date.getValue() + " (and " + dir.resolve("B2.tif")
+                    + " has no TIFFTAG_DATETIME), expected a DATE_ACQUIRED line with the scene's day in UTC, such as "
+                    + "DATE_ACQUIRED = 2015-08-04, or `acquired:` in the scene's configuration",
+                    only(SceneInspector.inspect(scene, Expectations.none())).message(), date.getKey());
+        }
+        // its SUN_ELEVATION may be another day's: at an unknown time, none (at a known one, the sun is computed)
+        Files.writeString(mtl, SAMPLE_MTL.replace("DATE_ACQUIRED = 2015-08-04", "DATE_ACQUIRED = "));
+        assertEquals(String.join(", ", bands.values()) + ": sun-elevation: found none: no `sun_elevation:` in the "
+                + "scene's configuration, no view:sun_elevation in a STAC item, no SUN_ELEVATION of a known day in "
+                + mtl + " (DATE_ACQUIRED with no value), and no acquisition time to compute it from, expected the "
+                + "sun's elevation at the scene in degrees (the model divides bands [B2, B3, B4, B5] by its sine)",
+                only(SceneInspector.inspect(scene, new Expectations(RGBN_CORRECTED, "uint16", null,
+                        Set.of("acquisition-time")))).message());
     }
 
     @Test
