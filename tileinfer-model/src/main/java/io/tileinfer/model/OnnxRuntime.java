@@ -37,6 +37,7 @@ public final class OnnxRuntime {
 
         private static OrtEnvironment start() {
             setenvIfAbsent(TELEMETRY_OPT_OUT, "1");
+            OrtLibraries.use();
             return OrtEnvironment.getEnvironment();
         }
     }
