@@ -8,6 +8,7 @@ import java.net.JarURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -76,10 +77,11 @@ final class OrtLibraries {
                                 && e.getName().indexOf('/', prefix.length()) < 0)
                         .sorted(Comparator.comparing(JarEntry::getName)).forEach(entries::add);
                 Path dir = root.resolve(key(entries));
-                if (Files.isDirectory(dir) && matches(dir, entries, prefix)) {
+                boolean stale = Files.isDirectory(dir);
+                if (stale && matches(dir, entries, prefix)) {
                     return Optional.of(dir);
                 }
-                return Optional.of(extract(jar, entries, prefix, root, dir));
+                return Optional.of(extract(jar, entries, prefix, root, dir, stale));
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime's libraries are not cached in " + root
@@ -130,8 +132,13 @@ final class OrtLibraries {
         return crc.getValue();
     }
 
-    private static Path extract(JarFile jar, List<JarEntry> entries, String prefix, Path root, Path dir)
-            throws IOException {
+    /**
+     * Extracts into a new directory beside {@code dir} and renames it into place. A {@code stale} one (it failed its
+     * check) is renamed away first, and only then deleted: a directory that another process has just put in place is
+     * never removed from under it.
+     */
+    private static Path extract(JarFile jar, List<JarEntry> entries, String prefix, Path root, Path dir,
+                                boolean stale) throws IOException {
         Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                 "rwx------")));
         Path temporary = Files.createTempDirectory(root, dir.getFileName() + ".");
@@ -144,7 +151,16 @@ final class OrtLibraries {
             if (!matches(temporary, entries, prefix)) {
                 throw new IOException("the libraries extracted into " + temporary + " are not the jar's");
             }
-            deleteTree(dir); // one that failed its check
+            if (stale) {
+                Path away = Files.createTempDirectory(root, dir.getFileName() + ".stale.");
+                try {
+                    Files.move(dir, away.resolve("libraries"), StandardCopyOption.ATOMIC_MOVE);
+                } catch (NoSuchFileException gone) {
+                    // another process moved it away first
+                } finally {
+                    deleteTree(away);
+                }
+            }
             try {
                 Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {

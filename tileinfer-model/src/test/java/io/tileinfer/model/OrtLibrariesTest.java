@@ -66,6 +66,9 @@ class OrtLibrariesTest {
         Files.write(library, changed);
         assertEquals(dir, OrtLibraries.prepare(root).orElseThrow());
         assertArrayEquals(original, Files.readAllBytes(library));
+        try (Stream<Path> left = Files.list(root)) {
+            assertEquals(List.of(dir), left.toList(), "the stale libraries are gone, and no temporary directory");
+        }
     }
 
     /** Where no directory can be made, ONNX Runtime is left to extract its libraries itself, as without a cache. */
