@@ -90,6 +90,9 @@ def test_a_stopped_task_stops_its_batch(sample, base_config, tmp_path, how):
     cli = None
     try:
         [cli] = wait_for(lambda: children(task.pid), 60, "the task started the CLI")
+        # The child takes a session of its own between fork and exec: seen before that, it is still in the task's
+        # group (a flake on a loaded machine), so wait for it rather than race it.
+        wait_for(lambda: os.getpgid(cli) == cli, 10, "the CLI in a process group of its own")
         assert os.getpgid(cli) == cli != os.getpgid(task.pid)  # a group of its own: the supervisor's killpg misses it
         wait_for(lambda: committed_rows(db, config.stem) > 0 or task.poll() is not None, 300, "a tile row committed")
         assert task.poll() is None, log.read_text()[-3000:]
