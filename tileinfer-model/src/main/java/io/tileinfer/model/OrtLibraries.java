@@ -8,15 +8,17 @@ import java.net.JarURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -26,45 +28,65 @@ import java.util.zip.CRC32;
  * ONNX Runtime's native libraries, taken out of its jar once per user and version instead of at every start.
  *
  * <p>ONNX Runtime's Java binding inflates its libraries (28 MB for linux-x64) into a new temporary directory each
- * time a JVM starts and deletes them at exit: a fifth of a second of every {@code batch}, {@code serve} and Spark
- * executor start here (docs/benchmarks.md). Its {@code onnxruntime.native.path} property names a directory that
- * holds them already. This keeps one per set of libraries, named by their CRC-32s and sizes from the jar's directory,
- * in {@code $XDG_CACHE_HOME/tileinfer/onnxruntime} (else {@code ~/.cache/...}), made private to the user; it is
- * filled under a temporary name and renamed into place, so that a start never sees half of it, and each start checks
- * the files' sizes and CRC-32s against the jar's entries before using them. Whatever goes wrong, ONNX Runtime loads
- * as it would have without it.
+ * time a JVM starts: a fifth of a second of every {@code batch}, {@code serve} and Spark executor start here
+ * (docs/benchmarks.md). Its {@code onnxruntime.native.path} property names a directory that holds them already. This
+ * keeps one per set of libraries, named after their sizes and CRC-32s in the jar, in
+ * {@code $XDG_CACHE_HOME/tileinfer/onnxruntime} (else {@code ~/.cache/...}). A directory is filled under a temporary
+ * name and renamed into place, never changed or removed afterwards (another JVM may be loading from it), and used only
+ * while it and the cache are the user's own and writable by no one else, and its files are the jar's (sizes and
+ * CRC-32s: against accidents, not attacks, which the ownership check is for) and executable there. Otherwise, and
+ * whenever something fails, ONNX Runtime extracts its libraries itself, as it does without this. Only ONNX Runtime's
+ * CPU build is cached (its two libraries), and only on Linux (the ownership check reads /proc/self); a build with
+ * execution-provider libraries is left to ONNX Runtime.
  */
 final class OrtLibraries {
     private static final System.Logger LOG = System.getLogger(OrtLibraries.class.getName());
     static final String NATIVE_PATH = "onnxruntime.native.path";
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     private OrtLibraries() {
     }
 
-    /** Points ONNX Runtime at the cached libraries, unless the user named a directory of their own. */
+    /** Points ONNX Runtime at the cached libraries, unless the user chose where it loads them from. */
     static void use() {
-        if (System.getProperty(NATIVE_PATH) != null) {
-            return;
+        try {
+            if (System.getProperties().stringPropertyNames().stream().anyMatch(OrtLibraries::chosenByUser)) {
+                return;
+            }
+            cacheRoot(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home")).flatMap(OrtLibraries::prepare)
+                    .ifPresent(dir -> System.setProperty(NATIVE_PATH, dir.toString()));
+        } catch (RuntimeException e) { // e.g. a path the platform cannot name: never a reason not to start
+            LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime's libraries are not cached: " + e);
         }
-        cacheRoot().flatMap(OrtLibraries::prepare).ifPresent(dir -> System.setProperty(NATIVE_PATH, dir.toString()));
     }
 
-    private static Optional<Path> cacheRoot() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        String home = System.getProperty("user.home");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : home != null && !home.isBlank() ? Path.of(home, ".cache") : null;
+    /** ONNX Runtime's own properties: a directory, a library's path, or a library to skip. */
+    static boolean chosenByUser(String property) {
+        return property.startsWith("onnxruntime.native.");
+    }
+
+    /** The XDG base directory specification's cache: relative values are ignored (they would follow the cwd). */
+    static Optional<Path> cacheRoot(String xdgCacheHome, String userHome) {
+        Path base = absolute(xdgCacheHome).or(() -> absolute(userHome).map(home -> home.resolve(".cache")))
+                .orElse(null);
         return Optional.ofNullable(base).map(b -> b.resolve("tileinfer").resolve("onnxruntime"));
+    }
+
+    private static Optional<Path> absolute(String path) {
+        return path == null || path.isBlank() || !Path.of(path).isAbsolute() ? Optional.empty()
+                : Optional.of(Path.of(path));
     }
 
     /**
      * The directory under {@code root} that holds this platform's libraries of the ONNX Runtime jar on the class
-     * path, extracted now if it does not; empty when they are not in a jar, or the directory cannot be made or
-     * trusted (the reason is logged).
+     * path, extracted now if there is none; empty when they are not in a jar, or no directory can be made or trusted
+     * (the reason is logged).
      */
     static Optional<Path> prepare(Path root) {
         String prefix = "ai/onnxruntime/native/" + platform() + "/";
-        URL anchor = OrtEnvironment.class.getResource("/" + prefix + System.mapLibraryName("onnxruntime"));
+        List<String> cpuBuild = List.of(System.mapLibraryName("onnxruntime"),
+                System.mapLibraryName("onnxruntime4j_jni"));
+        URL anchor = OrtEnvironment.class.getResource("/" + prefix + cpuBuild.getFirst());
         if (anchor == null || !"jar".equals(anchor.getProtocol())) {
             return Optional.empty(); // not in a jar: ONNX Runtime loads it from the library path
         }
@@ -72,16 +94,25 @@ final class OrtLibraries {
             JarURLConnection connection = (JarURLConnection) anchor.openConnection();
             connection.setUseCaches(false);
             try (JarFile jar = connection.getJarFile()) {
-                List<JarEntry> entries = new ArrayList<>();
-                jar.stream().filter(e -> !e.isDirectory() && e.getName().startsWith(prefix)
-                                && e.getName().indexOf('/', prefix.length()) < 0)
-                        .sorted(Comparator.comparing(JarEntry::getName)).forEach(entries::add);
-                Path dir = root.resolve(key(entries));
-                boolean stale = Files.isDirectory(dir);
-                if (stale && matches(dir, entries, prefix)) {
-                    return Optional.of(dir);
+                // smallest first: a file system that cannot run them (noexec) shows it after 88 KB, not 28 MB
+                List<JarEntry> entries = jar.stream().filter(e -> !e.isDirectory() && e.getName().startsWith(prefix)
+                        && e.getName().indexOf('/', prefix.length()) < 0)
+                        .sorted(Comparator.comparingLong(JarEntry::getSize)).toList();
+                if (!entries.stream().map(e -> e.getName().substring(prefix.length())).sorted().toList()
+                        .equals(cpuBuild.stream().sorted().toList())) {
+                    return Optional.empty(); // provider libraries (a GPU build): ONNX Runtime's own way
                 }
-                return Optional.of(extract(jar, entries, prefix, root, dir, stale));
+                Path dir = root.resolve(key(entries));
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        return Optional.of(checked(root, dir, entries, prefix));
+                    } catch (IOException e) { // never replaced: another JVM may be loading from it
+                        LOG.log(System.Logger.Level.WARNING, "ONNX Runtime's cached libraries are not used, it "
+                                + "extracts them itself: " + e.getMessage());
+                        return Optional.empty();
+                    }
+                }
+                return Optional.of(extract(jar, entries, prefix, root, dir));
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime's libraries are not cached in " + root
@@ -91,7 +122,7 @@ final class OrtLibraries {
     }
 
     /** ONNX Runtime's name for the platform's resource directory (its OnnxRuntime.initOsArch). */
-    private static String platform() {
+    static String platform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         String system = os.contains("mac") || os.contains("darwin") ? "osx" : os.contains("win") ? "win" : "linux";
@@ -102,28 +133,52 @@ final class OrtLibraries {
 
     private static String key(List<JarEntry> entries) {
         StringBuilder described = new StringBuilder();
-        for (JarEntry entry : entries) {
-            described.append(entry.getName()).append(' ').append(entry.getSize()).append(' ')
-                    .append(entry.getCrc()).append('\n');
-        }
+        entries.stream().sorted(Comparator.comparing(JarEntry::getName)).forEach(entry -> described
+                .append(entry.getName()).append(' ').append(entry.getSize()).append(' ').append(entry.getCrc())
+                .append('\n'));
         return Sha256.hex(described.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
-    private static boolean matches(Path dir, List<JarEntry> entries, String prefix) throws IOException {
+    /** {@code dir} if it and {@code root} are trusted and it holds the jar's libraries, else why not. */
+    private static Path checked(Path root, Path dir, List<JarEntry> entries, String prefix) throws IOException {
+        trusted(root);
+        trusted(dir);
         for (JarEntry entry : entries) {
             Path file = dir.resolve(entry.getName().substring(prefix.length()));
-            if (!Files.isRegularFile(file) || Files.size(file) != entry.getSize() || crc(file) != entry.getCrc()) {
-                LOG.log(System.Logger.Level.DEBUG, file + " is not the jar's " + entry.getName()
-                        + ": extracted again");
-                return false;
+            trusted(file);
+            if (Files.size(file) != entry.getSize() || crc(file) != entry.getCrc()) {
+                throw new IOException(file + " is not the jar's " + entry.getName() + " (remove " + dir
+                        + " to have it made again)");
+            }
+            if (!Files.isExecutable(file)) {
+                throw new IOException(file + " cannot be run from there (a noexec file system?)");
             }
         }
-        return true;
+        return dir;
+    }
+
+    /** The user's own (not a link), and writable by no one else: nobody else can put a library there. */
+    private static void trusted(Path path) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink() || owner != uid()
+                || attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                || attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException(path + " is not this user's alone (owner uid " + owner + ", "
+                    + PosixFilePermissions.toString(attributes.permissions())
+                    + (attributes.isSymbolicLink() ? ", a symbolic link" : "") + ")");
+        }
+    }
+
+    /** This process's user (Linux: the owner of /proc/self); elsewhere an IOException, and no cache. */
+    private static int uid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     private static long crc(Path file) throws IOException {
         CRC32 crc = new CRC32();
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 crc.update(buffer, 0, n);
@@ -133,41 +188,33 @@ final class OrtLibraries {
     }
 
     /**
-     * Extracts into a new directory beside {@code dir} and renames it into place. A {@code stale} one (it failed its
-     * check) is renamed away first, and only then deleted: a directory that another process has just put in place is
-     * never removed from under it.
+     * Extracts into a new directory beside {@code dir} and renames it into place; when another JVM was first, its
+     * directory is used once checked.
      */
-    private static Path extract(JarFile jar, List<JarEntry> entries, String prefix, Path root, Path dir,
-                                boolean stale) throws IOException {
-        Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                "rwx------")));
+    private static Path extract(JarFile jar, List<JarEntry> entries, String prefix, Path root, Path dir)
+            throws IOException {
+        Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PRIVATE));
+        trusted(root);
         Path temporary = Files.createTempDirectory(root, dir.getFileName() + ".");
         try {
             for (JarEntry entry : entries) {
+                Path file = temporary.resolve(entry.getName().substring(prefix.length()));
                 try (InputStream in = jar.getInputStream(entry)) {
-                    Files.copy(in, temporary.resolve(entry.getName().substring(prefix.length())));
+                    Files.copy(in, file);
+                }
+                Files.setPosixFilePermissions(file, PRIVATE);
+                if (!Files.isExecutable(file)) {
+                    throw new IOException(root + " cannot hold libraries that run (a noexec file system?)");
                 }
             }
-            if (!matches(temporary, entries, prefix)) {
-                throw new IOException("the libraries extracted into " + temporary + " are not the jar's");
-            }
-            if (stale) {
-                Path away = Files.createTempDirectory(root, dir.getFileName() + ".stale.");
-                try {
-                    Files.move(dir, away.resolve("libraries"), StandardCopyOption.ATOMIC_MOVE);
-                } catch (NoSuchFileException gone) {
-                    // another process moved it away first
-                } finally {
-                    deleteTree(away);
-                }
-            }
+            checked(root, temporary, entries, prefix);
             try {
                 Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                // another JVM's, made in the meantime, is as good once checked as any start checks it
-                if (!Files.isDirectory(dir) || !matches(dir, entries, prefix)) {
+                if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                     throw e;
                 }
+                return checked(root, dir, entries, prefix); // another JVM's, made in the meantime
             }
             return dir;
         } finally {
@@ -176,7 +223,7 @@ final class OrtLibraries {
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
