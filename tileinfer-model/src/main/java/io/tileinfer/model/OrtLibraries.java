@@ -131,8 +131,9 @@ final class OrtLibraries {
         return system + "-" + cpu;
     }
 
+    /** Named after the libraries and the layout: one made another way (files not executable) is never looked at. */
     private static String key(List<JarEntry> entries) {
-        StringBuilder described = new StringBuilder();
+        StringBuilder described = new StringBuilder("executable files\n");
         entries.stream().sorted(Comparator.comparing(JarEntry::getName)).forEach(entry -> described
                 .append(entry.getName()).append(' ').append(entry.getSize()).append(' ').append(entry.getCrc())
                 .append('\n'));
@@ -151,7 +152,10 @@ final class OrtLibraries {
                         + " to have it made again)");
             }
             if (!Files.isExecutable(file)) {
-                throw new IOException(file + " cannot be run from there (a noexec file system?)");
+                boolean mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)
+                        .contains(PosixFilePermission.OWNER_EXECUTE);
+                throw new IOException(file + " cannot be run from there (" + (mode ? "a noexec file system?"
+                        : "not executable") + ")");
             }
         }
         return dir;

@@ -75,6 +75,8 @@ class OrtLibrariesTest {
         assertEquals(Optional.empty(), OrtLibraries.prepare(root));
         Files.write(library, original);
         assertEquals(Optional.of(dir), OrtLibraries.prepare(root));
+        Files.setPosixFilePermissions(library, PosixFilePermissions.fromString("rw-------"));
+        assertEquals(Optional.empty(), OrtLibraries.prepare(root), "a library that cannot be run");
     }
 
     /** A cache that someone else could write into, or a link, is not trusted. */
