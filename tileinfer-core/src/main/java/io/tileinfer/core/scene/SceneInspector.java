@@ -191,10 +191,7 @@ public final class SceneInspector {
         } else {
             // an MTL.txt without a time of day gets here too: say which has no SUN_ELEVATION, not that there is none
             issues.add(new ValidationIssue(spec.describe(), "sun-elevation", "none: no `sun_elevation:` in the "
-                    + "scene's configuration, no view:sun_elevation in a STAC item, " + (mtls.isEmpty()
-                    ? "no Landsat MTL.txt beside local files" : mtls.getFirst().date() == null ? "no SUN_ELEVATION "
-                    + "of a known day in " + mtls.getFirst().path() + " (" + line("DATE_ACQUIRED",
-                    mtls.getFirst().dateAcquired()) + ")" : "no SUN_ELEVATION in " + mtls.getFirst().path())
+                    + "scene's configuration, no view:sun_elevation in a STAC item, " + noMtlElevation(mtls)
                     + ", and " + (acquiredUntil != null ? "an acquisition over a range of time ("
                     + acquired + "/" + acquiredUntil + ")" : "no acquisition time") + " to compute it from",
                     "the sun's elevation at the scene in degrees" + why));
@@ -626,6 +623,17 @@ public final class SceneInspector {
         return new ValidationIssue(mtl.path().toString(), "acquisition-time", "DATE_ACQUIRED = " + mtl.date() + " "
                 + time + noTiff, "a SCENE_CENTER_TIME line with the scene's time of day in UTC, such as "
                 + "SCENE_CENTER_TIME = \"16:19:21.7917421Z\", or `acquired:` in the scene's configuration");
+    }
+
+    /** Why the one MTL.txt (or none) beside a scene gave no sun elevation, as the sun-elevation issue says it. */
+    private static String noMtlElevation(List<AcquisitionTimes.Mtl> mtls) {
+        if (mtls.isEmpty()) {
+            return "no Landsat MTL.txt beside local files";
+        }
+        AcquisitionTimes.Mtl mtl = mtls.getFirst();
+        return mtl.date() == null
+                ? "no SUN_ELEVATION of a known day in " + mtl.path() + " (" + line("DATE_ACQUIRED", mtl.dateAcquired())
+                + ")" : "no SUN_ELEVATION in " + mtl.path();
     }
 
     /** An MTL.txt's line as an issue shows it: "SUN_ELEVATION = x", or "SUN_ELEVATION with no value". */

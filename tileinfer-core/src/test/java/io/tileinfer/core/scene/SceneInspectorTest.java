@@ -643,9 +643,13 @@ class SceneInspectorTest {
                 + dir.resolve("B2.tif") + " has no TIFFTAG_DATETIME), expected a SCENE_CENTER_TIME line with the "
                 + "scene's time of day in UTC, such as SCENE_CENTER_TIME = \"16:19:21.7917421Z\", or `acquired:` in "
                 + "the scene's configuration";
+        // for a model corrected for the sun angle too: no sun-elevation issue computed for midnight
         SceneSpec scene = new SceneSpec("l8", null, null, bands, null, null, null);
+        assertTheOneIssueWithAndWithoutSunCorrection(expected, scene);
+    }
+
+    private static void assertTheOneIssueWithAndWithoutSunCorrection(String expected, SceneSpec scene) {
         assertEquals(expected, only(SceneInspector.inspect(scene, Expectations.none())).message());
-        // the one issue for a model corrected for the sun angle too: no sun-elevation issue computed for midnight
         assertEquals(expected, only(SceneInspector.inspect(scene, new Expectations(RGBN_CORRECTED, "uint16", null,
                 Set.of()))).message());
     }
@@ -698,10 +702,8 @@ class SceneInspectorTest {
                 + "[LC08_A_MTL.txt, LC08_B_MTL.txt] (and no TIFFTAG_DATETIME in it), expected one, the scene's, or "
                 + "`acquired:` in the scene's configuration";
         SceneSpec scene = new SceneSpec("l8", null, null, bands, null, null, null);
-        assertEquals(expected, only(SceneInspector.inspect(scene, Expectations.none())).message());
-        // the one issue for a model corrected for the sun angle too: the sun's follows once there is a time
-        assertEquals(expected, only(SceneInspector.inspect(scene, new Expectations(RGBN_CORRECTED, "uint16", null,
-                Set.of()))).message());
+        // for a model corrected for the sun angle too: the sun's issue follows once there is a time
+        assertTheOneIssueWithAndWithoutSunCorrection(expected, scene);
         // the check skipped: no time rather than the first's
         SceneInspector.Inspection unchecked = SceneInspector.inspect(scene, new Expectations(RGBN, "uint16", null,
                 Set.of("acquisition-time")));
