@@ -8,9 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A real HTTP client (java.net.http) for the server on 127.0.0.1. */
 final class Http {
@@ -58,5 +61,11 @@ final class Http {
 
     static JsonNode json(HttpResponse<byte[]> response) throws IOException {
         return JSON.readTree(response.body());
+    }
+
+    /** The body of a 200 answer as JSON; any other status fails the test with the answer's body. */
+    static JsonNode okJson(HttpResponse<byte[]> response) throws IOException {
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        return json(response);
     }
 }

@@ -49,23 +49,22 @@ class SunElevationTest {
 
     @TempDir
     static Path dir;
-    static ApiServer server;
+    static TestServer api;
     static Http http;
     static ModelVersion model;
     static String infer;
 
     @BeforeAll
     static void start() throws Exception {
-        Path registry = Files.createDirectories(dir.resolve("models"));
-        model = TestModels.sunCorrected(registry, "production");
-        server = ApiServer.start(registry, "production", ApiSettings.defaults());
-        http = new Http(server.port());
+        api = TestServer.start(dir, registry -> TestModels.sunCorrected(registry, "production"), settings -> settings);
+        http = api.http;
+        model = api.model;
         infer = "/v2/models/" + model.card().name() + "/infer";
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        api.close();
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.tileinfer.model.ModelVersion;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,10 +27,16 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path dir, UnaryOperator<ApiSettings> settings) throws Exception {
+        return start(dir, TestModels::brightness, settings);
+    }
+
+    /** Serving the model that {@code model} registers, as "production", in a fresh registry. */
+    static TestServer start(Path dir, Function<Path, ModelVersion> model, UnaryOperator<ApiSettings> settings)
+            throws Exception {
         Path registry = Files.createDirectories(dir.resolve("models"));
-        ModelVersion model = TestModels.brightness(registry);
+        ModelVersion served = model.apply(registry);
         ApiServer server = ApiServer.start(registry, "production", settings.apply(ApiSettings.defaults()));
-        return new TestServer(registry, model, server);
+        return new TestServer(registry, served, server);
     }
 
     @Override
